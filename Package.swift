@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "orderstack",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "orderstack", targets: ["orderstack"]),
+        .library(name: "StackDSL", targets: ["StackDSL"]),
+        .library(name: "CloudFormation", targets: ["CloudFormation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .target(name: "YAML", dependencies: ["CLibYAML"]),
+        .target(name: "CloudFormation", dependencies: ["YAML"]),
+        .target(name: "StackDSL", dependencies: ["CloudFormation", "YAML"]),
+        .target(
+            name: "OrdersBlueprint",
+            dependencies: ["StackDSL"],
+            path: "blueprints",
+            exclude: ["stages", "schemas", "README.md"],
+            sources: ["OrdersStack.swift"]
+        ),
+        .target(
+            name: "OrderStackCLI",
+            dependencies: [
+                "CloudFormation", "StackDSL", "OrdersBlueprint", "YAML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
+        .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
+        .testTarget(
+            name: "OrderStackCLITests",
+            dependencies: ["OrderStackCLI", "CloudFormation", "StackDSL", "OrdersBlueprint"]
+        ),
+    ]
+)

@@ -1,0 +1,43 @@
+import ArgumentParser
+
+extension OrderStack {
+    /// `orderstack graph`: prints the architecture's constructs and wiring.
+    public struct Graph: ParsableCommand {
+        /// Output formats.
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case mermaid, dot
+        }
+
+        public static let configuration = CommandConfiguration(
+            abstract: "Print the architecture (constructs and wiring edges) as Mermaid or Graphviz DOT.",
+            discussion: """
+                Examples:
+                  orderstack graph                       # Mermaid, paste into Markdown
+                  orderstack graph --format dot | dot -Tsvg > architecture.svg
+                """)
+
+        @OptionGroup var options: ProjectOptions
+
+        @Option(name: .long, help: "Output format.")
+        var format: Format = .mermaid
+
+        @Option(name: .long, help: "The stage whose settings label the edges (default: the first stage).")
+        var stage: String?
+
+        public init() {}
+
+        public func run() throws {
+            let console = Console()
+            let project = options.location
+            let stages = stage.map { [$0] } ?? Array(project.stageNames().prefix(1))
+            guard
+                let (_, synthesis) = try SynthesisRun.synthesize(project: project, stages: stages, console: console)
+                    .first
+            else { return }
+            switch format {
+            case .mermaid: console.out(synthesis.graph.mermaid())
+            case .dot: console.out(synthesis.graph.dot())
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import YAML
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Where commands write: machine output to stdout, diagnostics to stderr, colour only on a terminal.
+public struct Console: Sendable {
+    /// Writes `text` to standard output as is.
+    public func out(_ text: String) {
+        Self.write(text, to: 1)
+    }
+
+    /// Writes `line` and a newline to standard error.
+    public func err(_ line: String) {
+        Self.write(line + "\n", to: 2)
+    }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { buffer in
+                #if canImport(Glibc)
+                    Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                #else
+                    Darwin.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                #endif
+            }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+
+    /// Ends the process with `status`.
+    public static func terminate(_ status: Int32) -> Never {
+        #if canImport(Glibc)
+            Glibc.exit(status)
+        #else
+            Darwin.exit(status)
+        #endif
+    }
+
+    /// Whether standard error is a terminal (colour allowed).
+    public var colours: Bool { isatty(2) == 1 && getenv("NO_COLOR") == nil }
+
+    /// Prints diagnostics sorted by location as `path:line:col: severity: ID: message`.
+    public func print(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics.sortedByLocation() {
+            guard colours else {
+                err(diagnostic.description)
+                continue
+            }
+            let colour: String
+            switch diagnostic.severity {
+            case .error: colour = "\u{1B}[1;31m"
+            case .warning: colour = "\u{1B}[1;33m"
+            case .note: colour = "\u{1B}[1;36m"
+            }
+            err(
+                "\u{1B}[1m\(diagnostic.path):\(diagnostic.mark):\u{1B}[0m \(colour)\(diagnostic.severity.rawValue):\u{1B}[0m "
+                    + "\(diagnostic.id): \(diagnostic.message)")
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import YAML
+
+/// Reads a YAML configuration mapping into typed values, collecting located diagnostics.
+///
+/// Every key read is marked as known; `finish()` reports the keys nobody asked for as unknown, naming the ones
+/// that are allowed. Wrong types name the expected type and what was found. Reading never throws: a bad value
+/// yields `nil` and a diagnostic, so one pass reports every problem of a file.
+public struct ConfigReader {
+    /// Diagnostic IDs of configuration files.
+    public enum ID {
+        /// The file is not valid YAML.
+        public static let syntax = "OS0101"
+        /// A key the file format does not have.
+        public static let unknownKey = "OS0102"
+        /// A value of the wrong type.
+        public static let wrongType = "OS0103"
+        /// A value outside its allowed range or set.
+        public static let invalidValue = "OS0104"
+        /// A required key is missing.
+        public static let missingKey = "OS0105"
+    }
+
+    /// The file name used in diagnostics.
+    public let path: String
+    /// What was found so far.
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    /// Creates a reader for diagnostics about `path`.
+    public init(path: String) { self.path = path }
+
+    /// Parses `text` and returns its single root mapping, or `nil` with a diagnostic.
+    public mutating func root(_ text: String) -> Node? {
+        do {
+            let documents = try Parser.parse(text)
+            guard let root = documents.first else {
+                report(.start, ID.missingKey, "the file is empty")
+                return nil
+            }
+            guard case .mapping = root.content else {
+                report(root.mark, ID.wrongType, "expected a mapping at the top level, found a \(root.kindName)")
+                return nil
+            }
+            return root
+        } catch {
+            report(error.mark, ID.syntax, "\(error.problem)\(error.context.map { " (\($0))" } ?? "")")
+            return nil
+        }
+    }
+
+    /// Records an error.
+    public mutating func report(_ mark: Mark, _ id: String, _ message: String) {
+        diagnostics.append(Diagnostic(path: path, mark: mark, severity: .error, id: id, message: message))
+    }
+
+    /// A mapping being read, with the keys consumed so far.
+    public struct Mapping {
+        /// The mapping node.
+        public let node: Node
+        /// The dotted path of the mapping, for messages (`processor`, `alarms`).
+        public let path: String
+        fileprivate var consumed: Set<String> = []
+
+        fileprivate init(node: Node, path: String) {
+            self.node = node
+            self.path = path
+        }
+
+        fileprivate func pair(_ key: String) -> Node.Pair? {
+            guard case .mapping(let pairs) = node.content else { return nil }
+            return pairs.last { $0.key.scalarText == key }
+        }
+
+        fileprivate func qualified(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    }
+
+    /// Starts reading `node` as a mapping at `path`.
+    public func mapping(_ node: Node, path: String = "") -> Mapping { Mapping(node: node, path: path) }
+
+    /// Reads a nested mapping `key`; `nil` if absent (reported when `required`) or not a mapping.
+    public mutating func mapping(_ key: String, in parent: inout Mapping, required: Bool = false) -> Mapping? {
+        parent.consumed.insert(key)
+        guard let pair = parent.pair(key) else {
+            if required { missing(key, in: parent) }
+            return nil
+        }
+        guard case .mapping = pair.value.content else {
+            report(
+                pair.value.mark, ID.wrongType,
+                "'\(parent.qualified(key))' must be a mapping, found a \(pair.value.kindName)")
+            return nil
+        }
+        return Mapping(node: pair.value, path: parent.qualified(key))
+    }
+
+    /// Reads a string `key`.
+    public mutating func string(_ key: String, in parent: inout Mapping, required: Bool = false) -> String? {
+        guard let node = scalarNode(key, in: &parent, required: required, expected: "a string") else { return nil }
+        return node.scalarText
+    }
+
+    /// Reads an integer `key` within `range`.
+    public mutating func int(_ key: String, in parent: inout Mapping, range: ClosedRange<Int>, required: Bool = false)
+        -> Int?
+    {
+        guard let node = scalarNode(key, in: &parent, required: required, expected: "an integer"),
+            let text = node.scalarText
+        else { return nil }
+        guard case .scalar(_, .plain) = node.content, let value = Int(text) else {
+            report(node.mark, ID.wrongType, "'\(parent.qualified(key))' must be an integer, found '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            report(
+                node.mark, ID.invalidValue,
+                "'\(parent.qualified(key))' must be between \(range.lowerBound) and \(range.upperBound), found \(value)"
+            )
+            return nil
+        }
+        return value
+    }
+
+    /// Reads a boolean `key` (`true` or `false`).
+    public mutating func bool(_ key: String, in parent: inout Mapping, required: Bool = false) -> Bool? {
+        guard let node = scalarNode(key, in: &parent, required: required, expected: "a boolean"),
+            let text = node.scalarText
+        else { return nil }
+        guard case .scalar(_, .plain) = node.content, case .bool(let value) = ScalarResolution.resolvePlain(text) else {
+            report(
+                node.mark, ID.wrongType, "'\(parent.qualified(key))' must be a boolean (true or false), found '\(text)'"
+            )
+            return nil
+        }
+        return value
+    }
+
+    /// Reads a string `key` that must be one of `choices`.
+    public mutating func choice(_ key: String, in parent: inout Mapping, _ choices: [String], required: Bool = false)
+        -> String?
+    {
+        guard let value = string(key, in: &parent, required: required) else { return nil }
+        guard choices.contains(value) else {
+            report(
+                parent.pair(key)?.value.mark ?? parent.node.mark, ID.invalidValue,
+                "'\(parent.qualified(key))' must be one of \(choices.joined(separator: ", ")), found '\(value)'")
+            return nil
+        }
+        return value
+    }
+
+    /// Reports every key of `mapping` that was not read, listing the known keys.
+    public mutating func finish(_ mapping: Mapping) {
+        guard case .mapping(let pairs) = mapping.node.content else { return }
+        let known = mapping.consumed.sorted().joined(separator: ", ")
+        var seen: Set<String> = []
+        for pair in pairs {
+            let key = pair.key.scalarText ?? ""
+            if !seen.insert(key).inserted {
+                report(pair.key.mark, ID.invalidValue, "duplicate key '\(mapping.qualified(key))'")
+            }
+            if !mapping.consumed.contains(key) {
+                report(
+                    pair.key.mark, ID.unknownKey, "unknown key '\(mapping.qualified(key))'; expected one of: \(known)")
+            }
+        }
+    }
+
+    private mutating func scalarNode(_ key: String, in parent: inout Mapping, required: Bool, expected: String) -> Node?
+    {
+        parent.consumed.insert(key)
+        guard let pair = parent.pair(key) else {
+            if required { missing(key, in: parent) }
+            return nil
+        }
+        guard case .scalar = pair.value.content else {
+            report(
+                pair.value.mark, ID.wrongType,
+                "'\(parent.qualified(key))' must be \(expected), found a \(pair.value.kindName)")
+            return nil
+        }
+        return pair.value
+    }
+
+    private mutating func missing(_ key: String, in parent: Mapping) {
+        report(parent.node.mark, ID.missingKey, "missing required key '\(parent.qualified(key))'")
+    }
+}

@@ -1,0 +1,378 @@
+import CloudFormation
+import YAML
+
+extension ExpansionContext {
+    private static let accessLogFormat =
+        #"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","latency":"$context.responseLatency","integrationStatus":"$context.integration.status","integrationError":"$context.integration.error","errorMessage":"$context.error.message"}"#
+
+    /// A REST API: resources per path segment, validated methods, a deployment whose logical ID changes with the
+    /// methods, a stage with access logs, tracing, metrics and throttling, and a usage plan.
+    mutating func expand(_ api: RestAPI) throws(SynthesisError) {
+        let apiId = api.name
+        let stageId = "\(api.name)Stage"
+        let apiName = Names.stackScoped(api.name)
+        add(
+            Resource(
+                apiId, type: "AWS::ApiGateway::RestApi",
+                properties: Fields([
+                    ("Name", apiName),
+                    ("Description", .string("\(stack.description): \(api.name)")),
+                    ("EndpointConfiguration", .object(["Types": .strings(["REGIONAL"])])),
+                    ("DisableExecuteApiEndpoint", .bool(false)),
+                ])))
+        graph.node(apiId, "\(api.name) (REST API)", .api)
+
+        let validatorId = "\(api.name)RequestValidator"
+        add(
+            Resource(
+                validatorId, type: "AWS::ApiGateway::RequestValidator",
+                properties: Fields([
+                    ("RestApiId", .ref(apiId)), ("Name", .string("body-and-parameters")),
+                    ("ValidateRequestBody", .bool(true)), ("ValidateRequestParameters", .bool(true)),
+                ])))
+        let badRequestId = "\(api.name)BadRequestBodyResponse"
+        add(
+            Resource(
+                badRequestId, type: "AWS::ApiGateway::GatewayResponse",
+                properties: Fields([
+                    ("RestApiId", .ref(apiId)), ("ResponseType", .string("BAD_REQUEST_BODY")),
+                    ("StatusCode", .string("400")),
+                    (
+                        "ResponseTemplates",
+                        .object(["application/json": .string(#"{"message":"$context.error.validationErrorString"}"#)])
+                    ),
+                ])))
+
+        var pathResources: [String: String] = [:]
+        var methodIds: [String] = []
+        var deploymentInputs: [Resource] = []
+        let authorization = stage.api.authorization
+        for route in api.routes {
+            let segments = route.path.split(separator: "/").map(String.init)
+            guard !segments.isEmpty, route.path.hasPrefix("/") else {
+                throw SynthesisError(
+                    "route '\(route.method) \(route.path)' of \(api.name) must start with '/' and name a resource")
+            }
+            var parent: Value = .getAtt(apiId, "RootResourceId")
+            var prefix = ""
+            for segment in segments {
+                prefix += "/" + segment
+                let resourceId = "\(api.name)Resource\(Names.pascal(prefix))"
+                if pathResources[prefix] == nil {
+                    let resource = Resource(
+                        resourceId, type: "AWS::ApiGateway::Resource",
+                        properties: Fields([
+                            ("RestApiId", .ref(apiId)), ("ParentId", parent), ("PathPart", .string(segment)),
+                        ]))
+                    add(resource)
+                    deploymentInputs.append(resource)
+                    pathResources[prefix] = resourceId
+                }
+                parent = .ref(resourceId)
+            }
+            let methodId = "\(api.name)\(Names.pascal(route.method.lowercased()))\(Names.pascal(route.path))Method"
+            var method = Fields([
+                ("RestApiId", .ref(apiId)),
+                ("ResourceId", parent),
+                ("HttpMethod", .string(route.method)),
+                ("AuthorizationType", .string(authorization == "iam" ? "AWS_IAM" : "NONE")),
+            ])
+            if authorization == "api-key" { method["ApiKeyRequired"] = .bool(true) }
+            method["RequestValidatorId"] = .ref(validatorId)
+            let pathParameters = segments.filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map {
+                String($0.dropFirst().dropLast())
+            }
+            if !pathParameters.isEmpty {
+                method["RequestParameters"] = .map(
+                    Fields(pathParameters.map { ("method.request.path.\($0)", Value.bool(true)) }))
+            }
+            switch route.integration {
+            case .enqueue(let queue, let schema):
+                try enqueueIntegration(
+                    into: &method, api: api, route: route, queue: queue, schema: schema,
+                    deploymentInputs: &deploymentInputs)
+            case .invoke(let function):
+                let functionId = "\(function.name)Function"
+                method["Integration"] = .object([
+                    "Type": .string("AWS_PROXY"), "IntegrationHttpMethod": .string("POST"),
+                    "Uri": .sub(
+                        "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${\(functionId).Arn}/invocations",
+                        nil),
+                ])
+                let permissionPath = segments.map { $0.hasPrefix("{") ? "*" : $0 }.joined(separator: "/")
+                add(
+                    Resource(
+                        "\(function.name)\(api.name)InvokePermission", type: "AWS::Lambda::Permission",
+                        properties: Fields([
+                            ("FunctionName", .getAtt(functionId, "Arn")),
+                            ("Action", .string("lambda:InvokeFunction")),
+                            ("Principal", .string("apigateway.amazonaws.com")),
+                            ("SourceAccount", .ref("AWS::AccountId")),
+                            (
+                                "SourceArn",
+                                .sub(
+                                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${\(apiId)}/*/\(route.method)/\(permissionPath)",
+                                    nil)
+                            ),
+                        ])))
+                graph.edge(apiId, functionId, "\(route.method) \(route.path)")
+            }
+            let methodResource = Resource(
+                methodId, type: "AWS::ApiGateway::Method", properties: method,
+                metadata: Self.suppressions(cdkNag: [
+                    (
+                        "AwsSolutions-COG4",
+                        authorization == "iam"
+                            ? "Callers sign requests with SigV4 (AWS_IAM); the stage chooses IAM, API keys or an authorizer."
+                            : "The stage chooses '\(authorization)' authorization for this API.", []
+                    )
+                ]))
+            add(methodResource)
+            deploymentInputs.append(methodResource)
+            methodIds.append(methodId)
+        }
+        deploymentInputs.append(template.resource(validatorId)!)
+        deploymentInputs.append(template.resource(badRequestId)!)
+
+        let fingerprint = deploymentInputs.map { (try? Emitter.render(TemplateWriter.node(.map($0.properties)))) ?? "" }
+            .joined()
+        let deploymentId = "\(api.name)Deployment\(Names.stableHash(fingerprint))"
+        add(
+            Resource(
+                deploymentId, type: "AWS::ApiGateway::Deployment",
+                properties: Fields([
+                    ("RestApiId", .ref(apiId)),
+                    ("Description", .string("methods fingerprint \(Names.stableHash(fingerprint))")),
+                ]),
+                dependsOn: methodIds + [badRequestId]))
+
+        let logGroupId = "\(api.name)AccessLogGroup"
+        add(logGroup(logGroupId, name: .sub("/aws/apigateway/${AWS::StackName}-\(api.name)/access", nil)))
+        var dependsOn: [String] = []
+        if stage.api.createAccountLoggingRole {
+            add(
+                Resource(
+                    "ApiGatewayCloudWatchRole", type: "AWS::IAM::Role",
+                    properties: Fields([
+                        ("AssumeRolePolicyDocument", trustPolicy(service: "apigateway.amazonaws.com")),
+                        (
+                            "ManagedPolicyArns",
+                            .list([
+                                .sub(
+                                    "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+                                    nil)
+                            ])
+                        ),
+                    ]),
+                    metadata: Self.suppressions(cdkNag: [
+                        (
+                            "AwsSolutions-IAM4",
+                            "AWS's own policy for the account-wide API Gateway logging role, created only when the stage opts in.",
+                            []
+                        )
+                    ])))
+            add(
+                Resource(
+                    "ApiGatewayAccount", type: "AWS::ApiGateway::Account",
+                    properties: Fields([("CloudWatchRoleArn", .getAtt("ApiGatewayCloudWatchRole", "Arn"))])))
+            dependsOn.append("ApiGatewayAccount")
+        }
+        var methodSettings = Fields([
+            ("ResourcePath", .string("/*")), ("HttpMethod", .string("*")), ("MetricsEnabled", .bool(true)),
+            ("DataTraceEnabled", .bool(false)),
+            ("ThrottlingRateLimit", .int(stage.api.rateLimit)), ("ThrottlingBurstLimit", .int(stage.api.burstLimit)),
+        ])
+        if stage.api.createAccountLoggingRole { methodSettings["LoggingLevel"] = .string("ERROR") }
+        var nag: [(String, String, [String])] = [
+            (
+                "AwsSolutions-APIG3",
+                "WAF is a separate, account-level decision (a web ACL associated by the platform team); throttling is set on the stage and methods.",
+                []
+            )
+        ]
+        if !stage.api.createAccountLoggingRole {
+            nag.append(
+                (
+                    "AwsSolutions-APIG6",
+                    "Execution logging needs the account-wide API Gateway CloudWatch role, which this stage does not create (api.createAccountLoggingRole); JSON access logs are on.",
+                    []
+                ))
+        }
+        add(
+            Resource(
+                stageId, type: "AWS::ApiGateway::Stage", dependsOn: dependsOn,
+                metadata: Self.suppressions(
+                    checkov: [
+                        (
+                            "CKV_AWS_120",
+                            "POST /orders must never be cached and order status must be fresh; caching would also add an hourly charge."
+                        )
+                    ],
+                    cdkNag: nag)
+            ).with(
+                Fields([
+                    ("RestApiId", .ref(apiId)),
+                    ("DeploymentId", .ref(deploymentId)),
+                    ("StageName", .string(stage.name)),
+                    ("Description", .string("\(stage.name) stage")),
+                    ("TracingEnabled", .bool(stage.tracing)),
+                    (
+                        "AccessLogSetting",
+                        .object(["DestinationArn": .getAtt(logGroupId, "Arn"), "Format": .string(Self.accessLogFormat)])
+                    ),
+                    ("MethodSettings", .list([.map(methodSettings)])),
+                ])))
+        let usagePlanId = "\(api.name)UsagePlan"
+        add(
+            Resource(
+                usagePlanId, type: "AWS::ApiGateway::UsagePlan",
+                properties: Fields([
+                    ("UsagePlanName", apiName),
+                    ("Description", .string("Throttling for the \(stage.name) stage of \(api.name)")),
+                    ("ApiStages", .list([.object(["ApiId": .ref(apiId), "Stage": .ref(stageId)])])),
+                    (
+                        "Throttle",
+                        .object(["RateLimit": .int(stage.api.rateLimit), "BurstLimit": .int(stage.api.burstLimit)])
+                    ),
+                ])))
+        if authorization == "api-key" {
+            add(
+                Resource(
+                    "\(api.name)ApiKey", type: "AWS::ApiGateway::ApiKey",
+                    properties: Fields([("Name", apiName), ("Enabled", .bool(true))]), dependsOn: [stageId]))
+            add(
+                Resource(
+                    "\(api.name)UsagePlanKey", type: "AWS::ApiGateway::UsagePlanKey",
+                    properties: Fields([
+                        ("KeyId", .ref("\(api.name)ApiKey")), ("KeyType", .string("API_KEY")),
+                        ("UsagePlanId", .ref(usagePlanId)),
+                    ])))
+        }
+
+        let dimensions: [(String, Value)] = [("ApiName", apiName), ("Stage", .ref(stageId))]
+        alarms.append(
+            AlarmSpec(
+                logicalId: "\(api.name)ServerErrorsAlarm",
+                description: "\(api.name): 5XX responses (integration or service failures)",
+                namespace: "AWS/ApiGateway", metric: "5XXError", dimensions: dimensions, statistic: "Sum",
+                threshold: stage.alarms.api5xxPerMinute))
+        alarms.append(
+            AlarmSpec(
+                logicalId: "\(api.name)ClientErrorsAlarm",
+                description: "\(api.name): 4XX responses, 429 throttling included",
+                namespace: "AWS/ApiGateway", metric: "4XXError", dimensions: dimensions, statistic: "Sum",
+                threshold: stage.alarms.api4xxPerMinute, evaluationPeriods: 3))
+        alarms.append(
+            AlarmSpec(
+                logicalId: "\(api.name)LatencyAlarm",
+                description: "\(api.name): p99 latency at or above \(stage.alarms.apiLatencyP99Ms) ms",
+                namespace: "AWS/ApiGateway", metric: "Latency", dimensions: dimensions, statistic: "p99",
+                threshold: stage.alarms.apiLatencyP99Ms, evaluationPeriods: 5))
+        widgets.insert(
+            WidgetSpec(
+                title: "\(api.name): requests and errors",
+                metrics: [
+                    ["AWS/ApiGateway", "Count", "ApiName", "${AWS::StackName}-\(api.name)"],
+                    ["AWS/ApiGateway", "4XXError", "ApiName", "${AWS::StackName}-\(api.name)"],
+                    ["AWS/ApiGateway", "5XXError", "ApiName", "${AWS::StackName}-\(api.name)"],
+                ]), at: 0)
+        output(
+            "\(api.name)Url",
+            .sub("https://${\(apiId)}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${\(stageId)}/", nil),
+            "Base URL of the \(api.name) \(stage.name) stage")
+    }
+
+    private mutating func enqueueIntegration(
+        into method: inout Fields, api: RestAPI, route: Route, queue: Queue, schema: Schema,
+        deploymentInputs: inout [Resource]
+    ) throws(SynthesisError) {
+        guard let body = schemas[schema.name] else {
+            throw SynthesisError(
+                "route '\(route.method) \(route.path)' of \(api.name) names schema '\(schema.name)', but blueprints/schemas/\(schema.name).json was not loaded"
+            )
+        }
+        let queueId = "\(queue.name)Queue"
+        let modelId = "\(api.name)\(Names.pascal(schema.name))Model"
+        let model = Resource(
+            modelId, type: "AWS::ApiGateway::Model",
+            properties: Fields([
+                ("RestApiId", .ref(api.name)), ("Name", .string(Names.pascal(schema.name))),
+                ("ContentType", .string("application/json")), ("Schema", body),
+            ]))
+        add(model)
+        deploymentInputs.append(model)
+        let roleId = "\(api.name)\(queue.name)SendRole"
+        add(
+            Resource(
+                roleId, type: "AWS::IAM::Role",
+                properties: Fields([
+                    (
+                        "Description",
+                        .sub("${AWS::StackName} \(api.name): may only send to the \(queue.name) queue", nil)
+                    ),
+                    ("AssumeRolePolicyDocument", trustPolicy(service: "apigateway.amazonaws.com")),
+                    (
+                        "Policies",
+                        .list([
+                            .object([
+                                "PolicyName": .string("SendTo\(queue.name)"),
+                                "PolicyDocument": policyDocument([
+                                    .allow(["sqs:SendMessage"], on: [.getAtt(queueId, "Arn")], sid: "Enqueue")
+                                ]),
+                            ])
+                        ])
+                    ),
+                ])))
+        method["RequestModels"] = .object(["application/json": .ref(modelId)])
+        method["Integration"] = .object([
+            "Type": .string("AWS"),
+            "IntegrationHttpMethod": .string("POST"),
+            "Credentials": .getAtt(roleId, "Arn"),
+            "Uri": .sub(
+                "arn:${AWS::Partition}:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/${\(queueId).QueueName}",
+                nil),
+            "PassthroughBehavior": .string("NEVER"),
+            "RequestParameters": .object([
+                "integration.request.header.Content-Type": .string("'application/x-www-form-urlencoded'"),
+                "integration.request.header.Accept": .string("'application/json'"),
+            ]),
+            "RequestTemplates": .object([
+                "application/json": .string(
+                    "Action=SendMessage&MessageBody=$util.urlEncode($input.body)"
+                )
+            ]),
+            "IntegrationResponses": .list([
+                .object([
+                    "StatusCode": .string("202"), "SelectionPattern": .string("2\\d{2}"),
+                    "ResponseTemplates": .object([
+                        "application/json": .string(
+                            #"{"status":"accepted","messageId":"$input.path('$.SendMessageResponse.SendMessageResult.MessageId')","requestId":"$context.requestId"}"#
+                        )
+                    ]),
+                ]),
+                .object([
+                    "StatusCode": .string("500"), "SelectionPattern": .string("(4|5)\\d{2}"),
+                    "ResponseTemplates": .object([
+                        "application/json": .string(
+                            #"{"message":"the order could not be queued; retry with the same orderId","requestId":"$context.requestId"}"#
+                        )
+                    ]),
+                ]),
+            ]),
+        ])
+        method["MethodResponses"] = .list([
+            .object(["StatusCode": .string("202")]), .object(["StatusCode": .string("400")]),
+            .object(["StatusCode": .string("500")]),
+        ])
+        graph.edge(api.name, queueId, "\(route.method) \(route.path) (validated: \(schema.name))")
+    }
+}
+
+extension Resource {
+    /// This resource with `properties` set.
+    func with(_ properties: Fields) -> Resource {
+        var copy = self
+        copy.properties = properties
+        return copy
+    }
+}

@@ -1,0 +1,169 @@
+import CloudFormation
+
+extension ExpansionContext {
+    /// A function: log group, role derived from the wiring, the function, and one event source mapping per
+    /// consumed queue.
+    mutating func expand(_ function: Function) {
+        let functionId = "\(function.name)Function"
+        let roleId = "\(function.name)Role"
+        let logGroupId = "\(function.name)LogGroup"
+        let settings = settings(for: function)
+        add(logGroup(logGroupId, name: .sub("/aws/lambda/${AWS::StackName}-\(function.name)", nil)))
+
+        var statements: [Statement] = [
+            .allow(
+                ["logs:CreateLogStream", "logs:PutLogEvents"], on: [.getAtt(logGroupId, "Arn")], sid: "WriteOwnLogs")
+        ]
+        var environment = Fields()
+        for consumption in function.consumes {
+            statements.append(
+                .allow(
+                    ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+                    on: [.getAtt("\(consumption.queue.name)Queue", "Arn")], sid: "Consume\(consumption.queue.name)"))
+        }
+        for table in function.writes {
+            statements.append(
+                .allow(
+                    ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"],
+                    on: [.getAtt("\(table.name)Table", "Arn")],
+                    sid: "Write\(table.name)"))
+        }
+        for table in function.reads where !function.writes.contains(table) {
+            statements.append(
+                .allow(["dynamodb:GetItem"], on: [.getAtt("\(table.name)Table", "Arn")], sid: "Read\(table.name)"))
+        }
+        for table in function.writes + function.reads
+        where environment["\(Names.upperSnake(table.name))_TABLE_NAME"] == nil {
+            environment["\(Names.upperSnake(table.name))_TABLE_NAME"] = .ref("\(table.name)Table")
+        }
+        for topic in function.publishes {
+            statements.append(.allow(["sns:Publish"], on: [.ref("\(topic.name)Topic")], sid: "Publish\(topic.name)"))
+            environment["\(Names.upperSnake(topic.name))_TOPIC_ARN"] = .ref("\(topic.name)Topic")
+        }
+        var nagRules: [(String, String, [String])] = []
+        if stage.tracing {
+            statements.append(
+                .allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], on: [.string("*")], sid: "WriteTraces"))
+            nagRules.append(
+                (
+                    "AwsSolutions-IAM5",
+                    "X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions; '*' is the only valid resource.",
+                    ["Resource::*"]
+                ))
+        }
+        add(
+            Resource(
+                roleId, type: "AWS::IAM::Role",
+                properties: Fields([
+                    (
+                        "Description",
+                        .sub("${AWS::StackName} \(function.name): permissions derived from its wiring", nil)
+                    ),
+                    ("AssumeRolePolicyDocument", trustPolicy(service: "lambda.amazonaws.com")),
+                    (
+                        "Policies",
+                        .list([
+                            .object([
+                                "PolicyName": .string("\(function.name)Wiring"),
+                                "PolicyDocument": policyDocument(statements),
+                            ])
+                        ])
+                    ),
+                ]),
+                metadata: Self.suppressions(cdkNag: nagRules)))
+
+        var properties = Fields([
+            ("FunctionName", Names.stackScoped(function.name)),
+            ("Description", .string("\(function.name) (\(function.handler.artifact)), Swift on provided.al2023")),
+            ("Runtime", .string("provided.al2023")),
+            ("Handler", .string("bootstrap")),
+            ("Architectures", .strings([stage.architecture])),
+            ("MemorySize", .int(settings.memoryMB)),
+            ("Timeout", .int(settings.timeoutSeconds)),
+        ])
+        if let reserved = settings.reservedConcurrency {
+            properties["ReservedConcurrentExecutions"] = .int(reserved)
+        }
+        properties["Role"] = .getAtt(roleId, "Arn")
+        properties["Code"] = .object(["S3Bucket": .ref("ArtifactBucket"), "S3Key": .ref("\(function.name)CodeKey")])
+        if !environment.isEmpty { properties["Environment"] = .object(["Variables": .map(environment)]) }
+        properties["LoggingConfig"] = .object([
+            "LogFormat": .string("JSON"), "ApplicationLogLevel": .string("INFO"), "SystemLogLevel": .string("WARN"),
+            "LogGroup": .ref(logGroupId),
+        ])
+        properties["TracingConfig"] = .object(["Mode": .string(stage.tracing ? "Active" : "PassThrough")])
+        var checkov: [(String, String)] = [
+            (
+                "CKV_AWS_116",
+                function.consumes.isEmpty
+                    ? "Invoked synchronously by API Gateway; a function DLQ applies only to asynchronous invocations."
+                    : "Invoked by an SQS event source mapping; failed messages go to the source queue's DLQ, a function DLQ applies only to asynchronous invocations."
+            ),
+            (
+                "CKV_AWS_117",
+                "Calls only AWS public endpoints (DynamoDB, SNS); a VPC would add NAT cost and cold-start latency without reducing exposure."
+            ),
+            (
+                "CKV_AWS_173",
+                "The environment holds only resource names and ARNs, no secrets; Lambda encrypts it at rest with its service key."
+            ),
+        ]
+        if settings.reservedConcurrency == nil {
+            checkov.append(("CKV_AWS_115", "The stage leaves reserved concurrency unset for this function."))
+        }
+        add(
+            Resource(
+                functionId, type: "AWS::Lambda::Function", properties: properties,
+                metadata: Self.suppressions(checkov: checkov)))
+        graph.node(functionId, "\(function.name) (Lambda)", .function)
+
+        for consumption in function.consumes {
+            let queueId = "\(consumption.queue.name)Queue"
+            let batchSize = consumption.batchSize ?? stage.consumer.batchSize
+            add(
+                Resource(
+                    "\(function.name)\(consumption.queue.name)EventSourceMapping",
+                    type: "AWS::Lambda::EventSourceMapping",
+                    properties: Fields([
+                        ("EventSourceArn", .getAtt(queueId, "Arn")),
+                        ("FunctionName", .ref(functionId)),
+                        ("BatchSize", .int(batchSize)),
+                        ("MaximumBatchingWindowInSeconds", .int(stage.consumer.batchingWindowSeconds)),
+                        ("FunctionResponseTypes", .strings(["ReportBatchItemFailures"])),
+                        (
+                            "ScalingConfig",
+                            .object([
+                                "MaximumConcurrency": .int(consumption.maxConcurrency ?? stage.consumer.maxConcurrency)
+                            ])
+                        ),
+                        ("Enabled", .bool(true)),
+                    ])))
+            graph.edge(queueId, functionId, "batches of \(batchSize), partial failures")
+        }
+        for table in function.writes { graph.edge(functionId, "\(table.name)Table", "conditional put") }
+        for table in function.reads where !function.writes.contains(table) {
+            graph.edge(functionId, "\(table.name)Table", "get by key")
+        }
+        for topic in function.publishes { graph.edge(functionId, "\(topic.name)Topic", "publish") }
+
+        alarms.append(
+            AlarmSpec(
+                logicalId: "\(functionId)ErrorsAlarm", description: "\(function.name): invocations failed",
+                namespace: "AWS/Lambda", metric: "Errors", dimensions: [("FunctionName", .ref(functionId))],
+                statistic: "Sum", threshold: stage.alarms.functionErrorsPerMinute))
+        alarms.append(
+            AlarmSpec(
+                logicalId: "\(functionId)ThrottlesAlarm", description: "\(function.name): invocations throttled",
+                namespace: "AWS/Lambda", metric: "Throttles", dimensions: [("FunctionName", .ref(functionId))],
+                statistic: "Sum", threshold: 1))
+        widgets.append(
+            WidgetSpec(
+                title: "\(function.name): invocations, errors, throttles",
+                metrics: [
+                    ["AWS/Lambda", "Invocations", "FunctionName", "${\(functionId)}"],
+                    ["AWS/Lambda", "Errors", "FunctionName", "${\(functionId)}"],
+                    ["AWS/Lambda", "Throttles", "FunctionName", "${\(functionId)}"],
+                    ["AWS/Lambda", "ConcurrentExecutions", "FunctionName", "${\(functionId)}"],
+                ]))
+    }
+}

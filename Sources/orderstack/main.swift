@@ -1,0 +1,3 @@
+import OrderStackCLI
+
+OrderStack.main()

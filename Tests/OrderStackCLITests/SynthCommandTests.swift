@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct SynthCommandTests {
+    @Test func twoRunsWriteByteIdenticalFiles() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let first = try CommandRunner.orderstack(["synth", "--project", project.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let dev = project.appendingPathComponent("output/orders-dev.yaml")
+        let prod = project.appendingPathComponent("output/orders-prod.yaml")
+        let firstBytes = try [Data(contentsOf: dev), Data(contentsOf: prod)]
+        let second = try CommandRunner.orderstack(["synth", "--project", project.path])
+        #expect(second.status == 0)
+        #expect(try [Data(contentsOf: dev), Data(contentsOf: prod)] == firstBytes)
+        #expect(firstBytes[0] != firstBytes[1], "dev and prod differ")
+    }
+
+    @Test func checkPassesWhenCurrentAndFailsAfterAOneByteChange() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        _ = try CommandRunner.orderstack(["synth", "--project", project.path])
+        let clean = try CommandRunner.orderstack(["synth", "--check", "--project", project.path])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        let file = project.appendingPathComponent("output/orders-prod.yaml")
+        var bytes = try Data(contentsOf: file)
+        bytes[bytes.count - 2] = bytes[bytes.count - 2] == 0x41 ? 0x42 : 0x41
+        try bytes.write(to: file)
+        let stale = try CommandRunner.orderstack(["synth", "--check", "--project", project.path])
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("output/orders-prod.yaml: stale"))
+        #expect(!stale.stderr.contains("orders-dev.yaml"))
+        #expect(try Data(contentsOf: file) == bytes, "--check writes nothing")
+        try FileManager.default.removeItem(at: project.appendingPathComponent("output/orders-dev.yaml"))
+        let missing = try CommandRunner.orderstack(["synth", "--check", "--project", project.path])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("output/orders-dev.yaml: missing"))
+    }
+
+    @Test func committedOutputIsInSyncWithTheBlueprint() throws {
+        let result = try CommandRunner.orderstack(["synth", "--check"])
+        #expect(result.status == 0, "output/ is stale: run `swift run orderstack synth`\n\(result.stderr)")
+    }
+
+    @Test func unknownStageListsTheAvailableOnes() throws {
+        let result = try CommandRunner.orderstack(["synth", "--stage", "qa", "--output", "/nonexistent"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("unknown stage 'qa'; available stages: dev, prod"))
+    }
+
+    @Test func badStageFileIsLocatedAndExitsTwo() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let stage = project.appendingPathComponent("blueprints/stages/dev.yaml")
+        let text = try String(contentsOf: stage, encoding: .utf8).replacingOccurrences(
+            of: "memoryMB: 256", with: "memoryMB: lots")
+        try text.write(to: stage, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.orderstack(["synth", "--project", project.path])
+        #expect(result.status == 2)
+        #expect(
+            result.stderr.contains(
+                "blueprints/stages/dev.yaml:7:13: error: OS0103: 'processor.memoryMB' must be an integer, found 'lots'"),
+            "\(result.stderr)")
+        #expect(
+            !FileManager.default.fileExists(atPath: project.appendingPathComponent("output").path),
+            "nothing written on bad input")
+    }
+
+    @Test func malformedSchemaIsLocated() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        try "{\"type\": \"object\",\n  \"required\": [\"a\"\n}".write(
+            to: project.appendingPathComponent("blueprints/schemas/order.json"), atomically: true, encoding: .utf8)
+        let result = try CommandRunner.orderstack(["synth", "--project", project.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("blueprints/schemas/order.json:3:1: error: OS0101"), "\(result.stderr)")
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let result = try CommandRunner.orderstack(["synth", "--no-such-flag"])
+        #expect(result.status == 2)
+        let help = try CommandRunner.orderstack(["synth", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("orderstack synth --check"))
+    }
+}
+
+@Suite struct GraphCommandTests {
+    @Test func mermaidShowsTheWiring() throws {
+        let result = try CommandRunner.orderstack(["graph"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("flowchart LR\n"))
+        #expect(result.stdout.contains("OrdersApi -->|\"POST /orders (validated: order)\"| OrderIntakeQueue"))
+        #expect(result.stdout.contains("OrderIntakeQueue -->|\"batches of 10, partial failures\"| OrderProcessorFunction"))
+        #expect(result.stdout.contains("OrderProcessorFunction -->|\"publish\"| OrderEventsTopic"))
+        #expect(result.stdout.contains("OrderEventsTopic -->|\"raw delivery\"| AccountingQueue"))
+    }
+
+    @Test func dotIsADigraph() throws {
+        let result = try CommandRunner.orderstack(["graph", "--format", "dot"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("digraph architecture {"))
+        #expect(result.stdout.contains("OrderProcessorFunction -> OrdersTable [label=\"conditional put\"];"))
+        let bad = try CommandRunner.orderstack(["graph", "--format", "svg"])
+        #expect(bad.status == 2)
+    }
+}

@@ -1,0 +1,276 @@
+import CloudFormation
+import OrdersBlueprint
+import Testing
+
+@testable import StackDSL
+
+/// Helpers shared by the expansion tests.
+enum Fixture {
+    static let schema = Value.object(["type": .string("object"), "required": .strings(["orderId"])])
+
+    static func stage(_ configure: (inout StageSettings) -> Void = { _ in }) -> StageSettings {
+        var stage = StageSettings(name: "test", region: "us-east-1")
+        stage.processor.reservedConcurrency = 20
+        configure(&stage)
+        return stage
+    }
+
+    static func synthesize(_ stack: Stack = OrdersBlueprint.stack, stage: StageSettings = stage()) throws -> Template {
+        try Synthesizer.synthesize(stack, stage: stage, schemas: ["order": schema]).template
+    }
+
+    /// The statements of a role's only inline policy.
+    static func statements(of role: Resource) -> [Value] {
+        role["Policies"]?.items?.first?["PolicyDocument"]?["Statement"]?.items ?? []
+    }
+
+    static func statement(_ sid: String, in role: Resource) -> Value? {
+        statements(of: role).first { $0["Sid"] == .string(sid) }
+    }
+}
+
+@Suite struct SynthesizerTests {
+    @Test func processorRoleHasExactlyTheWiredPermissions() throws {
+        let template = try Fixture.synthesize()
+        let role = try #require(template.resource("OrderProcessorRole"))
+        let statements = Fixture.statements(of: role)
+        #expect(
+            statements.map { $0["Sid"] }
+                == ["WriteOwnLogs", "ConsumeOrderIntake", "WriteOrders", "PublishOrderEvents", "WriteTraces"].map {
+                    .string($0)
+                })
+        #expect(
+            Fixture.statement("WriteOwnLogs", in: role)?["Action"]
+                == .strings(["logs:CreateLogStream", "logs:PutLogEvents"]))
+        #expect(Fixture.statement("WriteOwnLogs", in: role)?["Resource"] == .getAtt("OrderProcessorLogGroup", "Arn"))
+        #expect(
+            Fixture.statement("ConsumeOrderIntake", in: role)?["Action"]
+                == .strings(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]))
+        #expect(Fixture.statement("ConsumeOrderIntake", in: role)?["Resource"] == .getAtt("OrderIntakeQueue", "Arn"))
+        #expect(
+            Fixture.statement("WriteOrders", in: role)?["Action"]
+                == .strings(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"]))
+        #expect(Fixture.statement("WriteOrders", in: role)?["Resource"] == .getAtt("OrdersTable", "Arn"))
+        #expect(Fixture.statement("PublishOrderEvents", in: role)?["Action"] == .string("sns:Publish"))
+        #expect(Fixture.statement("PublishOrderEvents", in: role)?["Resource"] == .ref("OrderEventsTopic"))
+        #expect(
+            role["AssumeRolePolicyDocument"]?["Statement"]?.items?.first?["Principal"]
+                == .object(["Service": .string("lambda.amazonaws.com")]))
+    }
+
+    @Test func queryRoleOnlyReadsTheTable() throws {
+        let template = try Fixture.synthesize()
+        let role = try #require(template.resource("OrderQueryRole"))
+        #expect(
+            Fixture.statements(of: role).map { $0["Sid"] }
+                == ["WriteOwnLogs", "ReadOrders", "WriteTraces"].map { .string($0) })
+        #expect(Fixture.statement("ReadOrders", in: role)?["Action"] == .string("dynamodb:GetItem"))
+        let environment = template.resource("OrderQueryFunction")?["Environment"]?["Variables"]
+        #expect(environment == .object(["ORDERS_TABLE_NAME": .ref("OrdersTable")]))
+    }
+
+    @Test func withoutTracingNoWildcardResourceIsGranted() throws {
+        let template = try Fixture.synthesize(stage: Fixture.stage { $0.tracing = false })
+        for role in template.resources where role.type == "AWS::IAM::Role" {
+            for statement in Fixture.statements(of: role) {
+                #expect(statement["Resource"] != .string("*"), "\(role.logicalId) grants '*'")
+            }
+        }
+        #expect(
+            template.resource("OrderProcessorFunction")?["TracingConfig"] == .object(["Mode": .string("PassThrough")]))
+    }
+
+    @Test func eventSourceMappingReportsPartialFailuresWithTheStageLimits() throws {
+        let template = try Fixture.synthesize(
+            stage: Fixture.stage {
+                $0.consumer.maxConcurrency = 7; $0.consumer.batchSize = 25; $0.consumer.batchingWindowSeconds = 2
+            })
+        let mapping = try #require(template.resource("OrderProcessorOrderIntakeEventSourceMapping"))
+        #expect(mapping["EventSourceArn"] == .getAtt("OrderIntakeQueue", "Arn"))
+        #expect(mapping["FunctionName"] == .ref("OrderProcessorFunction"))
+        #expect(mapping["BatchSize"] == .int(25))
+        #expect(mapping["MaximumBatchingWindowInSeconds"] == .int(2))
+        #expect(mapping["FunctionResponseTypes"] == .strings(["ReportBatchItemFailures"]))
+        #expect(mapping["ScalingConfig"] == .object(["MaximumConcurrency": .int(7)]))
+    }
+
+    @Test func intakeQueueVisibilityCoversSixTimeoutsAndTheWindow() throws {
+        let template = try Fixture.synthesize(
+            stage: Fixture.stage {
+                $0.processor.timeoutSeconds = 40; $0.consumer.batchingWindowSeconds = 5
+            })
+        let queue = try #require(template.resource("OrderIntakeQueue"))
+        #expect(queue["VisibilityTimeout"] == .int(245))
+        #expect(
+            queue["RedrivePolicy"]
+                == .object([
+                    "deadLetterTargetArn": .getAtt("OrderIntakeDeadLetterQueue", "Arn"), "maxReceiveCount": .int(5),
+                ]))
+        #expect(template.resource("OrderIntakeDeadLetterQueue")?["MessageRetentionPeriod"] == .int(1_209_600))
+    }
+
+    @Test func tableIsRetainedAndRecoverable() throws {
+        let table = try #require(try Fixture.synthesize().resource("OrdersTable"))
+        #expect(table.deletionPolicy == .string("Retain"))
+        #expect(table.updateReplacePolicy == .string("Retain"))
+        #expect(table["BillingMode"] == .string("PAY_PER_REQUEST"))
+        #expect(table["PointInTimeRecoverySpecification"] == .object(["PointInTimeRecoveryEnabled": .bool(true)]))
+        #expect(table["DeletionProtectionEnabled"] == .bool(true))
+    }
+
+    @Test func subscriberQueuesUseTheStackKeyAndAdmitOnlyTheirTopic() throws {
+        let template = try Fixture.synthesize()
+        for name in ["InventoryFulfillment", "Accounting"] {
+            let queue = try #require(template.resource("\(name)Queue"))
+            #expect(queue["KmsMasterKeyId"] == .getAtt("StackKey", "Arn"))
+            let policy = try #require(template.resource("\(name)QueuePolicy"))
+            let statement = policy["PolicyDocument"]?["Statement"]?.items?.first
+            #expect(statement?["Principal"] == .object(["Service": .string("sns.amazonaws.com")]))
+            #expect(
+                statement?["Condition"] == .object(["ArnEquals": .object(["aws:SourceArn": .ref("OrderEventsTopic")])]))
+            let subscription = try #require(template.resource("\(name)Subscription"))
+            #expect(subscription["RawMessageDelivery"] == .bool(true))
+            #expect(subscription["Endpoint"] == .getAtt("\(name)Queue", "Arn"))
+            #expect(
+                subscription["RedrivePolicy"]
+                    == .object(["deadLetterTargetArn": .getAtt("\(name)DeadLetterQueue", "Arn")]))
+            #expect(subscription.dependsOn == ["\(name)QueuePolicy"])
+        }
+        let keyPolicy = template.resource("StackKey")?["KeyPolicy"]?["Statement"]?.items ?? []
+        let sns = keyPolicy.first { $0["Sid"] == .string("TopicsDeliverToEncryptedQueues") }
+        #expect(
+            sns?["Condition"] == .object(["ArnEquals": .object(["aws:SourceArn": .list([.ref("OrderEventsTopic")])])]))
+    }
+
+    @Test func postRouteValidatesAndSendsThroughARoleLimitedToTheQueue() throws {
+        let template = try Fixture.synthesize()
+        let method = try #require(template.resource("OrdersApiPostOrdersMethod"))
+        #expect(method["RequestModels"] == .object(["application/json": .ref("OrdersApiOrderModel")]))
+        #expect(method["RequestValidatorId"] == .ref("OrdersApiRequestValidator"))
+        #expect(method["AuthorizationType"] == .string("AWS_IAM"))
+        let integration = try #require(method["Integration"])
+        #expect(integration["Type"] == .string("AWS"))
+        #expect(integration["Credentials"] == .getAtt("OrdersApiOrderIntakeSendRole", "Arn"))
+        #expect(
+            integration["Uri"]
+                == .sub(
+                    "arn:${AWS::Partition}:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/${OrderIntakeQueue.QueueName}",
+                    nil))
+        #expect(integration["IntegrationResponses"]?.items?.first?["StatusCode"] == .string("202"))
+        let role = try #require(template.resource("OrdersApiOrderIntakeSendRole"))
+        #expect(
+            Fixture.statements(of: role) == [
+                .object([
+                    "Sid": .string("Enqueue"), "Effect": .string("Allow"), "Action": .string("sqs:SendMessage"),
+                    "Resource": .getAtt("OrderIntakeQueue", "Arn"),
+                ])
+            ])
+        #expect(template.resource("OrdersApiOrderModel")?["Schema"] == Fixture.schema)
+    }
+
+    @Test func getRouteProxiesToTheQueryFunctionWithAScopedPermission() throws {
+        let template = try Fixture.synthesize()
+        let method = try #require(template.resource("OrdersApiGetOrdersOrderIdMethod"))
+        #expect(method["Integration"]?["Type"] == .string("AWS_PROXY"))
+        #expect(method["RequestParameters"] == .object(["method.request.path.orderId": .bool(true)]))
+        #expect(method["ResourceId"] == .ref("OrdersApiResourceOrdersOrderId"))
+        let permission = try #require(template.resource("OrderQueryOrdersApiInvokePermission"))
+        #expect(
+            permission["SourceArn"]
+                == .sub(
+                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${OrdersApi}/*/GET/orders/*",
+                    nil))
+        #expect(permission["Principal"] == .string("apigateway.amazonaws.com"))
+    }
+
+    @Test func deploymentIdChangesWhenAMethodChanges() throws {
+        let iam = try Fixture.synthesize().resources.first { $0.type == "AWS::ApiGateway::Deployment" }
+        let key = try Fixture.synthesize(stage: Fixture.stage { $0.api.authorization = "api-key" }).resources.first {
+            $0.type == "AWS::ApiGateway::Deployment"
+        }
+        let again = try Fixture.synthesize().resources.first { $0.type == "AWS::ApiGateway::Deployment" }
+        #expect(iam?.logicalId != key?.logicalId)
+        #expect(iam?.logicalId == again?.logicalId)
+        #expect(iam?.dependsOn.contains("OrdersApiPostOrdersMethod") == true)
+    }
+
+    @Test func accountLoggingRoleIsOptIn() throws {
+        #expect(try Fixture.synthesize().resource("ApiGatewayAccount") == nil)
+        let template = try Fixture.synthesize(stage: Fixture.stage { $0.api.createAccountLoggingRole = true })
+        #expect(template.resource("ApiGatewayAccount") != nil)
+        #expect(template.resource("OrdersApiStage")?.dependsOn == ["ApiGatewayAccount"])
+    }
+
+    @Test func everyFailurePathHasAnAlarm() throws {
+        let template = try Fixture.synthesize()
+        let alarms = template.resources.filter { $0.type == "AWS::CloudWatch::Alarm" }
+        let watched = Set(alarms.map { "\($0["Namespace"]?.stringValue ?? "") \($0["MetricName"]?.stringValue ?? "")" })
+        #expect(
+            watched == [
+                "AWS/ApiGateway 5XXError", "AWS/ApiGateway 4XXError", "AWS/ApiGateway Latency",
+                "AWS/SQS ApproximateAgeOfOldestMessage", "AWS/SQS ApproximateNumberOfMessagesVisible",
+                "AWS/Lambda Errors", "AWS/Lambda Throttles", "AWS/DynamoDB WriteThrottleEvents",
+                "AWS/DynamoDB ReadThrottleEvents", "AWS/SNS NumberOfNotificationsFailed",
+            ])
+        let dlqAlarms = alarms.filter { $0["MetricName"] == .string("ApproximateNumberOfMessagesVisible") }
+        #expect(
+            Set(dlqAlarms.compactMap { $0["Dimensions"]?.items?.first?["Value"] }) == [
+                .getAtt("OrderIntakeDeadLetterQueue", "QueueName"),
+                .getAtt("InventoryFulfillmentDeadLetterQueue", "QueueName"),
+                .getAtt("AccountingDeadLetterQueue", "QueueName"),
+            ])
+        #expect(!alarms.contains { $0["MetricName"] == .string("IteratorAge") })
+        #expect(alarms.allSatisfy { $0["AlarmActions"] == .list([.ref("AlarmTopic")]) })
+        #expect(alarms.count == 14, "3 API + 2 intake + 2 subscriber DLQs + 2x2 functions + 2 table + 1 topic")
+    }
+
+    @Test func outputsAreExportedWithTheStackNamePrefix() throws {
+        let template = try Fixture.synthesize()
+        #expect(
+            template.outputs.map(\.name) == [
+                "OrdersTableName", "OrderIntakeQueueUrl", "OrderIntakeDeadLetterQueueUrl", "OrderEventsTopicArn",
+                "InventoryFulfillmentQueueUrl", "InventoryFulfillmentDeadLetterQueueUrl", "AccountingQueueUrl",
+                "AccountingDeadLetterQueueUrl", "OrdersApiUrl", "AlarmTopicArn",
+            ])
+        #expect(template.outputs.allSatisfy { $0.exportName == .sub("${AWS::StackName}-\($0.name)", nil) })
+    }
+
+    @Test func functionCodeComesFromParameters() throws {
+        let template = try Fixture.synthesize()
+        #expect(
+            template.parameters.map(\.name) == [
+                "ArtifactBucket", "OrderProcessorCodeKey", "OrderQueryCodeKey", "AlarmEmail",
+            ])
+        #expect(
+            template.resource("OrderProcessorFunction")?["Code"]
+                == .object(["S3Bucket": .ref("ArtifactBucket"), "S3Key": .ref("OrderProcessorCodeKey")]))
+        #expect(template.parameter("OrderQueryCodeKey")?.defaultValue == .string("order-query.zip"))
+    }
+
+    @Test func twoDifferentConstructsWithOneNameAreRejected() {
+        let stack = Stack("s", description: "d") {
+            Queue("Work")
+            Queue("Work", deadLetterAfter: 9)
+        }
+        #expect(throws: SynthesisError("two different queues are named 'Work'; give each construct its own name")) {
+            try Fixture.synthesize(stack)
+        }
+    }
+
+    @Test func missingSchemaIsReported() {
+        let stack = Stack("s", description: "d") {
+            RestAPI("Api") { Route.post("/x", validatedBy: Schema("nope"), enqueueTo: Queue("Q")) }
+        }
+        #expect(throws: SynthesisError.self) { try Fixture.synthesize(stack) }
+    }
+
+    @Test func reachableConstructsAreIncludedOnce() throws {
+        let table = Table("T", partitionKey: "id")
+        let stack = Stack("s", description: "d") {
+            Function("A", handler: .orderQuery).reads(table)
+            Function("B", handler: .orderQuery).reads(table)
+        }
+        let template = try Fixture.synthesize(stack)
+        #expect(template.resources.filter { $0.type == "AWS::DynamoDB::Table" }.map(\.logicalId) == ["TTable"])
+    }
+}

@@ -1,0 +1,29 @@
+import StackDSL
+
+/// The orders backend: API Gateway validates and enqueues orders, a Swift Lambda stores each one idempotently in
+/// DynamoDB and announces it on SNS to the downstream services' queues, with alarms on every failure path.
+///
+/// Edit this file to change the architecture; stage differences live in `blueprints/stages/*.yaml`.
+public enum OrdersBlueprint {
+    /// The stack, described once for every stage.
+    public static let stack = Stack("orders", description: "Orders service: accept, store and announce orders") {
+        let orders = Table("Orders", partitionKey: "orderId")
+        let events = Topic("OrderEvents", displayName: "Order events")
+        let intake = Queue("OrderIntake")
+
+        Function("OrderProcessor", handler: .orderProcessor)
+            .consumes(intake)
+            .writes(orders)
+            .publishes(events)
+
+        RestAPI("OrdersApi") {
+            Route.post("/orders", validatedBy: .order, enqueueTo: intake)
+            Route.get("/orders/{orderId}", invoke: Function("OrderQuery", handler: .orderQuery).reads(orders))
+        }
+
+        Subscriber("InventoryFulfillment", to: events, filter: ["type": ["OrderAccepted"]])
+        Subscriber("Accounting", to: events, filter: ["type": ["OrderAccepted"]])
+
+        Monitoring("Operations")
+    }
+}

@@ -91,7 +91,8 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("flowchart LR\n"))
         #expect(result.stdout.contains("OrdersApi -->|\"POST /orders (validated: order)\"| OrderIntakeQueue"))
-        #expect(result.stdout.contains("OrderIntakeQueue -->|\"batches of 10, partial failures\"| OrderProcessorFunction"))
+        #expect(
+            result.stdout.contains("OrderIntakeQueue -->|\"batches of 10, partial failures\"| OrderProcessorFunction"))
         #expect(result.stdout.contains("OrderProcessorFunction -->|\"publish\"| OrderEventsTopic"))
         #expect(result.stdout.contains("OrderEventsTopic -->|\"raw delivery\"| AccountingQueue"))
     }

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Benchmark `orderstack synth` (both stages) against the CDK and troposphere peers, in one run.
+
+Whole process, wall time and peak RSS (the largest process of the tree, from wait4), median of N runs after one
+warm-up run that is not counted. The peers are ../shared/peers: CDK + AWS Solutions Constructs (hardened variant)
+and troposphere, run from a virtualenv set up as ../shared/peers/README.md says (created at --venv if missing).
+
+    python3 scripts/bench-synth.py                 # 15 runs of orderstack and troposphere, 10 of CDK
+    python3 scripts/bench-synth.py --runs 20 --skip-cdk
+
+Prints one table; nothing is written under the repository except .build/.
+"""
+import argparse
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PEERS = ROOT.parent / "shared" / "peers"
+PEER_PACKAGES = [
+    "aws-cdk-lib", "constructs", "cdk-nag", "troposphere", "cfn-flip", "pyyaml",
+    "aws-solutions-constructs-aws-apigateway-sqs", "aws-solutions-constructs-aws-sqs-lambda",
+    "aws-solutions-constructs-aws-lambda-dynamodb", "aws-solutions-constructs-aws-lambda-sns",
+    "aws-solutions-constructs-aws-sns-sqs",
+]
+
+
+def measure(command, cwd, env=None):
+    """Runs command once; returns (wall seconds, peak RSS in MiB of the largest process in its tree)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"command failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def series(name, command, cwd, runs, env=None):
+    measure(command, cwd, env)  # warm-up, not counted
+    samples = [measure(command, cwd, env) for _ in range(runs)]
+    walls = sorted(s[0] for s in samples)
+    rss = statistics.median(s[1] for s in samples)
+    return {"name": name, "runs": runs, "median": statistics.median(walls), "min": walls[0], "max": walls[-1], "rss": rss}
+
+
+def ensure_venv(venv):
+    python = venv / "bin" / "python"
+    if python.exists():
+        probe = subprocess.run([str(python), "-c", "import aws_cdk, troposphere, cfn_flip"], capture_output=True)
+        if probe.returncode == 0:
+            return python
+    print(f"setting up the peers' virtualenv in {venv} (about a minute, PyPI)...", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True)
+    return python
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15, help="measured runs of orderstack and troposphere")
+    parser.add_argument("--cdk-runs", type=int, default=10, help="measured runs of CDK")
+    parser.add_argument("--skip-cdk", action="store_true", help="leave CDK out (it needs node and 480 MB)")
+    parser.add_argument("--venv", default="/tmp/peers-venv", help="virtualenv for the peers")
+    args = parser.parse_args()
+
+    subprocess.run(["swift", "build", "-c", "release", "--product", "orderstack"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    binary = ROOT / ".build" / "release" / "orderstack"
+    scratch = pathlib.Path(tempfile.mkdtemp(prefix="orderstack-bench-"))
+    rows = [series("orderstack synth (dev + prod)", [str(binary), "synth", "--output", str(scratch / "out")], ROOT,
+                   args.runs)]
+    written = sorted(p.name for p in (scratch / "out").iterdir())
+    python = ensure_venv(pathlib.Path(args.venv))
+    rows.append(series("troposphere orders.py (one template)", [str(python), str(PEERS / "troposphere" / "orders.py")],
+                       scratch, args.runs))
+    if not args.skip_cdk:
+        env = dict(os.environ, CDK_OUTDIR=str(scratch / "cdk.out"))
+        rows.append(series("CDK + Solutions Constructs hardened (one template)", [str(python), str(PEERS / "cdk" / "app.py")],
+                           scratch, args.cdk_runs, env))
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    base = rows[0]
+    print(f"orderstack wrote {', '.join(written)}; load average {os.getloadavg()[0]:.2f}")
+    print(f"{'command':52} {'runs':>4} {'median ms':>10} {'min-max ms':>15} {'peak MiB':>9} {'x slower':>9}")
+    for row in rows:
+        ratio = row["median"] / base["median"]
+        print(f"{row['name']:52} {row['runs']:>4} {row['median'] * 1000:>10.1f} "
+              f"{row['min'] * 1000:>7.1f}-{row['max'] * 1000:<7.1f} {row['rss']:>9.1f} {ratio:>9.1f}")
+    targets_met = base["median"] <= 0.020 and base["rss"] <= 30
+    print(f"target (<= 20 ms, <= 30 MiB): {'met' if targets_met else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

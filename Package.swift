@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CLibYAML"]),
         .target(name: "CloudFormation", dependencies: ["YAML"]),
         .target(name: "StackDSL", dependencies: ["CloudFormation", "YAML"]),
+        .target(name: "Validation", dependencies: ["CloudFormation", "YAML"]),
         .target(
             name: "OrdersBlueprint",
             dependencies: ["StackDSL"],
@@ -31,7 +32,7 @@ let package = Package(
         .target(
             name: "OrderStackCLI",
             dependencies: [
-                "CloudFormation", "StackDSL", "OrdersBlueprint", "YAML",
+                "CloudFormation", "StackDSL", "OrdersBlueprint", "YAML", "Validation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +40,11 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
+        .testTarget(
+            name: "ValidationTests",
+            dependencies: ["Validation", "CloudFormation", "YAML", "StackDSL", "OrdersBlueprint"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "OrderStackCLITests",
             dependencies: ["OrderStackCLI", "CloudFormation", "StackDSL", "OrdersBlueprint"]

@@ -48,6 +48,10 @@ public struct TemplateReader {
     ///   - path: the file name used in diagnostics.
     public static func read(bytes: [UInt8], path: String) -> Result {
         var reader = TemplateReader(path: path)
+        if JSONSyntax.looksLikeJSON(bytes), let (mark, problem) = JSONSyntax.firstError(in: bytes) {
+            reader.report(mark, .error, ID.syntax, "JSON: \(problem)")
+            return Result(template: nil, diagnostics: reader.diagnostics)
+        }
         let documents: [Node]
         do {
             documents = try Parser.parse(bytes: bytes)

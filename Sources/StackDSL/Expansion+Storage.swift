@@ -24,12 +24,21 @@ extension ExpansionContext {
                     ("DeletionProtectionEnabled", .bool(stage.deletionProtection)),
                 ]),
                 deletionPolicy: .string("Retain"), updateReplacePolicy: .string("Retain"),
-                metadata: Self.suppressions(checkov: [
-                    (
-                        "CKV_AWS_119",
-                        "Encrypted at rest with the AWS-managed DynamoDB key (SSEEnabled). A customer-managed key would need a key policy naming every reader and writer role and adds KMS cost to every request; no compliance rule here asks for it."
-                    )
-                ])))
+                metadata: Self.suppressions(
+                    checkov: [
+                        (
+                            "CKV_AWS_119",
+                            "Encrypted at rest with the AWS-managed DynamoDB key (SSEEnabled). A customer-managed key would need a key policy naming every reader and writer role and adds KMS cost to every request; no compliance rule here asks for it."
+                        )
+                    ],
+                    orderstack: stage.deletionProtection
+                        ? []
+                        : [
+                            (
+                                "OS2023",
+                                "Stage \(stage.name) sets table.deletionProtection: false so the stack can be torn down; the table is still retained on delete and replace."
+                            )
+                        ])))
         graph.node(logicalId, "\(table.name) (DynamoDB table)", .table)
         alarms.append(
             AlarmSpec(

@@ -68,8 +68,15 @@ struct ExpansionContext {
     }
 
     /// `Metadata` suppressing checkov and cdk-nag findings, each with its reason.
-    static func suppressions(checkov: [(String, String)] = [], cdkNag: [(String, String, [String])] = []) -> Value? {
+    static func suppressions(
+        checkov: [(String, String)] = [], cdkNag: [(String, String, [String])] = [], orderstack: [(String, String)] = []
+    ) -> Value? {
         var fields = Fields()
+        if !orderstack.isEmpty {
+            fields["orderstack"] = .object([
+                "ignore": .list(orderstack.map { .object(["id": .string($0.0), "reason": .string($0.1)]) })
+            ])
+        }
         if !checkov.isEmpty {
             fields["checkov"] = .object([
                 "skip": .list(checkov.map { .object(["id": .string($0.0), "comment": .string($0.1)]) })

@@ -25,14 +25,17 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var id: String
     /// One line saying what is wrong.
     public var message: String
+    /// The logical ID (or other named element) the finding is about, if any.
+    public var subject: String?
 
     /// Creates a diagnostic.
-    public init(path: String, mark: Mark, severity: Severity, id: String, message: String) {
+    public init(path: String, mark: Mark, severity: Severity, id: String, message: String, subject: String? = nil) {
         self.path = path
         self.mark = mark
         self.severity = severity
         self.id = id
         self.message = message
+        self.subject = subject
     }
 
     /// `path:line:col: severity: ID: message`.
@@ -42,6 +45,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 extension Array where Element == Diagnostic {
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { contains { $0.severity == .error } }
+
+    /// How many diagnostics have `severity`.
+    public func count(_ severity: Diagnostic.Severity) -> Int { filter { $0.severity == severity }.count }
 
     /// The diagnostics in file, line and column order (stable for equal positions).
     public func sortedByLocation() -> [Diagnostic] {

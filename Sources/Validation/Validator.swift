@@ -1,0 +1,135 @@
+import CloudFormation
+import YAML
+
+/// Checks CloudFormation templates: references, resource schemas and the wiring between resources.
+///
+/// `validate(bytes:path:)` reads the file (syntax and structure findings come from `TemplateReader`), runs every
+/// check over the template, drops findings suppressed in a resource's `Metadata.orderstack.ignore` (an entry without
+/// a reason is itself an error), and returns the diagnostics sorted by location.
+public enum Validator {
+    /// The largest file accepted, in bytes (CloudFormation itself takes at most 1 MB from S3).
+    public static let maximumFileSize = 16 * 1024 * 1024
+
+    /// Reads and checks one file.
+    /// - Parameters:
+    ///   - bytes: the file's contents.
+    ///   - path: the file name used in diagnostics.
+    /// - Returns: every finding, sorted by location; unreadable input gives exactly the reason.
+    public static func validate(bytes: [UInt8], path: String) -> [Diagnostic] {
+        guard bytes.count <= maximumFileSize else {
+            return [
+                Diagnostic(
+                    path: path, mark: .start, severity: .error, id: Rules.notATemplate.id,
+                    message:
+                        "the file is \(bytes.count / 1_048_576) MiB; templates larger than \(maximumFileSize / 1_048_576) MiB are not read (CloudFormation accepts 1 MB)"
+                )
+            ]
+        }
+        let result = TemplateReader.read(bytes: bytes, path: path)
+        guard let template = result.template else { return result.diagnostics.sortedByLocation() }
+        return (result.diagnostics + check(template, path: path)).sortedByLocation()
+    }
+
+    /// Checks a template already read (its `locations` give the marks).
+    /// - Returns: the findings of every check, suppressions applied, unsorted.
+    public static func check(_ template: Template, path: String) -> [Diagnostic] {
+        var context = Context(template: template, path: path)
+        ReferenceChecks.run(&context)
+        SchemaChecks.run(&context)
+        WiringChecks.run(&context)
+        PolicyChecks.run(&context)
+        return context.applySuppressions()
+    }
+}
+
+/// The template under check and the findings so far.
+struct Context {
+    let template: Template
+    let path: String
+    let resources: [String: Resource]
+    var diagnostics: [Diagnostic] = []
+
+    init(template: Template, path: String) {
+        self.template = template
+        self.path = path
+        var resources: [String: Resource] = [:]
+        for resource in template.resources { resources[resource.logicalId] = resource }
+        self.resources = resources
+    }
+
+    /// Whether the template uses the SAM transform, whose generated resources (`<Function>Role`,
+    /// `ServerlessRestApi`, ...) are referenced without being declared.
+    var isSAM: Bool {
+        switch template.transform {
+        case .string(let name): return name.hasPrefix("AWS::Serverless")
+        case .list(let items): return items.contains { $0.stringValue?.hasPrefix("AWS::Serverless") == true }
+        default: return false
+        }
+    }
+
+    mutating func report(_ rule: Rule, at path: Path, subject: String?, _ message: String) {
+        diagnostics.append(
+            Diagnostic(
+                path: self.path, mark: template.mark(of: path), severity: rule.severity, id: rule.id, message: message,
+                subject: subject))
+    }
+
+    /// The resource `value` points at through `Ref`, `GetAtt` or a `Sub` that is exactly one `${X}`/`${X.Attr}`.
+    func target(of value: Value) -> (resource: Resource, attribute: String?)? {
+        switch value {
+        case .ref(let name): return resources[name].map { ($0, nil) }
+        case .getAtt(let name, let attribute): return resources[name].map { ($0, attribute) }
+        case .sub(let text, nil):
+            guard text.hasPrefix("${"), text.hasSuffix("}"), text.filter({ $0 == "$" }).count == 1 else { return nil }
+            let inner = text.dropFirst(2).dropLast()
+            let parts = inner.split(separator: ".", maxSplits: 1)
+            guard let resource = resources[String(parts[0])] else { return nil }
+            return (resource, parts.count > 1 ? String(parts[1]) : nil)
+        default: return nil
+        }
+    }
+
+    /// The logical IDs of resources `value` mentions anywhere (Ref, GetAtt, Sub variables).
+    func mentionedResources(_ value: Value) -> Set<String> {
+        var names: Set<String> = []
+        ValueWalker.references(in: value, at: Path()) { reference in
+            if resources[reference.name] != nil { names.insert(reference.name) }
+        }
+        return names
+    }
+
+    /// Drops suppressed findings and reports suppressions without a reason.
+    mutating func applySuppressions() -> [Diagnostic] {
+        var ignored: [String: Set<String>] = [:]
+        var problems: [Diagnostic] = []
+        for resource in template.resources {
+            guard let entries = resource.metadata?["orderstack"]?["ignore"] else { continue }
+            let metadataPath = Path("Resources", resource.logicalId, "Metadata", "orderstack", "ignore")
+            for (index, entry) in (entries.items ?? [entries]).enumerated() {
+                let id = entry["id"]?.stringValue
+                let reason = entry["reason"]?.stringValue?.trimmingWhitespace ?? ""
+                guard let id, !reason.isEmpty else {
+                    problems.append(
+                        Diagnostic(
+                            path: path, mark: template.mark(of: metadataPath.appending(String(index))),
+                            severity: .error, id: Rules.suppressionWithoutReason.id,
+                            message:
+                                "suppression \(id.map { "of \($0) " } ?? "")in '\(resource.logicalId)' needs an 'id' and a 'reason'",
+                            subject: resource.logicalId))
+                    continue
+                }
+                ignored[resource.logicalId, default: []].insert(id)
+            }
+        }
+        return diagnostics.filter { diagnostic in
+            guard let subject = diagnostic.subject, let ids = ignored[subject] else { return true }
+            return !ids.contains(diagnostic.id)
+        } + problems
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}

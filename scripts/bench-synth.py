@@ -14,11 +14,12 @@ import argparse
 import os
 import pathlib
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from benchlib import series, table  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PEERS = ROOT.parent / "shared" / "peers"
@@ -28,25 +29,6 @@ PEER_PACKAGES = [
     "aws-solutions-constructs-aws-lambda-dynamodb", "aws-solutions-constructs-aws-lambda-sns",
     "aws-solutions-constructs-aws-sns-sqs",
 ]
-
-
-def measure(command, cwd, env=None):
-    """Runs command once; returns (wall seconds, peak RSS in MiB of the largest process in its tree)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"command failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
-    return wall, usage.ru_maxrss / 1024.0
-
-
-def series(name, command, cwd, runs, env=None):
-    measure(command, cwd, env)  # warm-up, not counted
-    samples = [measure(command, cwd, env) for _ in range(runs)]
-    walls = sorted(s[0] for s in samples)
-    rss = statistics.median(s[1] for s in samples)
-    return {"name": name, "runs": runs, "median": statistics.median(walls), "min": walls[0], "max": walls[-1], "rss": rss}
 
 
 def ensure_venv(venv):
@@ -73,25 +55,21 @@ def main():
                    stdout=subprocess.DEVNULL)
     binary = ROOT / ".build" / "release" / "orderstack"
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="orderstack-bench-"))
-    rows = [series("orderstack synth (dev + prod)", [str(binary), "synth", "--output", str(scratch / "out")], ROOT,
-                   args.runs)]
+    rows = [series("orderstack synth (dev + prod)", [str(binary), "synth", "--output", str(scratch / "out")],
+                   args.runs, cwd=ROOT)]
     written = sorted(p.name for p in (scratch / "out").iterdir())
     python = ensure_venv(pathlib.Path(args.venv))
     rows.append(series("troposphere orders.py (one template)", [str(python), str(PEERS / "troposphere" / "orders.py")],
-                       scratch, args.runs))
+                       args.runs, cwd=scratch))
     if not args.skip_cdk:
         env = dict(os.environ, CDK_OUTDIR=str(scratch / "cdk.out"))
         rows.append(series("CDK + Solutions Constructs hardened (one template)", [str(python), str(PEERS / "cdk" / "app.py")],
-                           scratch, args.cdk_runs, env))
+                           args.cdk_runs, cwd=scratch, env=env))
     shutil.rmtree(scratch, ignore_errors=True)
 
     base = rows[0]
     print(f"orderstack wrote {', '.join(written)}; load average {os.getloadavg()[0]:.2f}")
-    print(f"{'command':52} {'runs':>4} {'median ms':>10} {'min-max ms':>15} {'peak MiB':>9} {'x slower':>9}")
-    for row in rows:
-        ratio = row["median"] / base["median"]
-        print(f"{row['name']:52} {row['runs']:>4} {row['median'] * 1000:>10.1f} "
-              f"{row['min'] * 1000:>7.1f}-{row['max'] * 1000:<7.1f} {row['rss']:>9.1f} {ratio:>9.1f}")
+    table(rows, base)
     targets_met = base["median"] <= 0.020 and base["rss"] <= 30
     print(f"target (<= 20 ms, <= 30 MiB): {'met' if targets_met else 'NOT met'}")
 

@@ -127,7 +127,7 @@ enum ReferenceChecks {
                 "GetAtt of '\(name)\(attribute.map { ".\($0)" } ?? "")': '\(name)' is not a resource of this template")
             return
         }
-        guard let attribute, let info = ResourceCatalogue.info(resource.type) else { return }
+        guard let attribute, let info = context.types[resource.type] else { return }
         if info.attributes.contains(attribute) { return }
         if resource.type == "AWS::CloudFormation::Stack", attribute.hasPrefix("Outputs.") { return }
         let known = info.attributes.sorted().prefix(12).joined(separator: ", ")

@@ -7,7 +7,7 @@ enum SchemaChecks {
         var unknownTypes: Set<String> = []
         for resource in context.template.resources {
             let base = Path("Resources", resource.logicalId)
-            guard let info = ResourceCatalogue.info(resource.type) else {
+            guard let info = context.types[resource.type] else {
                 let isKnownElsewhere =
                     ResourceCatalogue.isCustom(resource.type) || resource.type.hasPrefix("AWS::Serverless::")
                     || resource.type.isEmpty

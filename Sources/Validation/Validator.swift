@@ -47,14 +47,23 @@ struct Context {
     let template: Template
     let path: String
     let resources: [String: Resource]
+    /// The catalogue entry of each resource type the template uses (looked up once per type).
+    let types: [String: ResourceTypeInfo]
     var diagnostics: [Diagnostic] = []
 
     init(template: Template, path: String) {
         self.template = template
         self.path = path
         var resources: [String: Resource] = [:]
-        for resource in template.resources { resources[resource.logicalId] = resource }
+        var types: [String: ResourceTypeInfo] = [:]
+        for resource in template.resources {
+            resources[resource.logicalId] = resource
+            if types[resource.type] == nil, let info = ResourceCatalogue.info(resource.type) {
+                types[resource.type] = info
+            }
+        }
         self.resources = resources
+        self.types = types
     }
 
     /// Whether the template uses the SAM transform, whose generated resources (`<Function>Role`,
@@ -92,10 +101,8 @@ struct Context {
     /// The logical IDs of resources `value` mentions anywhere (Ref, GetAtt, Sub variables).
     func mentionedResources(_ value: Value) -> Set<String> {
         var names: Set<String> = []
-        ValueWalker.references(in: value, at: Path()) { reference in
-            if resources[reference.name] != nil { names.insert(reference.name) }
-        }
-        return names
+        ValueWalker.names(in: value, into: &names)
+        return names.filter { resources[$0] != nil }
     }
 
     /// Drops suppressed findings and reports suppressions without a reason.

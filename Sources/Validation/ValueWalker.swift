@@ -22,98 +22,150 @@ struct Reference {
 enum ValueWalker {
     /// Calls `visit` for every reference in `value`; `Fn::Sub` variable-map keys are local and not reported.
     static func references(in value: Value, at path: Path, _ visit: (Reference) -> Void) {
+        var components = path.components
+        walk(value, &components, visit)
+    }
+
+    /// The walk keeps one component stack (pushed and popped) and builds a `Path` only for references found.
+    private static func walk(_ value: Value, _ components: inout [String], _ visit: (Reference) -> Void) {
         switch value {
-        case .ref(let name): visit(Reference(name: name, kind: .ref, path: path))
-        case .getAtt(let name, let attribute): visit(Reference(name: name, kind: .getAtt(attribute), path: path))
+        case .ref(let name): visit(Reference(name: name, kind: .ref, path: Path(components)))
+        case .getAtt(let name, let attribute):
+            visit(Reference(name: name, kind: .getAtt(attribute), path: Path(components)))
         case .sub(let text, let variables):
             let local = Set(variables?.keys ?? [])
             for variable in subVariables(text) where !local.contains(variable) {
                 let parts = variable.split(separator: ".", maxSplits: 1)
                 if parts.count == 2, !variable.hasPrefix("AWS::") {
-                    visit(Reference(name: String(parts[0]), kind: .subAttribute(String(parts[1])), path: path))
+                    visit(
+                        Reference(name: String(parts[0]), kind: .subAttribute(String(parts[1])), path: Path(components))
+                    )
                 } else {
-                    visit(Reference(name: variable, kind: .subVariable, path: path))
+                    visit(Reference(name: variable, kind: .subVariable, path: Path(components)))
                 }
             }
             if let variables {
-                for entry in variables { references(in: entry.value, at: path.appending(entry.key), visit) }
+                for entry in variables {
+                    components.append(entry.key)
+                    walk(entry.value, &components, visit)
+                    components.removeLast()
+                }
             }
         case .call(.getAtt, let argument):
             if let name = argument.items?.first?.stringValue {
-                visit(Reference(name: name, kind: .getAtt(nil), path: path))
+                visit(Reference(name: name, kind: .getAtt(nil), path: Path(components)))
             }
-            references(in: argument, at: path, visit)
-        case .call(_, let argument): references(in: argument, at: path, visit)
+            walk(argument, &components, visit)
+        case .call(_, let argument): walk(argument, &components, visit)
         case .list(let items):
-            for (index, item) in items.enumerated() { references(in: item, at: path.appending(String(index)), visit) }
+            for (index, item) in items.enumerated() {
+                components.append(String(index))
+                walk(item, &components, visit)
+                components.removeLast()
+            }
         case .map(let fields):
-            for entry in fields { references(in: entry.value, at: path.appending(entry.key), visit) }
+            for entry in fields {
+                components.append(entry.key)
+                walk(entry.value, &components, visit)
+                components.removeLast()
+            }
+        case .string, .number, .bool, .null: break
+        }
+    }
+
+    /// The names `value` mentions through `Ref`, `Fn::GetAtt` and `Fn::Sub` variables, without paths.
+    static func names(in value: Value, into names: inout Set<String>) {
+        switch value {
+        case .ref(let name): names.insert(name)
+        case .getAtt(let name, _): names.insert(name)
+        case .sub(let text, let variables):
+            let local = Set(variables?.keys ?? [])
+            for variable in subVariables(text) where !local.contains(variable) {
+                names.insert(String(variable.split(separator: ".", maxSplits: 1).first ?? ""))
+            }
+            for entry in variables ?? Fields() { Self.names(in: entry.value, into: &names) }
+        case .call(.getAtt, let argument):
+            if let name = argument.items?.first?.stringValue { names.insert(name) }
+            Self.names(in: argument, into: &names)
+        case .call(_, let argument): Self.names(in: argument, into: &names)
+        case .list(let items): for item in items { Self.names(in: item, into: &names) }
+        case .map(let fields): for entry in fields { Self.names(in: entry.value, into: &names) }
         case .string, .number, .bool, .null: break
         }
     }
 
     /// Calls `visit` for each condition named by `Fn::If` or the `Condition` function inside `value`.
     static func conditions(in value: Value, at path: Path, _ visit: (String, Path) -> Void) {
-        switch value {
-        case .call(.ifThen, let argument):
-            if let name = argument.items?.first?.stringValue { visit(name, path) }
-            conditions(in: argument, at: path, visit)
-        case .call(.condition, .string(let name)): visit(name, path)
-        case .call(_, let argument): conditions(in: argument, at: path, visit)
-        case .sub(_, let variables?):
-            for entry in variables { conditions(in: entry.value, at: path.appending(entry.key), visit) }
-        case .list(let items):
-            for (index, item) in items.enumerated() { conditions(in: item, at: path.appending(String(index)), visit) }
-        case .map(let fields):
-            for entry in fields { conditions(in: entry.value, at: path.appending(entry.key), visit) }
-        default: break
+        var components = path.components
+        scan(value, &components) { function, argument, components in
+            switch function {
+            case .ifThen:
+                if let name = argument.items?.first?.stringValue { visit(name, Path(components)) }
+            case .condition:
+                if let name = argument.stringValue { visit(name, Path(components)) }
+            default: break
+            }
         }
     }
 
     /// Calls `visit` for each literal mapping name of `Fn::FindInMap` inside `value`.
     static func mappings(in value: Value, at path: Path, _ visit: (String, Path) -> Void) {
+        var components = path.components
+        scan(value, &components) { function, argument, components in
+            if function == .findInMap, let name = argument.items?.first?.stringValue { visit(name, Path(components)) }
+        }
+    }
+
+    /// Calls `visit` for every intrinsic call inside `value`, with the component stack of its location.
+    private static func scan(
+        _ value: Value, _ components: inout [String], _ visit: (Intrinsic, Value, [String]) -> Void
+    ) {
         switch value {
-        case .call(.findInMap, let argument):
-            if let name = argument.items?.first?.stringValue { visit(name, path) }
-            mappings(in: argument, at: path, visit)
-        case .call(_, let argument): mappings(in: argument, at: path, visit)
+        case .call(let function, let argument):
+            visit(function, argument, components)
+            scan(argument, &components, visit)
         case .sub(_, let variables?):
-            for entry in variables { mappings(in: entry.value, at: path.appending(entry.key), visit) }
+            for entry in variables {
+                components.append(entry.key)
+                scan(entry.value, &components, visit)
+                components.removeLast()
+            }
         case .list(let items):
-            for (index, item) in items.enumerated() { mappings(in: item, at: path.appending(String(index)), visit) }
+            for (index, item) in items.enumerated() {
+                components.append(String(index))
+                scan(item, &components, visit)
+                components.removeLast()
+            }
         case .map(let fields):
-            for entry in fields { mappings(in: entry.value, at: path.appending(entry.key), visit) }
+            for entry in fields {
+                components.append(entry.key)
+                scan(entry.value, &components, visit)
+                components.removeLast()
+            }
         default: break
         }
     }
 
-    /// The `${...}` variables of a `Fn::Sub` string, `${!Literal}` excluded.
+    /// The `${...}` variables of a `Fn::Sub` string, `${!Literal}` excluded, spaces trimmed.
     static func subVariables(_ text: String) -> [String] {
         var result: [String] = []
-        var rest = Substring(text)
-        while let start = rest.range(of: "${") {
-            rest = rest[start.upperBound...]
-            guard let end = rest.firstIndex(of: "}") else { break }
-            let name = rest[..<end]
-            if !name.hasPrefix("!") { result.append(name.trimmingCharacters()) }
-            rest = rest[rest.index(after: end)...]
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        while let dollar = bytes[index...].firstIndex(of: UInt8(ascii: "$")) {
+            let open = bytes.index(after: dollar)
+            guard open < bytes.endIndex, bytes[open] == UInt8(ascii: "{") else {
+                index = open
+                continue
+            }
+            let nameStart = bytes.index(after: open)
+            guard let close = bytes[nameStart...].firstIndex(of: UInt8(ascii: "}")) else { break }
+            if nameStart < close, bytes[nameStart] != UInt8(ascii: "!") {
+                let name = bytes[nameStart..<close].drop { $0 == 0x20 }
+                let trimmed = name.reversed().drop { $0 == 0x20 }
+                result.append(String(decoding: trimmed.reversed(), as: UTF8.self))
+            }
+            index = bytes.index(after: close)
         }
         return result
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters() -> String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
-
-    fileprivate func range(of needle: String) -> Range<Index>? {
-        var index = startIndex
-        let first = needle.first!
-        while let found = self[index...].firstIndex(of: first) {
-            if self[found...].hasPrefix(needle) { return found..<self.index(found, offsetBy: needle.count) }
-            index = self.index(after: found)
-        }
-        return nil
     }
 }

@@ -41,10 +41,20 @@ public final class Parser {
         try Parser(bytes: bytes).documents()
     }
 
+    /// An open collection: its children are gathered here and the node is built when it closes, so appending
+    /// never copies the children gathered so far.
     private struct Frame {
-        var node: Node
+        var isSequence: Bool
+        var tag: String?
+        var mark: Mark
         var anchor: String?
+        var items: [Node] = []
+        var pairs: [Node.Pair] = []
         var pendingKey: Node?
+
+        var node: Node {
+            Node(isSequence ? .sequence(items) : .mapping(pairs), tag: tag, mark: mark)
+        }
     }
 
     /// Composes every document of the stream into nodes.
@@ -60,26 +70,19 @@ public final class Parser {
 
         func attach(_ node: Node, anchor: String?) {
             if let anchor { anchors[anchor] = node }
-            guard var top = stack.popLast() else {
+            guard !stack.isEmpty else {
                 documents.append(node)
                 return
             }
-            switch top.node.content {
-            case .sequence(var items):
-                items.append(node)
-                top.node.content = .sequence(items)
-            case .mapping(var pairs):
-                if let key = top.pendingKey {
-                    pairs.append(Node.Pair(key: key, value: node))
-                    top.pendingKey = nil
-                    top.node.content = .mapping(pairs)
-                } else {
-                    top.pendingKey = node
-                }
-            case .scalar:
-                break
+            let top = stack.count - 1
+            if stack[top].isSequence {
+                stack[top].items.append(node)
+            } else if let key = stack[top].pendingKey {
+                stack[top].pairs.append(Node.Pair(key: key, value: node))
+                stack[top].pendingKey = nil
+            } else {
+                stack[top].pendingKey = node
             }
-            stack.append(top)
         }
 
         while true {
@@ -105,9 +108,8 @@ public final class Parser {
                 let isSequence = event.type == YAML_SEQUENCE_START_EVENT
                 let tag = isSequence ? event.data.sequence_start.tag : event.data.mapping_start.tag
                 let anchor = isSequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
-                let content: Node.Content = isSequence ? .sequence([]) : .mapping([])
                 stack.append(
-                    Frame(node: Node(content, tag: optionalString(tag), mark: mark), anchor: optionalString(anchor)))
+                    Frame(isSequence: isSequence, tag: optionalString(tag), mark: mark, anchor: optionalString(anchor)))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 if let frame = stack.popLast() { attach(frame.node, anchor: frame.anchor) }
             case YAML_ALIAS_EVENT:

@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "orderstack", targets: ["orderstack"]),
         .library(name: "StackDSL", targets: ["StackDSL"]),
         .library(name: "CloudFormation", targets: ["CloudFormation"]),
+        .library(name: "Validation", targets: ["Validation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -22,6 +23,7 @@ let package = Package(
         .target(name: "CloudFormation", dependencies: ["YAML"]),
         .target(name: "StackDSL", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Validation", dependencies: ["CloudFormation", "YAML"]),
+        .target(name: "Diff", dependencies: ["CloudFormation"]),
         .target(
             name: "OrdersBlueprint",
             dependencies: ["StackDSL"],
@@ -32,12 +34,13 @@ let package = Package(
         .target(
             name: "OrderStackCLI",
             dependencies: [
-                "CloudFormation", "StackDSL", "OrdersBlueprint", "YAML", "Validation",
+                "CloudFormation", "StackDSL", "OrdersBlueprint", "YAML", "Validation", "Diff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "DiffTests", dependencies: ["Diff", "CloudFormation"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
         .testTarget(

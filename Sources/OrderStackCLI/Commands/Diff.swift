@@ -1,0 +1,95 @@
+import ArgumentParser
+import CloudFormation
+import Diff
+import OrdersBlueprint
+import YAML
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+extension DiffFormat: ExpressibleByArgument {}
+extension FailOn: ExpressibleByArgument {}
+
+extension OrderStack {
+    /// `orderstack diff`: what a change does to the deployed stack.
+    public struct Diff: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Show what a change does to the stack: replacements, data loss, widened IAM, broken exports.",
+            discussion: """
+                With two files, compares OLD with NEW. With none, compares each committed output/<stack>-<stage>.yaml
+                (what is deployed) with a fresh synth of the blueprint (what this change would deploy).
+
+                A modified resource is replaced when a create-only property changes (from the CloudFormation
+                resource schemas); removing or replacing a table, queue, log group, key or bucket without Retain
+                is data loss; a removed export breaks stacks that import it.
+
+                Exit status: 0 nothing at the --fail-on level, 1 found, 2 unreadable input or bad usage.
+
+                Examples:
+                  orderstack diff                                   # output/ against the blueprint
+                  orderstack diff old.yaml new.yaml --fail-on replacement
+                  orderstack diff --format markdown > diff.md       # for a pull-request comment
+                """)
+
+        @OptionGroup var options: ProjectOptions
+
+        @Argument(help: "OLD and NEW template (default: output/ against a fresh synth).")
+        var files: [String] = []
+
+        @Option(name: .long, help: "Output format.")
+        var format: DiffFormat = .text
+
+        @Option(name: .long, help: "What makes the exit status 1.")
+        var failOn: FailOn = .dataLoss
+
+        @Option(name: .long, help: "Only this stage (repeatable), without files.")
+        var stage: [String] = []
+
+        public init() {}
+
+        public func validate() throws {
+            if !files.isEmpty && files.count != 2 { throw ValidationError("give two files (OLD NEW), or none") }
+        }
+
+        public func run() throws {
+            let console = Console()
+            var diffs: [StackDiff] = []
+            if files.count == 2 {
+                let old = try read(path: files[0], console: console)
+                let new = try read(path: files[1], console: console)
+                diffs.append(Differ.diff(old: old, new: new, name: files[1]))
+            } else {
+                let project = options.location
+                for (stage, synthesis) in try SynthesisRun.synthesize(project: project, stages: stage, console: console)
+                {
+                    let name = "output/\(OrdersBlueprint.stack.name)-\(stage.name).yaml"
+                    let committed: Template
+                    if project.read(project.path(name)) == nil {
+                        committed = Template()
+                    } else {
+                        committed = try read(path: project.path(name), console: console)
+                    }
+                    diffs.append(Differ.diff(old: committed, new: synthesis.template, name: name))
+                }
+            }
+            console.out(DiffReport.render(diffs, format: format))
+            if failOn.fails(diffs) { throw ExitCode.failure }
+        }
+
+        private func read(path: String, console: Console) throws -> Template {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                console.err("\(path): error: cannot read the file")
+                throw BadInput()
+            }
+            let result = TemplateReader.readWithoutLocations(bytes: Array(data), path: path)
+            guard let template = result.template, !result.diagnostics.hasErrors else {
+                console.print(result.diagnostics)
+                throw BadInput()
+            }
+            return template
+        }
+    }
+}

@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "StackDSL", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Validation", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Diff", dependencies: ["CloudFormation"]),
+        .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
         .target(
             name: "OrdersBlueprint",
             dependencies: ["StackDSL"],
@@ -34,13 +35,14 @@ let package = Package(
         .target(
             name: "OrderStackCLI",
             dependencies: [
-                "CloudFormation", "StackDSL", "OrdersBlueprint", "YAML", "Validation", "Diff",
+                "CloudFormation", "StackDSL", "OrdersBlueprint", "YAML", "Validation", "Diff", "Costing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "DiffTests", dependencies: ["Diff", "CloudFormation"]),
+        .testTarget(name: "CostingTests", dependencies: ["Costing", "CloudFormation", "YAML"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
         .testTarget(

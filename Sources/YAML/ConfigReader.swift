@@ -1,5 +1,3 @@
-import YAML
-
 /// Reads a YAML configuration mapping into typed values, collecting located diagnostics.
 ///
 /// Every key read is marked as known; `finish()` reports the keys nobody asked for as unknown, naming the ones
@@ -98,6 +96,11 @@ public struct ConfigReader {
         return node.scalarText
     }
 
+    /// The mark of `key`'s value in `mapping`, or of the mapping itself.
+    public func mark(of key: String, in mapping: Mapping) -> Mark {
+        mapping.pair(key)?.value.mark ?? mapping.node.mark
+    }
+
     /// Reads an integer `key` within `range`.
     public mutating func int(_ key: String, in parent: inout Mapping, range: ClosedRange<Int>, required: Bool = false)
         -> Int?
@@ -117,6 +120,60 @@ public struct ConfigReader {
             return nil
         }
         return value
+    }
+
+    /// Reads a number `key` (integer or decimal) within `range`.
+    public mutating func double(
+        _ key: String, in parent: inout Mapping, range: ClosedRange<Double>, required: Bool = false
+    ) -> Double? {
+        guard let node = scalarNode(key, in: &parent, required: required, expected: "a number"),
+            let text = node.scalarText
+        else { return nil }
+        guard case .scalar(_, .plain) = node.content, case .number = ScalarResolution.resolvePlain(text),
+            let value = Double(text)
+        else {
+            report(node.mark, ID.wrongType, "'\(parent.qualified(key))' must be a number, found '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            report(
+                node.mark, ID.invalidValue,
+                "'\(parent.qualified(key))' must be between \(range.lowerBound) and \(range.upperBound), found \(text)")
+            return nil
+        }
+        return value
+    }
+
+    /// Reads a sequence `key` of mappings, calling `item` for each with its own reader mapping.
+    public mutating func sequence(
+        _ key: String, in parent: inout Mapping, required: Bool = false,
+        _ item: (inout ConfigReader, inout Mapping) -> Void
+    ) {
+        parent.consumed.insert(key)
+        guard let pair = parent.pair(key) else {
+            if required { missing(key, in: parent) }
+            return
+        }
+        guard case .sequence(let items) = pair.value.content else {
+            if case .scalar(let text, .plain) = pair.value.content, case .null = ScalarResolution.resolvePlain(text) {
+                return
+            }
+            report(
+                pair.value.mark, ID.wrongType,
+                "'\(parent.qualified(key))' must be a list, found a \(pair.value.kindName)")
+            return
+        }
+        for (index, node) in items.enumerated() {
+            guard case .mapping = node.content else {
+                report(
+                    node.mark, ID.wrongType,
+                    "'\(parent.qualified(key))[\(index)]' must be a mapping, found a \(node.kindName)")
+                continue
+            }
+            var mapping = Mapping(node: node, path: "\(parent.qualified(key))[\(index)]")
+            item(&self, &mapping)
+            finish(mapping)
+        }
     }
 
     /// Reads a boolean `key` (`true` or `false`).

@@ -1,0 +1,67 @@
+import CloudFormation
+
+/// A cheaper variant of the stack and what it costs in exchange.
+public struct Suggestion: Sendable, Equatable {
+    /// What to change.
+    public var change: String
+    /// Monthly saving against the estimate as synthesized.
+    public var saving: Double
+    /// The variant's monthly total.
+    public var total: Double
+    /// What is given up, in one line.
+    public var tradeOff: String
+}
+
+/// Re-estimates modified copies of the model and lists the ones that save money.
+public enum Suggestions {
+    /// The variants that cost less than `base`, largest saving first.
+    public static func cheaperVariants(
+        template: Template, profile: TrafficProfile, prices: PriceCatalogue, options: EstimateOptions, base: Estimate
+    ) -> [Suggestion] {
+        let model = StackUsageModel(template)
+        var variants: [(String, String, (inout EstimateOptions) -> Void)] = [
+            (
+                "HTTP API instead of the REST API",
+                "no request models or validators, no usage plans or API keys, no mapping-template SQS integration",
+                { $0.httpApi = true }
+            ),
+            (
+                "arm64 (Graviton) functions", "the handlers must be built and tested for aarch64",
+                { $0.architecture = "arm64" }
+            ),
+            (
+                "infrequent-access log class",
+                "no metric filters, subscription filters or Live Tail; Logs Insights queries only",
+                { $0.infrequentAccessLogs = true }
+            ),
+            (
+                "7-day log retention", "logs older than a week are gone before a monthly review",
+                { $0.maximumRetentionDays = 7 }
+            ),
+        ]
+        if model.processor != nil && model.batchingWindowSeconds < 20 {
+            variants.append(
+                (
+                    "20 s batching window on the intake mapping",
+                    "orders wait up to 20 s longer before they are stored and announced",
+                    { $0.batchingWindowSeconds = 20 }
+                ))
+        }
+        if model.readThrottleAlarms > 0 && profile.queriesPerOrder < 1 {
+            variants.append(
+                (
+                    "no read-throttle alarms on the tables",
+                    "throttled GET /orders/{id} calls show only as API 5XX and latency alarms",
+                    { $0.dropReadThrottleAlarms = true }
+                ))
+        }
+        return variants.compactMap { change, tradeOff, configure in
+            var variant = options
+            configure(&variant)
+            let estimate = Estimator.estimate(template: template, profile: profile, prices: prices, options: variant)
+            let saving = base.total - estimate.total
+            guard saving >= 0.005 else { return nil }
+            return Suggestion(change: change, saving: saving, total: estimate.total, tradeOff: tradeOff)
+        }.sorted { $0.saving > $1.saving }
+    }
+}

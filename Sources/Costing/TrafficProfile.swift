@@ -1,0 +1,194 @@
+import YAML
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A month of traffic: the contents of `blueprints/profiles/<name>.yaml`.
+///
+/// The month has 730 hours (the convention AWS price calculators and Infracost use). Orders outside spikes are
+/// spread flat or with a daily cycle; each spike ramps up linearly over `rampMinutes`, holds its plateau, and
+/// ramps down over `rampMinutes` again, all within `durationMinutes`.
+public struct TrafficProfile: Sendable, Equatable {
+    /// A burst of orders at a plateau rate.
+    public struct Spike: Sendable, Equatable {
+        /// A label.
+        public var name: String
+        /// Hour of the month the spike starts (0 to 729).
+        public var startHour: Double
+        /// Minutes from the start of the ramp up to the end of the ramp down.
+        public var durationMinutes: Double
+        /// Minutes of linear ramp at each end.
+        public var rampMinutes: Double
+        /// Plateau rate.
+        public var ordersPerSecond: Double
+
+        /// Orders the spike adds: the area of its trapezoid.
+        public var orders: Double { ordersPerSecond * 60 * (durationMinutes - rampMinutes) }
+
+        /// The spike's rate at `minute` of the month (orders per second).
+        public func rate(atMinute minute: Double) -> Double {
+            let start = startHour * 60
+            let offset = minute - start
+            guard offset >= 0, offset < durationMinutes else { return 0 }
+            guard rampMinutes > 0 else { return ordersPerSecond }
+            let fromEnd = durationMinutes - offset
+            return ordersPerSecond * min(1, offset / rampMinutes, fromEnd / rampMinutes)
+        }
+    }
+
+    /// How orders outside spikes are spread over the day.
+    public enum Shape: String, Sendable, Equatable {
+        /// The same rate every minute.
+        case flat
+        /// A daily cycle: weight `1 + 0.6 cos(2π (h − 20) / 24)` for hour of day h, peaking at 20:00 and averaging 1.
+        case diurnal
+    }
+
+    /// Documented defaults of the modelling assumptions, overridable under `assumptions:`.
+    public struct Assumptions: Sendable, Equatable {
+        /// Handler time per batch of the order processor, in ms.
+        public var processorMsPerBatch: Double = 120
+        /// Handler time per `GET /orders/{id}`, in ms.
+        public var queryMsPerRequest: Double = 25
+        /// Application log bytes the processor writes per order.
+        public var logBytesPerOrder: Double = 1024
+        /// Bytes per API access-log line.
+        public var accessLogBytesPerRequest: Double = 450
+        /// Items in the table when the month starts.
+        public var storedOrders: Double = 1_200_000
+        /// Empty long polls per minute by the Lambda pollers on each consumed queue (5 pollers × 3 polls of 20 s).
+        public var idleReceivesPerMinute: Double = 15
+        /// SQS requests per message that the downstream consumers make on each subscriber queue (a receive and a
+        /// delete).
+        public var subscriberRequestsPerMessage: Double = 2
+        /// Bytes an order item gains in the table beyond the order (status, totals, timestamps, bookkeeping,
+        /// and DynamoDB's 100-byte item overhead).
+        public var itemOverheadBytes: Double = 300
+        /// Compressed size of stored logs relative to ingested bytes.
+        public var logCompressionRatio: Double = 0.15
+    }
+
+    /// The profile name (the file's base name).
+    public var name: String
+    /// What the month looks like.
+    public var description: String
+    /// Orders outside spikes.
+    public var ordersPerMonth: Double
+    /// How those orders are spread.
+    public var shape: Shape
+    /// Bursts on top.
+    public var spikes: [Spike]
+    /// Request body and stored order size in bytes.
+    public var orderBytes: Double
+    /// `GET /orders/{id}` calls per order.
+    public var queriesPerOrder: Double
+    /// Modelling assumptions.
+    public var assumptions: Assumptions
+
+    /// Minutes in the modelled month (730 h).
+    public static let minutesPerMonth = 43_800
+
+    /// All orders of the month: baseline plus spikes.
+    public var totalOrders: Double { ordersPerMonth + spikes.reduce(0) { $0 + $1.orders } }
+
+    /// The weight of the baseline at `minute`, averaging exactly 1 over the month.
+    func baselineWeight(atMinute minute: Int) -> Double {
+        switch shape {
+        case .flat: return 1
+        case .diurnal: return Self.diurnalWeight(minute) / Self.diurnalMean
+        }
+    }
+
+    private static func diurnalWeight(_ minute: Int) -> Double {
+        let hourOfDay = Double(minute % 1440) / 60
+        return 1 + 0.6 * cos(2 * Double.pi * (hourOfDay - 20) / 24)
+    }
+
+    /// The mean daily-cycle weight over the 730-hour month (30.4 days, so not exactly 1).
+    private static let diurnalMean: Double =
+        (0..<minutesPerMonth).reduce(0.0) { $0 + diurnalWeight($1) }
+        / Double(minutesPerMonth)
+
+    /// Orders per second during `minute` of the month (baseline plus spikes).
+    public func rate(atMinute minute: Int) -> Double {
+        let baseline = ordersPerMonth / Double(Self.minutesPerMonth) / 60 * baselineWeight(atMinute: minute)
+        let spikeRate = spikes.reduce(0) { $0 + $1.rate(atMinute: Double(minute) + 0.5) }
+        return baseline + spikeRate
+    }
+
+    /// Reads a profile from YAML; unknown keys, wrong types and impossible values are located errors.
+    public static func load(_ text: String, path: String, name: String) -> (
+        profile: TrafficProfile?, diagnostics: [Diagnostic]
+    ) {
+        var reader = ConfigReader(path: path)
+        guard let root = reader.root(text) else { return (nil, reader.diagnostics) }
+        var top = reader.mapping(root)
+        let declaredName = reader.string("name", in: &top, required: true)
+        let description = reader.string("description", in: &top, required: true)
+        let orders = reader.double("orders_per_month", in: &top, range: 0...1e12, required: true)
+        let shape = reader.choice("shape", in: &top, ["flat", "diurnal"]).flatMap(Shape.init(rawValue:)) ?? .flat
+        var spikes: [Spike] = []
+        reader.sequence("spikes", in: &top) { reader, mapping in
+            let spikeName = reader.string("name", in: &mapping, required: true) ?? ""
+            let start = reader.double("start_hour", in: &mapping, range: 0...729.99, required: true)
+            let duration = reader.double("duration_minutes", in: &mapping, range: 1...43_800, required: true)
+            let ramp = reader.double("ramp_minutes", in: &mapping, range: 0...21_900) ?? 0
+            let rate = reader.double("orders_per_second", in: &mapping, range: 0...1_000_000, required: true)
+            guard let start, let duration, let rate else { return }
+            if start * 60 + duration > Double(minutesPerMonth) {
+                reader.report(
+                    reader.mark(of: "duration_minutes", in: mapping), ConfigReader.ID.invalidValue,
+                    "spike '\(spikeName)' ends at minute \(Int(start * 60 + duration)), past the month's end (minute \(minutesPerMonth))"
+                )
+                return
+            }
+            if 2 * ramp > duration {
+                reader.report(
+                    reader.mark(of: "ramp_minutes", in: mapping), ConfigReader.ID.invalidValue,
+                    "spike '\(spikeName)' ramps up and down for \(Int(2 * ramp)) minutes, longer than its \(Int(duration))"
+                )
+                return
+            }
+            spikes.append(
+                Spike(
+                    name: spikeName, startHour: start, durationMinutes: duration, rampMinutes: ramp,
+                    ordersPerSecond: rate))
+        }
+        let orderBytes = reader.double("order_bytes", in: &top, range: 1...262_144, required: true)
+        let queries = reader.double("queries_per_order", in: &top, range: 0...1000, required: true)
+        var assumptions = Assumptions()
+        if var mapping = reader.mapping("assumptions", in: &top) {
+            func read(_ key: String, _ range: ClosedRange<Double>, _ keyPath: WritableKeyPath<Assumptions, Double>) {
+                if let value = reader.double(key, in: &mapping, range: range) { assumptions[keyPath: keyPath] = value }
+            }
+            read("processor_ms_per_batch", 1...900_000, \.processorMsPerBatch)
+            read("query_ms_per_request", 1...900_000, \.queryMsPerRequest)
+            read("log_bytes_per_order", 0...1_000_000, \.logBytesPerOrder)
+            read("access_log_bytes_per_request", 0...100_000, \.accessLogBytesPerRequest)
+            read("stored_orders", 0...1e12, \.storedOrders)
+            read("idle_receives_per_minute", 0...1_000, \.idleReceivesPerMinute)
+            read("subscriber_requests_per_message", 0...100, \.subscriberRequestsPerMessage)
+            read("item_overhead_bytes", 0...400_000, \.itemOverheadBytes)
+            read("log_compression_ratio", 0.01...1, \.logCompressionRatio)
+            reader.finish(mapping)
+        }
+        reader.finish(top)
+        if let declaredName, declaredName != name {
+            reader.report(
+                reader.mark(of: "name", in: top), ConfigReader.ID.invalidValue,
+                "'name' is '\(declaredName)' but the file is \(name).yaml; they must match")
+        }
+        guard !reader.diagnostics.hasErrors, let description, let orders, let orderBytes, let queries else {
+            return (nil, reader.diagnostics)
+        }
+        return (
+            TrafficProfile(
+                name: name, description: description, ordersPerMonth: orders, shape: shape, spikes: spikes,
+                orderBytes: orderBytes, queriesPerOrder: queries, assumptions: assumptions),
+            reader.diagnostics
+        )
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import CloudFormation
+import Costing
+import StackDSL
+
+extension CostFormat: ExpressibleByArgument {}
+
+extension OrderStack {
+    /// `orderstack cost`: the monthly cost of the synthesized stack for a traffic profile.
+    public struct Cost: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Estimate the monthly cost of the synthesized stack for a traffic profile, line by line.",
+            discussion: """
+                Usage comes from the stage's synthesized template (memory, architecture, batch size and window,
+                alarms, log groups and retention, subscribers, encryption, PITR) combined with the profile in
+                blueprints/profiles; unit prices from blueprints/pricing/<region>.yaml. Every line shows
+                quantity × unit price; --explain adds how each quantity was derived.
+
+                Examples:
+                  orderstack cost --profile sale-spike
+                  orderstack cost --profile all --format markdown      # one column per profile
+                  orderstack cost --profile black-friday --explain --suggest
+                """)
+
+        @OptionGroup var options: ProjectOptions
+
+        @Option(name: .long, help: "A profile of blueprints/profiles, or all.")
+        var profile: String
+
+        @Option(name: .long, help: "The stage whose template is priced (default: prod, or the first stage).")
+        var stage: String?
+
+        @Option(name: .long, help: "Price region (default: the stage's region).")
+        var region: String?
+
+        @Option(name: .long, help: "Output format.")
+        var format: CostFormat = .table
+
+        @Flag(name: .long, help: "Show each line's formula.")
+        var explain = false
+
+        @Flag(name: .long, help: "Apply the always-free allowances (account-wide in reality).")
+        var freeTier = false
+
+        @Flag(name: .long, help: "Also apply the first-12-months API Gateway allowance (new accounts only).")
+        var freeTier12Month = false
+
+        @Flag(name: .long, help: "List cheaper variants of the stack with their saving and trade-off.")
+        var suggest = false
+
+        public init() {}
+
+        public func run() throws {
+            let console = Console()
+            let project = options.location
+            let stageName =
+                stage ?? (project.stageNames().contains("prod") ? "prod" : project.stageNames().first ?? "prod")
+            guard
+                let (settings, synthesis) = try SynthesisRun.synthesize(
+                    project: project, stages: [stageName], console: console
+                ).first
+            else { throw BadInput() }
+            let profiles: [TrafficProfile]
+            switch project.loadProfiles(profile) {
+            case .success(let loaded): profiles = loaded
+            case .failure(let failure): throw report(failure, console)
+            }
+            let prices: PriceCatalogue
+            switch project.loadPrices(region ?? settings.region) {
+            case .success(let loaded): prices = loaded
+            case .failure(let failure): throw report(failure, console)
+            }
+            var estimateOptions = EstimateOptions()
+            estimateOptions.freeTier = freeTier || freeTier12Month
+            estimateOptions.firstYearFreeTier = freeTier12Month
+            estimateOptions.stage = settings.name
+            let estimates = profiles.map {
+                Estimator.estimate(template: synthesis.template, profile: $0, prices: prices, options: estimateOptions)
+            }
+            var suggestions: [String: [Suggestion]] = [:]
+            if suggest {
+                for (profile, estimate) in zip(profiles, estimates) {
+                    suggestions[profile.name] = Suggestions.cheaperVariants(
+                        template: synthesis.template, profile: profile, prices: prices, options: estimateOptions,
+                        base: estimate)
+                }
+            }
+            switch format {
+            case .json: console.out(CostReport.json(estimates, suggestions: suggestions))
+            case .markdown: console.out(CostReport.markdown(estimates, suggestions: suggestions))
+            case .table:
+                if estimates.count == 1 {
+                    console.out(
+                        CostReport.table(
+                            estimates[0], explain: explain, suggestions: suggestions[estimates[0].profile] ?? []))
+                } else {
+                    console.out(CostReport.columns(estimates))
+                    if explain || suggest {
+                        for estimate in estimates {
+                            console.out(
+                                "\n"
+                                    + CostReport.table(
+                                        estimate, explain: explain, suggestions: suggestions[estimate.profile] ?? []))
+                        }
+                    }
+                }
+            }
+        }
+
+        private func report(_ failure: Project.Failure, _ console: Console) -> BadInput {
+            console.print(failure.diagnostics)
+            if let message = failure.message { console.err("error: \(message)") }
+            return BadInput()
+        }
+    }
+
+    /// `orderstack profiles`: the traffic profiles and their order totals.
+    public struct Profiles: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "List the traffic profiles of blueprints/profiles with their monthly order totals.",
+            discussion: "Example:\n  orderstack profiles")
+
+        @OptionGroup var options: ProjectOptions
+
+        public init() {}
+
+        public func run() throws {
+            let console = Console()
+            switch options.location.loadProfiles("all") {
+            case .failure(let failure):
+                console.print(failure.diagnostics)
+                if let message = failure.message { console.err("error: \(message)") }
+                throw BadInput()
+            case .success(let profiles):
+                let width = profiles.map(\.name.count).max() ?? 0
+                for profile in profiles {
+                    let spikes =
+                        profile.spikes.isEmpty
+                        ? ""
+                        : ", \(profile.spikes.count) spike(s) peaking at \(Money.quantity(profile.spikes.map(\.ordersPerSecond).max() ?? 0))/s"
+                    console.out(
+                        profile.name.padding(width) + "  "
+                            + Money.quantity(profile.totalOrders.rounded()).leftPadding(12)
+                            + " orders  \(profile.description)\(spikes)\n")
+                }
+            }
+        }
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+    fileprivate func leftPadding(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

@@ -1,0 +1,181 @@
+import CloudFormation
+import Costing
+import Testing
+
+/// Hand calculations for the prod template (processor 512 MB x86_64, batch 10, window 1 s; query 256 MB;
+/// two subscriber queues; 14 alarms; 1 dashboard; 1 KMS key; 4 KMS-encrypted queues and 3 log groups; PITR on).
+/// Month = 43,800 minutes. Item = 2,048 B order + 300 B overhead = 2,348 B → ⌈2.29⌉ = 3 WRU per write.
+@Suite struct EstimatorTests {
+    func estimate(_ profile: String, configure: (inout EstimateOptions) -> Void = { _ in }) throws -> Estimate {
+        var options = EstimateOptions()
+        options.stage = "prod"
+        configure(&options)
+        return Estimator.estimate(
+            template: try Files.prodTemplate(), profile: try Files.profile(profile), prices: try Files.prices(),
+            options: options)
+    }
+
+    @Test func saleSpikeLineByLine() throws {
+        let estimate = try estimate("sale-spike")
+        #expect(estimate.orders.rounded() == 2_260_000)
+        // API: 2,260,000 POSTs × $3.50/M
+        #expect(estimate.line("REST API requests")?.quantity.rounded() == 2_260_000)
+        #expect(close(estimate.line("REST API requests")?.cost, 7.91))
+        // Baseline 100,000/43,800 = 2.283 orders/min at 0.038/s: batch = max(1, 0.038 × 1 s) = 1.
+        // Spike minutes (120): 18,000 + 2.283 orders/min, batch = min(10, 300 × 1 s) = 10.
+        // Batches = 43,680 × 2.283 + 120 × 1,800.228 = 99,726.03 + 216,027.40 = 315,753.42
+        let baselinePerMinute: Double = 100_000.0 / 43_800
+        let spikeBatchesPerMinute: Double = (18_000 + baselinePerMinute) / 10
+        let batches: Double = 43_680 * baselinePerMinute + 120 * spikeBatchesPerMinute
+        #expect(abs((estimate.line("DeleteMessageBatch (OrderIntakeQueue)")?.quantity ?? 0) - batches) < 0.01)
+        // Receives per minute = max(15 idle polls, batches): 43,680 × 15 + 120 × 1,800.228 = 871,227.4
+        let receives: Double = 43_680 * 15 + 120 * spikeBatchesPerMinute
+        #expect(
+            abs((estimate.line("ReceiveMessage (OrderIntakeQueue, Lambda pollers)")?.quantity ?? 0) - receives) < 0.01)
+        // Subscribers: 2 queues × 2,260,000 deliveries; consumers 2 requests per message on each
+        #expect(estimate.line("subscriber queues: SNS deliveries")?.quantity.rounded() == 4_520_000)
+        #expect(estimate.line("subscriber queues: consumers' receives and deletes")?.quantity.rounded() == 9_040_000)
+        // SQS total 17,006,980.8 requests × $0.40/M = $6.80
+        let sqs = estimate.lines.filter { $0.service == "Amazon SQS" }.reduce(0) { $0 + $1.cost }
+        let sqsRequests: Double = 2_260_000 + receives + batches + 4_520_000 + 9_040_000
+        #expect(close(sqs, sqsRequests * 0.0000004, 1e-9))
+        // Lambda: 315,753.42 × $0.20/M; 315,753.42 × 0.12 s × 0.5 GB = 18,945.2 GB-s × $0.0000166667
+        #expect(close(estimate.line("requests (OrderProcessorFunction)")?.cost, batches * 0.0000002, 1e-9))
+        #expect(close(estimate.line("duration (OrderProcessorFunction, x86_64)")?.quantity, batches * 0.12 * 0.5, 1e-6))
+        #expect(close(estimate.line("duration (OrderProcessorFunction, x86_64)")?.cost, 0.32))
+        // DynamoDB: 2 writes × 3 WRU × 2,260,000 = 13,560,000 WRU × $0.625/M = $8.475
+        #expect(estimate.line("write request units")?.quantity.rounded() == 13_560_000)
+        #expect(close(estimate.line("write request units")?.cost, 8.475, 1e-6))
+        // Storage: (1,200,000 + 1,130,000) × 2,348 B = 5.0952 GiB × $0.25; PITR × $0.20
+        let gib = 2_330_000.0 * 2_348 / 1_073_741_824
+        #expect(close(estimate.line("storage")?.cost, gib * 0.25, 1e-9))
+        #expect(close(estimate.line("point-in-time recovery")?.cost, gib * 0.20, 1e-9))
+        // SNS: 2,260,000 publishes × $0.50/M
+        #expect(close(estimate.line("publishes")?.cost, 1.13, 1e-9))
+        // Logs: 2,260,000 × 1,024 B processor + 2,260,000 × 450 B access, at $0.50/GB
+        #expect(
+            close(
+                estimate.line("log ingestion (OrderProcessorLogGroup)")?.cost, 2_260_000 * 1024 / 1_073_741_824 * 0.5,
+                1e-9))
+        #expect(
+            close(
+                estimate.line("log ingestion (OrdersApiAccessLogGroup)")?.cost, 2_260_000 * 450 / 1_073_741_824 * 0.5,
+                1e-9))
+        // Fixed: 14 alarms × $0.10, 1 dashboard × $3, 1 key × $1, KMS 7 × 2 × 8,760 requests × $0.03/10k
+        #expect(close(estimate.line("alarms")?.cost, 1.40, 1e-9))
+        #expect(close(estimate.line("dashboards")?.cost, 3.00, 1e-9))
+        #expect(close(estimate.line("customer-managed keys")?.cost, 1.00, 1e-9))
+        #expect(estimate.line("requests")?.quantity == 122_640)
+        // X-Ray: 43,680 × 60 × 0.038 + 120 × 60 × (1 + 0.05 × 299.038) = 99,726 + 114,854
+        #expect(close(estimate.line("traces recorded")?.quantity, 214_579.7, 0.1))
+        // No GET traffic in this profile: no query lines at all.
+        #expect(estimate.line("requests (OrderQueryFunction)") == nil)
+        // Total: 7.91 + 6.80 + 0.06 + 0.32 + 8.48 + 1.27 + 1.02 + 1.13 + 1.08 + 0.47 + 0.01 + 1.40 + 3.00 + 1.00 + 0.37 + 1.07
+        #expect(close(estimate.total, 35.40))
+    }
+
+    @Test func quietMonthCostsOnlyTheStandingItems() throws {
+        let estimate = try estimate("quiet")
+        // Idle pollers: 43,800 × 15 = 657,000 receives × $0.40/M = $0.2628
+        #expect(estimate.line("ReceiveMessage (OrderIntakeQueue, Lambda pollers)")?.quantity == 657_000)
+        // Storage 1,200,000 × 2,348 B = 2.6241 GiB: $0.6560 + PITR $0.5248; alarms $1.40; dashboard $3; key $1;
+        // KMS requests $0.3679. Total $7.2115
+        #expect(
+            estimate.lines.map(\.item) == [
+                "ReceiveMessage (OrderIntakeQueue, Lambda pollers)", "storage", "point-in-time recovery", "alarms",
+                "dashboards",
+                "customer-managed keys", "requests",
+            ])
+        #expect(close(estimate.total, 7.2115, 0.0001))
+    }
+
+    @Test func baselineTotal() throws {
+        // API 0.35; SQS (100,000 + 657,000 + 100,000 + 200,000 + 400,000) × 0.40/M = 0.5828; Lambda 0.02 + 6,000 GB-s
+        // × 0.0000166667 = 0.1; WRU 600,000 × 0.625/M = 0.375; storage 1,250,000 × 2,348 B = 2.7334 GiB → 0.6834 +
+        // PITR 0.5467; SNS 0.05; logs 0.0477 + 0.0210 + storage 0.0006; alarms 1.40; dashboard 3; key 1;
+        // KMS 0.3679; X-Ray 100,000 traces (under 1/s, all sampled) × $5/M = 0.50. Total 9.0450
+        let estimate = try estimate("baseline")
+        #expect(close(estimate.line("traces recorded")?.quantity, 100_000, 0.01))
+        #expect(close(estimate.total, 9.0450, 0.0001))
+    }
+
+    @Test func blackFridayTotal() throws {
+        let estimate = try estimate("black-friday")
+        // Exact lines: API (20M POST + 10M GET) × 3.50/M = 105; SNS 20M × 0.50/M = 10; WRU 120M × 0.625/M = 75;
+        // SendMessage 20M × 0.40/M = 8; deliveries 40M → 16; consumers 80M → 32; query Lambda 10M × 0.20/M = 2 and
+        // 10M × 25 ms × 0.25 GB = 62,500 GB-s → 1.0417; RRU 5M × 0.125/M = 0.625; logs 19.07 GiB → 9.537,
+        // query logs 2.794 GiB → 1.397, access 12.573 GiB → 6.286.
+        #expect(close(estimate.line("REST API requests")?.cost, 105, 1e-9))
+        #expect(close(estimate.line("publishes")?.cost, 10, 1e-9))
+        #expect(close(estimate.line("write request units")?.cost, 75, 1e-9))
+        #expect(close(estimate.line("duration (OrderQueryFunction, x86_64)")?.cost, 62_500 * 0.0000166667, 1e-9))
+        #expect(close(estimate.line("read request units")?.cost, 0.625, 1e-9))
+        // Integrated lines: batches, receives and traces follow the diurnal curve and the two peaks (full batches of
+        // 10 at 300-400/s); together with storage, PITR and the fixed items the month comes to $311.41.
+        #expect(close(estimate.total, 311.41))
+    }
+
+    @Test func freeTierAppliesAllowancesOnlyWhenAsked() throws {
+        let plain = try estimate("baseline")
+        let free = try estimate("baseline") { $0.freeTier = true }
+        // SQS 1,457,000 − 1,000,000 free = 457,000 billable; Lambda, SNS, storage, log ingestion, X-Ray all within
+        // their allowances; alarms 14 − 10 = 4; KMS 122,640 − 20,000. API Gateway's allowance is first-year only.
+        let sqs = free.lines.filter { $0.service == "Amazon SQS" }
+        #expect(close(sqs.reduce(0) { $0 + $1.quantity }, 457_000, 1e-6))
+        #expect(free.line("requests (OrderProcessorFunction)")?.cost == 0)
+        #expect(free.line("alarms")?.quantity == 4)
+        #expect(free.line("requests")?.quantity == 102_640)
+        #expect(close(free.line("REST API requests")?.cost, 0.35, 1e-9))
+        #expect(close(free.total, 3.1630, 0.0001))
+        let firstYear = try estimate("baseline") {
+            $0.freeTier = true; $0.firstYearFreeTier = true
+        }
+        #expect(firstYear.line("REST API requests")?.cost == 0)
+        #expect(plain.total > free.total && free.total > firstYear.total)
+    }
+
+    @Test func largeOrdersAreChunkedAt64KB() throws {
+        let profile = try Files.profile(
+            yaml:
+                "name: test\ndescription: big orders\norders_per_month: 1000\norder_bytes: 70000\nqueries_per_order: 0\n"
+        )
+        let estimate = Estimator.estimate(
+            template: try Files.prodTemplate(), profile: profile, prices: try Files.prices())
+        // ⌈70,000 / 65,536⌉ = 2 chunks per SendMessage and per publish; ⌈70,300 / 1,024⌉ = 69 WRU per write
+        #expect(estimate.line("SendMessage (OrderIntakeQueue)")?.quantity.rounded() == 2_000)
+        #expect(estimate.line("publishes")?.quantity.rounded() == 2_000)
+        #expect(estimate.line("write request units")?.quantity.rounded() == 138_000)
+    }
+
+    @Test func suggestionsPriceRealVariants() throws {
+        let prices = try Files.prices()
+        let template = try Files.prodTemplate()
+        let profile = try Files.profile("sale-spike")
+        let base = Estimator.estimate(template: template, profile: profile, prices: prices)
+        let suggestions = Suggestions.cheaperVariants(
+            template: template, profile: profile, prices: prices, options: EstimateOptions(), base: base)
+        // HTTP API: 2,260,000 × (3.50 − 1.00)/M = 5.65 saved
+        let http = try #require(suggestions.first { $0.change.hasPrefix("HTTP API") })
+        #expect(close(http.saving, 5.65))
+        // arm64: 18,945.2 GB-s × (0.0000166667 − 0.0000133334)
+        let arm = try #require(suggestions.first { $0.change.hasPrefix("arm64") })
+        #expect(close(arm.saving, 18_945.2 * (0.0000166667 - 0.0000133334), 0.001))
+        #expect(suggestions.first?.change.hasPrefix("HTTP API") == true, "largest saving first")
+        #expect(suggestions.allSatisfy { $0.saving > 0 && !$0.tradeOff.isEmpty })
+    }
+
+    @Test func usageFollowsTheTemplate() throws {
+        // Double the processor's memory in the template: duration cost doubles, nothing else moves.
+        let template = try Files.prodTemplate()
+        var bigger = template
+        let index = try #require(bigger.resources.firstIndex { $0.logicalId == "OrderProcessorFunction" })
+        bigger.resources[index]["MemorySize"] = .int(1024)
+        let profile = try Files.profile("sale-spike")
+        let prices = try Files.prices()
+        let a = Estimator.estimate(template: template, profile: profile, prices: prices)
+        let b = Estimator.estimate(template: bigger, profile: profile, prices: prices)
+        let item = "duration (OrderProcessorFunction, x86_64)"
+        #expect(close(b.line(item)?.cost, 2 * (a.line(item)?.cost ?? 0), 1e-9))
+        #expect(close(b.total - a.total, a.line(item)?.cost ?? 0, 1e-9))
+    }
+}

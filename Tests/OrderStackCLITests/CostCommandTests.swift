@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+@Suite struct CostCommandTests {
+    @Test func tableForOneProfile() throws {
+        let result = try CommandRunner.orderstack(["cost", "--profile", "sale-spike"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("stage prod, profile sale-spike (2,260,000 orders), us-east-1"))
+        #expect(result.stdout.contains("Amazon API Gateway  REST API requests"))
+        #expect(result.stdout.contains("$35.40\n"))
+        #expect(result.stdout.contains("assumptions:\n"))
+        let explained = try CommandRunner.orderstack(["cost", "--profile", "sale-spike", "--explain", "--suggest"])
+        #expect(explained.stdout.contains("      = 2,260,000 orders × 2 writes (conditional put, published flag)"))
+        #expect(explained.stdout.contains("cheaper variants:\n  - HTTP API instead of the REST API: saves $5.65/month"))
+    }
+
+    @Test func allProfilesSideBySideAndJSON() throws {
+        let table = try CommandRunner.orderstack(["cost", "--profile", "all"])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("baseline  black-friday  quiet  sale-spike"))
+        let json = try CommandRunner.orderstack(["cost", "--profile", "all", "--format", "json"])
+        let estimates = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(estimates.map { $0["profile"] as? String } == ["baseline", "black-friday", "quiet", "sale-spike"])
+        #expect(estimates[3]["orders"] as? Int == 2_260_000)
+        #expect(estimates[3]["currency"] as? String == "USD")
+        let lines = try #require(estimates[3]["lines"] as? [[String: Any]])
+        #expect(lines.first?["service"] as? String == "Amazon API Gateway")
+        #expect(lines.allSatisfy { ($0["formula"] as? String)?.isEmpty == false })
+        let markdown = try CommandRunner.orderstack(["cost", "--profile", "all", "--format", "markdown"])
+        #expect(markdown.stdout.contains("| sale-spike | 2,260,000 | $35.40 |"))
+    }
+
+    @Test func profilesListsTotals() throws {
+        let result = try CommandRunner.orderstack(["profiles"])
+        #expect(result.stdout.contains("black-friday    20,000,000 orders"))
+        #expect(result.stdout.contains("sale-spike       2,260,000 orders"))
+    }
+
+    @Test func unknownProfileRegionAndBadFilesExitTwo() throws {
+        let unknown = try CommandRunner.orderstack(["cost", "--profile", "cyber-monday"])
+        #expect(unknown.status == 2)
+        #expect(
+            unknown.stderr.contains(
+                "unknown profile 'cyber-monday'; available profiles: baseline, black-friday, quiet, sale-spike"))
+        let region = try CommandRunner.orderstack(["cost", "--profile", "baseline", "--region", "eu-west-1"])
+        #expect(region.status == 2)
+        #expect(region.stderr.contains("no prices for region 'eu-west-1'; priced regions: us-east-1"))
+        #expect(region.stderr.contains("orderstack pricing import --region eu-west-1"))
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        try
+            "name: baseline\ndescription: d\norders_per_month: 100000\norder_bytes: 2048\nqueries_per_order: 0\nshape: square\n"
+            .write(
+                to: project.appendingPathComponent("blueprints/profiles/baseline.yaml"), atomically: true,
+                encoding: .utf8)
+        let bad = try CommandRunner.orderstack(["cost", "--profile", "baseline", "--project", project.path])
+        #expect(bad.status == 2)
+        #expect(
+            bad.stderr.contains(
+                "blueprints/profiles/baseline.yaml:6:8: error: OS0104: 'shape' must be one of flat, diurnal, found 'square'"
+            ), "\(bad.stderr)")
+    }
+}

@@ -52,7 +52,8 @@ let package = Package(
         ),
         .testTarget(
             name: "OrderStackCLITests",
-            dependencies: ["OrderStackCLI", "CloudFormation", "StackDSL", "OrdersBlueprint"]
+            dependencies: ["OrderStackCLI", "CloudFormation", "StackDSL", "OrdersBlueprint"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

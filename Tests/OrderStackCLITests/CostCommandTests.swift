@@ -61,3 +61,64 @@ import Testing
             ), "\(bad.stderr)")
     }
 }
+
+@Suite struct PricingImportTests {
+    static let offers = CommandRunner.packageRoot.appendingPathComponent("Tests/OrderStackCLITests/Fixtures/offers")
+
+    func offerFiles(excluding: String? = nil) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: Self.offers.path).filter {
+            $0.hasSuffix(".json") && $0 != excluding
+        }
+        .sorted().map { Self.offers.appendingPathComponent($0).path }
+    }
+
+    @Test func importWritesARegionThatCostReads() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let result = try CommandRunner.orderstack(["pricing", "import", "--project", project.path] + offerFiles())
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(
+            contentsOf: project.appendingPathComponent("blueprints/pricing/eu-west-1.yaml"), encoding: .utf8)
+        // SQS: the leading $0 range (0-1M) becomes the always-free allowance, the rest the tiers.
+        #expect(
+            text.contains(
+                "  sqs_requests:\n    unit: Requests\n    tiers:\n    - up_to: 100000000000\n      price: 0.0000004\n"))
+        #expect(text.contains("    sqs_requests: 1000000\n"))
+        // Dashboards are listed per hour: 0.0041096 × 730 = $3.00 a month.
+        #expect(
+            text.contains("  cloudwatch_dashboard_month:\n    unit: dashboards\n    tiers:\n    - price: 3.000008\n")
+                || text.contains("price: 3.000008"))
+        #expect(
+            text.contains(
+                "source: AWS Price List bulk offer AmazonDynamoDB version 20261101000000 (usagetype EUW1-WriteRequestUnits)"
+            ))
+        let cost = try CommandRunner.orderstack([
+            "cost", "--profile", "baseline", "--region", "eu-west-1", "--project", project.path,
+        ])
+        #expect(cost.status == 0, "\(cost.stderr)")
+        #expect(cost.stdout.contains("eu-west-1, prices as of 2026-11-01"))
+        // WRU at the fixture's $0.705/M: 600,000 × 0.705/M = $0.42
+        let wru = cost.stdout.split(separator: "\n").first { $0.contains("write request units") } ?? ""
+        #expect(wru.contains("600,000") && wru.contains("$0.000000705") && wru.hasSuffix("$0.42"), "\(wru)")
+    }
+
+    @Test func incompleteImportWritesNothingAndNamesTheMissingOffers() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let result = try CommandRunner.orderstack(
+            ["pricing", "import", "--project", project.path] + offerFiles(excluding: "AmazonSNS.json"))
+        #expect(result.status == 2)
+        #expect(
+            result.stderr.contains(
+                "no price for sns_publish_requests; import the offer files of AmazonSNS for eu-west-1 too"))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: project.appendingPathComponent("blueprints/pricing/eu-west-1.yaml").path))
+        let junk = try CommandRunner.orderstack([
+            "pricing", "import", "--project", project.path,
+            project.appendingPathComponent("blueprints/stages/dev.yaml").path,
+        ])
+        #expect(junk.status == 2)
+        #expect(junk.stderr.contains("no 'offerCode'; expected an AWS Price List bulk offer file"))
+    }
+}

@@ -11,7 +11,9 @@ public struct OrderStack: ParsableCommand {
 
             Exit status: 0 success, 1 findings or a failed check, 2 bad input or usage.
             """,
-        subcommands: [Synth.self, Validate.self, Diff.self, Cost.self, Profiles.self, Pricing.self, Graph.self]
+        subcommands: [
+            Synth.self, Validate.self, Diff.self, Cost.self, Simulate.self, Profiles.self, Pricing.self, Graph.self,
+        ]
     )
 
     public init() {}

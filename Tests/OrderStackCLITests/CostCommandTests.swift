@@ -122,3 +122,32 @@ import Testing
         #expect(junk.stderr.contains("no 'offerCode'; expected an AWS Price List bulk offer file"))
     }
 }
+
+@Suite struct SimulateCommandTests {
+    @Test func textJSONAndSVG() throws {
+        let svg = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "orderstack-sim-\(UUID().uuidString).svg")
+        defer { try? FileManager.default.removeItem(at: svg) }
+        let text = try CommandRunner.orderstack(["simulate", "--profile", "black-friday", "--svg", svg.path])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("profile black-friday: 20,000,000 orders offered"))
+        #expect(text.stdout.contains("OrdersApiClientErrorsAlarm at day 26"))
+        #expect(try String(contentsOf: svg, encoding: .utf8).hasPrefix("<?xml"))
+        let json = try CommandRunner.orderstack([
+            "simulate", "--profile", "sale-spike", "--format", "json", "--window", "299.5..302.5",
+        ])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["offered"] as? Double == 2_260_000)
+        #expect(object["window_minutes"] as? [Int] == [17_970, 18_150])
+        let series = try #require(object["series"] as? [String: Any])
+        #expect((series["offered_per_second"] as? [Double])?.count == 180)
+    }
+
+    @Test func badArgumentsExitTwo() throws {
+        #expect(try CommandRunner.orderstack(["simulate", "--profile", "all"]).status == 2)
+        #expect(try CommandRunner.orderstack(["simulate", "--profile", "sale-spike", "--window", "5..2"]).status == 2)
+        let unknown = try CommandRunner.orderstack(["simulate", "--profile", "nope"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown profile 'nope'"))
+    }
+}

@@ -1,0 +1,335 @@
+/// What a month of traffic does to the stack, second by second.
+public struct SimulationResult: Sendable {
+    /// Per-minute series for charts and JSON.
+    public struct Series: Sendable, Equatable {
+        /// Orders offered to the API per second (minute average).
+        public var offered: [Double] = []
+        /// Orders accepted into the queue per second (minute average).
+        public var accepted: [Double] = []
+        /// Orders processed (stored and announced) per second (minute average).
+        public var processed: [Double] = []
+        /// Messages waiting in the intake queue (minute maximum).
+        public var backlog: [Double] = []
+        /// Age of the oldest waiting message in seconds (minute maximum).
+        public var oldestAge: [Double] = []
+        /// Concurrent batches running (minute maximum).
+        public var concurrency: [Double] = []
+        /// API requests rejected with 429 (minute total).
+        public var rejected: [Double] = []
+        /// Messages moved to the DLQ so far (minute end).
+        public var deadLettered: [Double] = []
+        /// Throttled processor invocations (minute total).
+        public var lambdaThrottles: [Double] = []
+        /// Throttled DynamoDB write requests (minute total).
+        public var writeThrottles: [Double] = []
+    }
+
+    public var profile: String
+    public var offeredOrders = 0.0
+    public var acceptedOrders = 0.0
+    public var rejectedRequests = 0.0
+    public var processedOrders = 0.0
+    public var deadLettered = 0.0
+    public var peakBacklog = 0.0
+    public var peakBacklogSecond = 0
+    public var maximumAgeSeconds = 0.0
+    /// Seconds from the largest backlog's peak until the queue is empty again (`nil`: never drained).
+    public var drainSeconds: Double? = 0
+    public var peakConcurrency = 0.0
+    public var peakPollers = 0.0
+    public var lambdaThrottles = 0.0
+    public var writeThrottles = 0.0
+    /// Alarms that fire, with the first second they go into ALARM.
+    public var alarms: [(logicalId: String, metric: String, second: Int)] = []
+    /// Processing latency (accepted → stored and announced) percentiles in seconds: p50, p90, p99, max.
+    public var processingLatency: [String: Double] = [:]
+    /// Acceptance latency (API → queue) in seconds.
+    public var acceptanceLatency = 0.0
+    public var series = Series()
+    /// Parameters used, for the report.
+    public var parameters: SimulationParameters
+}
+
+/// Steps a profile through the stack's limits: API token bucket → queue → event source mapping scaling →
+/// handler time per batch → DynamoDB write capacity → SNS publish quota; a fluid model at 1-second resolution,
+/// with quiet minutes (idle queue, traffic far below every limit) solved in closed form.
+public enum Simulator {
+    /// A group of messages that arrived in the same second.
+    struct Cohort {
+        var arrival: Int
+        var count: Double
+        var receives: Int
+    }
+
+    /// Latency histogram with 0.1 s buckets up to 1 h, then one overflow bucket.
+    struct Histogram {
+        var buckets = [Double](repeating: 0, count: 36_001)
+        var maximum = 0.0
+        var total = 0.0
+
+        mutating func add(_ seconds: Double, _ count: Double) {
+            guard count > 0 else { return }
+            buckets[min(buckets.count - 1, Int(seconds * 10))] += count
+            maximum = max(maximum, seconds)
+            total += count
+        }
+
+        func percentile(_ fraction: Double) -> Double {
+            guard total > 0 else { return 0 }
+            var running = 0.0
+            for (index, count) in buckets.enumerated() {
+                running += count
+                if running >= fraction * total - 1e-9 { return min(maximum, Double(index + 1) / 10) }
+            }
+            return maximum
+        }
+    }
+
+    /// Runs the month, or its first `minutes`.
+    public static func run(
+        _ profile: TrafficProfile, _ parameters: SimulationParameters, minutes: Int = TrafficProfile.minutesPerMonth
+    ) -> SimulationResult {
+        var result = SimulationResult(profile: profile.name, parameters: parameters)
+        let p = parameters
+        let requestsPerOrder = 1 + profile.queriesPerOrder
+        let batchSize = max(1, p.batchSize)
+        let perBatch = max(0.001, p.secondsPerBatch)
+        var tokens = p.burstLimit
+        var visible: [Cohort] = []
+        var head = 0
+        var backlog = 0.0
+        var returning: [(visibleAt: Int, cohort: Cohort)] = []
+        var pollers = p.initialConcurrency
+        var throttleCeiling: Double?
+        var newEnvironments = 0.0
+        var writeLimit = p.initialWriteUnitsPerSecond
+        var minutePeaks: [Double] = []
+        var olderPeak = 0.0
+        var histogram = Histogram()
+        var lastEmpty = 0
+        var peakEpisodeStart = 0
+        var metrics: [SimulationParameters.Metric: [Double]] = [:]
+        for metric in SimulationParameters.Metric.allCases { metrics[metric] = [Double](repeating: 0, count: minutes) }
+        result.acceptanceLatency = p.acceptanceSeconds
+        result.peakPollers = min(p.initialConcurrency, p.concurrencyCap)
+
+        func removeOldest(_ amount: Double, at second: Int, _ handle: (Cohort, Double) -> Void) {
+            var remaining = amount
+            while remaining > 1e-12 && head < visible.count {
+                let take = min(remaining, visible[head].count)
+                handle(visible[head], take)
+                visible[head].count -= take
+                remaining -= take
+                backlog -= take
+                if visible[head].count <= 1e-12 { head += 1 }
+            }
+            if head > 4096 && head * 2 > visible.count {
+                visible.removeFirst(head)
+                head = 0
+            }
+            if backlog < 1e-9 { backlog = 0 }
+        }
+
+        for minute in 0..<minutes {
+            let rate = profile.rate(atMinute: minute)
+            var offered = 0.0, accepted = 0.0, processed = 0.0, rejected = 0.0, lambdaThrottled = 0.0,
+                writeThrottled = 0.0
+            var backlogMax = 0.0, ageMax = 0.0, concurrencyMax = 0.0, peakWrites = 0.0
+            let apiRate = rate * requestsPerOrder
+            let quiet =
+                backlog == 0 && returning.isEmpty && tokens >= p.burstLimit && pollers == p.initialConcurrency
+                && apiRate <= p.rateLimit && rate * max(p.batchingWindowSeconds, perBatch) < batchSize
+                && rate * p.writeUnitsPerOrder <= writeLimit && rate <= p.snsPublishPerSecond
+                && rate * perBatch < min(p.initialConcurrency, p.reservedConcurrency ?? .infinity)
+            if quiet {
+                // Every order is taken within its batching window and finishes one batch later; nothing queues.
+                let orders = rate * 60
+                offered = orders
+                accepted = orders
+                processed = orders
+                let wait = rate > 0 ? min(p.batchingWindowSeconds, batchSize / rate) : 0
+                histogram.add(wait + perBatch + p.acceptanceSeconds, orders)
+                backlogMax = min(rate * p.batchingWindowSeconds, batchSize)
+                ageMax = rate > 0 ? wait : 0
+                concurrencyMax = rate > 0 ? max(rate * perBatch, min(1, orders)) : 0
+                peakWrites = rate * p.writeUnitsPerOrder
+                lastEmpty = minute * 60 + 59
+            } else {
+                for second in (minute * 60)..<(minute * 60 + 60) {
+                    // API token bucket: refills at the rate limit up to the burst size.
+                    tokens = min(p.burstLimit, tokens + p.rateLimit)
+                    let admitted = min(apiRate, tokens)
+                    tokens -= admitted
+                    let acceptedNow = apiRate > 0 ? rate * admitted / apiRate : 0
+                    offered += rate
+                    accepted += acceptedNow
+                    rejected += apiRate - admitted
+                    if !returning.isEmpty {
+                        var stillAway: [(visibleAt: Int, cohort: Cohort)] = []
+                        for entry in returning {
+                            if entry.visibleAt <= second {
+                                visible.append(entry.cohort)
+                                backlog += entry.cohort.count
+                            } else {
+                                stillAway.append(entry)
+                            }
+                        }
+                        returning = stillAway
+                    }
+                    if acceptedNow > 0 {
+                        visible.append(Cohort(arrival: second, count: acceptedNow, receives: 0))
+                        backlog += acceptedNow
+                    }
+                    // Reserved concurrency below the batches attempted: those invocations are throttled, their
+                    // messages return after the visibility timeout with a receive counted (the DLQ trap), and the
+                    // mapping stops asking for more than the reserved concurrency until the queue is empty.
+                    let attempted = min(pollers, (backlog / batchSize).rounded(.up))
+                    if let reserved = p.reservedConcurrency, attempted > reserved {
+                        let throttledBatches = attempted - reserved
+                        lambdaThrottled += throttledBatches
+                        removeOldest(min(backlog, throttledBatches * batchSize), at: second) { cohort, count in
+                            let receives = cohort.receives + 1
+                            if let limit = p.maxReceiveCount, Double(receives) >= limit {
+                                result.deadLettered += count
+                            } else {
+                                returning.append(
+                                    (
+                                        second + Int(p.visibilityTimeoutSeconds),
+                                        Cohort(arrival: cohort.arrival, count: count, receives: receives)
+                                    ))
+                            }
+                        }
+                        throttleCeiling = reserved
+                        pollers = min(pollers, reserved)
+                    }
+                    let slots = min(pollers, p.reservedConcurrency ?? .infinity)
+                    let slotsBefore = pollers
+                    // Batches started on environments added in the previous second pay a cold start.
+                    let warmSlotSeconds = max(0, slots - newEnvironments * p.coldStartSeconds)
+                    var capacity = warmSlotSeconds / perBatch * batchSize
+                    // A partial batch waits for the batching window unless it is full.
+                    if backlog < batchSize, head < visible.count,
+                        Double(second - visible[head].arrival) < p.batchingWindowSeconds
+                    {
+                        capacity = 0
+                    }
+                    var take = min(backlog, capacity)
+                    if take * p.writeUnitsPerOrder > writeLimit {
+                        let allowed = writeLimit / p.writeUnitsPerOrder
+                        writeThrottled += (take - allowed) * 2
+                        take = allowed
+                    }
+                    take = min(take, p.snsPublishPerSecond)
+                    let before = backlog
+                    removeOldest(take, at: second) { cohort, count in
+                        histogram.add(Double(second - cohort.arrival) + perBatch + p.acceptanceSeconds, count)
+                    }
+                    processed += take
+                    peakWrites = max(peakWrites, take * p.writeUnitsPerOrder)
+                    let batches = take / min(batchSize, max(1, before))
+                    concurrencyMax = max(concurrencyMax, min(slots, max(take > 0 ? 1 : 0, batches * perBatch)))
+                    // Pollers, for the next second: back to the initial 5 when idle; +300 per minute while more
+                    // messages wait than the running batches take.
+                    if backlog == 0 && returning.isEmpty {
+                        pollers = p.initialConcurrency
+                        throttleCeiling = nil
+                    } else if backlog + take > pollers * batchSize {
+                        pollers = min(
+                            min(p.concurrencyCap, throttleCeiling ?? .infinity), pollers + p.rampPerMinute / 60)
+                    }
+                    pollers = max(pollers, min(p.initialConcurrency, p.concurrencyCap, throttleCeiling ?? .infinity))
+                    newEnvironments = max(0, pollers - slotsBefore)
+                    backlogMax = max(backlogMax, backlog)
+                    if head < visible.count { ageMax = max(ageMax, Double(second - visible[head].arrival)) }
+                    if backlog > result.peakBacklog {
+                        result.peakBacklog = backlog
+                        result.peakBacklogSecond = second
+                        peakEpisodeStart = lastEmpty
+                    }
+                    if backlog == 0 && returning.isEmpty { lastEmpty = second }
+                    result.peakPollers = max(result.peakPollers, pollers)
+                }
+            }
+            // DynamoDB on-demand: the write limit becomes twice the previous peak once that peak is 30 minutes old.
+            minutePeaks.append(peakWrites)
+            let settled = minute - p.doublingDelaySeconds / 60
+            if settled >= 0 { olderPeak = max(olderPeak, minutePeaks[settled]) }
+            writeLimit = max(p.initialWriteUnitsPerSecond, 2 * olderPeak)
+
+            result.offeredOrders += offered
+            result.acceptedOrders += accepted
+            result.rejectedRequests += rejected
+            result.processedOrders += processed
+            result.lambdaThrottles += lambdaThrottled
+            result.writeThrottles += writeThrottled
+            result.maximumAgeSeconds = max(result.maximumAgeSeconds, ageMax)
+            result.peakConcurrency = max(result.peakConcurrency, concurrencyMax)
+            result.series.offered.append(offered / 60)
+            result.series.accepted.append(accepted / 60)
+            result.series.processed.append(processed / 60)
+            result.series.backlog.append(backlogMax)
+            result.series.oldestAge.append(ageMax)
+            result.series.concurrency.append(concurrencyMax)
+            result.series.rejected.append(rejected)
+            result.series.deadLettered.append(result.deadLettered)
+            result.series.lambdaThrottles.append(lambdaThrottled)
+            result.series.writeThrottles.append(writeThrottled)
+            metrics[.queueAge]![minute] = ageMax
+            metrics[.dlqDepth]![minute] = result.deadLettered
+            metrics[.api4xx]![minute] = rejected
+            metrics[.lambdaThrottles]![minute] = lambdaThrottled
+            metrics[.dynamoWriteThrottles]![minute] = writeThrottled
+        }
+        _ = peakEpisodeStart
+        if result.peakBacklog > 0 {
+            let after = result.series.backlog[(result.peakBacklogSecond / 60)...]
+            // Drained when less than one batch waits (a partial batch waiting for its window is normal flow).
+            if let drained = after.firstIndex(where: { $0 < batchSize }) {
+                result.drainSeconds = Double(drained * 60 - result.peakBacklogSecond)
+            } else {
+                result.drainSeconds = nil
+            }
+        }
+        result.processingLatency = [
+            "p50": histogram.percentile(0.5), "p90": histogram.percentile(0.9), "p99": histogram.percentile(0.99),
+            "max": histogram.maximum,
+        ]
+        result.alarms = evaluate(p.alarms, metrics)
+        return result
+    }
+
+    /// CloudWatch alarm evaluation on the per-minute metrics: each period aggregates `period / 60` minutes (maximum
+    /// for ages and depths, sum for counts); the alarm fires at the first period where `datapointsToAlarm` of the
+    /// last `evaluationPeriods` breach.
+    static func evaluate(
+        _ alarms: [SimulationParameters.AlarmRule], _ metrics: [SimulationParameters.Metric: [Double]]
+    ) -> [(logicalId: String, metric: String, second: Int)] {
+        var fired: [(logicalId: String, metric: String, second: Int)] = []
+        for alarm in alarms {
+            guard let values = metrics[alarm.metric] else { continue }
+            let span = max(1, alarm.periodSeconds / 60)
+            let useMaximum = alarm.metric == .queueAge || alarm.metric == .dlqDepth
+            var breaches: [Bool] = []
+            var start = 0
+            while start < values.count {
+                let window = values[start..<min(values.count, start + span)]
+                let value = useMaximum ? (window.max() ?? 0) : window.reduce(0, +)
+                let breach: Bool
+                switch alarm.comparison {
+                case "GreaterThanThreshold": breach = value > alarm.threshold
+                case "LessThanThreshold": breach = value < alarm.threshold
+                case "LessThanOrEqualToThreshold": breach = value <= alarm.threshold
+                default: breach = value >= alarm.threshold
+                }
+                breaches.append(breach)
+                let recent = breaches.suffix(alarm.evaluationPeriods)
+                if recent.filter({ $0 }).count >= alarm.datapointsToAlarm {
+                    fired.append((alarm.logicalId, alarm.metric.rawValue, (start + span) * 60))
+                    break
+                }
+                start += span
+            }
+        }
+        return fired.sorted { $0.second < $1.second }
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Costing
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+extension OrderStack {
+    /// `orderstack simulate`: what a traffic profile does to the stack, second by second.
+    public struct Simulate: ParsableCommand {
+        /// Output formats.
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text, json
+        }
+
+        public static let configuration = CommandConfiguration(
+            abstract: "Simulate a traffic profile through the stack's limits, second by second, with a chart.",
+            discussion: """
+                Throttling, batch size and window, maximum and reserved concurrency, timeouts, visibility timeout,
+                maxReceiveCount and alarm thresholds come from the stage's synthesized template; the traffic and
+                the handler time per batch from the profile. The model: API token bucket (account 10,000/s,
+                burst 5,000, and the stage's limits) -> SQS backlog -> event source mapping (5 concurrent
+                batches, +300 per minute, capped by MaximumConcurrency and 1,250) -> handler time per batch ->
+                DynamoDB on-demand writes (4,000 WRU/s for a new table, twice the previous peak after 30 minutes)
+                -> SNS publish quota. Reserved concurrency below the batches attempted throttles them: their
+                messages come back after the visibility timeout with a receive counted (the DLQ trap).
+
+                Examples:
+                  orderstack simulate --profile sale-spike --svg sale-spike.svg
+                  orderstack simulate --profile black-friday --window 600..612 --format json
+                """)
+
+        @OptionGroup var options: ProjectOptions
+
+        @Option(name: .long, help: "A profile of blueprints/profiles.")
+        var profile: String
+
+        @Option(name: .long, help: "The stage whose template is simulated (default: prod, or the first stage).")
+        var stage: String?
+
+        @Option(name: .long, help: "Output format.")
+        var format: Format = .text
+
+        @Option(name: .long, help: "Write an SVG chart of the window to this file.")
+        var svg: String?
+
+        @Option(name: .long, help: "Hours of the month to chart and list, START..END (default: around the peak).")
+        var window: String?
+
+        public init() {}
+
+        public func validate() throws {
+            if profile == "all" { throw ValidationError("simulate takes one profile; run it once per profile") }
+            if let window, Self.parse(window) == nil {
+                throw ValidationError("--window takes hours of the month as START..END, e.g. 299.5..303 (0 to 730)")
+            }
+        }
+
+        static func parse(_ text: String) -> Range<Int>? {
+            let parts = text.split(separator: "..", omittingEmptySubsequences: false)
+            guard parts.count == 2, let start = Double(parts[0]), let end = Double(parts[1]), start >= 0, end <= 730,
+                start < end
+            else { return nil }
+            return Int(start * 60)..<Int((end * 60).rounded(.up))
+        }
+
+        public func run() throws {
+            let console = Console()
+            let project = options.location
+            let stageName =
+                stage ?? (project.stageNames().contains("prod") ? "prod" : project.stageNames().first ?? "prod")
+            guard
+                let (_, synthesis) = try SynthesisRun.synthesize(
+                    project: project, stages: [stageName], console: console
+                ).first
+            else { throw BadInput() }
+            let loaded: TrafficProfile
+            switch project.loadProfiles(profile) {
+            case .success(let profiles): loaded = profiles[0]
+            case .failure(let failure):
+                console.print(failure.diagnostics)
+                if let message = failure.message { console.err("error: \(message)") }
+                throw BadInput()
+            }
+            let parameters = SimulationParameters(template: synthesis.template, profile: loaded)
+            let result = Simulator.run(loaded, parameters)
+            let range = window.flatMap(Self.parse) ?? SimulationReport.defaultWindow(result)
+            switch format {
+            case .text: console.out("stage \(stageName), " + SimulationReport.text(result, window: range))
+            case .json: console.out(SimulationReport.json(result, window: range))
+            }
+            if let svg {
+                do {
+                    try Data(SimulationReport.svg(result, window: range).utf8).write(to: URL(fileURLWithPath: svg))
+                    if format == .text { console.out("wrote \(svg)\n") }
+                } catch {
+                    console.err("error: cannot write \(svg): \(error)")
+                    throw BadInput()
+                }
+            }
+        }
+    }
+}

@@ -37,7 +37,7 @@ public struct Estimate: Sendable, Equatable {
 }
 
 /// Options of an estimate.
-public struct EstimateOptions: Sendable, Equatable {
+public struct EstimateOptions: Sendable {
     /// Apply the always-free allowances.
     public var freeTier = false
     /// Also apply the first-12-months allowances (API Gateway).
@@ -56,6 +56,9 @@ public struct EstimateOptions: Sendable, Equatable {
     public var maximumRetentionDays: Double?
     /// Leave out the alarms on table read throttling (`--suggest` variant).
     public var dropReadThrottleAlarms = false
+    /// Use the simulator's effective batches, invocations (throttled retries included), receives, traces and
+    /// accepted requests instead of the steady-state integration.
+    public var simulation: SimulationResult?
 
     public init() {}
 }
@@ -106,7 +109,15 @@ public enum Estimator {
         let model = StackUsageModel(template)
         let a = profile.assumptions
         let window = options.batchingWindowSeconds ?? model.batchingWindowSeconds
-        let usage = usage(profile, model: model, window: window)
+        var usage = usage(profile, model: model, window: window)
+        var billedRequests = usage.orders * (1 + profile.queriesPerOrder)
+        if let simulation = options.simulation {
+            usage.orders = simulation.acceptedOrders
+            usage.batches = simulation.invocations
+            usage.receives = simulation.receives
+            usage.tracedRequests = simulation.tracedRequests
+            billedRequests = simulation.acceptedRequests
+        }
         let orders = usage.orders
         let queries = orders * profile.queriesPerOrder
         let messageChunks = (profile.orderBytes / chunk).rounded(.up)
@@ -124,7 +135,9 @@ public enum Estimator {
         }
         let q = Money.quantity
         if model.restApis > 0 {
-            let requests = (model.hasPostRoute ? orders : 0) + (model.hasGetRoute ? queries : 0)
+            let requests =
+                options.simulation != nil
+                ? billedRequests : (model.hasPostRoute ? orders : 0) + (model.hasGetRoute ? queries : 0)
             add(
                 "Amazon API Gateway", options.httpApi ? "HTTP API requests" : "REST API requests", requests, "requests",
                 options.httpApi ? .apiHttpRequests : .apiRestRequests,
@@ -163,7 +176,7 @@ public enum Estimator {
             add(
                 "AWS Lambda", "requests (\(processor.logicalId))", usage.batches, "requests", .lambdaRequests,
                 "one invocation per batch")
-            let gbSeconds = usage.batches * a.processorMsPerBatch / 1000 * processor.memoryMB / 1024
+            let gbSeconds = usage.batches * a.processorMsPerBatch.rounded(.up) / 1000 * processor.memoryMB / 1024
             add(
                 "AWS Lambda", "duration (\(processor.logicalId), \(architecture))", gbSeconds, "GB-seconds",
                 architecture == "arm64" ? .lambdaGBSecondsArm : .lambdaGBSecondsX86,
@@ -176,7 +189,7 @@ public enum Estimator {
                 "one per GET /orders/{id}")
             add(
                 "AWS Lambda", "duration (\(query.logicalId), \(architecture))",
-                queries * a.queryMsPerRequest / 1000 * query.memoryMB / 1024, "GB-seconds",
+                queries * a.queryMsPerRequest.rounded(.up) / 1000 * query.memoryMB / 1024, "GB-seconds",
                 architecture == "arm64" ? .lambdaGBSecondsArm : .lambdaGBSecondsX86,
                 "\(q(queries)) requests × \(q(a.queryMsPerRequest)) ms × \(Int(query.memoryMB)) MB ÷ 1024")
         }
@@ -267,6 +280,15 @@ public enum Estimator {
                 "\(Int(encrypted)) encrypted queues and log groups × 2 data-key calls every 5 minutes (key reuse period)"
             )
         }
+        if model.restApis > 0 {
+            let bytes =
+                (model.hasPostRoute ? orders * a.acceptResponseBytes : 0)
+                + (model.hasGetRoute ? queries * (itemBytes + 200) : 0)
+            add(
+                "Data transfer", "out to the internet (API responses)", bytes / gib, "GB", .dataTransferOut,
+                "\(q(orders)) × \(q(a.acceptResponseBytes)) B accept responses + \(q(queries)) × \(Int(itemBytes + 200)) B order responses"
+            )
+        }
         if model.tracedApi {
             add(
                 "AWS X-Ray", "traces recorded", usage.tracedRequests, "traces", .xrayTraces,
@@ -320,9 +342,13 @@ public enum Estimator {
             options.freeTier
                 ? "always-free allowances applied\(options.firstYearFreeTier ? ", and the first-12-months API Gateway allowance" : "") (account-wide in reality)"
                 : "free tier not applied (use --free-tier)",
-            "not priced: data transfer out (responses under 1 KB), DLQ traffic (none when healthy), retries and throttles (see simulate)",
+            "Lambda duration rounded up to 1 ms per invocation; data transfer in is free; DLQ traffic is zero when healthy; retries, throttles and 429s come from simulate (--simulated)",
         ]
         if options.httpApi { assumptions.append("variant: HTTP API instead of REST") }
+        if let simulation = options.simulation {
+            assumptions[1] =
+                "batches, invocations (\(q(simulation.lambdaThrottles)) throttled ones included), receives and traces from the second-by-second simulation; \(q(simulation.rejectedRequests)) requests rejected with 429 are not billed"
+        }
         return Estimate(
             profile: profile.name, stage: options.stage, region: prices.region, currency: prices.currency,
             pricingAsOf: prices.asOf, freeTier: options.freeTier, orders: orders, lines: lines, assumptions: assumptions

@@ -66,6 +66,7 @@ public struct PriceCatalogue: Sendable, Equatable {
         case kmsKeys = "kms_key_month"
         case kmsRequests = "kms_requests"
         case xrayTraces = "xray_traces_recorded"
+        case dataTransferOut = "data_transfer_out_gb"
     }
 
     /// The region, e.g. `us-east-1`.

@@ -34,6 +34,7 @@ public enum PriceListImport {
         Source(offer: "awskms", usageType: "KMS-Keys", key: .kmsKeys),
         Source(offer: "awskms", usageType: "KMS-Requests", key: .kmsRequests),
         Source(offer: "AWSXRay", usageType: "XRay-TracesStored", key: .xrayTraces),
+        Source(offer: "AWSDataTransfer", usageType: "DataTransfer-Out-Bytes", key: .dataTransferOut),
     ]
 
     /// What one offer file gave.

@@ -39,6 +39,14 @@ public struct SimulationResult: Sendable {
     public var peakPollers = 0.0
     public var lambdaThrottles = 0.0
     public var writeThrottles = 0.0
+    /// Processor invocations, throttled ones included (each received its batch).
+    public var invocations = 0.0
+    /// ReceiveMessage calls on the intake queue: one per batch (throttled ones included) plus idle long polls.
+    public var receives = 0.0
+    /// Accepted API requests that X-Ray samples (first each second, then 5 %).
+    public var tracedRequests = 0.0
+    /// API requests accepted (billed); 429s are not.
+    public var acceptedRequests = 0.0
     /// Alarms that fire, with the first second they go into ALARM.
     public var alarms: [(logicalId: String, metric: String, second: Int)] = []
     /// Processing latency (accepted → stored and announced) percentiles in seconds: p50, p90, p99, max.
@@ -135,6 +143,7 @@ public enum Simulator {
             var offered = 0.0, accepted = 0.0, processed = 0.0, rejected = 0.0, lambdaThrottled = 0.0,
                 writeThrottled = 0.0
             var backlogMax = 0.0, ageMax = 0.0, concurrencyMax = 0.0, peakWrites = 0.0
+            var minuteBatches = 0.0, traced = 0.0, admittedRequests = 0.0
             let apiRate = rate * requestsPerOrder
             let quiet =
                 backlog == 0 && returning.isEmpty && tokens >= p.burstLimit && pollers == p.initialConcurrency
@@ -153,6 +162,9 @@ public enum Simulator {
                 ageMax = rate > 0 ? wait : 0
                 concurrencyMax = rate > 0 ? max(rate * perBatch, min(1, orders)) : 0
                 peakWrites = rate * p.writeUnitsPerOrder
+                minuteBatches = orders / min(batchSize, max(1, rate * max(p.batchingWindowSeconds, perBatch)))
+                traced = 60 * (min(apiRate, 1) + 0.05 * max(apiRate - 1, 0))
+                admittedRequests = apiRate * 60
                 lastEmpty = minute * 60 + 59
             } else {
                 for second in (minute * 60)..<(minute * 60 + 60) {
@@ -160,6 +172,8 @@ public enum Simulator {
                     tokens = min(p.burstLimit, tokens + p.rateLimit)
                     let admitted = min(apiRate, tokens)
                     tokens -= admitted
+                    admittedRequests += admitted
+                    traced += min(admitted, 1) + 0.05 * max(admitted - 1, 0)
                     let acceptedNow = apiRate > 0 ? rate * admitted / apiRate : 0
                     offered += rate
                     accepted += acceptedNow
@@ -187,6 +201,7 @@ public enum Simulator {
                     if let reserved = p.reservedConcurrency, attempted > reserved {
                         let throttledBatches = attempted - reserved
                         lambdaThrottled += throttledBatches
+                        minuteBatches += throttledBatches
                         removeOldest(min(backlog, throttledBatches * batchSize), at: second) { cohort, count in
                             let receives = cohort.receives + 1
                             if let limit = p.maxReceiveCount, Double(receives) >= limit {
@@ -227,6 +242,7 @@ public enum Simulator {
                     processed += take
                     peakWrites = max(peakWrites, take * p.writeUnitsPerOrder)
                     let batches = take / min(batchSize, max(1, before))
+                    minuteBatches += batches
                     concurrencyMax = max(concurrencyMax, min(slots, max(take > 0 ? 1 : 0, batches * perBatch)))
                     // Pollers, for the next second: back to the initial 5 when idle; +300 per minute while more
                     // messages wait than the running batches take.
@@ -256,6 +272,10 @@ public enum Simulator {
             if settled >= 0 { olderPeak = max(olderPeak, minutePeaks[settled]) }
             writeLimit = max(p.initialWriteUnitsPerSecond, 2 * olderPeak)
 
+            result.invocations += minuteBatches
+            result.receives += max(profile.assumptions.idleReceivesPerMinute, minuteBatches)
+            result.tracedRequests += traced
+            result.acceptedRequests += admittedRequests
             result.offeredOrders += offered
             result.acceptedOrders += accepted
             result.rejectedRequests += rejected

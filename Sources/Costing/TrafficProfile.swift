@@ -69,6 +69,8 @@ public struct TrafficProfile: Sendable, Equatable {
         public var itemOverheadBytes: Double = 300
         /// Compressed size of stored logs relative to ingested bytes.
         public var logCompressionRatio: Double = 0.15
+        /// Bytes of a `POST /orders` response (the 202 body and headers) sent to the internet.
+        public var acceptResponseBytes: Double = 400
     }
 
     /// The profile name (the file's base name).
@@ -173,6 +175,7 @@ public struct TrafficProfile: Sendable, Equatable {
             read("subscriber_requests_per_message", 0...100, \.subscriberRequestsPerMessage)
             read("item_overhead_bytes", 0...400_000, \.itemOverheadBytes)
             read("log_compression_ratio", 0.01...1, \.logCompressionRatio)
+            read("accept_response_bytes", 0...1_000_000, \.acceptResponseBytes)
             reader.finish(mapping)
         }
         reader.finish(top)

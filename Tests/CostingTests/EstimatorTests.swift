@@ -70,8 +70,14 @@ import Testing
         #expect(close(estimate.line("traces recorded")?.quantity, 214_579.7, 0.1))
         // No GET traffic in this profile: no query lines at all.
         #expect(estimate.line("requests (OrderQueryFunction)") == nil)
-        // Total: 7.91 + 6.80 + 0.06 + 0.32 + 8.48 + 1.27 + 1.02 + 1.13 + 1.08 + 0.47 + 0.01 + 1.40 + 3.00 + 1.00 + 0.37 + 1.07
-        #expect(close(estimate.total, 35.40))
+        // Data transfer out: 2,260,000 × 400 B accept responses = 0.8419 GiB × $0.09 = $0.0758
+        #expect(
+            close(
+                estimate.line("out to the internet (API responses)")?.cost, 2_260_000 * 400 / 1_073_741_824 * 0.09, 1e-9
+            ))
+        // Total: 7.91 + 6.80 + 0.06 + 0.32 + 8.48 + 1.27 + 1.02 + 1.13 + 1.08 + 0.47 + 0.01 + 1.40 + 3.00 + 1.00 + 0.37
+        // + 0.08 + 1.07
+        #expect(close(estimate.total, 35.47))
     }
 
     @Test func quietMonthCostsOnlyTheStandingItems() throws {
@@ -93,10 +99,11 @@ import Testing
         // API 0.35; SQS (100,000 + 657,000 + 100,000 + 200,000 + 400,000) × 0.40/M = 0.5828; Lambda 0.02 + 6,000 GB-s
         // × 0.0000166667 = 0.1; WRU 600,000 × 0.625/M = 0.375; storage 1,250,000 × 2,348 B = 2.7334 GiB → 0.6834 +
         // PITR 0.5467; SNS 0.05; logs 0.0477 + 0.0210 + storage 0.0006; alarms 1.40; dashboard 3; key 1;
-        // KMS 0.3679; X-Ray 100,000 traces (under 1/s, all sampled) × $5/M = 0.50. Total 9.0450
+        // KMS 0.3679; X-Ray 100,000 traces (under 1/s, all sampled) × $5/M = 0.50; data transfer 100,000 × 400 B =
+        // 0.03725 GiB × $0.09 = 0.0034. Total 9.0484
         let estimate = try estimate("baseline")
         #expect(close(estimate.line("traces recorded")?.quantity, 100_000, 0.01))
-        #expect(close(estimate.total, 9.0450, 0.0001))
+        #expect(close(estimate.total, 9.0484, 0.0001))
     }
 
     @Test func blackFridayTotal() throws {
@@ -111,8 +118,9 @@ import Testing
         #expect(close(estimate.line("duration (OrderQueryFunction, x86_64)")?.cost, 62_500 * 0.0000166667, 1e-9))
         #expect(close(estimate.line("read request units")?.cost, 0.625, 1e-9))
         // Integrated lines: batches, receives and traces follow the diurnal curve and the two peaks (full batches of
-        // 10 at 300-400/s); together with storage, PITR and the fixed items the month comes to $311.41.
-        #expect(close(estimate.total, 311.41))
+        // 10 at 300-400/s); data transfer (20M × 400 B + 10M × 2,548 B = 31.18 GiB × $0.09 = 2.81); together with
+        // storage, PITR and the fixed items the month comes to $314.22.
+        #expect(close(estimate.total, 314.22))
     }
 
     @Test func freeTierAppliesAllowancesOnlyWhenAsked() throws {
@@ -177,5 +185,27 @@ import Testing
         let item = "duration (OrderProcessorFunction, x86_64)"
         #expect(close(b.line(item)?.cost, 2 * (a.line(item)?.cost ?? 0), 1e-9))
         #expect(close(b.total - a.total, a.line(item)?.cost ?? 0, 1e-9))
+    }
+}
+
+@Suite struct SimulatedCostTests {
+    @Test func costUsesTheSimulatedBatchesThrottlesAnd429s() throws {
+        let template = try Files.prodTemplate()
+        let prices = try Files.prices()
+        let profile = try Files.profile("black-friday")
+        let simulation = Simulator.run(profile, SimulationParameters(template: template, profile: profile))
+        var options = EstimateOptions()
+        options.simulation = simulation
+        let simulated = Estimator.estimate(template: template, profile: profile, prices: prices, options: options)
+        let steady = Estimator.estimate(template: template, profile: profile, prices: prices)
+        // Requests rejected with 429 (the stage's 500/s limit) are not billed; accepted ones are.
+        #expect(simulation.rejectedRequests > 100_000)
+        #expect(abs((simulated.line("REST API requests")?.quantity ?? 0) - simulation.acceptedRequests) < 1e-6)
+        #expect(
+            abs((simulated.line("REST API requests")?.quantity ?? 0) + simulation.rejectedRequests - 30_000_000) < 1)
+        #expect(
+            abs((simulated.line("requests (OrderProcessorFunction)")?.quantity ?? 0) - simulation.invocations) < 1e-6)
+        #expect(simulated.total < steady.total)
+        #expect(simulated.assumptions.contains { $0.contains("from the second-by-second simulation") })
     }
 }

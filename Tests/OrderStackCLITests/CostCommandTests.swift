@@ -7,7 +7,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("stage prod, profile sale-spike (2,260,000 orders), us-east-1"))
         #expect(result.stdout.contains("Amazon API Gateway  REST API requests"))
-        #expect(result.stdout.contains("$35.40\n"))
+        #expect(result.stdout.contains("$35.47\n"))
         #expect(result.stdout.contains("assumptions:\n"))
         let explained = try CommandRunner.orderstack(["cost", "--profile", "sale-spike", "--explain", "--suggest"])
         #expect(explained.stdout.contains("      = 2,260,000 orders × 2 writes (conditional put, published flag)"))
@@ -27,7 +27,7 @@ import Testing
         #expect(lines.first?["service"] as? String == "Amazon API Gateway")
         #expect(lines.allSatisfy { ($0["formula"] as? String)?.isEmpty == false })
         let markdown = try CommandRunner.orderstack(["cost", "--profile", "all", "--format", "markdown"])
-        #expect(markdown.stdout.contains("| sale-spike | 2,260,000 | $35.40 |"))
+        #expect(markdown.stdout.contains("| sale-spike | 2,260,000 | $35.47 |"))
     }
 
     @Test func profilesListsTotals() throws {

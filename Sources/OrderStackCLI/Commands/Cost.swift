@@ -42,11 +42,16 @@ extension OrderStack {
         @Flag(name: .long, help: "Apply the always-free allowances (account-wide in reality).")
         var freeTier = false
 
-        @Flag(name: .long, help: "Also apply the first-12-months API Gateway allowance (new accounts only).")
+        @Flag(
+            name: .customLong("free-tier-12-month"),
+            help: "Also apply the first-12-months API Gateway allowance (new accounts only).")
         var freeTier12Month = false
 
         @Flag(name: .long, help: "List cheaper variants of the stack with their saving and trade-off.")
         var suggest = false
+
+        @Flag(name: .long, help: "Take batches, invocations, retries, throttles and 429s from `simulate` (slower).")
+        var simulated = false
 
         public init() {}
 
@@ -74,8 +79,14 @@ extension OrderStack {
             estimateOptions.freeTier = freeTier || freeTier12Month
             estimateOptions.firstYearFreeTier = freeTier12Month
             estimateOptions.stage = settings.name
-            let estimates = profiles.map {
-                Estimator.estimate(template: synthesis.template, profile: $0, prices: prices, options: estimateOptions)
+            let estimates = profiles.map { profile in
+                var options = estimateOptions
+                if simulated {
+                    options.simulation = Simulator.run(
+                        profile, SimulationParameters(template: synthesis.template, profile: profile))
+                }
+                return Estimator.estimate(
+                    template: synthesis.template, profile: profile, prices: prices, options: options)
             }
             var suggestions: [String: [Suggestion]] = [:]
             if suggest {

@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "CloudFormation", dependencies: ["YAML"]),
         .target(name: "StackDSL", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Validation", dependencies: ["CloudFormation", "YAML"]),
-        .target(name: "Diff", dependencies: ["CloudFormation"]),
+        .target(name: "Diff", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
         .target(
             name: "OrdersBlueprint",

@@ -1,3 +1,5 @@
+import YAML
+
 /// Output formats of `orderstack cost`.
 public enum CostFormat: String, Sendable, CaseIterable {
     case table, json, markdown
@@ -116,18 +118,7 @@ public enum CostReport {
         return "\(value)"
     }
 
-    private static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
+    private static func quote(_ text: String) -> String { JSONText.quote(text) }
 
     private static func render(_ rows: [[String]], rightAligned: Set<Int>, notes: [Int: String]) -> String {
         let columns = rows.map(\.count).max() ?? 0

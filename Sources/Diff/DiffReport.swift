@@ -1,4 +1,5 @@
 import CloudFormation
+import YAML
 
 /// How `orderstack diff` prints.
 public enum DiffFormat: String, Sendable, CaseIterable {
@@ -143,24 +144,7 @@ public enum DiffReport {
     }
 
     static func json(_ diffs: [StackDiff]) -> String {
-        func quote(_ text: String) -> String {
-            var result = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": result += "\\\""
-                case "\\": result += "\\\\"
-                case "\n": result += "\\n"
-                case "\t": result += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        result += "\\u00" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
-                    } else {
-                        result.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return result + "\""
-        }
+        let quote = JSONText.quote
         func optional(_ text: String?) -> String { text.map(quote) ?? "null" }
         func strings(_ items: [String]) -> String { "[" + items.map(quote).joined(separator: ", ") + "]" }
         let stacks = diffs.map { diff in

@@ -95,6 +95,12 @@ public struct Project: Sendable {
         return .success(schemas)
     }
 
+    /// The stage priced and simulated by default: `prod` when it exists, else the first stage.
+    public var defaultStage: String {
+        let names = stageNames()
+        return names.contains("prod") ? "prod" : names.first ?? "prod"
+    }
+
     /// Why loading failed: diagnostics with locations, or one message.
     public struct Failure: Error, Sendable {
         /// Located problems.
@@ -104,6 +110,13 @@ public struct Project: Sendable {
 
         init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
         init(message: String) { self.message = message }
+
+        /// Prints the failure and returns the error that ends the command with status 2.
+        func report(to console: Console) -> BadInput {
+            console.print(diagnostics)
+            if let message { console.err("error: \(message)") }
+            return BadInput()
+        }
     }
 }
 

@@ -68,12 +68,12 @@ extension OrderStack {
             let profiles: [TrafficProfile]
             switch project.loadProfiles(profile) {
             case .success(let loaded): profiles = loaded
-            case .failure(let failure): throw report(failure, console)
+            case .failure(let failure): throw failure.report(to: console)
             }
             let prices: PriceCatalogue
             switch project.loadPrices(region ?? settings.region) {
             case .success(let loaded): prices = loaded
-            case .failure(let failure): throw report(failure, console)
+            case .failure(let failure): throw failure.report(to: console)
             }
             var estimateOptions = EstimateOptions()
             estimateOptions.freeTier = freeTier || freeTier12Month
@@ -117,12 +117,6 @@ extension OrderStack {
                 }
             }
         }
-
-        private func report(_ failure: Project.Failure, _ console: Console) -> BadInput {
-            console.print(failure.diagnostics)
-            if let message = failure.message { console.err("error: \(message)") }
-            return BadInput()
-        }
     }
 
     /// `orderstack profiles`: the traffic profiles and their order totals.
@@ -138,10 +132,7 @@ extension OrderStack {
         public func run() throws {
             let console = Console()
             switch options.location.loadProfiles("all") {
-            case .failure(let failure):
-                console.print(failure.diagnostics)
-                if let message = failure.message { console.err("error: \(message)") }
-                throw BadInput()
+            case .failure(let failure): throw failure.report(to: console)
             case .success(let profiles):
                 let width = profiles.map(\.name.count).max() ?? 0
                 for profile in profiles {

@@ -79,10 +79,7 @@ extension OrderStack {
             let loaded: TrafficProfile
             switch project.loadProfiles(profile) {
             case .success(let profiles): loaded = profiles[0]
-            case .failure(let failure):
-                console.print(failure.diagnostics)
-                if let message = failure.message { console.err("error: \(message)") }
-                throw BadInput()
+            case .failure(let failure): throw failure.report(to: console)
             }
             let parameters = SimulationParameters(template: synthesis.template, profile: loaded)
             let result = Simulator.run(loaded, parameters)

@@ -96,12 +96,12 @@ enum SynthesisRun {
         let settings: [StageSettings]
         switch project.loadStages(stages) {
         case .success(let loaded): settings = loaded
-        case .failure(let failure): throw report(failure, console)
+        case .failure(let failure): throw failure.report(to: console)
         }
         let schemas: [String: Value]
         switch project.loadSchemas() {
         case .success(let loaded): schemas = loaded
-        case .failure(let failure): throw report(failure, console)
+        case .failure(let failure): throw failure.report(to: console)
         }
         return try settings.map { stage in
             do {
@@ -111,11 +111,5 @@ enum SynthesisRun {
                 throw BadInput()
             }
         }
-    }
-
-    private static func report(_ failure: Project.Failure, _ console: Console) -> BadInput {
-        console.print(failure.diagnostics)
-        if let message = failure.message { console.err("error: \(message)") }
-        return BadInput()
     }
 }

@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "Validation", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Diff", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
+        .target(name: "OrderDomain"),
         .target(
             name: "OrdersBlueprint",
             dependencies: ["StackDSL"],
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "DiffTests", dependencies: ["Diff", "CloudFormation"]),
         .testTarget(name: "CostingTests", dependencies: ["Costing", "CloudFormation", "YAML"]),
+        .testTarget(name: "OrderDomainTests", dependencies: ["OrderDomain"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
         .testTarget(

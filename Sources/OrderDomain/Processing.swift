@@ -1,0 +1,217 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// An order as stored in the table: the order (absent for malformed rejects), its status and bookkeeping.
+public struct StoredOrder: Sendable, Equatable {
+    /// `ACCEPTED` or `REJECTED`.
+    public enum Status: String, Sendable { case accepted = "ACCEPTED", rejected = "REJECTED" }
+
+    public var orderId: String
+    public var status: Status
+    public var order: Order?
+    public var totalCents: Int?
+    /// RFC 3339 UTC time the processor first stored it.
+    public var acceptedAt: String
+    public var rejectionReason: String?
+    /// Whether `OrderAccepted` was published and that was recorded: the guard against a second event.
+    public var published: Bool
+}
+
+/// The `OrderAccepted` event published for each accepted order, with the SNS message attributes for filters.
+public struct OrderAcceptedEvent: Sendable, Equatable {
+    public var order: Order
+    public var totalCents: Int
+    public var acceptedAt: String
+
+    /// The event body.
+    public var json: String {
+        struct Body: Encodable {
+            var type = "OrderAccepted"
+            var orderId, customerId, channel, currency: String
+            var totalCents: Int
+            var items: [Order.LineItem]
+            var acceptedAt: String
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = Body(
+            orderId: order.orderId, customerId: order.customerId, channel: order.channel, currency: order.currency,
+            totalCents: totalCents, items: order.items, acceptedAt: acceptedAt)
+        return String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
+    }
+
+    /// `type` and `channel`, for subscription filter policies.
+    public var attributes: [String: String] { ["type": "OrderAccepted", "channel": order.channel] }
+}
+
+/// What the table can answer to a conditional put.
+public enum PutOutcome: Sendable, Equatable {
+    case created
+    /// An item with that orderId exists; this is it.
+    case exists(StoredOrder)
+}
+
+/// A failure worth retrying (throttling, 5xx, timeouts, network); anything else is permanent for this message.
+public struct TransientError: Error, Sendable, Equatable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+/// The orders table as the processor uses it.
+public protocol OrderStore: Sendable {
+    /// Stores `order` unless an item with its orderId exists (`attribute_not_exists(orderId)`).
+    func putIfAbsent(_ order: StoredOrder) async throws -> PutOutcome
+    /// Records that the order's event was published.
+    func markPublished(_ orderId: String) async throws
+}
+
+/// The events topic as the processor uses it.
+public protocol EventPublisher: Sendable {
+    func publish(_ event: OrderAcceptedEvent) async throws
+}
+
+/// One SQS record of the batch.
+public struct QueueMessage: Sendable, Equatable {
+    public var messageId: String
+    public var body: String
+    public init(messageId: String, body: String) {
+        self.messageId = messageId
+        self.body = body
+    }
+}
+
+/// The partial batch response: the IDs Lambda must return to the queue.
+public struct BatchResponse: Sendable, Equatable {
+    public var failedMessageIds: [String]
+
+    /// `{"batchItemFailures":[{"itemIdentifier":"..."}]}`.
+    public var json: String {
+        let items = failedMessageIds.map { "{\"itemIdentifier\":\(quote($0))}" }
+        return "{\"batchItemFailures\":[\(items.joined(separator: ","))]}"
+    }
+
+    private func quote(_ text: String) -> String {
+        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Processes SQS batches of orders: idempotent store, then publish, then record the publish.
+///
+/// Invariant: a stored accepted order is announced at least once, and once its publish is recorded never again.
+/// A redelivered message whose order exists but is not marked published is published now (the first content is
+/// kept when a duplicate orderId brings different content); a failure between the publish and its record can
+/// publish twice, which the event's stable `orderId` lets consumers deduplicate.
+public struct OrderProcessor: Sendable {
+    public var store: any OrderStore
+    public var publisher: any EventPublisher
+    /// Milliseconds since 1970 (injected for tests).
+    public var now: @Sendable () -> Int64
+    /// Sleeps for the given milliseconds (injected for tests).
+    public var sleep: @Sendable (Int64) async -> Void
+    /// Attempts per AWS call before the message is reported as failed.
+    public var attempts = 4
+    /// Backoff before attempt n (n ≥ 2): `base × 2^(n−2)` ms.
+    public var backoffBaseMs: Int64 = 50
+
+    public init(
+        store: any OrderStore, publisher: any EventPublisher, now: @escaping @Sendable () -> Int64,
+        sleep: @escaping @Sendable (Int64) async -> Void
+    ) {
+        self.store = store
+        self.publisher = publisher
+        self.now = now
+        self.sleep = sleep
+    }
+
+    /// Processes every message independently and returns the ones to retry.
+    public func handle(_ messages: [QueueMessage], deadlineMs: Int64) async -> BatchResponse {
+        var failed: [String] = []
+        for message in messages where !(await process(message, deadlineMs: deadlineMs)) {
+            failed.append(message.messageId)
+        }
+        return BatchResponse(failedMessageIds: failed)
+    }
+
+    /// Processes one message; `false` means it goes back to the queue.
+    public func process(_ message: QueueMessage, deadlineMs: Int64) async -> Bool {
+        switch OrderValidation.validate(Array(message.body.utf8)) {
+        case .failure(.malformed):
+            return false
+        case .failure(.invalid(let orderId, let reason)):
+            let rejected = StoredOrder(
+                orderId: orderId, status: .rejected, order: nil, totalCents: nil, acceptedAt: RFC3339.format(now()),
+                rejectionReason: reason, published: false)
+            return (try? await retrying(deadlineMs) { try await store.putIfAbsent(rejected) }) != nil
+        case .success(let order):
+            let fresh = StoredOrder(
+                orderId: order.orderId, status: .accepted, order: order, totalCents: order.totalCents,
+                acceptedAt: RFC3339.format(now()), rejectionReason: nil, published: false)
+            do {
+                let stored: StoredOrder
+                switch try await retrying(deadlineMs, { try await store.putIfAbsent(fresh) }) {
+                case .created: stored = fresh
+                case .exists(let existing): stored = existing
+                }
+                guard stored.status == .accepted, !stored.published, let first = stored.order,
+                    let total = stored.totalCents
+                else { return true }
+                let event = OrderAcceptedEvent(order: first, totalCents: total, acceptedAt: stored.acceptedAt)
+                try await retrying(deadlineMs) { try await publisher.publish(event) }
+                try await retrying(deadlineMs) { try await store.markPublished(stored.orderId) }
+                return true
+            } catch {
+                return false
+            }
+        }
+    }
+
+    /// Runs `call`, retrying transient errors with exponential backoff while the deadline allows.
+    func retrying<T>(_ deadlineMs: Int64, _ call: () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await call()
+            } catch let error as TransientError {
+                let wait = backoffBaseMs << Int64(attempt - 1)
+                guard attempt < attempts, now() + wait < deadlineMs else { throw error }
+                await sleep(wait)
+                attempt += 1
+            }
+        }
+    }
+}
+
+/// RFC 3339 UTC timestamps without Foundation's calendars.
+public enum RFC3339 {
+    /// `2026-11-28T04:05:06.789Z` for milliseconds since 1970.
+    public static func format(_ milliseconds: Int64) -> String {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let millis = Int(milliseconds - seconds * 1000)
+        var days = seconds / 86_400
+        var rest = Int(seconds - days * 86_400)
+        if rest < 0 {
+            rest += 86_400
+            days -= 1
+        }
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return
+            "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T\(pad(rest / 3600, 2)):\(pad(rest % 3600 / 60, 2)):\(pad(rest % 60, 2)).\(pad(millis, 3))Z"
+    }
+}

@@ -58,13 +58,7 @@ extension OrderStack {
         public func run() throws {
             let console = Console()
             let project = options.location
-            let stageName =
-                stage ?? (project.stageNames().contains("prod") ? "prod" : project.stageNames().first ?? "prod")
-            guard
-                let (settings, synthesis) = try SynthesisRun.synthesize(
-                    project: project, stages: [stageName], console: console
-                ).first
-            else { throw BadInput() }
+            let (settings, synthesis) = try SynthesisRun.synthesize(project: project, stage: stage, console: console)
             let profiles: [TrafficProfile]
             switch project.loadProfiles(profile) {
             case .success(let loaded): profiles = loaded

@@ -69,13 +69,7 @@ extension OrderStack {
         public func run() throws {
             let console = Console()
             let project = options.location
-            let stageName =
-                stage ?? (project.stageNames().contains("prod") ? "prod" : project.stageNames().first ?? "prod")
-            guard
-                let (_, synthesis) = try SynthesisRun.synthesize(
-                    project: project, stages: [stageName], console: console
-                ).first
-            else { throw BadInput() }
+            let (settings, synthesis) = try SynthesisRun.synthesize(project: project, stage: stage, console: console)
             let loaded: TrafficProfile
             switch project.loadProfiles(profile) {
             case .success(let profiles): loaded = profiles[0]
@@ -85,7 +79,7 @@ extension OrderStack {
             let result = Simulator.run(loaded, parameters)
             let range = window.flatMap(Self.parse) ?? SimulationReport.defaultWindow(result)
             switch format {
-            case .text: console.out("stage \(stageName), " + SimulationReport.text(result, window: range))
+            case .text: console.out("stage \(settings.name), " + SimulationReport.text(result, window: range))
             case .json: console.out(SimulationReport.json(result, window: range))
             }
             if let svg {

@@ -90,6 +90,15 @@ enum SynthesisRun {
         }
     }
 
+    /// Expands the blueprint for one stage (`nil`: the project's default stage, prod when it exists).
+    static func synthesize(project: Project, stage: String?, console: Console) throws -> (StageSettings, Synthesis) {
+        guard
+            let first = try synthesize(project: project, stages: [stage ?? project.defaultStage], console: console)
+                .first
+        else { throw BadInput() }
+        return first
+    }
+
     /// Expands the blueprint for every requested stage.
     static func synthesize(project: Project, stages: [String], console: Console) throws -> [(StageSettings, Synthesis)]
     {

@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "Diff", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "OrderDomain"),
+        .target(name: "LambdaRuntime"),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "OrdersBlueprint",
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "DiffTests", dependencies: ["Diff", "CloudFormation"]),
         .testTarget(name: "CostingTests", dependencies: ["Costing", "CloudFormation", "YAML"]),
         .testTarget(name: "OrderDomainTests", dependencies: ["OrderDomain"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),

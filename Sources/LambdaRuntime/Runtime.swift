@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Paths and headers of the Lambda Runtime API, in one place.
+public enum RuntimeAPI {
+    public static let next = "/2018-06-01/runtime/invocation/next"
+    public static let initError = "/2018-06-01/runtime/init/error"
+    public static func response(_ requestId: String) -> String {
+        "/2018-06-01/runtime/invocation/\(requestId)/response"
+    }
+    public static func error(_ requestId: String) -> String { "/2018-06-01/runtime/invocation/\(requestId)/error" }
+    public static let requestIdHeader = "lambda-runtime-aws-request-id"
+    public static let deadlineHeader = "lambda-runtime-deadline-ms"
+    public static let functionArnHeader = "lambda-runtime-invoked-function-arn"
+    public static let traceIdHeader = "lambda-runtime-trace-id"
+    public static let errorTypeHeader = "Lambda-Runtime-Function-Error-Type"
+}
+
+/// One invocation: its event and context.
+public struct Invocation: Sendable, Equatable {
+    public var requestId: String
+    /// Milliseconds since 1970 by which the handler must answer.
+    public var deadlineMs: Int64
+    public var invokedFunctionArn: String
+    public var traceId: String?
+    public var event: [UInt8]
+}
+
+/// What the runtime asks of the Runtime API; the HTTP transport implements it, tests fake it.
+public protocol RuntimeTransport: Sendable {
+    func next() throws -> Invocation
+    func respond(_ requestId: String, _ body: [UInt8]) throws
+    func fail(_ requestId: String, type: String, message: String) throws
+    func initFailed(type: String, message: String) throws
+}
+
+/// The Runtime API over HTTP at `AWS_LAMBDA_RUNTIME_API`.
+public struct HTTPRuntimeTransport: RuntimeTransport {
+    public var connection: HTTPConnection
+
+    public init(connection: HTTPConnection) { self.connection = connection }
+
+    public func next() throws -> Invocation {
+        let response = try connection.send(method: "GET", path: RuntimeAPI.next)
+        guard response.status == 200 else { throw HTTPError("next answered \(response.status)") }
+        guard let requestId = response.headers[RuntimeAPI.requestIdHeader], !requestId.isEmpty else {
+            throw HTTPError("next answered without \(RuntimeAPI.requestIdHeader)")
+        }
+        guard let deadline = response.headers[RuntimeAPI.deadlineHeader].flatMap(Int64.init) else {
+            throw HTTPError("next answered without a numeric \(RuntimeAPI.deadlineHeader)")
+        }
+        return Invocation(
+            requestId: requestId, deadlineMs: deadline,
+            invokedFunctionArn: response.headers[RuntimeAPI.functionArnHeader] ?? "",
+            traceId: response.headers[RuntimeAPI.traceIdHeader], event: response.body)
+    }
+
+    public func respond(_ requestId: String, _ body: [UInt8]) throws {
+        try expectAccepted(connection.send(method: "POST", path: RuntimeAPI.response(requestId), body: body))
+    }
+
+    public func fail(_ requestId: String, type: String, message: String) throws {
+        try expectAccepted(
+            connection.send(
+                method: "POST", path: RuntimeAPI.error(requestId), headers: [(RuntimeAPI.errorTypeHeader, "Unhandled")],
+                body: Array(ErrorBody.json(type: type, message: message).utf8)))
+    }
+
+    public func initFailed(type: String, message: String) throws {
+        try expectAccepted(
+            connection.send(
+                method: "POST", path: RuntimeAPI.initError,
+                headers: [(RuntimeAPI.errorTypeHeader, "Runtime.InitError")],
+                body: Array(ErrorBody.json(type: type, message: message).utf8)))
+    }
+
+    private func expectAccepted(_ response: HTTPResponse) throws {
+        guard response.status == 202 else { throw HTTPError("the Runtime API answered \(response.status)") }
+    }
+}
+
+/// `{"errorType": ..., "errorMessage": ...}`.
+enum ErrorBody {
+    static func json(type: String, message: String) -> String {
+        "{\"errorType\":\(quote(type)),\"errorMessage\":\(quote(message))}"
+    }
+
+    static func quote(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            default:
+                if scalar.value < 0x20 {
+                    result += "\\u00" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}
+
+/// The runtime loop: `next`, handle, answer or report; init errors go to `/runtime/init/error` instead of a crash
+/// loop.
+public enum LambdaRuntimeLoop {
+    /// A handler: event bytes and invocation in, response bytes out; a thrown error is reported for that request.
+    public typealias Handler = (Invocation) throws -> [UInt8]
+
+    /// Reports an init failure (missing configuration) and returns: the process should then exit.
+    public static func reportInitError(_ transport: any RuntimeTransport, type: String, message: String) {
+        try? transport.initFailed(type: type, message: message)
+    }
+
+    /// Serves invocations until `limit` have been handled (`nil`: forever) or the transport fails.
+    /// - Returns: how many invocations were handled.
+    @discardableResult
+    public static func run(_ transport: any RuntimeTransport, limit: Int? = nil, handler: Handler) -> Int {
+        var handled = 0
+        while limit.map({ handled < $0 }) ?? true {
+            guard let invocation = try? transport.next() else { return handled }
+            if let trace = invocation.traceId {
+                setenv("_X_AMZN_TRACE_ID", trace, 1)
+            } else {
+                unsetenv("_X_AMZN_TRACE_ID")
+            }
+            do {
+                try transport.respond(invocation.requestId, try handler(invocation))
+            } catch {
+                try? transport.fail(
+                    invocation.requestId, type: String(describing: Swift.type(of: error)),
+                    message: String(describing: error))
+            }
+            handled += 1
+        }
+        return handled
+    }
+}

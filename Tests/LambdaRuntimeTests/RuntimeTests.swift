@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+
+@testable import LambdaRuntime
+
+/// A Runtime API on 127.0.0.1 serving scripted `next` answers and recording what the runtime posts.
+final class FakeRuntimeAPI: @unchecked Sendable {
+    struct Recorded: Equatable {
+        var method: String
+        var path: String
+        var headers: [String: String]
+        var body: String
+    }
+
+    let port: UInt16
+    private let socket: Int32
+    private let lock = NSLock()
+    private var invocations: [(headers: [(String, String)], body: String)]
+    private var recorded: [Recorded] = []
+
+    init(invocations: [(headers: [(String, String)], body: String)]) throws {
+        self.invocations = invocations
+        let listener = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var reuse: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(listener, $0, length) }
+        }
+        Glibc.listen(listener, 16)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        socket = listener
+        port = UInt16(bigEndian: address.sin_port)
+        let thread = Thread { [self] in serve() }
+        thread.start()
+    }
+
+    var requests: [Recorded] {
+        lock.lock()
+        defer { lock.unlock() }
+        return recorded
+    }
+
+    private func serve() {
+        while true {
+            let client = accept(socket, nil, nil)
+            if client < 0 { return }
+            handle(client)
+            close(client)
+        }
+    }
+
+    private func handle(_ client: Int32) {
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var request: Recorded?
+        while request == nil {
+            let count = recv(client, &buffer, buffer.count, 0)
+            if count <= 0 { return }
+            data += buffer[0..<count]
+            guard let end = HTTPConnection.find([13, 10, 13, 10], in: data) else { continue }
+            let lines = String(decoding: data[0..<end], as: UTF8.self).components(separatedBy: "\r\n")
+            var headers: [String: String] = [:]
+            for line in lines.dropFirst() {
+                let parts = line.split(separator: ":", maxSplits: 1)
+                if parts.count == 2 { headers[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces) }
+            }
+            let length = Int(headers["content-length"] ?? "0") ?? 0
+            guard data.count - end - 4 >= length else { continue }
+            let first = lines[0].split(separator: " ")
+            request = Recorded(
+                method: String(first[0]), path: String(first[1]), headers: headers,
+                body: String(decoding: data[(end + 4)..<(end + 4 + length)], as: UTF8.self))
+        }
+        guard let request else { return }
+        var response: String
+        if request.path.hasSuffix("/invocation/next") {
+            lock.lock()
+            let next = invocations.isEmpty ? nil : invocations.removeFirst()
+            lock.unlock()
+            guard let next else {
+                response = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"
+                _ = response.withCString { send(client, $0, strlen($0), 0) }
+                return
+            }
+            response = "HTTP/1.1 200 OK\r\nContent-Length: \(next.body.utf8.count)\r\n"
+            for (name, value) in next.headers { response += "\(name): \(value)\r\n" }
+            response += "\r\n" + next.body
+        } else {
+            lock.lock()
+            recorded.append(request)
+            lock.unlock()
+            response = "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
+        }
+        _ = response.withCString { send(client, $0, strlen($0), 0) }
+    }
+}
+
+@Suite(.serialized) struct RuntimeTests {
+    static func invocation(
+        _ id: String, body: String, deadline: String = "1795000000000", trace: String? = "Root=1-abc"
+    ) -> (headers: [(String, String)], body: String) {
+        var headers = [
+            ("Lambda-Runtime-Aws-Request-Id", id), ("Lambda-Runtime-Deadline-Ms", deadline),
+            (
+                "Lambda-Runtime-Invoked-Function-Arn",
+                "arn:aws:lambda:us-east-1:123456789012:function:orders-OrderProcessor"
+            ),
+        ]
+        if let trace { headers.append(("Lambda-Runtime-Trace-Id", trace)) }
+        return (headers, body)
+    }
+
+    @Test func answersEachInvocationAndReportsHandlerErrors() throws {
+        struct Boom: Error, CustomStringConvertible { var description: String { "the table said no" } }
+        let api = try FakeRuntimeAPI(invocations: [
+            Self.invocation("req-1", body: "ping"), Self.invocation("req-2", body: "explode"),
+        ])
+        let transport = HTTPRuntimeTransport(connection: HTTPConnection(host: "127.0.0.1", port: api.port))
+        var seen: [Invocation] = []
+        var traces: [String?] = []
+        let handled = LambdaRuntimeLoop.run(transport, limit: 2) { invocation in
+            seen.append(invocation)
+            traces.append(ProcessInfo.processInfo.environment["_X_AMZN_TRACE_ID"])
+            if invocation.event == Array("explode".utf8) { throw Boom() }
+            return Array("pong".utf8)
+        }
+        #expect(handled == 2)
+        #expect(seen.map(\.requestId) == ["req-1", "req-2"])
+        #expect(seen[0].deadlineMs == 1_795_000_000_000)
+        #expect(seen[0].invokedFunctionArn.hasSuffix("function:orders-OrderProcessor"))
+        #expect(traces == ["Root=1-abc", "Root=1-abc"])
+        let requests = api.requests
+        #expect(
+            requests.map(\.path) == [
+                "/2018-06-01/runtime/invocation/req-1/response", "/2018-06-01/runtime/invocation/req-2/error",
+            ])
+        #expect(requests[0].body == "pong")
+        #expect(requests[1].headers["lambda-runtime-function-error-type"] == "Unhandled")
+        #expect(requests[1].body == #"{"errorType":"Boom","errorMessage":"the table said no"}"#)
+    }
+
+    @Test func initErrorsAreReportedNotCrashLooped() throws {
+        let api = try FakeRuntimeAPI(invocations: [])
+        let transport = HTTPRuntimeTransport(connection: HTTPConnection(host: "127.0.0.1", port: api.port))
+        LambdaRuntimeLoop.reportInitError(transport, type: "Configuration", message: "ORDERS_TABLE_NAME is not set")
+        #expect(api.requests.map(\.path) == ["/2018-06-01/runtime/init/error"])
+        #expect(api.requests.first?.headers["lambda-runtime-function-error-type"] == "Runtime.InitError")
+        #expect(
+            api.requests.first?.body == #"{"errorType":"Configuration","errorMessage":"ORDERS_TABLE_NAME is not set"}"#)
+    }
+
+    @Test func malformedNextEndsTheLoopWithoutAnswering() throws {
+        let api = try FakeRuntimeAPI(invocations: [Self.invocation("req-1", body: "x", deadline: "soon")])
+        let transport = HTTPRuntimeTransport(connection: HTTPConnection(host: "127.0.0.1", port: api.port))
+        #expect(throws: HTTPError.self) { try transport.next() }
+        #expect(api.requests.isEmpty)
+    }
+
+    @Test func endpointParsing() {
+        #expect(HTTPConnection(endpoint: "127.0.0.1:9001")?.port == 9001)
+        #expect(HTTPConnection(endpoint: "localhost")?.port == nil)
+    }
+}

@@ -20,14 +20,15 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        .target(name: "YAML", dependencies: ["CLibYAML"]),
+        .target(name: "JSONText"),
+        .target(name: "YAML", dependencies: ["CLibYAML", "JSONText"]),
         .target(name: "CloudFormation", dependencies: ["YAML"]),
         .target(name: "StackDSL", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Validation", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Diff", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "OrderDomain"),
-        .target(name: "LambdaRuntime"),
+        .target(name: "LambdaRuntime", dependencies: ["JSONText"]),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "OrdersBlueprint",

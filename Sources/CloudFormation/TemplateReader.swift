@@ -131,7 +131,7 @@ public struct TemplateReader {
     private mutating func template(_ root: Node) -> Template {
         var template = Template()
         template.formatVersion = nil
-        for (key, node, mark) in pairs(of: root, at: Path()) {
+        for (key, node, _) in pairs(of: root, at: Path()) {
             let path = Path(key)
             switch key {
             case "AWSTemplateFormatVersion": template.formatVersion = string(node, at: path, what: key)
@@ -168,7 +168,6 @@ public struct TemplateReader {
                     }
                 }
             default:
-                _ = mark
                 template.otherSections.append(key, value(node, at: path))
             }
         }

@@ -64,6 +64,29 @@ public indirect enum Value: Hashable, Sendable {
 
     /// Looks up `key` if this is a mapping.
     public subscript(key: String) -> Value? { fields?[key] }
+
+    /// The `${...}` variables of a `Fn::Sub` string, `${!Literal}` excluded, spaces trimmed.
+    public static func subVariables(_ text: String) -> [String] {
+        var result: [String] = []
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        while let dollar = bytes[index...].firstIndex(of: UInt8(ascii: "$")) {
+            let open = bytes.index(after: dollar)
+            guard open < bytes.endIndex, bytes[open] == UInt8(ascii: "{") else {
+                index = open
+                continue
+            }
+            let nameStart = bytes.index(after: open)
+            guard let close = bytes[nameStart...].firstIndex(of: UInt8(ascii: "}")) else { break }
+            if nameStart < close, bytes[nameStart] != UInt8(ascii: "!") {
+                let name = bytes[nameStart..<close].drop { $0 == 0x20 }
+                let trimmed = name.reversed().drop { $0 == 0x20 }
+                result.append(String(decoding: trimmed.reversed(), as: UTF8.self))
+            }
+            index = bytes.index(after: close)
+        }
+        return result
+    }
 }
 
 /// The intrinsic functions and condition functions other than `Ref`, literal `Fn::GetAtt` and `Fn::Sub`.

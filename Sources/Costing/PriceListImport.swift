@@ -113,7 +113,7 @@ public enum PriceListImport {
             default: if hourly { unit = "\(unit)-months" }
             }
             if ranges[0].price == 0, let end = ranges[0].end {
-                result.alwaysFree[source.key] = hourly ? end : end
+                result.alwaysFree[source.key] = end
                 ranges.removeFirst()
             }
             let tiers = ranges.map { UnitPrice.Tier(upTo: $0.end, price: $0.price * factor) }

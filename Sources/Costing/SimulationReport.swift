@@ -116,7 +116,10 @@ public enum SimulationReport {
         func x(_ index: Int) -> Double { left + plotWidth * Double(index) / span }
         func niceMax(_ value: Double) -> Double {
             guard value > 0 else { return 1 }
-            let magnitude = pow10(floor(log10(value)))
+            // The power of ten at or below `value`.
+            var magnitude = 1.0
+            while magnitude * 10 <= value { magnitude *= 10 }
+            while magnitude > value { magnitude /= 10 }
             for factor in [1.0, 2, 2.5, 5, 10] where factor * magnitude >= value { return factor * magnitude }
             return 10 * magnitude
         }
@@ -221,24 +224,4 @@ public enum SimulationReport {
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
-
-    private static func pow10(_ exponent: Double) -> Double {
-        var result = 1.0
-        if exponent >= 0 {
-            for _ in 0..<Int(exponent) { result *= 10 }
-        } else {
-            for _ in 0..<Int(-exponent) { result /= 10 }
-        }
-        return result
-    }
-
-    private static func log10(_ value: Double) -> Double {
-        var exponent = 0.0
-        var scaled = value
-        while scaled >= 10 { scaled /= 10; exponent += 1 }
-        while scaled < 1 { scaled *= 10; exponent -= 1 }
-        return exponent + (scaled - 1) / 9 * 0.999
-    }
-
-    private static func floor(_ value: Double) -> Double { value.rounded(.down) }
 }

@@ -114,8 +114,6 @@ public enum Simulator {
         var minutePeaks: [Double] = []
         var olderPeak = 0.0
         var histogram = Histogram()
-        var lastEmpty = 0
-        var peakEpisodeStart = 0
         var metrics: [SimulationParameters.Metric: [Double]] = [:]
         for metric in SimulationParameters.Metric.allCases { metrics[metric] = [Double](repeating: 0, count: minutes) }
         result.acceptanceLatency = p.acceptanceSeconds
@@ -165,7 +163,6 @@ public enum Simulator {
                 minuteBatches = orders / min(batchSize, max(1, rate * max(p.batchingWindowSeconds, perBatch)))
                 traced = 60 * (min(apiRate, 1) + 0.05 * max(apiRate - 1, 0))
                 admittedRequests = apiRate * 60
-                lastEmpty = minute * 60 + 59
             } else {
                 for second in (minute * 60)..<(minute * 60 + 60) {
                     // API token bucket: refills at the rate limit up to the burst size.
@@ -260,9 +257,7 @@ public enum Simulator {
                     if backlog > result.peakBacklog {
                         result.peakBacklog = backlog
                         result.peakBacklogSecond = second
-                        peakEpisodeStart = lastEmpty
                     }
-                    if backlog == 0 && returning.isEmpty { lastEmpty = second }
                     result.peakPollers = max(result.peakPollers, pollers)
                 }
             }
@@ -300,7 +295,6 @@ public enum Simulator {
             metrics[.lambdaThrottles]![minute] = lambdaThrottled
             metrics[.dynamoWriteThrottles]![minute] = writeThrottled
         }
-        _ = peakEpisodeStart
         if result.peakBacklog > 0 {
             let after = result.series.backlog[(result.peakBacklogSecond / 60)...]
             // Drained when less than one batch waits (a partial batch waiting for its window is normal flow).

@@ -71,7 +71,7 @@ public struct StackUsageModel: Sendable, Equatable {
                     uri.contains(":sqs:path/")
                 {
                     hasPostRoute = true
-                    intakeQueue = ValueScan.variables(uri).compactMap {
+                    intakeQueue = Value.subVariables(uri).compactMap {
                         $0.split(separator: ".").first.map(String.init)
                     }
                     .first { resources[$0]?.type == "AWS::SQS::Queue" }
@@ -81,7 +81,7 @@ public struct StackUsageModel: Sendable, Equatable {
                 {
                     hasGetRoute = true
                     query = function(
-                        ValueScan.variables(uri).compactMap { $0.split(separator: ".").first.map(String.init) }.first {
+                        Value.subVariables(uri).compactMap { $0.split(separator: ".").first.map(String.init) }.first {
                             resources[$0]?.type == "AWS::Lambda::Function"
                         })
                 }
@@ -146,20 +146,5 @@ public struct StackUsageModel: Sendable, Equatable {
                     retentionDays: resource["RetentionInDays"]?.intValue.map(Double.init),
                     infrequentAccess: resource["LogGroupClass"] == .string("INFREQUENT_ACCESS"), role: role))
         }
-    }
-}
-
-/// `${...}` variables of a `Fn::Sub` string.
-enum ValueScan {
-    static func variables(_ text: String) -> [String] {
-        var result: [String] = []
-        var rest = Substring(text)
-        while let dollar = rest.firstIndex(of: "$") {
-            rest = rest[rest.index(after: dollar)...]
-            guard rest.first == "{", let end = rest.firstIndex(of: "}") else { continue }
-            result.append(String(rest[rest.index(after: rest.startIndex)..<end]))
-            rest = rest[rest.index(after: end)...]
-        }
-        return result
     }
 }

@@ -59,17 +59,10 @@ enum References {
         case .ref(let name): return name.hasPrefix("AWS::") ? [] : [name]
         case .getAtt(let name, _): return [name]
         case .sub(let text, let variables):
-            var names: Set<String> = []
-            var rest = Substring(text)
-            while let start = rest.firstIndex(of: "$") {
-                rest = rest[rest.index(after: start)...]
-                guard rest.first == "{", let end = rest.firstIndex(of: "}") else { continue }
-                let name = rest[rest.index(after: rest.startIndex)..<end]
-                if !name.hasPrefix("!"), !name.hasPrefix("AWS::") {
-                    names.insert(String(name.split(separator: ".").first ?? ""))
-                }
-                rest = rest[rest.index(after: end)...]
-            }
+            let local = Set(variables?.keys ?? [])
+            var names = Set(
+                Value.subVariables(text).filter { !$0.hasPrefix("AWS::") && !local.contains($0) }
+                    .map { String($0.split(separator: ".").first ?? "") })
             for entry in variables ?? Fields() { names.formUnion(resources(in: entry.value)) }
             return names
         case .call(_, let argument): return resources(in: argument)

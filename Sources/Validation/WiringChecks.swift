@@ -177,7 +177,6 @@ enum WiringChecks {
     }
 
     private static func checkStage(_ stage: Resource, _ context: inout Context) {
-        let base = properties(stage)
         let throttled =
             stage["MethodSettings"]?.items?.contains {
                 $0["ThrottlingRateLimit"] != nil || $0["ThrottlingBurstLimit"] != nil
@@ -201,7 +200,6 @@ enum WiringChecks {
                 Rules.stageWithoutAccessLog, at: Path("Resources", stage.logicalId), subject: stage.logicalId,
                 "stage '\(stage.logicalId)' writes no access logs")
         }
-        _ = base
     }
 
     // MARK: Lambda

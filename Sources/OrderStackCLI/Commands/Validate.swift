@@ -89,7 +89,7 @@ extension OrderStack {
                 [Rules.syntax.id, Rules.notATemplate.id].contains($0.id)
             }
             if unreadable { throw ExitCode(2) }
-            if !shown.isEmpty && shown.contains(where: { $0.severity >= severity }) { throw ExitCode.failure }
+            if !shown.isEmpty { throw ExitCode.failure }
         }
     }
 }

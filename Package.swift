@@ -1,11 +1,18 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// The handlers link the `CGlibcCompat` wrappers in place of glibc 2.35's `hypot`/`hypotf`.
+let handlerLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "--wrap=hypot", "-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))
+]
+
 let package = Package(
     name: "orderstack",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "orderstack", targets: ["orderstack"]),
+        .executable(name: "order-processor", targets: ["order-processor"]),
+        .executable(name: "order-query", targets: ["order-query"]),
         .library(name: "StackDSL", targets: ["StackDSL"]),
         .library(name: "CloudFormation", targets: ["CloudFormation"]),
         .library(name: "Validation", targets: ["Validation"]),
@@ -13,6 +20,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -31,6 +40,38 @@ let package = Package(
         .target(name: "LambdaRuntime", dependencies: ["JSONText"]),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
+            name: "AWSClients",
+            dependencies: [
+                "AWSSigV4", "OrderDomain", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
+            name: "OrderHandlers",
+            dependencies: [
+                "OrderDomain", "AWSClients", "LambdaRuntime", "JSONText",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // glibc 2.34 compatibility for provided.al2023 (DESIGN section 6): `hypot`/`hypotf` bound to their
+        // GLIBC_2.2.5 versions, used through `--wrap` on the handler executables only.
+        .target(name: "CGlibcCompat"),
+        .executableTarget(
+            name: "order-processor",
+            dependencies: ["OrderHandlers", "CGlibcCompat"],
+            linkerSettings: handlerLinkerSettings
+        ),
+        .executableTarget(
+            name: "order-query",
+            dependencies: ["OrderHandlers", "CGlibcCompat"],
+            linkerSettings: handlerLinkerSettings
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(name: "Packaging", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
             name: "OrdersBlueprint",
             dependencies: ["StackDSL"],
             path: "blueprints",
@@ -40,7 +81,7 @@ let package = Package(
         .target(
             name: "OrderStackCLI",
             dependencies: [
-                "CloudFormation", "StackDSL", "OrdersBlueprint", "YAML", "Validation", "Diff", "Costing",
+                "CloudFormation", "StackDSL", "OrdersBlueprint", "YAML", "Validation", "Diff", "Costing", "Packaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +92,9 @@ let package = Package(
         .testTarget(name: "OrderDomainTests", dependencies: ["OrderDomain"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "AWSSigV4", "OrderDomain"]),
+        .testTarget(name: "OrderHandlersTests", dependencies: ["OrderHandlers", "OrderDomain", "LambdaRuntime"]),
+        .testTarget(name: "PackagingTests", dependencies: ["Packaging"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
         .testTarget(

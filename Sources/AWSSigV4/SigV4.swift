@@ -111,7 +111,7 @@ public enum SigV4 {
     }
 
     /// RFC 3986 encoding: unreserved characters as they are, everything else `%XX`.
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var result = ""
         for byte in text.utf8 {
             switch byte {

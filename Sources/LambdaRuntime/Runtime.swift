@@ -97,7 +97,7 @@ enum ErrorBody {
 /// loop.
 public enum LambdaRuntimeLoop {
     /// A handler: event bytes and invocation in, response bytes out; a thrown error is reported for that request.
-    public typealias Handler = (Invocation) throws -> [UInt8]
+    public typealias Handler = (Invocation) async throws -> [UInt8]
 
     /// Reports an init failure (missing configuration) and returns: the process should then exit.
     public static func reportInitError(_ transport: any RuntimeTransport, type: String, message: String) {
@@ -107,7 +107,7 @@ public enum LambdaRuntimeLoop {
     /// Serves invocations until `limit` have been handled (`nil`: forever) or the transport fails.
     /// - Returns: how many invocations were handled.
     @discardableResult
-    public static func run(_ transport: any RuntimeTransport, limit: Int? = nil, handler: Handler) -> Int {
+    public static func run(_ transport: any RuntimeTransport, limit: Int? = nil, handler: Handler) async -> Int {
         var handled = 0
         while limit.map({ handled < $0 }) ?? true {
             guard let invocation = try? transport.next() else { return handled }
@@ -117,7 +117,7 @@ public enum LambdaRuntimeLoop {
                 unsetenv("_X_AMZN_TRACE_ID")
             }
             do {
-                try transport.respond(invocation.requestId, try handler(invocation))
+                try transport.respond(invocation.requestId, try await handler(invocation))
             } catch {
                 try? transport.fail(
                     invocation.requestId, type: String(describing: Swift.type(of: error)),

@@ -53,13 +53,14 @@ public indirect enum JSONValue: Sendable, Equatable, Codable {
         return nil
     }
 
-    var string: String? {
+    /// The value as a string, if it is one.
+    public var string: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
     /// The value as an integer, if it is a whole number.
-    var integer: Int? {
+    public var integer: Int? {
         if case .number(let number) = self, number == number.rounded(), abs(number) < 9e15 { return Int(number) }
         return nil
     }

@@ -5,6 +5,12 @@ public struct Order: Sendable, Equatable, Codable {
         public var sku: String
         public var quantity: Int
         public var unitPriceCents: Int
+
+        public init(sku: String, quantity: Int, unitPriceCents: Int) {
+            self.sku = sku
+            self.quantity = quantity
+            self.unitPriceCents = unitPriceCents
+        }
     }
 
     /// Where the order ships.
@@ -15,6 +21,15 @@ public struct Order: Sendable, Equatable, Codable {
         public var city: String
         public var postalCode: String
         public var country: String
+
+        public init(name: String, line1: String, line2: String?, city: String, postalCode: String, country: String) {
+            self.name = name
+            self.line1 = line1
+            self.line2 = line2
+            self.city = city
+            self.postalCode = postalCode
+            self.country = country
+        }
     }
 
     /// The client's idempotency key: 8 to 64 of `[A-Za-z0-9_-]`.
@@ -27,6 +42,19 @@ public struct Order: Sendable, Equatable, Codable {
     public var items: [LineItem]
     public var shippingAddress: Address
     public var couponCode: String?
+
+    public init(
+        orderId: String, channel: String, customerId: String, currency: String, items: [LineItem],
+        shippingAddress: Address, couponCode: String?
+    ) {
+        self.orderId = orderId
+        self.channel = channel
+        self.customerId = customerId
+        self.currency = currency
+        self.items = items
+        self.shippingAddress = shippingAddress
+        self.couponCode = couponCode
+    }
 
     /// The sum of quantity × unit price, or `nil` on overflow.
     public var totalCents: Int? {

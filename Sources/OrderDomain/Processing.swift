@@ -18,6 +18,22 @@ public struct StoredOrder: Sendable, Equatable {
     public var rejectionReason: String?
     /// Whether `OrderAccepted` was published and that was recorded: the guard against a second event.
     public var published: Bool
+    /// The message body of a rejected order, kept as received so nothing the client sent is lost.
+    public var receivedBody: String?
+
+    public init(
+        orderId: String, status: Status, order: Order?, totalCents: Int?, acceptedAt: String,
+        rejectionReason: String?, published: Bool, receivedBody: String? = nil
+    ) {
+        self.orderId = orderId
+        self.status = status
+        self.order = order
+        self.totalCents = totalCents
+        self.acceptedAt = acceptedAt
+        self.rejectionReason = rejectionReason
+        self.published = published
+        self.receivedBody = receivedBody
+    }
 }
 
 /// The `OrderAccepted` event published for each accepted order, with the SNS message attributes for filters.
@@ -68,6 +84,12 @@ public protocol OrderStore: Sendable {
     func markPublished(_ orderId: String) async throws
 }
 
+/// The orders table as the query handler reads it.
+public protocol OrderReader: Sendable {
+    /// The stored order with that orderId, or `nil` (an eventually consistent read).
+    func order(_ orderId: String) async throws -> StoredOrder?
+}
+
 /// The events topic as the processor uses it.
 public protocol EventPublisher: Sendable {
     func publish(_ event: OrderAcceptedEvent) async throws
@@ -99,6 +121,20 @@ public struct BatchResponse: Sendable, Equatable {
     }
 }
 
+/// What became of one message.
+public enum ProcessingOutcome: Sendable, Equatable {
+    /// Not JSON or no valid orderId: reported in `batchItemFailures`, so it reaches the DLQ.
+    case malformed(messageId: String, reason: String)
+    /// Stored as `REJECTED`; not retried.
+    case rejected(messageId: String, orderId: String, reason: String)
+    /// Stored, announced and the announcement recorded.
+    case accepted(messageId: String, orderId: String)
+    /// The orderId was stored before; `announcedNow` when its pending event was published by this delivery.
+    case duplicate(messageId: String, orderId: String, announcedNow: Bool)
+    /// A call still failed after the retries the deadline allowed: the message goes back to the queue.
+    case failed(messageId: String, orderId: String, error: String)
+}
+
 /// Processes SQS batches of orders: idempotent store, then publish, then record the publish.
 ///
 /// Invariant: a stored accepted order is announced at least once, and once its publish is recorded never again.
@@ -116,6 +152,8 @@ public struct OrderProcessor: Sendable {
     public var attempts = 4
     /// Backoff before attempt n (n ≥ 2): `base × 2^(n−2)` ms.
     public var backoffBaseMs: Int64 = 50
+    /// Told what became of each message (the handler logs it).
+    public var report: @Sendable (ProcessingOutcome) -> Void = { _ in }
 
     public init(
         store: any OrderStore, publisher: any EventPublisher, now: @escaping @Sendable () -> Int64,
@@ -138,32 +176,52 @@ public struct OrderProcessor: Sendable {
 
     /// Processes one message; `false` means it goes back to the queue.
     public func process(_ message: QueueMessage, deadlineMs: Int64) async -> Bool {
+        let id = message.messageId
         switch OrderValidation.validate(Array(message.body.utf8)) {
-        case .failure(.malformed):
+        case .failure(.malformed(let reason)):
+            report(.malformed(messageId: id, reason: reason))
             return false
         case .failure(.invalid(let orderId, let reason)):
             let rejected = StoredOrder(
                 orderId: orderId, status: .rejected, order: nil, totalCents: nil, acceptedAt: RFC3339.format(now()),
-                rejectionReason: reason, published: false)
-            return (try? await retrying(deadlineMs) { try await store.putIfAbsent(rejected) }) != nil
+                rejectionReason: reason, published: false, receivedBody: message.body)
+            do {
+                _ = try await retrying(deadlineMs) { try await store.putIfAbsent(rejected) }
+                report(.rejected(messageId: id, orderId: orderId, reason: reason))
+                return true
+            } catch {
+                report(.failed(messageId: id, orderId: orderId, error: String(describing: error)))
+                return false
+            }
         case .success(let order):
             let fresh = StoredOrder(
                 orderId: order.orderId, status: .accepted, order: order, totalCents: order.totalCents,
                 acceptedAt: RFC3339.format(now()), rejectionReason: nil, published: false)
             do {
                 let stored: StoredOrder
+                var duplicate = false
                 switch try await retrying(deadlineMs, { try await store.putIfAbsent(fresh) }) {
                 case .created: stored = fresh
-                case .exists(let existing): stored = existing
+                case .exists(let existing):
+                    stored = existing
+                    duplicate = true
                 }
                 guard stored.status == .accepted, !stored.published, let first = stored.order,
                     let total = stored.totalCents
-                else { return true }
+                else {
+                    report(.duplicate(messageId: id, orderId: order.orderId, announcedNow: false))
+                    return true
+                }
                 let event = OrderAcceptedEvent(order: first, totalCents: total, acceptedAt: stored.acceptedAt)
                 try await retrying(deadlineMs) { try await publisher.publish(event) }
                 try await retrying(deadlineMs) { try await store.markPublished(stored.orderId) }
+                report(
+                    duplicate
+                        ? .duplicate(messageId: id, orderId: order.orderId, announcedNow: true)
+                        : .accepted(messageId: id, orderId: order.orderId))
                 return true
             } catch {
+                report(.failed(messageId: id, orderId: order.orderId, error: String(describing: error)))
                 return false
             }
         }

@@ -117,7 +117,7 @@ final class FakeRuntimeAPI: @unchecked Sendable {
         return (headers, body)
     }
 
-    @Test func answersEachInvocationAndReportsHandlerErrors() throws {
+    @Test func answersEachInvocationAndReportsHandlerErrors() async throws {
         struct Boom: Error, CustomStringConvertible { var description: String { "the table said no" } }
         let api = try FakeRuntimeAPI(invocations: [
             Self.invocation("req-1", body: "ping"), Self.invocation("req-2", body: "explode"),
@@ -125,7 +125,7 @@ final class FakeRuntimeAPI: @unchecked Sendable {
         let transport = HTTPRuntimeTransport(connection: HTTPConnection(host: "127.0.0.1", port: api.port))
         var seen: [Invocation] = []
         var traces: [String?] = []
-        let handled = LambdaRuntimeLoop.run(transport, limit: 2) { invocation in
+        let handled = await LambdaRuntimeLoop.run(transport, limit: 2) { invocation in
             seen.append(invocation)
             traces.append(ProcessInfo.processInfo.environment["_X_AMZN_TRACE_ID"])
             if invocation.event == Array("explode".utf8) { throw Boom() }

@@ -1,0 +1,150 @@
+import AWSSigV4
+import AsyncHTTPClient
+import NIOCore
+import OrderDomain
+
+/// One signed HTTP request to an AWS service.
+public struct AWSHTTPRequest: Sendable {
+    public var endpoint: Endpoint
+    public var method: String
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+    /// The service's signing name (`dynamodb`, `sns`) and the operation, for logs and fault injection.
+    public var service: String
+    public var operation: String
+
+    public init(
+        endpoint: Endpoint, method: String = "POST", headers: [(String, String)], body: [UInt8], service: String,
+        operation: String
+    ) {
+        self.endpoint = endpoint
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.service = service
+        self.operation = operation
+    }
+}
+
+/// What came back: status, headers (names lowercased) and body.
+public struct AWSHTTPResponse: Sendable, Equatable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Sends requests; AsyncHTTPClient in the handlers, fakes and fault injectors in tests. A thrown error means the
+/// exchange did not complete (connection, timeout) and is treated as transient.
+public protocol AWSTransport: Sendable {
+    func send(_ request: AWSHTTPRequest, timeoutMs: Int64) async throws -> AWSHTTPResponse
+}
+
+/// The transport over AsyncHTTPClient's shared client (HTTPS with the system's trust roots, pooled connections).
+public struct HTTPClientTransport: AWSTransport {
+    public var client: HTTPClient
+    /// Largest response body accepted (DynamoDB items are at most 400 KB).
+    public var maximumBodyBytes = 4 << 20
+
+    public init(client: HTTPClient = .shared) { self.client = client }
+
+    public func send(_ request: AWSHTTPRequest, timeoutMs: Int64) async throws -> AWSHTTPResponse {
+        var outgoing = HTTPClientRequest(url: request.endpoint.url)
+        outgoing.method = .RAW(value: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+        let response = try await client.execute(outgoing, timeout: .milliseconds(max(1, timeoutMs)))
+        var body = try await response.body.collect(upTo: maximumBodyBytes)
+        var headers: [String: String] = [:]
+        for header in response.headers { headers[header.name.lowercased()] = header.value }
+        return AWSHTTPResponse(
+            status: Int(response.status.code), headers: headers, body: body.readBytes(length: body.readableBytes) ?? [])
+    }
+}
+
+/// An error an AWS service answered with.
+public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var service: String
+    public var operation: String
+    public var status: Int
+    /// The error code without its namespace (`ConditionalCheckFailedException`, `Throttling`, ...).
+    public var code: String
+    public var message: String
+
+    public init(service: String, operation: String, status: Int, code: String, message: String) {
+        self.service = service
+        self.operation = operation
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(service) \(operation): \(status) \(code): \(message)" }
+
+    /// Codes the SDKs retry (throttling and service-side faults), plus every 5xx.
+    static let retryableCodes: Set<String> = [
+        "ThrottlingException", "Throttling", "Throttled", "ThrottledException", "RequestThrottled",
+        "RequestThrottledException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+        "TooManyRequestsException", "TransactionInProgressException", "InternalServerError", "InternalFailure",
+        "InternalError", "ServiceUnavailable", "KMSThrottlingException", "KMSThrottling",
+    ]
+
+    /// Whether retrying the same request may succeed.
+    public var isTransient: Bool { status >= 500 || status == 429 || Self.retryableCodes.contains(code) }
+}
+
+/// Signs and sends requests for one service; the clock is injected so signing is testable.
+public struct AWSCaller: Sendable {
+    public var transport: any AWSTransport
+    public var environment: AWSEnvironment
+    public var endpoint: Endpoint
+    public var service: String
+    /// Milliseconds since 1970.
+    public var now: @Sendable () -> Int64
+    /// Longest single attempt.
+    public var attemptTimeoutMs: Int64 = 5_000
+
+    public init(
+        transport: any AWSTransport, environment: AWSEnvironment, endpoint: Endpoint, service: String,
+        now: @escaping @Sendable () -> Int64
+    ) {
+        self.transport = transport
+        self.environment = environment
+        self.endpoint = endpoint
+        self.service = service
+        self.now = now
+    }
+
+    /// Signs `headers` + `body` and sends them. Transport failures become `TransientError`; the response is
+    /// returned whatever its status, for the protocol to decode.
+    public func send(operation: String, headers: [(String, String)], body: [UInt8]) async throws -> AWSHTTPResponse {
+        var all = [("Host", endpoint.hostHeader)] + headers
+        let signable = SignableRequest(method: "POST", path: endpoint.path, headers: all, body: body)
+        all += SigV4.sign(
+            signable, credentials: environment.credentials, region: environment.region, service: service,
+            amzDate: Self.amzDate(now()))
+        let request = AWSHTTPRequest(
+            endpoint: endpoint, headers: all, body: body, service: service, operation: operation)
+        do {
+            return try await transport.send(request, timeoutMs: attemptTimeoutMs)
+        } catch {
+            throw TransientError("\(service) \(operation): \(error)")
+        }
+    }
+
+    /// `yyyyMMdd'T'HHmmss'Z'` for milliseconds since 1970.
+    public static func amzDate(_ milliseconds: Int64) -> String {
+        let text = RFC3339.format(milliseconds)  // 2026-11-28T04:05:06.789Z
+        return String(text.prefix(19).filter { $0 != "-" && $0 != ":" }) + "Z"
+    }
+}
+
+extension AWSServiceError {
+    /// This error as the processor's retry loop sees it: transient ones are retried.
+    func classified() -> any Error { isTransient ? TransientError(description) : self }
+}

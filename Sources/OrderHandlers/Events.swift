@@ -1,0 +1,50 @@
+import JSONText
+import OrderDomain
+
+/// An event the handler cannot read at all (not the shape Lambda sends); the invocation fails as a whole.
+public struct EventError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The SQS event Lambda's event source mapping delivers: `{"Records": [{"messageId", "body", ...}]}`.
+public enum SQSEvent {
+    /// The batch's messages in delivery order.
+    public static func messages(_ bytes: [UInt8]) throws(EventError) -> [QueueMessage] {
+        guard let event = JSONValue.parse(bytes), case .array(let records)? = event["Records"] else {
+            throw EventError("the event is not an SQS batch (no Records array)")
+        }
+        var messages: [QueueMessage] = []
+        for (index, record) in records.enumerated() {
+            guard let id = record["messageId"]?.string, !id.isEmpty else {
+                throw EventError("Records[\(index)] has no messageId")
+            }
+            guard let body = record["body"]?.string else { throw EventError("Records[\(index)] has no body") }
+            messages.append(QueueMessage(messageId: id, body: body))
+        }
+        return messages
+    }
+}
+
+/// The API Gateway Lambda proxy integration: the parts of the request the query reads, and the response shape.
+public enum APIGatewayProxy {
+    /// `pathParameters.orderId`, or `nil` when absent.
+    public static func orderId(_ bytes: [UInt8]) throws(EventError) -> String? {
+        guard let event = JSONValue.parse(bytes), case .object = event else {
+            throw EventError("the event is not an API Gateway proxy request")
+        }
+        return event["pathParameters"]?["orderId"]?.string
+    }
+
+    /// `{"statusCode": ..., "headers": {"Content-Type": "application/json"}, "body": "...", "isBase64Encoded": false}`.
+    public static func response(status: Int, body: String) -> [UInt8] {
+        Array(
+            "{\"statusCode\":\(status),\"headers\":{\"Content-Type\":\"application/json\"},\"body\":\(JSONText.quote(body)),\"isBase64Encoded\":false}"
+                .utf8)
+    }
+
+    /// `{"message": "..."}` with the status.
+    public static func message(status: Int, _ text: String) -> [UInt8] {
+        response(status: status, body: "{\"message\":\(JSONText.quote(text))}")
+    }
+}

@@ -1,0 +1,182 @@
+import ArgumentParser
+import CloudFormation
+import Packaging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#endif
+import Foundation
+
+extension OrderStack {
+    /// `orderstack package`: builds the Lambda handlers for `provided.al2023` and writes their zips.
+    public struct Package: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Build the Lambda handlers in release and write provided.al2023 zips with a bootstrap.",
+            discussion: """
+                Builds every handler the stage's template takes code for (a function whose Code.S3Key is a
+                parameter; OrderProcessor -> the order-processor executable) with the static Swift standard
+                library, strips it, refuses it if it needs a glibc symbol newer than 2.34 or a shared library
+                provided.al2023 lacks, and writes output/artifacts/<name>.zip with an executable bootstrap and
+                fixed timestamps (the same source gives the same bytes). Prints size, SHA-256 and the upload and
+                deploy commands with content-addressed S3 keys.
+
+                Examples:
+                  orderstack package
+                  orderstack package --stage dev
+                  orderstack package --binaries .build/release --skip-build
+                """)
+
+        @OptionGroup var options: ProjectOptions
+
+        @Option(name: .long, help: "The stage whose synthesized template names the artifacts (default: prod).")
+        var stage: String?
+
+        @Option(name: .long, help: "Where the zips go (default: output/artifacts).")
+        var output: String?
+
+        @Option(name: .long, help: "Folder holding the built executables (default: the release build's).")
+        var binaries: String?
+
+        @Flag(name: .long, help: "Use the executables in --binaries as they are; do not run swift build.")
+        var skipBuild = false
+
+        public init() {}
+
+        public func run() throws {
+            let console = Console()
+            let project = options.location
+            let stageName = stage ?? project.defaultStage
+            let templatePath = "output/orders-\(stageName).yaml"
+            guard let text = project.read(project.path(templatePath)) else {
+                console.err("error: cannot read \(templatePath); run `orderstack synth` first")
+                throw BadInput()
+            }
+            let read = TemplateReader.read(text, path: templatePath)
+            guard let template = read.template else {
+                for diagnostic in read.diagnostics { console.err(diagnostic.description) }
+                throw BadInput()
+            }
+            let wanted = Self.artifacts(in: template)
+            guard !wanted.isEmpty else {
+                console.err("error: \(templatePath) has no function whose Code.S3Key is a parameter; nothing to package")
+                throw BadInput()
+            }
+            let binaryDirectory = binaries ?? project.path(".build/release")
+            if !skipBuild {
+                for (executable, _) in wanted {
+                    console.err("building \(executable) (release, static Swift standard library)...")
+                    let status = try Subprocess.run(
+                        "swift",
+                        [
+                            "build", "-c", "release", "--product", executable, "--static-swift-stdlib",
+                            "--package-path", project.root,
+                        ], passthrough: true)
+                    guard status.code == 0 else {
+                        console.err("error: swift build of \(executable) failed (exit \(status.code))")
+                        throw ExitCode(1)
+                    }
+                }
+            }
+            let directory = output ?? "output/artifacts"
+            let outputPath = output ?? project.path(directory)
+            try FileManager.default.createDirectory(atPath: outputPath, withIntermediateDirectories: true)
+            var artifacts: [Artifact] = []
+            var refused = false
+            for (executable, parameter) in wanted {
+                let binaryPath = "\(binaryDirectory)/\(executable)"
+                guard FileManager.default.isExecutableFile(atPath: binaryPath) else {
+                    console.err("error: \(binaryPath) does not exist or is not executable")
+                    throw BadInput()
+                }
+                let stripped = NSTemporaryDirectory() + "orderstack-\(getpid())-\(executable)"
+                defer { try? FileManager.default.removeItem(atPath: stripped) }
+                guard try Subprocess.run("strip", ["--strip-all", "-o", stripped, binaryPath]).code == 0 else {
+                    console.err("error: strip failed on \(binaryPath)")
+                    throw ExitCode(1)
+                }
+                let privateHeaders = try Subprocess.run("objdump", ["-p", stripped])
+                let dynamicSymbols = try Subprocess.run("objdump", ["-T", stripped])
+                guard privateHeaders.code == 0 else {
+                    console.err("error: \(binaryPath) is not an ELF binary objdump can read")
+                    throw ExitCode(1)
+                }
+                let requirements = BinaryRequirements(
+                    objdumpPrivate: privateHeaders.output, objdumpDynamicSymbols: dynamicSymbols.output)
+                let problems = RuntimePolicy.providedAL2023.problems(requirements)
+                if !problems.isEmpty {
+                    for problem in problems { console.err("\(binaryPath): error: OS3001: \(problem)") }
+                    refused = true
+                    continue
+                }
+                guard let binary = FileManager.default.contents(atPath: stripped) else {
+                    console.err("error: cannot read \(stripped)")
+                    throw ExitCode(1)
+                }
+                let artifact = Artifact(
+                    executable: executable, keyParameter: parameter, zip: try Artifact.bootstrapZip(Array(binary)))
+                try Data(artifact.zip).write(to: URL(fileURLWithPath: "\(outputPath)/\(executable).zip"))
+                console.out(
+                    "\(directory)/\(executable).zip  \(artifact.zip.count) bytes (bootstrap \(binary.count) bytes)  sha256 \(artifact.sha256)\n"
+                )
+                artifacts.append(artifact)
+            }
+            guard !refused else {
+                console.err(
+                    "error: refused: the binaries above would not start on provided.al2023 (glibc 2.34); see DESIGN.md section 6")
+                throw ExitCode(1)
+            }
+            console.out(
+                "\n"
+                    + DeployCommands.text(
+                        artifacts: artifacts, directory: directory, template: templatePath,
+                        stackName: "orders-\(stageName)", bucketParameter: "ArtifactBucket"))
+        }
+
+        /// Executable name and key parameter of every function whose code key is a template parameter, in template
+        /// order (`OrderProcessor` → `order-processor`).
+        static func artifacts(in template: Template) -> [(executable: String, parameter: String)] {
+            template.resources.compactMap { resource in
+                guard resource.type == "AWS::Lambda::Function",
+                    case .ref(let parameter)? = resource.properties["Code"]?["S3Key"],
+                    template.parameter(parameter) != nil
+                else { return nil }
+                return (kebabCase(resource.logicalId), parameter)
+            }
+        }
+
+        /// `OrderProcessor` → `order-processor`.
+        static func kebabCase(_ name: String) -> String {
+            var result = ""
+            for character in name {
+                if character.isUppercase, !result.isEmpty { result.append("-") }
+                result.append(Character(character.lowercased()))
+            }
+            return result
+        }
+    }
+}
+
+/// Runs a program and collects its standard output.
+enum Subprocess {
+    struct Result {
+        var code: Int32
+        var output: String
+    }
+
+    /// Runs `program` (looked up on `PATH`) with `arguments`; `passthrough` lets its output go to the terminal.
+    static func run(_ program: String, _ arguments: [String], passthrough: Bool = false) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        let pipe = Pipe()
+        if passthrough {
+            process.standardOutput = FileHandle.standardError
+        } else {
+            process.standardOutput = pipe
+        }
+        try process.run()
+        let data = passthrough ? Data() : pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(code: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}

@@ -29,6 +29,14 @@ public struct Invocation: Sendable, Equatable {
     public var invokedFunctionArn: String
     public var traceId: String?
     public var event: [UInt8]
+
+    public init(requestId: String, deadlineMs: Int64, invokedFunctionArn: String, traceId: String?, event: [UInt8]) {
+        self.requestId = requestId
+        self.deadlineMs = deadlineMs
+        self.invokedFunctionArn = invokedFunctionArn
+        self.traceId = traceId
+        self.event = event
+    }
 }
 
 /// What the runtime asks of the Runtime API; the HTTP transport implements it, tests fake it.

@@ -2,11 +2,7 @@ import AWSSigV4
 import OrderDomain
 import Testing
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import Foundation
 
 @testable import AWSClients
 

@@ -62,4 +62,21 @@ import Testing
         #expect(result.stdout.contains("ok   stack status is CREATE_COMPLETE"))
         #expect(result.stdout.contains("0 failed checks"))
     }
+
+    /// The real handler binaries against moto_server, through a fault-injecting proxy and a test Runtime API
+    /// (`Tests/Integration/handlers_moto.py` lists every invariant it checks).
+    @Test func handlersKeepTheirInvariantsAgainstMotoWithFaults() throws {
+        try requireTool("moto_server")
+        let products = CommandRunner.productsDirectory
+        let result = try CommandRunner.run(
+            "python3",
+            [
+                CommandRunner.packageRoot.appendingPathComponent("Tests/Integration/handlers_moto.py").path,
+                products.appendingPathComponent("order-processor").path,
+                products.appendingPathComponent("order-query").path,
+            ])
+        #expect(result.status == 0, "handler integration failed:\n\(result.stdout)\n\(result.stderr.suffix(3000))")
+        #expect(result.stdout.contains("ok   mixed batch: only the malformed messages fail"))
+        #expect(result.stdout.contains("0 failed checks"))
+    }
 }

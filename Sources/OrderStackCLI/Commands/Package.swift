@@ -14,7 +14,7 @@ extension OrderStack {
             abstract: "Build the Lambda handlers in release and write provided.al2023 zips with a bootstrap.",
             discussion: """
                 Builds every handler the stage's template takes code for (a function whose Code.S3Key is a
-                parameter; OrderProcessor -> the order-processor executable) with the static Swift standard
+                parameter; OrderProcessorCodeKey -> the order-processor executable) with the static Swift standard
                 library, strips it, refuses it if it needs a glibc symbol newer than 2.34 or a shared library
                 provided.al2023 lacks, and writes output/artifacts/<name>.zip with an executable bootstrap and
                 fixed timestamps (the same source gives the same bytes). Prints size, SHA-256 and the upload and
@@ -133,14 +133,18 @@ extension OrderStack {
         }
 
         /// Executable name and key parameter of every function whose code key is a template parameter, in template
-        /// order (`OrderProcessor` → `order-processor`).
+        /// order (`OrderProcessorCodeKey` → `order-processor`).
         static func artifacts(in template: Template) -> [(executable: String, parameter: String)] {
             template.resources.compactMap { resource in
                 guard resource.type == "AWS::Lambda::Function",
                     case .ref(let parameter)? = resource.properties["Code"]?["S3Key"],
                     template.parameter(parameter) != nil
                 else { return nil }
-                return (kebabCase(resource.logicalId), parameter)
+                let base =
+                    parameter.hasSuffix("CodeKey") && parameter.count > 7
+                    ? String(parameter.dropLast(7))
+                    : resource.logicalId.hasSuffix("Function") ? String(resource.logicalId.dropLast(8)) : resource.logicalId
+                return (kebabCase(base), parameter)
             }
         }
 

@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Validation", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Diff", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
-        .target(name: "OrderDomain"),
+        .target(name: "OrderDomain", dependencies: ["JSONText"]),
         .target(name: "LambdaRuntime", dependencies: ["JSONText"]),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(

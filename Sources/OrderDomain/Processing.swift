@@ -1,3 +1,5 @@
+import JSONText
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -111,13 +113,8 @@ public struct BatchResponse: Sendable, Equatable {
 
     /// `{"batchItemFailures":[{"itemIdentifier":"..."}]}`.
     public var json: String {
-        let items = failedMessageIds.map { "{\"itemIdentifier\":\(quote($0))}" }
+        let items = failedMessageIds.map { "{\"itemIdentifier\":\(JSONText.quote($0))}" }
         return "{\"batchItemFailures\":[\(items.joined(separator: ","))]}"
-    }
-
-    private func quote(_ text: String) -> String {
-        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -43,7 +43,8 @@ public struct ProcessorHandler: Sendable {
                 "order rejected: \(reason)", metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
         case .accepted(let messageId, let orderId):
             logger.info(
-                "order accepted and announced", metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
+                "order accepted and announced",
+                metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
         case .duplicate(let messageId, let orderId, let announcedNow):
             logger.info(
                 announcedNow ? "duplicate delivery: pending event published" : "duplicate delivery: nothing to do",

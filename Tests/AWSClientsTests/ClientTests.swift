@@ -1,8 +1,7 @@
 import AWSSigV4
+import Foundation
 import OrderDomain
 import Testing
-
-import Foundation
 
 @testable import AWSClients
 
@@ -142,7 +141,8 @@ final class ScriptedTransport: AWSTransport, @unchecked Sendable {
                 service: "dynamodb", operation: "PutItem", status: 400, code: "ValidationException", message: "bad key")
         ) { try await Self.store(invalid).putIfAbsent(Self.accepted) }
         let headerOnly = DynamoDBClient.decodeError(
-            AWSHTTPResponse(status: 400, headers: ["x-amzn-errortype": "ResourceNotFoundException:http://internal"], body: []),
+            AWSHTTPResponse(
+                status: 400, headers: ["x-amzn-errortype": "ResourceNotFoundException:http://internal"], body: []),
             operation: "GetItem")
         #expect(headerOnly.code == "ResourceNotFoundException")
         #expect(!headerOnly.isTransient)
@@ -156,7 +156,8 @@ final class ScriptedTransport: AWSTransport, @unchecked Sendable {
 
     @Test func itemCodecRoundTripsAndNamesCorruptFields() throws {
         let rejected = StoredOrder(
-            orderId: "order-0002", status: .rejected, order: nil, totalCents: nil, acceptedAt: "2026-11-18T11:06:40.000Z",
+            orderId: "order-0002", status: .rejected, order: nil, totalCents: nil,
+            acceptedAt: "2026-11-18T11:06:40.000Z",
             rejectionReason: "currency must be three capital letters (ISO 4217)", published: false,
             receivedBody: #"{"orderId":"order-0002","currency":"euro"}"#)
         for stored in [Self.accepted, rejected] {

@@ -11,7 +11,8 @@ import Testing
     @Test func endpointURLs() {
         #expect(Endpoint(url: "http://127.0.0.1:5000") == Endpoint(scheme: "http", host: "127.0.0.1", port: 5000))
         #expect(Endpoint(url: "https://dynamodb.eu-west-1.amazonaws.com")?.port == 443)
-        #expect(Endpoint(url: "https://dynamodb.eu-west-1.amazonaws.com")?.hostHeader == "dynamodb.eu-west-1.amazonaws.com")
+        #expect(
+            Endpoint(url: "https://dynamodb.eu-west-1.amazonaws.com")?.hostHeader == "dynamodb.eu-west-1.amazonaws.com")
         #expect(Endpoint(url: "http://localhost:4566/base")?.path == "/base")
         #expect(Endpoint(url: "http://localhost:4566")?.hostHeader == "localhost:4566")
         #expect(Endpoint(url: "http://localhost:4566")?.url == "http://localhost:4566/")

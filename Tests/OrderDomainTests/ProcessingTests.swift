@@ -81,6 +81,35 @@ actor World: OrderStore, EventPublisher {
         #expect(items["order-0001"]?.acceptedAt == "2026-11-18T11:06:40.000Z")
     }
 
+    @Test func everyMessageOutcomeIsReported() async {
+        final class Outcomes: @unchecked Sendable {
+            let lock = NSLock()
+            var all: [ProcessingOutcome] = []
+            func add(_ outcome: ProcessingOutcome) { lock.withLock { all.append(outcome) } }
+        }
+        let world = World()
+        let outcomes = Outcomes()
+        var processor = processor(world)
+        processor.report = outcomes.add
+        await world.fail(publishes: 5)
+        let batch = [
+            QueueMessage(messageId: "m1", body: Self.order("order-0001")),
+            QueueMessage(messageId: "m2", body: "[]"),
+            QueueMessage(messageId: "m3", body: #"{"orderId":"order-0002"}"#),
+        ]
+        _ = await processor.handle(batch, deadlineMs: .max)
+        _ = await processor.handle([QueueMessage(messageId: "m4", body: Self.order("order-0001"))], deadlineMs: .max)
+        _ = await processor.handle([QueueMessage(messageId: "m5", body: Self.order("order-0001"))], deadlineMs: .max)
+        #expect(
+            outcomes.all == [
+                .failed(messageId: "m1", orderId: "order-0001", error: #"TransientError(reason: "Throttling")"#),
+                .malformed(messageId: "m2", reason: "the body is not a JSON object"),
+                .rejected(messageId: "m3", orderId: "order-0002", reason: "channel must be web, app or wholesale"),
+                .duplicate(messageId: "m4", orderId: "order-0001", announcedNow: true),
+                .duplicate(messageId: "m5", orderId: "order-0001", announcedNow: false),
+            ])
+    }
+
     @Test func crashBetweenPutAndPublishIsHealedOnRedelivery() async {
         let world = World()
         let message = QueueMessage(messageId: "m1", body: Self.order("order-0009"))

@@ -1,9 +1,8 @@
+import Foundation
 import LambdaRuntime
 import Logging
 import OrderDomain
 import Testing
-
-import Foundation
 
 @testable import OrderHandlers
 
@@ -94,7 +93,8 @@ struct Announcer: EventPublisher {
         #expect(lines.allSatisfy { $0["requestId"] == .string("req-1") })
         #expect(lines.contains { $0["messageId"] == .string("m2") && $0["level"] == .string("ERROR") })
         #expect(lines.contains { $0["orderId"] == .string("order-0002") && $0["level"] == .string("WARN") })
-        #expect(lines.contains { $0["messageId"] == .string("m4") && $0["message"]?.string?.contains("duplicate") == true })
+        #expect(
+            lines.contains { $0["messageId"] == .string("m4") && $0["message"]?.string?.contains("duplicate") == true })
         await #expect(throws: EventError.self) { try await handler.handle(Self.invocation("{}")) }
     }
 
@@ -131,7 +131,8 @@ struct Announcer: EventPublisher {
         let log = LogLines()
         var logger = log.logger
         logger[metadataKey: "requestId"] = "r-1"
-        logger.warning("a \"quoted\"\nline", metadata: ["orderId": "o-1", "list": ["x", "y"], "n": .stringConvertible(3)])
+        logger.warning(
+            "a \"quoted\"\nline", metadata: ["orderId": "o-1", "list": ["x", "y"], "n": .stringConvertible(3)])
         #expect(
             log.lines == [
                 #"{"timestamp":"2026-11-18T11:06:40.000Z","level":"WARN","message":"a \"quoted\"\nline","list":["x","y"],"n":"3","orderId":"o-1","requestId":"r-1"}"#

@@ -88,14 +88,19 @@ func scratch(_ name: String) throws -> URL {
         """
 
     @Test func readsLibrariesAndVersionedImports() {
-        let requirements = BinaryRequirements(objdumpPrivate: Self.privateHeaders, objdumpDynamicSymbols: Self.dynamicSymbols)
+        let requirements = BinaryRequirements(
+            objdumpPrivate: Self.privateHeaders, objdumpDynamicSymbols: Self.dynamicSymbols)
         #expect(requirements.libraries == ["libm.so.6", "libcurl.so.4", "libc.so.6"])
-        #expect(requirements.symbols.map(\.version) == ["GLIBC_2.2.5", "GLIBC_2.35", "GLIBC_2.35", "GLIBCXX_3.4.30", "GLIBC_2.34"])
+        #expect(
+            requirements.symbols.map(\.version) == [
+                "GLIBC_2.2.5", "GLIBC_2.35", "GLIBC_2.35", "GLIBCXX_3.4.30", "GLIBC_2.34",
+            ])
         #expect(requirements.symbols[1].name == "hypot")
     }
 
     @Test func al2023PolicyNamesEveryProblem() {
-        let requirements = BinaryRequirements(objdumpPrivate: Self.privateHeaders, objdumpDynamicSymbols: Self.dynamicSymbols)
+        let requirements = BinaryRequirements(
+            objdumpPrivate: Self.privateHeaders, objdumpDynamicSymbols: Self.dynamicSymbols)
         #expect(
             RuntimePolicy.providedAL2023.problems(requirements) == [
                 "needs libcurl.so.4, which provided.al2023 does not have",
@@ -104,7 +109,9 @@ func scratch(_ name: String) throws -> URL {
             ])
         let fine = BinaryRequirements(
             libraries: ["libc.so.6", "libstdc++.so.6"],
-            symbols: [.init(name: "__libc_start_main", version: "GLIBC_2.34"), .init(name: "x", version: "GLIBC_2.2.5")])
+            symbols: [
+                .init(name: "__libc_start_main", version: "GLIBC_2.34"), .init(name: "x", version: "GLIBC_2.2.5"),
+            ])
         #expect(RuntimePolicy.providedAL2023.problems(fine).isEmpty)
     }
 
@@ -142,7 +149,9 @@ func scratch(_ name: String) throws -> URL {
             try #require(wrapped.status == 0, "\(wrapped.output)")
             #expect(try check("wrapped") == [])
             let output = try run([directory.appendingPathComponent("wrapped").path])
-            #expect(output.output.contains("4.") && output.status == 0, "the wrapped hypot still computes: \(output.output)")
+            #expect(
+                output.output.contains("4.") && output.status == 0, "the wrapped hypot still computes: \(output.output)"
+            )
         #endif
     }
 

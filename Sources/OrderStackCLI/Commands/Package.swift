@@ -1,11 +1,11 @@
 import ArgumentParser
 import CloudFormation
+import Foundation
 import Packaging
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #endif
-import Foundation
 
 extension OrderStack {
     /// `orderstack package`: builds the Lambda handlers for `provided.al2023` and writes their zips.
@@ -58,7 +58,8 @@ extension OrderStack {
             }
             let wanted = Self.artifacts(in: template)
             guard !wanted.isEmpty else {
-                console.err("error: \(templatePath) has no function whose Code.S3Key is a parameter; nothing to package")
+                console.err(
+                    "error: \(templatePath) has no function whose Code.S3Key is a parameter; nothing to package")
                 throw BadInput()
             }
             let binaryDirectory = binaries ?? project.path(".build/release")
@@ -122,7 +123,8 @@ extension OrderStack {
             }
             guard !refused else {
                 console.err(
-                    "error: refused: the binaries above would not start on provided.al2023 (glibc 2.34); see DESIGN.md section 6")
+                    "error: refused: the binaries above would not start on provided.al2023 (glibc 2.34); see DESIGN.md section 6"
+                )
                 throw ExitCode(1)
             }
             console.out(
@@ -143,7 +145,8 @@ extension OrderStack {
                 let base =
                     parameter.hasSuffix("CodeKey") && parameter.count > 7
                     ? String(parameter.dropLast(7))
-                    : resource.logicalId.hasSuffix("Function") ? String(resource.logicalId.dropLast(8)) : resource.logicalId
+                    : resource.logicalId.hasSuffix("Function")
+                        ? String(resource.logicalId.dropLast(8)) : resource.logicalId
                 return (kebabCase(base), parameter)
             }
         }

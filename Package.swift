@@ -19,7 +19,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -38,7 +37,8 @@ let package = Package(
         .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "OrderDomain", dependencies: ["JSONText"]),
         .target(name: "LambdaRuntime", dependencies: ["JSONText"]),
-        .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Hashing"),
+        .target(name: "AWSSigV4", dependencies: ["Hashing"]),
         .target(
             name: "AWSClients",
             dependencies: [
@@ -70,7 +70,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .target(name: "Packaging", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Packaging", dependencies: ["CZlib", "Hashing"]),
         .target(
             name: "OrdersBlueprint",
             dependencies: ["StackDSL"],
@@ -92,6 +92,7 @@ let package = Package(
         .testTarget(name: "OrderDomainTests", dependencies: ["OrderDomain"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "AWSSigV4", "OrderDomain"]),
         .testTarget(name: "OrderHandlersTests", dependencies: ["OrderHandlers", "OrderDomain", "LambdaRuntime"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging"]),

@@ -1,4 +1,4 @@
-import Crypto
+import Hashing
 
 /// AWS credentials as Lambda provides them (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
 public struct Credentials: Sendable, Equatable {
@@ -64,7 +64,7 @@ public enum SigV4 {
         let toSign = stringToSign(canonicalRequest: canonical, amzDate: amzDate, scope: scope)
         let key = signingKey(secret: credentials.secretAccessKey, date: scopeDate, region: region, service: service)
         let signature = hex(
-            Array(HMAC<SHA256>.authenticationCode(for: Array(toSign.utf8), using: SymmetricKey(data: key))))
+            HMACSHA256.authenticate(Array(toSign.utf8), key: key))
         added.append(
             (
                 "Authorization",
@@ -89,7 +89,7 @@ public enum SigV4 {
             ? "/"
             : request.path.split(separator: "/", omittingEmptySubsequences: false)
                 .map { encode(String($0)) }.joined(separator: "/")
-        let payload = hex(Array(SHA256.hash(data: request.body)))
+        let payload = hex(SHA256.hash(request.body))
         return (
             [request.method.uppercased(), path, query, canonicalHeaders, signed, payload].joined(separator: "\n"),
             signed
@@ -98,14 +98,14 @@ public enum SigV4 {
 
     /// `AWS4-HMAC-SHA256\n<date>\n<scope>\n<hex sha256 of the canonical request>`.
     public static func stringToSign(canonicalRequest: String, amzDate: String, scope: String) -> String {
-        "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(hex(Array(SHA256.hash(data: Array(canonicalRequest.utf8)))))"
+        "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(hex(SHA256.hash(Array(canonicalRequest.utf8))))"
     }
 
     /// The HMAC chain `"AWS4" + secret` → date → region → service → `aws4_request`.
     public static func signingKey(secret: String, date: String, region: String, service: String) -> [UInt8] {
         var key = Array(("AWS4" + secret).utf8)
         for part in [date, region, service, "aws4_request"] {
-            key = Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: SymmetricKey(data: key)))
+            key = HMACSHA256.authenticate(Array(part.utf8), key: key)
         }
         return key
     }
@@ -134,14 +134,5 @@ public enum SigV4 {
     }
 
     /// Lowercase hex.
-    public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func hex(_ bytes: [UInt8]) -> String { hexString(bytes) }
 }

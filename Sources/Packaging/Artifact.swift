@@ -1,4 +1,4 @@
-import Crypto
+import Hashing
 
 /// A packaged handler: its zip, where it goes in S3 and which template parameter names that key.
 public struct Artifact: Sendable, Equatable {
@@ -16,10 +16,7 @@ public struct Artifact: Sendable, Equatable {
 
     /// Lowercase hex SHA-256 of the zip.
     public var sha256: String {
-        SHA256.hash(data: zip).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-        }.joined()
+        hexString(SHA256.hash(zip))
     }
 
     /// The content-addressed S3 key (`order-processor/<sha256>.zip`): new code is a new key, so CloudFormation

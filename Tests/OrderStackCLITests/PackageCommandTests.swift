@@ -73,4 +73,21 @@ import Testing
         #expect(stage.status == 2)
         #expect(stage.stderr.contains("output/orders-qa.yaml"))
     }
+
+    /// The handler targets stay lean: FoundationEssentials, never full Foundation (FoundationNetworking would pull
+    /// libcurl), libyaml or ArgumentParser. Checked on the built executables' libraries and symbols.
+    @Test(arguments: ["order-processor", "order-query"])
+    func handlersLinkNeitherFoundationNorLibYAMLNorArgumentParser(executable: String) throws {
+        let path = CommandRunner.productsDirectory.appendingPathComponent(executable).path
+        let libraries = try CommandRunner.run("objdump", ["-p", path]).stdout
+        try #require(libraries.contains("NEEDED"), "objdump read \(path)")
+        for forbidden in ["libFoundation.so", "libFoundationNetworking", "libFoundationXML", "libyaml", "libcurl"] {
+            #expect(!libraries.contains(forbidden), "\(executable) needs \(forbidden)")
+        }
+        let symbols = try CommandRunner.run("nm", [path]).stdout
+        #expect(symbols.contains("FoundationEssentials") || libraries.contains("libFoundationEssentials"))
+        #expect(!symbols.contains("s14ArgumentParser"), "\(executable) links ArgumentParser")
+        #expect(!symbols.contains("yaml_parser_"), "\(executable) links libyaml")
+        #expect(!symbols.contains("$s10Foundation"), "\(executable) links full Foundation")
+    }
 }

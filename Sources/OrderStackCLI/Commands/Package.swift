@@ -71,7 +71,7 @@ extension OrderStack {
                         [
                             "build", "-c", "release", "--product", executable, "--static-swift-stdlib",
                             "--package-path", project.root,
-                        ], passthrough: true)
+                        ] + Self.sizeFlags, passthrough: true)
                     guard status.code == 0 else {
                         console.err("error: swift build of \(executable) failed (exit \(status.code))")
                         throw ExitCode(1)
@@ -133,6 +133,11 @@ extension OrderStack {
                         artifacts: artifacts, directory: directory, template: templatePath,
                         stackName: "orders-\(stageName)", bucketParameter: "ArtifactBucket"))
         }
+
+        /// Smaller zips: optimize for size, and do not export every symbol of the executable (the static standard
+        /// library's link arguments say `-export-dynamic`, which keeps all of NIO's and AsyncHTTPClient's functions
+        /// alive through `--gc-sections`). Together about 3.5 MB off the stripped binary.
+        static let sizeFlags = ["-Xswiftc", "-Osize", "-Xlinker", "--no-export-dynamic"]
 
         /// Executable name and key parameter of every function whose code key is a template parameter, in template
         /// order (`OrderProcessorCodeKey` → `order-processor`).

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark the order-processor handler against a Python boto3 handler (scripts/peer_handler.py) in one run.
 
-Figures (issue 6): init = process start to its first GET /runtime/invocation/next; peak memory (ru_maxrss) after
-serving the batches; CPU time per order (user + system of the handler process, minus what the same handler used
+Figures (issue 6): init = process start to its first GET /runtime/invocation/next; peak memory (VmHWM of the
+handler process, read after it served the batches); CPU time per order (user + system of the handler process, minus what the same handler used
 when it only started and stopped) for batches of 10 against a local fake of DynamoDB and SNS; zip sizes from
 output/artifacts (run `orderstack package` first). Everything runs on 127.0.0.1.
 
@@ -111,9 +111,14 @@ def one_run(command, environment, batches):
     while Runtime.first_next is None:
         time.sleep(0.001)
     init = Runtime.first_next - start
+    # VmHWM of the exec'd program itself (ru_maxrss would also count the Python parent's pages the child had
+    # before exec); the handler is now blocked in its next GET /next.
+    time.sleep(0.05)
+    with open(f"/proc/{process.pid}/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024.0
     Runtime.events.put(None)
     _, status, usage = os.wait4(process.pid, 0)
-    return init, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
+    return init, peak, usage.ru_utime + usage.ru_stime
 
 
 def measure(name, command, environment, runs, batches):

@@ -374,7 +374,9 @@ public struct TemplateReader {
             guard let function = Intrinsic.from(tag: tag) else {
                 report(
                     node.mark, .error, ID.unknownTag, "unknown tag '\(tag)'; not a CloudFormation intrinsic function")
-                return value(untagged, at: path)
+                // The argument of a collection was read (and its own tags reported) above; read a scalar plainly.
+                if case .scalar = node.content { return value(untagged, at: path) }
+                return argument
             }
             return .call(function, argument)
         }

@@ -109,6 +109,13 @@ public enum Intrinsic: String, Hashable, Sendable, CaseIterable {
     case and = "Fn::And"
     case or = "Fn::Or"
     case condition = "Condition"
+    /// The rule functions, valid in a template's `Rules` section.
+    case contains = "Fn::Contains"
+    case eachMemberEquals = "Fn::EachMemberEquals"
+    case eachMemberIn = "Fn::EachMemberIn"
+    case refAll = "Fn::RefAll"
+    case valueOf = "Fn::ValueOf"
+    case valueOfAll = "Fn::ValueOfAll"
 
     /// The long-form key, such as `Fn::Join`.
     public var longName: String { rawValue }

@@ -104,7 +104,7 @@ enum IAMModel {
                     in: document, at: base.appending("Policies").appending(String(index)).appending("PolicyDocument"))
             }
         }
-        for resource in context.template.resources
+        for resource in context.resourceList
         where resource.type == "AWS::IAM::Policy" || resource.type == "AWS::IAM::ManagedPolicy" {
             let attached =
                 resource["Roles"]?.items?.contains { context.target(of: $0)?.resource.logicalId == role.logicalId }

@@ -1,22 +1,10 @@
 import CloudFormation
 
 /// IAM wildcards in identity policies: `Action: '*'` or `service:*`, and `Resource: '*'` for actions that can be
-/// scoped to resources.
+/// scoped to resources (those with a resource type in IAM's action catalogue, `IAMActionCatalogue`).
 enum PolicyChecks {
-    /// Actions that accept only `Resource: '*'` (no resource-level permissions), lowercased; List* and Describe*
-    /// actions are treated the same way.
-    static let unscopedActions: Set<String> = [
-        "xray:puttracesegments", "xray:puttelemetryrecords", "xray:getsamplingrules", "xray:getsamplingtargets",
-        "xray:getsamplingstatisticsummaries", "cloudwatch:putmetricdata", "cloudwatch:getmetricdata",
-        "cloudwatch:getmetricstatistics", "ec2:createnetworkinterface", "ec2:deletenetworkinterface",
-        "ec2:assignprivateipaddresses", "ec2:unassignprivateipaddresses", "sts:getcalleridentity", "kms:createkey",
-        "s3:listallmybuckets", "logs:createlogdelivery", "logs:getlogdelivery", "logs:updatelogdelivery",
-        "logs:deletelogdelivery", "logs:putresourcepolicy", "apigateway:get", "tag:getresources",
-        "states:liststatemachines", "events:putevents",
-    ]
-
     static func run(_ context: inout Context) {
-        for resource in context.template.resources {
+        for resource in context.resourceList {
             let base = Path("Resources", resource.logicalId, "Properties")
             var documents: [(Value, Path)] = []
             switch resource.type {
@@ -59,9 +47,7 @@ enum PolicyChecks {
         }
         guard statement.resources.contains(.string("*")) else { return }
         let scopable = actions.filter { action in
-            guard action != "*", !action.hasSuffix(":*") else { return false }
-            let verb = action.split(separator: ":").last.map(String.init) ?? action
-            return !unscopedActions.contains(action) && !verb.hasPrefix("list") && !verb.hasPrefix("describe")
+            action != "*" && !action.hasSuffix(":*") && IAMActionCatalogue.scope(of: action) == .scopable
         }
         if !scopable.isEmpty {
             context.report(

@@ -17,6 +17,10 @@ enum ReferenceChecks {
             for entry in resource.otherAttributes {
                 values.append((entry.value, base.appending(entry.key), resource.logicalId))
             }
+            // CloudFormation resolves intrinsics in a resource's Metadata too (cfn-init reads them).
+            if let metadata = resource.metadata {
+                values.append((metadata, base.appending("Metadata"), resource.logicalId))
+            }
             if let policy = resource.deletionPolicy {
                 values.append((policy, base.appending("DeletionPolicy"), resource.logicalId))
             }
@@ -31,7 +35,10 @@ enum ReferenceChecks {
                 values.append((name, base.appending("Export").appending("Name"), output.name))
             }
         }
-        for entry in template.conditions { values.append((entry.value, Path("Conditions", entry.key), entry.key)) }
+        // Conditions made by a language-extensions loop are checked after CloudFormation expands them, not here.
+        for entry in template.conditions where !entry.key.hasPrefix("Fn::ForEach::") {
+            values.append((entry.value, Path("Conditions", entry.key), entry.key))
+        }
         for entry in template.otherSections { values.append((entry.value, Path(entry.key), nil)) }
         if let rules = template.rules { values.append((rules, Path("Rules"), nil)) }
         return values
@@ -42,32 +49,33 @@ enum ReferenceChecks {
         let parameters = Set(template.parameters.map(\.name))
         let conditionNames = Set(template.conditions.keys)
         let mappingNames = Set(template.mappings?.fields?.keys ?? [])
-        let checkNames = !context.isSAM
         var usedParameters: Set<String> = []
         var usedConditions: Set<String> = []
 
         for (value, path, subject) in values(of: template) {
             ValueWalker.references(in: value, at: path) { reference in
                 usedParameters.insert(reference.name)
-                guard checkNames else { return }
                 switch reference.kind {
                 case .ref, .subVariable:
                     let known =
                         parameters.contains(reference.name) || context.resources[reference.name] != nil
                         || pseudoParameters.contains(reference.name)
+                        || context.expansion.referenceAliases[reference.name] != nil
                     if !known {
                         let isSub: Bool
                         if case .subVariable = reference.kind { isSub = true } else { isSub = false }
                         context.report(
                             isSub ? Rules.subUndefinedVariable : Rules.undefinedRef, at: reference.path,
                             subject: subject,
-                            isSub
+                            (isSub
                                 ? "'${\(reference.name)}' in Fn::Sub is not a parameter, resource or pseudo parameter"
                                 : "Ref to '\(reference.name)', which is not a parameter, resource or pseudo parameter")
+                                + samNames(reference.name, context))
                     }
                 case .getAtt(let attribute):
                     checkAttribute(reference.name, attribute, at: reference.path, subject: subject, &context)
                 case .subAttribute(let attribute):
+                    if context.expansion.referenceAliases["\(reference.name).\(attribute)"] != nil { return }
                     checkAttribute(reference.name, attribute, at: reference.path, subject: subject, &context)
                 }
             }
@@ -111,7 +119,10 @@ enum ReferenceChecks {
                     "condition '\(condition)' of output '\(output.name)' is not defined")
             }
         }
-        if template.loops.isEmpty && checkNames {
+        // A language-extensions loop can use any parameter or condition through names it builds with Fn::Sub.
+        let hasLoops =
+            !template.loops.isEmpty || template.conditions.keys.contains { $0.hasPrefix("Fn::ForEach::") }
+        if !hasLoops {
             reportUnused(template, usedParameters: usedParameters, usedConditions: usedConditions, &context)
         }
         checkExports(template, &context)
@@ -124,7 +135,8 @@ enum ReferenceChecks {
         guard let resource = context.resources[name] else {
             context.report(
                 Rules.getAttMissingResource, at: path, subject: subject,
-                "GetAtt of '\(name)\(attribute.map { ".\($0)" } ?? "")': '\(name)' is not a resource of this template")
+                "GetAtt of '\(name)\(attribute.map { ".\($0)" } ?? "")': '\(name)' is not a resource of this template"
+                    + samNames(name, context))
             return
         }
         guard let attribute, let info = context.types[resource.type] else { return }
@@ -136,6 +148,22 @@ enum ReferenceChecks {
             "\(resource.type) '\(name)' has no attribute '\(attribute)'; it has: \(known.isEmpty ? "none" : known)")
     }
 
+    /// For SAM templates, the generated names closest to `name` (sharing its first resource's prefix), so that a
+    /// misspelt `FunctionRole` or `ServerlessRestApiProdStage` shows what the transform really generates.
+    private static func samNames(_ name: String, _ context: Context) -> String {
+        guard context.isSAM else { return "" }
+        let generated = context.resourceList.map(\.logicalId).filter { context.expansion.origins[$0] != nil }
+            .filter { context.template.resource($0) == nil }
+        let related = generated.filter { candidate in
+            let source = context.expansion.origins[candidate]?.source ?? ""
+            return name.hasPrefix(source) || candidate.hasPrefix(String(name.prefix(6)))
+        }
+        let shown = (related.isEmpty ? generated : related).sorted()
+        guard !shown.isEmpty else { return "; the SAM transform generates no resource of that name" }
+        let more = shown.count > 8 ? ", ..." : ""
+        return "; the SAM transform generates: \(shown.prefix(8).joined(separator: ", "))\(more)"
+    }
+
     private static func reportUnused(
         _ template: Template, usedParameters: Set<String>, usedConditions: Set<String>, _ context: inout Context
     ) {
@@ -144,7 +172,7 @@ enum ReferenceChecks {
                 Rules.unusedParameter, at: Path("Parameters", parameter.name), subject: parameter.name,
                 "parameter '\(parameter.name)' is not used")
         }
-        for name in template.conditions.keys where !usedConditions.contains(name) {
+        for name in template.conditions.keys where !usedConditions.contains(name) && !name.hasPrefix("Fn::ForEach::") {
             context.report(
                 Rules.unusedCondition, at: Path("Conditions", name), subject: name, "condition '\(name)' is not used")
         }
@@ -167,7 +195,7 @@ enum ReferenceChecks {
     /// Tarjan's strongly connected components over resource dependencies; each cycle is reported once, at its
     /// first member in template order.
     private static func checkCycles(_ context: inout Context) {
-        let resources = context.template.resources
+        let resources = context.resourceList
         var order: [String: Int] = [:]
         for (index, resource) in resources.enumerated() { order[resource.logicalId] = index }
         var edges: [[Int]] = Array(repeating: [], count: resources.count)

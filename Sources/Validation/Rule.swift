@@ -97,9 +97,38 @@ public enum Rules {
     public static let missingRequiredProperty = Rule(
         id: "OS1102", severity: .error, title: "Required property missing",
         why: "The resource type's schema requires the property.", fix: "Set it.")
+    public static let unknownResourceAttribute = Rule(
+        id: "OS1104", severity: .error, title: "Unknown resource-level key",
+        why:
+            "A resource takes only Type, Properties, DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata, CreationPolicy and UpdatePolicy (Version for custom resources, Connectors under SAM); CloudFormation rejects anything else, such as a Description beside Type.",
+        fix: "Move the key under Properties or Metadata, or remove it.")
+    public static let serverlessWithoutTransform = Rule(
+        id: "OS1105", severity: .error, title: "SAM resource types or Globals without the SAM transform",
+        why:
+            "Without `Transform: AWS::Serverless-2016-10-31`, CloudFormation does not know AWS::Serverless::* types or the Globals section and rejects the template.",
+        fix: "Add `Transform: AWS::Serverless-2016-10-31`.")
+    public static let runtimeDeprecated = Rule(
+        id: "OS1106", severity: .warning, title: "Lambda runtime deprecated",
+        why: "AWS no longer patches a deprecated runtime; creating and then updating functions on it will be blocked.",
+        fix: "Move to the successor runtime the message names.")
+    public static let runtimeCreationBlocked = Rule(
+        id: "OS1107", severity: .error, title: "Lambda runtime can no longer be created",
+        why: "AWS blocks creating functions on the runtime after its date; a new stack or a replaced function fails.",
+        fix: "Move to the successor runtime the message names.")
+    public static let variableOutsideSub = Rule(
+        id: "OS1012", severity: .error, title: "${...} outside Fn::Sub",
+        why:
+            "Only Fn::Sub substitutes `${Name}`; in a plain string or an Fn::Join part, `${AWS::URLSuffix}` or `${Queue}` reaches AWS literally.",
+        fix: "Wrap the string in !Sub, or use !Ref / !GetAtt in the Join.")
+    public static let attributeAsString = Rule(
+        id: "OS1013", severity: .warning, title: "'Resource.Attribute' written as a plain string",
+        why:
+            "A string such as `Queue.Arn` that names a resource and one of its attributes is sent to AWS as that text, not as the ARN; `!GetAtt` was probably meant.",
+        fix: "Write `!GetAtt Queue.Arn`.")
     public static let unknownType = Rule(
         id: "OS1103", severity: .note, title: "Resource type not in the catalogue",
-        why: "Properties and attributes of types outside the imported schemas (SAM, other services) are not checked.",
+        why:
+            "Properties and attributes of types outside the imported schemas (other services, types newer than the import) are not checked.",
         fix: "Nothing to fix; re-run scripts/import-schemas.py to widen the catalogue.")
 
     // MARK: Wiring (OS20xx)
@@ -202,6 +231,11 @@ public enum Rules {
         id: "OS2023", severity: .warning, title: "Table without deletion protection",
         why: "Anyone with DeleteTable permission can drop it outside CloudFormation.",
         fix: "Set DeletionProtectionEnabled: true.")
+    public static let dlqTypeMismatch = Rule(
+        id: "OS2030", severity: .error, title: "Dead-letter queue of the other queue type",
+        why:
+            "A FIFO queue's dead-letter queue must be FIFO and a standard queue's standard; CloudFormation fails the update.",
+        fix: "Make the DLQ the same type (FifoQueue) as its source.")
     public static let wildcardAction = Rule(
         id: "OS2024", severity: .error, title: "IAM statement allows every action",
         why:
@@ -232,7 +266,9 @@ public enum Rules {
         syntax, notATemplate, duplicateKey, unknownTag, malformed, suppressionWithoutReason,
         undefinedRef, getAttMissingResource, getAttUnknownAttribute, subUndefinedVariable, dependsOnUndefined,
         undefinedCondition, undefinedMapping, circularDependency, unusedParameter, unusedCondition, duplicateExport,
-        unknownProperty, missingRequiredProperty, unknownType,
+        variableOutsideSub, attributeAsString,
+        unknownProperty, missingRequiredProperty, unknownType, unknownResourceAttribute, serverlessWithoutTransform,
+        runtimeDeprecated, runtimeCreationBlocked,
         mappingRoleLacksSQS, mappingSourceIsURL, visibilityBelowTimeout, visibilityBelowGuidance,
         consumedQueueWithoutDLQ, dlqRetentionTooShort, maxReceiveCountTooLow, noPartialBatchResponse,
         maximumConcurrencyAboveReserved, apiRoleLacksSend, apiUriUsesArn, roleTrustsWrongService,
@@ -240,7 +276,7 @@ public enum Rules {
         subscribedQueueAWSManagedKey, alarmDimensionLiteral, alarmDimensionWrongType, iteratorAgeOnSQS,
         functionLogGroup, tableWithoutPITR, tableNotRetained, tableWithoutDeletionProtection, wildcardAction,
         wildcardResource, unauthenticatedWriteRoute, stageWithoutThrottling, stageWithoutAccessLog,
-        serviceWildcardAction,
+        serviceWildcardAction, dlqTypeMismatch,
     ]
 
     /// The rule with `id`, if any.

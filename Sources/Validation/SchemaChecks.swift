@@ -21,7 +21,9 @@ enum SchemaChecks {
             }
             // A property map built by an intrinsic (e.g. Fn::If at the top) cannot be checked key by key.
             if resource.properties.keys.contains(where: { $0.hasPrefix("Fn::") }) { continue }
-            for key in resource.properties.keys where !info.properties.contains(key) {
+            // A custom resource's properties are its provider's business; only ServiceToken is required.
+            let isCustom = ResourceCatalogue.isCustom(resource.type)
+            for key in resource.properties.keys where !isCustom && !info.properties.contains(key) {
                 let suggestion = info.properties.first { $0.lowercased() == key.lowercased() }
                 context.report(
                     Rules.unknownProperty, at: base.appending("Properties").appending(key), subject: resource.logicalId,

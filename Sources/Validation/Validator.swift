@@ -1,6 +1,18 @@
 import CloudFormation
 import YAML
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Checks CloudFormation templates: references, resource schemas and the wiring between resources.
 ///
 /// `validate(bytes:path:)` reads the file (syntax and structure findings come from `TemplateReader`), runs every
@@ -15,7 +27,8 @@ public enum Validator {
     ///   - bytes: the file's contents.
     ///   - path: the file name used in diagnostics.
     /// - Returns: every finding, sorted by location; unreadable input gives exactly the reason.
-    public static func validate(bytes: [UInt8], path: String) -> [Diagnostic] {
+    ///   - today: the date runtime deprecations are judged on, `YYYY-MM-DD` (UTC); the system clock's by default.
+    public static func validate(bytes: [UInt8], path: String, today: String = currentDate()) -> [Diagnostic] {
         guard bytes.count <= maximumFileSize else {
             return [
                 Diagnostic(
@@ -27,15 +40,16 @@ public enum Validator {
         }
         let result = TemplateReader.read(bytes: bytes, path: path)
         guard let template = result.template else { return result.diagnostics.sortedByLocation() }
-        return (result.diagnostics + check(template, path: path)).sortedByLocation()
+        return (result.diagnostics + check(template, path: path, today: today)).sortedByLocation()
     }
 
     /// Checks a template already read (its `locations` give the marks).
     /// - Returns: the findings of every check, suppressions applied, unsorted.
-    public static func check(_ template: Template, path: String) -> [Diagnostic] {
-        var context = Context(template: template, path: path)
+    public static func check(_ template: Template, path: String, today: String = currentDate()) -> [Diagnostic] {
+        var context = Context(template: template, path: path, today: today)
         ReferenceChecks.run(&context)
         SchemaChecks.run(&context)
+        DeployBreakerChecks.run(&context)
         WiringChecks.run(&context)
         PolicyChecks.run(&context)
         return context.applySuppressions()
@@ -43,21 +57,33 @@ public enum Validator {
 }
 
 /// The template under check and the findings so far.
+///
+/// Checks see resources as CloudFormation does after the SAM transform (`SAMExpansion`): a SAM function is an
+/// `AWS::Lambda::Function` under the same logical ID, and the resources SAM generates are there too. Findings on a
+/// generated resource are reported where the SAM resource, event or `Globals` entry that produced it is written.
 struct Context {
     let template: Template
     let path: String
+    /// Every resource after the SAM transform, in template order (the template's own when it has no transform).
+    let resourceList: [Resource]
     let resources: [String: Resource]
     /// The catalogue entry of each resource type the template uses (looked up once per type).
     let types: [String: ResourceTypeInfo]
+    let expansion: SAMExpansion
+    /// The date lifecycle checks are judged on, `YYYY-MM-DD`.
+    let today: String
     var diagnostics: [Diagnostic] = []
 
-    init(template: Template, path: String) {
+    init(template: Template, path: String, today: String) {
         self.template = template
         self.path = path
+        self.today = today
+        expansion = SAMExpansion(template)
+        resourceList = expansion.resources
         var resources: [String: Resource] = [:]
         var types: [String: ResourceTypeInfo] = [:]
-        for resource in template.resources {
-            resources[resource.logicalId] = resource
+        for resource in resourceList {
+            resources[resource.logicalId] = resources[resource.logicalId] ?? resource
             if types[resource.type] == nil, let info = ResourceCatalogue.info(resource.type) {
                 types[resource.type] = info
             }
@@ -66,21 +92,27 @@ struct Context {
         self.types = types
     }
 
-    /// Whether the template uses the SAM transform, whose generated resources (`<Function>Role`,
-    /// `ServerlessRestApi`, ...) are referenced without being declared.
-    var isSAM: Bool {
-        switch template.transform {
-        case .string(let name): return name.hasPrefix("AWS::Serverless")
-        case .list(let items): return items.contains { $0.stringValue?.hasPrefix("AWS::Serverless") == true }
-        default: return false
-        }
-    }
+    /// Whether the template uses the SAM transform.
+    var isSAM: Bool { SAMExpansion.usesTransform(template) }
 
     mutating func report(_ rule: Rule, at path: Path, subject: String?, _ message: String) {
+        let (written, owner) = writtenLocation(of: path, subject: subject)
         diagnostics.append(
             Diagnostic(
-                path: self.path, mark: template.mark(of: path), severity: rule.severity, id: rule.id, message: message,
-                subject: subject))
+                path: self.path, mark: template.mark(of: written), severity: rule.severity, id: rule.id,
+                message: message, subject: owner))
+    }
+
+    /// Where a path of a generated or converted resource was written, and the resource that owns it.
+    func writtenLocation(of path: Path, subject: String?) -> (Path, String?) {
+        let components = path.components
+        guard components.count >= 2, components[0] == "Resources", let origin = expansion.origins[components[1]]
+        else { return (path, subject) }
+        let owner = subject == components[1] ? origin.source : subject
+        if components.count >= 4, components[2] == "Properties", let property = origin.properties[components[3]] {
+            return (Path(property.components + components.dropFirst(4)), owner)
+        }
+        return (origin.base, owner)
     }
 
     /// The resource `value` points at through `Ref`, `GetAtt` or a `Sub` that is exactly one `${X}`/`${X.Attr}`.
@@ -132,6 +164,17 @@ struct Context {
             guard let subject = diagnostic.subject, let ids = ignored[subject] else { return true }
             return !ids.contains(diagnostic.id)
         } + problems
+    }
+}
+
+extension Validator {
+    /// Today's date in UTC as `YYYY-MM-DD`, from the system clock.
+    public static func currentDate() -> String {
+        var seconds = time(nil)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
     }
 }
 

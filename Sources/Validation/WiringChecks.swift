@@ -3,7 +3,7 @@ import CloudFormation
 /// The checks no peer makes: whether resources that are wired together can actually work together.
 enum WiringChecks {
     static func run(_ context: inout Context) {
-        for resource in context.template.resources {
+        for resource in context.resourceList {
             switch resource.type {
             case "AWS::Lambda::EventSourceMapping": checkMapping(resource, &context)
             case "AWS::SQS::Queue": checkDeadLetterRetention(resource, &context)
@@ -39,10 +39,13 @@ enum WiringChecks {
         guard let source = mapping["EventSourceArn"], let (queue, attribute) = context.target(of: source),
             queue.type == "AWS::SQS::Queue"
         else { return }
+        let fromSAM = context.expansion.origins[mapping.logicalId] != nil
         if attribute == nil {
             context.report(
                 Rules.mappingSourceIsURL, at: base.appending("EventSourceArn"), subject: mapping.logicalId,
-                "EventSourceArn is !Ref \(queue.logicalId), the queue's URL; use !GetAtt \(queue.logicalId).Arn")
+                fromSAM
+                    ? "the SQS event's Queue is !Ref \(queue.logicalId), the queue's URL; SAM needs the ARN: use !GetAtt \(queue.logicalId).Arn"
+                    : "EventSourceArn is !Ref \(queue.logicalId), the queue's URL; use !GetAtt \(queue.logicalId).Arn")
         }
         let window = mapping["MaximumBatchingWindowInSeconds"]?.intValue ?? 0
         if !(mapping["FunctionResponseTypes"]?.items?.contains(.string("ReportBatchItemFailures")) ?? false) {
@@ -112,6 +115,13 @@ enum WiringChecks {
         guard let target = queue["RedrivePolicy"]?["deadLetterTargetArn"], let (dlq, _) = context.target(of: target),
             dlq.type == "AWS::SQS::Queue"
         else { return }
+        let sourceFIFO = isFIFO(queue)
+        if let dlqFIFO = isFIFO(dlq), let sourceFIFO, dlqFIFO != sourceFIFO {
+            context.report(
+                Rules.dlqTypeMismatch, at: properties(queue).appending("RedrivePolicy"), subject: queue.logicalId,
+                "'\(queue.logicalId)' is a \(sourceFIFO ? "FIFO" : "standard") queue but its dead-letter queue '\(dlq.logicalId)' is \(dlqFIFO ? "FIFO" : "standard")"
+            )
+        }
         let source = queue["MessageRetentionPeriod"]?.intValue ?? 345_600
         let kept = dlq["MessageRetentionPeriod"]?.intValue ?? 345_600
         if kept < source {
@@ -119,6 +129,16 @@ enum WiringChecks {
                 Rules.dlqRetentionTooShort, at: Path("Resources", dlq.logicalId), subject: dlq.logicalId,
                 "dead-letter queue '\(dlq.logicalId)' keeps messages \(kept) s, less than its source '\(queue.logicalId)' (\(source) s)"
             )
+        }
+    }
+
+    /// Whether a queue is FIFO, `nil` when `FifoQueue` is an intrinsic.
+    private static func isFIFO(_ queue: Resource) -> Bool? {
+        switch queue["FifoQueue"] {
+        case nil: return false
+        case .bool(let flag)?: return flag
+        case .string(let text)?: return text.lowercased() == "true"
+        default: return nil
         }
     }
 
@@ -181,7 +201,7 @@ enum WiringChecks {
             stage["MethodSettings"]?.items?.contains {
                 $0["ThrottlingRateLimit"] != nil || $0["ThrottlingBurstLimit"] != nil
             } ?? false
-        let planned = context.template.resources.contains { plan in
+        let planned = context.resourceList.contains { plan in
             plan.type == "AWS::ApiGateway::UsagePlan" && plan["Throttle"] != nil
                 && (plan["ApiStages"]?.items ?? []).contains { entry in
                     entry["Stage"].map {
@@ -227,7 +247,7 @@ enum WiringChecks {
     }
 
     private static func checkLogGroup(_ function: Resource, base: Path, _ context: inout Context) {
-        let groups = context.template.resources.filter { $0.type == "AWS::Logs::LogGroup" }
+        let groups = context.resourceList.filter { $0.type == "AWS::Logs::LogGroup" }
         var group: Resource?
         if let configured = function["LoggingConfig"]?["LogGroup"] {
             if let (target, _) = context.target(of: configured), target.type == "AWS::Logs::LogGroup" {
@@ -337,7 +357,7 @@ enum WiringChecks {
                 "'\(queue.logicalId)' is subscribed to a topic but encrypted with alias/aws/sqs, which SNS cannot use")
         }
         let topicId = topic.flatMap { context.target(of: $0)?.resource.logicalId }
-        let policies = context.template.resources.filter { policy in
+        let policies = context.resourceList.filter { policy in
             policy.type == "AWS::SQS::QueuePolicy"
                 && (policy["Queues"]?.items ?? []).contains {
                     context.target(of: $0)?.resource.logicalId == queue.logicalId
@@ -402,7 +422,7 @@ enum WiringChecks {
             if name == "FunctionName", alarm["MetricName"] == .string("IteratorAge"),
                 let (function, _) = context.target(of: value)
             {
-                let fedBySQS = context.template.resources.contains { mapping in
+                let fedBySQS = context.resourceList.contains { mapping in
                     mapping.type == "AWS::Lambda::EventSourceMapping"
                         && mapping["FunctionName"].flatMap { context.target(of: $0)?.resource.logicalId }
                             == function.logicalId

@@ -81,3 +81,73 @@ import YAML
         #expect(found.isEmpty)
     }
 }
+
+@Suite struct RuleFunctionAndTagTests {
+    @Test func ruleFunctionsAreAcceptedInRules() {
+        let text = """
+            Parameters:
+              Env: {Type: String, Default: dev}
+              Subnets: {Type: 'List<AWS::EC2::Subnet::Id>'}
+            Rules:
+              SubnetsInVpc:
+                Assertions:
+                  - Assert: !EachMemberIn [!ValueOfAll ['AWS::EC2::Subnet::Id', VpcId], !RefAll 'AWS::EC2::VPC::Id']
+                  - Assert: !Contains [[dev, prod], !Ref Env]
+                  - Assert: !EachMemberEquals [!ValueOfAll ['AWS::EC2::Subnet::Id', VpcId], vpc-1]
+                  - Assert: !Equals [!ValueOf [Subnets, VpcId], vpc-1]
+            Resources:
+              Q:
+                Type: AWS::SQS::Queue
+                Properties:
+                  Tags: [{Key: env, Value: !Ref Env}, {Key: subnets, Value: !Join [',', !Ref Subnets]}]
+            """
+        let found = Validator.validate(bytes: Array(text.utf8), path: "rules.yaml")
+        #expect(found.filter { $0.severity == .error }.isEmpty, "\(found.map(\.description))")
+    }
+
+    @Test func aNestedUnknownTagIsReportedOnce() {
+        let text = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Foo [!Bar x, y]\n"
+        let found = Validator.validate(bytes: Array(text.utf8), path: "tags.yaml").filter { $0.id == "OS0004" }
+        #expect(
+            found.map(\.message).sorted() == [
+                "unknown tag '!Bar'; not a CloudFormation intrinsic function",
+                "unknown tag '!Foo'; not a CloudFormation intrinsic function",
+            ])
+    }
+}
+
+@Suite struct IAMActionCatalogueTests {
+    @Test func actionsWithoutAResourceTypeAreUnscopable() {
+        for action in [
+            "ecr:GetAuthorizationToken", "ssmmessages:CreateControlChannel", "cloudformation:ValidateTemplate",
+            "xray:PutTraceSegments", "sqs:ListQueues", "ssmmessages:*",
+        ] {
+            #expect(IAMActionCatalogue.scope(of: action) == .unscopable, "\(action)")
+        }
+    }
+
+    @Test func actionsWithAResourceTypeAreScopable() {
+        for action in ["sqs:SendMessage", "dynamodb:PutItem", "config:Put*", "logs:PutLogEvents", "s3:Get*Object"] {
+            #expect(IAMActionCatalogue.scope(of: action) == .scopable, "\(action)")
+        }
+        #expect(IAMActionCatalogue.scope(of: "sqs:SendMesage") == .unknown)
+        #expect(IAMActionCatalogue.scope(of: "nosuchservice:Do") == .unknown)
+    }
+
+    @Test func resourceStarForUnscopableActionsIsNotReported() {
+        let text = """
+            Resources:
+              R:
+                Type: AWS::IAM::ManagedPolicy
+                Properties:
+                  PolicyDocument:
+                    Version: '2012-10-17'
+                    Statement:
+                      - {Effect: Allow, Action: [ecr:GetAuthorizationToken, ssmmessages:OpenDataChannel], Resource: '*'}
+                      - {Effect: Allow, Action: [sqs:SendMessage, ecr:GetAuthorizationToken], Resource: '*'}
+            """
+        let found = Validator.validate(bytes: Array(text.utf8), path: "iam.yaml").filter { $0.id == "OS2025" }
+        #expect(found.map(\.message) == ["Resource '*' for sqs:sendmessage, which can be scoped to resource ARNs"])
+        #expect(found.map(\.mark.line) == [9])
+    }
+}

@@ -263,12 +263,40 @@ func r(_ rule: Rule, _ subject: String, _ line: String, after anchor: String? = 
             with:
                 "  Work:\n    Type: AWS::SQS::Queue\n    Metadata:\n      orderstack:\n        ignore:\n          - id: OS2004\n",
             expected: [r(Rules.suppressionWithoutReason, "Work", "- id: OS2004")]),
+        Case(
+            name: "Description beside Type", replace: "  Dlq:\n    Type: AWS::SQS::Queue\n",
+            with: "  Dlq:\n    Type: AWS::SQS::Queue\n    Description: dead letters\n",
+            expected: [r(Rules.unknownResourceAttribute, "Dlq", "Description: dead letters")]),
+        Case(
+            name: "Attribute written as a string", replace: "Resource: !GetAtt Work.Arn", with: "Resource: Work.Arn",
+            expected: [r(Rules.attributeAsString, "WorkerRole", "Resource: Work.Arn")]),
+        Case(
+            name: "Pseudo parameter in Fn::Join", replace: "Name: !Sub ${AWS::StackName}-QueueUrl",
+            with: "Name: !Join ['-', ['${AWS::StackName}', QueueUrl]]",
+            expected: [r(Rules.variableOutsideSub, "QueueUrl", "Name: !Join")]),
+        Case(
+            name: "Runtime whose creation is blocked", replace: "Runtime: provided.al2023", with: "Runtime: nodejs16.x",
+            expected: [r(Rules.runtimeCreationBlocked, "Worker", "Runtime: nodejs16.x")]),
+        Case(
+            name: "Runtime deprecated, creation not yet blocked", replace: "Runtime: provided.al2023",
+            with: "Runtime: dotnet8", expected: [r(Rules.runtimeDeprecated, "Worker", "Runtime: dotnet8")]),
+        Case(
+            name: "FIFO queue with a standard DLQ", replace: "      VisibilityTimeout: 181\n",
+            with: "      FifoQueue: true\n      VisibilityTimeout: 181\n",
+            expected: [r(Rules.dlqTypeMismatch, "Work", "RedrivePolicy:", after: "  Work:")]),
+        Case(
+            name: "SAM type without the transform", replace: "Resources:\n",
+            with: "Resources:\n  Extra:\n    Type: AWS::Serverless::SimpleTable\n",
+            expected: [r(Rules.serverlessWithoutTransform, "Extra", "Type: AWS::Serverless::SimpleTable")]),
     ]
+
+    /// The date the lifecycle cases are judged on.
+    static let today = "2026-12-01"
 
     @Test(arguments: cases)
     func mutationGivesExactlyTheExpectedFindings(test: Case) {
         let text = Fixture.apply(test)
-        let found = Validator.validate(bytes: Array(text.utf8), path: "wired.yaml")
+        let found = Validator.validate(bytes: Array(text.utf8), path: "wired.yaml", today: Self.today)
         let actual = found.map { "\($0.id) \($0.severity.rawValue) \($0.subject ?? "-") line \($0.mark.line)" }.sorted()
         let expected = test.expected.map { item in
             "\(item.rule.id) \(item.rule.severity.rawValue) \(item.subject) line \(Fixture.line(of: item.line, after: item.anchor, in: text))"

@@ -58,20 +58,23 @@ public enum PriceListImport {
         let root: Node
         do {
             guard let document = try Parser.parse(bytes: bytes).first else {
-                throw ImportError("\(path): the file is empty")
+                throw ImportError(path, id: ConfigReader.ID.missingKey, "the file is empty")
             }
             root = document
         } catch let error as YAMLError {
-            throw ImportError("\(path):\(error.mark): \(error.problem)")
+            throw ImportError(path, at: error.mark, id: ConfigReader.ID.syntax, error.problem)
         }
         guard let offer = root["offerCode"]?.scalarText else {
             throw ImportError(
-                "\(path): no 'offerCode'; expected an AWS Price List bulk offer file (products and terms.OnDemand)")
+                path, at: root.mark, id: ConfigReader.ID.missingKey,
+                "no 'offerCode'; expected an AWS Price List bulk offer file (products and terms.OnDemand)")
         }
         let publication = root["publicationDate"]?.scalarText.map { String($0.prefix(10)) } ?? "unknown"
         let version = root["version"]?.scalarText ?? "?"
         guard let products = root["products"], let onDemand = root["terms"]?["OnDemand"] else {
-            throw ImportError("\(path): offer \(offer) has no 'products' or 'terms.OnDemand'")
+            throw ImportError(
+                path, at: root.mark, id: ConfigReader.ID.missingKey,
+                "offer \(offer) has no 'products' or 'terms.OnDemand'")
         }
         var result = Extract(offer: offer, region: nil, prices: [:], alwaysFree: [:])
         guard case .mapping(let productPairs) = products.content else { return result }
@@ -131,9 +134,10 @@ public enum PriceListImport {
 
     /// Merges extracts into `existing` (if any) for `region`.
     /// - Throws: `ImportError` listing the prices still missing and the offer files that carry them.
-    public static func catalogue(_ extracts: [Extract], region: String, asOf: String, existing: PriceCatalogue?) throws
-        -> PriceCatalogue
-    {
+    /// `path` is the price file being written, named in the error.
+    public static func catalogue(
+        _ extracts: [Extract], region: String, asOf: String, existing: PriceCatalogue?, path: String
+    ) throws -> PriceCatalogue {
         var prices = existing?.prices ?? [:]
         var free = existing?.alwaysFree ?? [:]
         for extract in extracts {
@@ -144,6 +148,7 @@ public enum PriceListImport {
         if !missing.isEmpty {
             let offers = Set(sources.filter { missing.contains($0.key) }.map(\.offer)).sorted()
             throw ImportError(
+                path, id: ConfigReader.ID.missingKey,
                 "no price for \(missing.map(\.rawValue).joined(separator: ", ")); import the offer files of \(offers.joined(separator: ", ")) for \(region) too"
             )
         }
@@ -198,10 +203,17 @@ public enum PriceListImport {
     }
 }
 
-/// Why an import failed.
+/// Why an import failed: one located diagnostic, printed as `path:line:col: error: ID: message`.
 public struct ImportError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    init(_ description: String) { self.description = description }
+    /// The problem, located in the offer file (or the price file for missing prices).
+    public let diagnostic: Diagnostic
+
+    init(_ path: String, at mark: Mark = .start, id: String, _ message: String) {
+        diagnostic = Diagnostic(path: path, mark: mark, severity: .error, id: id, message: message)
+    }
+
+    /// The diagnostic's line.
+    public var description: String { diagnostic.description }
 }
 
 extension Node {

@@ -13,7 +13,8 @@ public enum DiffFormat: String, Sendable, CaseIterable {
 
 /// What fails the run.
 public enum FailOn: String, Sendable, CaseIterable {
-    /// A stateful resource removed or replaced without `Retain`.
+    /// A stateful resource replaced (whatever its policies) or removed without `Retain`, or a replacement
+    /// CloudFormation refuses (a custom name kept).
     case dataLoss = "data-loss"
     /// Any replacement (conditional included), or data loss.
     case replacement
@@ -25,8 +26,8 @@ public enum FailOn: String, Sendable, CaseIterable {
     /// Whether `diffs` fail at this level.
     public func fails(_ diffs: [StackDiff]) -> Bool {
         switch self {
-        case .dataLoss: return diffs.contains { $0.losesData }
-        case .replacement: return diffs.contains { $0.losesData || $0.replaces }
+        case .dataLoss: return diffs.contains { $0.losesData || $0.blocks }
+        case .replacement: return diffs.contains { $0.losesData || $0.blocks || $0.replaces }
         case .any: return diffs.contains { !$0.isEmpty }
         case .none: return false
         }
@@ -55,6 +56,7 @@ public enum DiffReport {
         add(resources.filter { $0.replacement == .always }.count, "replaced")
         add(resources.filter { $0.replacement == .conditional }.count, "maybe replaced")
         add(resources.filter { $0.dataLoss != nil }.count, "losing data")
+        add(resources.filter { $0.blocked != nil }.count, "refused by CloudFormation")
         if diff.breaks { parts.append("breaks importing stacks") }
         return parts.isEmpty ? "changes outside resources" : parts.joined(separator: ", ")
     }
@@ -74,6 +76,7 @@ public enum DiffReport {
             if change.replacement == .always { head += " REPLACED" }
             if change.replacement == .conditional { head += " MAY BE REPLACED" }
             if let loss = change.dataLoss { head += " DATA LOSS: \(loss)" }
+            if let blocked = change.blocked { head += " REFUSED: \(blocked)" }
             if let rename = change.renameHint {
                 head +=
                     change.kind == .added
@@ -118,7 +121,9 @@ public enum DiffReport {
                     + change.grantsRemoved.map { "IAM − `\(escape($0))`" }
                 if let rename = change.renameHint { details.append("rename of/to `\(rename)`?") }
                 let replacement = change.replacement == .never ? "" : "**\(change.replacement.rawValue)**"
-                let loss = change.dataLoss.map { "⚠️ \(escape($0))" } ?? ""
+                let loss =
+                    [change.dataLoss.map { "⚠️ \(escape($0))" }, change.blocked.map { "⛔ refused: \(escape($0))" }]
+                    .compactMap { $0 }.joined(separator: "<br>")
                 lines.append(
                     "| \(marker(change.kind)) | `\(change.logicalId)` | \(change.type) | \(replacement) | \(loss) | \(details.joined(separator: "<br>")) |"
                 )
@@ -157,6 +162,7 @@ public enum DiffReport {
                 return
                     "{\"logicalId\": \(quote(change.logicalId)), \"type\": \(quote(change.type)), \"change\": \(quote(change.kind.rawValue)), "
                     + "\"replacement\": \(quote(change.replacement.rawValue)), \"dataLoss\": \(optional(change.dataLoss)), "
+                    + "\"refused\": \(optional(change.blocked)), "
                     + "\"renameOf\": \(optional(change.renameHint)), \"properties\": [\(properties.joined(separator: ", "))], "
                     + "\"attributes\": \(strings(change.attributes)), \"grantsAdded\": \(strings(change.grantsAdded)), "
                     + "\"grantsRemoved\": \(strings(change.grantsRemoved))}"
@@ -169,6 +175,7 @@ public enum DiffReport {
             }
             return
                 "  {\"stack\": \(quote(diff.name)), \"summary\": \(quote(summary(diff))), \"dataLoss\": \(diff.losesData), "
+                + "\"refused\": \(diff.blocks), "
                 + "\"replacement\": \(diff.replaces), \"breaking\": \(diff.breaks),\n   \"resources\": [\(resources.joined(separator: ",\n     "))],\n"
                 + "   \"parameters\": \(entries(diff.parameters)), \"outputs\": \(entries(diff.outputs)), \"sections\": \(strings(diff.sections))}"
         }

@@ -105,22 +105,51 @@ public enum Differ {
         change.grantsAdded = grantsAfter.subtracting(grantsBefore).sorted()
         change.grantsRemoved = grantsBefore.subtracting(grantsAfter).sorted()
         updateDataLoss(&change, old: old, new: new)
+        checkCustomName(&change, old: old, new: new, info: info)
         return change.properties.isEmpty && change.attributes.isEmpty ? nil : change
     }
 
+    /// A replaced stateful resource loses data for the running system whatever its policies: the stack moves to
+    /// a new, empty resource. The policy only decides where the old data stays.
     private static func updateDataLoss(_ change: inout ResourceChange, old: Resource, new: Resource) {
         guard change.replacement > .never, statefulTypes.contains(new.type) || statefulTypes.contains(old.type) else {
             change.dataLoss = nil
             return
         }
-        if isRetain(new.updateReplacePolicy) {
-            change.dataLoss = nil
-            return
+        let verb = change.replacement == .always ? "replaced" : "may be replaced"
+        let policy = new.updateReplacePolicy
+        if policy == .string("Snapshot") {
+            change.dataLoss =
+                "\(verb): the stack moves to a new, empty resource; the old one is deleted after a snapshot "
+                + "(UpdateReplacePolicy: Snapshot), restored only by hand"
+        } else if isRetain(policy) {
+            change.dataLoss =
+                "\(verb): the stack moves to a new, empty resource; the old one and its data stay outside the stack "
+                + "(UpdateReplacePolicy: Retain), orphaned"
+        } else {
+            change.dataLoss = "\(verb) without UpdateReplacePolicy: Retain; the old resource and its data are deleted"
         }
-        change.dataLoss =
-            change.replacement == .always
-            ? "replaced without UpdateReplacePolicy: Retain; the old resource and its data are deleted"
-            : "may be replaced without UpdateReplacePolicy: Retain; the old resource and its data would be deleted"
+    }
+
+    /// The property that holds a custom physical name: the create-only `<Type>Name` (`TableName`, `QueueName`,
+    /// `StageName`) or `Name`.
+    static func nameProperty(of type: String, info: ResourceTypeInfo?) -> String? {
+        guard let info, let last = type.split(separator: ":").last else { return nil }
+        return ["\(last)Name", "Name"].first { info.createOnly.contains($0) }
+    }
+
+    /// CloudFormation creates the replacement before deleting the old resource, so a replacement that keeps a
+    /// custom name fails ("cannot update a stack when a custom-named resource requires replacing").
+    private static func checkCustomName(
+        _ change: inout ResourceChange, old: Resource, new: Resource, info: ResourceTypeInfo?
+    ) {
+        guard change.replacement == .always, old.type == new.type,
+            let property = nameProperty(of: new.type, info: info), let name = new.properties[property],
+            Comparison.same(old.properties[property], name)
+        else { return }
+        change.blocked =
+            "\(property) \(ValueText.compact(name)) is a custom name: CloudFormation refuses to replace a resource "
+            + "that keeps its name and rolls the update back; give it a new name in the same change or remove \(property)"
     }
 
     /// A create-only property that references a resource being replaced changes too: that resource is

@@ -58,8 +58,11 @@ public struct ResourceChange: Sendable, Equatable {
     public var grantsAdded: [String] = []
     /// IAM statements of the old template that the new one no longer grants.
     public var grantsRemoved: [String] = []
-    /// Why data is lost, when it is: a stateful resource removed or replaced without `Retain`.
+    /// Why data is lost, when it is: a stateful resource removed without `Retain`, or replaced (whatever its
+    /// policies: the stack moves to a new, empty resource).
     public var dataLoss: String?
+    /// Why CloudFormation will refuse the update, when it will: a replacement that keeps a custom physical name.
+    public var blocked: String?
     /// For a removal or addition whose properties match a resource on the other side: that resource.
     public var renameHint: String?
 }
@@ -95,6 +98,8 @@ public struct StackDiff: Sendable, Equatable {
     public var losesData: Bool { resources.contains { $0.dataLoss != nil } }
     /// Whether any resource may be replaced.
     public var replaces: Bool { resources.contains { $0.replacement > .never } }
+    /// Whether CloudFormation will refuse a replacement (a custom name kept).
+    public var blocks: Bool { resources.contains { $0.blocked != nil } }
     /// Whether any change breaks importing stacks.
     public var breaks: Bool { outputs.contains(where: \.breaking) }
 }

@@ -23,6 +23,22 @@ public struct Project: Sendable {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
     }
 
+    /// The nearest folder from `directory` upward that holds `blueprints/stages`, as a path relative to
+    /// `directory` (`.`, `..`, `../..`), so that printed paths stay short; `nil` when there is none.
+    public static func discover(from directory: String) -> Project? {
+        var absolute = directory
+        var relative = "."
+        while true {
+            let stages = (absolute == "/" ? "" : absolute) + "/blueprints/stages"
+            if (try? FileManager.default.contentsOfDirectory(atPath: stages)) != nil {
+                return Project(root: relative)
+            }
+            guard absolute != "/", let slash = absolute.lastIndex(of: "/") else { return nil }
+            absolute = slash == absolute.startIndex ? "/" : String(absolute[..<slash])
+            relative = relative == "." ? ".." : relative + "/.."
+        }
+    }
+
     /// `blueprints/stages`.
     public var stagesDirectory: String { path("blueprints/stages") }
     /// `blueprints/schemas`.

@@ -16,6 +16,8 @@ public struct ConfigReader {
         public static let invalidValue = "OS0104"
         /// A required key is missing.
         public static let missingKey = "OS0105"
+        /// A key given twice in one mapping: the same ID as in templates.
+        public static let duplicateKey = "OS0003"
     }
 
     /// The file name used in diagnostics.
@@ -208,11 +210,13 @@ public struct ConfigReader {
     public mutating func finish(_ mapping: Mapping) {
         guard case .mapping(let pairs) = mapping.node.content else { return }
         let known = mapping.consumed.sorted().joined(separator: ", ")
-        var seen: Set<String> = []
+        var seen: [String: Mark] = [:]
         for pair in pairs {
             let key = pair.key.scalarText ?? ""
-            if !seen.insert(key).inserted {
-                report(pair.key.mark, ID.invalidValue, "duplicate key '\(mapping.qualified(key))'")
+            if let first = seen[key] {
+                report(pair.key.mark, ID.duplicateKey, "duplicate key '\(mapping.qualified(key))' (first at \(first))")
+            } else {
+                seen[key] = pair.key.mark
             }
             if !mapping.consumed.contains(key) {
                 report(

@@ -91,17 +91,46 @@ enum Pair {
         #expect(change.kind == .modified)
         #expect(change.replacement == .always)
         #expect(change.properties.map(\.path) == ["KeySchema/0/AttributeName"])
-        #expect(change.dataLoss?.contains("UpdateReplacePolicy: Retain") == true)
+        #expect(
+            change.dataLoss == "replaced without UpdateReplacePolicy: Retain; the old resource and its data are deleted"
+        )
         #expect(diff.losesData)
+        #expect(FailOn.dataLoss.fails([diff]))
     }
 
-    @Test func keySchemaChangeOnARetainedTableReplacesWithoutDataLoss() throws {
+    @Test func keySchemaChangeOnARetainedTableIsStillDataLossForTheRunningStack() throws {
         let diff = try Pair.diff(
             "KeySchema: [{AttributeName: id, KeyType: HASH}]", "KeySchema: [{AttributeName: pk, KeyType: HASH}]")
         let change = try #require(diff.resources.first { $0.logicalId == "Kept" })
         #expect(change.replacement == .always)
-        #expect(change.dataLoss == nil)
-        #expect(!diff.losesData && diff.replaces)
+        #expect(
+            change.dataLoss
+                == "replaced: the stack moves to a new, empty resource; the old one and its data stay outside the stack (UpdateReplacePolicy: Retain), orphaned"
+        )
+        #expect(change.blocked == nil, "Kept has no custom name")
+        #expect(diff.losesData && FailOn.dataLoss.fails([diff]))
+    }
+
+    @Test func snapshotPolicySaysTheSnapshotMustBeRestored() throws {
+        let diff = try Pair.diff(
+            "    UpdateReplacePolicy: Retain\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n      KeySchema: [{AttributeName: id,",
+            "    UpdateReplacePolicy: Snapshot\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n      KeySchema: [{AttributeName: pk,"
+        )
+        let change = try #require(diff.resources.first { $0.logicalId == "Kept" })
+        #expect(change.dataLoss?.contains("deleted after a snapshot (UpdateReplacePolicy: Snapshot)") == true)
+    }
+
+    @Test func replacementKeepingACustomNameIsRefused() throws {
+        let diff = try Pair.diff("KeySchema: [{AttributeName: orderId", "KeySchema: [{AttributeName: id")
+        let change = try #require(diff.resources.first { $0.logicalId == "Orders" })
+        #expect(change.blocked?.hasPrefix("TableName orders is a custom name: CloudFormation refuses") == true)
+        #expect(diff.blocks)
+        #expect(DiffReport.summary(diff).contains("1 refused by CloudFormation"))
+        let topic = try Pair.diff("TopicName: events", "TopicName: events\n      FifoTopic: true")
+        #expect(topic.resources.first?.blocked?.hasPrefix("TopicName events") == true)
+        #expect(FailOn.dataLoss.fails([topic]), "a refused update fails the default gate, though a topic holds no data")
+        let renamed = try Pair.diff("TableName: orders", "TableName: orders-v2")
+        #expect(renamed.resources.first?.blocked == nil, "a new name with the replacement is allowed")
     }
 
     @Test func tableNameChangeReplaces() throws {

@@ -46,6 +46,53 @@ import Testing
         #expect(stacks.first?["dataLoss"] as? Bool == true)
     }
 
+    @Test func retainedTableWithANewKeyFailsTheDefaultGate() throws {
+        let old = try write(try committed, "old.yaml")
+        let newKey = try committed.replacingOccurrences(
+            of: "AttributeName: orderId\n        KeyType: HASH", with: "AttributeName: id\n        KeyType: HASH")
+        #expect(newKey.contains("UpdateReplacePolicy: Retain"), "the fixture keeps the table's Retain policies")
+        let result = try CommandRunner.orderstack(["diff", old, try write(newKey, "new.yaml")])
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "~ OrdersTable (AWS::DynamoDB::Table) REPLACED DATA LOSS: replaced: the stack moves to a new, empty resource; the old one and its data stay outside the stack (UpdateReplacePolicy: Retain), orphaned"
+            ))
+    }
+
+    @Test func withoutFilesTheCommittedOutputIsTheOldSideEvenAfterALocalSynth() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let path = project.path
+        #expect(try CommandRunner.orderstack(["synth", "--project", path]).status == 0)
+        let prod = project.appendingPathComponent("output/orders-prod.yaml")
+        let fresh = try String(contentsOf: prod, encoding: .utf8)
+        let deployed = fresh.replacingOccurrences(of: "orderId", with: "id")
+        try deployed.write(to: prod, atomically: true, encoding: .utf8)
+        func git(_ arguments: [String]) throws {
+            let result = try CommandRunner.run(
+                "git", ["-C", path, "-c", "user.email=ci@example.com", "-c", "user.name=CI"] + arguments)
+            #expect(result.status == 0, "git \(arguments): \(result.stderr)")
+        }
+        try git(["init", "-q"])
+        try git(["add", "."])
+        try git(["commit", "-q", "-m", "deployed"])
+        #expect(try CommandRunner.orderstack(["synth", "--project", path]).status == 0, "the disk now matches a synth")
+        let diff = try CommandRunner.orderstack(["diff", "--project", path, "--stage", "prod"])
+        #expect(diff.status == 1, "\(diff.stdout)\(diff.stderr)")
+        #expect(diff.stdout.contains("~ OrdersTable (AWS::DynamoDB::Table) REPLACED DATA LOSS"))
+        try git(["commit", "-q", "-am", "synth"])
+        let clean = try CommandRunner.orderstack(["diff", "--project", path, "--stage", "prod"])
+        #expect(clean.stdout == "output/orders-prod.yaml: no changes\n" && clean.status == 0)
+        let base = try CommandRunner.orderstack(["diff", "--project", path, "--stage", "prod", "--base", "HEAD~1"])
+        #expect(base.status == 1 && base.stdout.contains("OrdersTable"))
+        let unknown = try CommandRunner.orderstack(["diff", "--project", path, "--base", "no-such-branch"])
+        #expect(unknown.status == 2)
+        #expect(
+            unknown.stderr
+                == "error: --base 'no-such-branch' is not a commit of this repository (try HEAD, origin/main or a hash)\n"
+        )
+    }
+
     @Test func unreadableInputAndUsageExitTwo() throws {
         let bad = try write("Resources: [", "bad.yaml")
         let result = try CommandRunner.orderstack(["diff", bad, bad])

@@ -42,6 +42,68 @@ import Testing
         #expect(result.status == 0, "output/ is stale: run `swift run orderstack synth`\n\(result.stderr)")
     }
 
+    @Test func everyExitTwoPathPrintsOnlyItsMessage() throws {
+        let cases: [([String], String)] = [
+            (["synth", "--stage", "staging"], "error: unknown stage 'staging'; available stages: dev, prod\n"),
+            (
+                ["synth", "--output", "/proc/nope"],
+                "/proc/nope: error: cannot create the folder: No such file or directory\n"
+            ),
+            (["synth", "--output", "README.md"], "README.md: error: cannot create the folder: README.md is a file\n"),
+            (
+                ["simulate", "--profile", "sale-spike", "--svg", "missing-dir/x.svg"],
+                "missing-dir/x.svg: error: cannot write the file: No such file or directory (the folder missing-dir does not exist; create it first)\n"
+            ),
+            (
+                ["cost", "--profile", "nope"],
+                "error: unknown profile 'nope'; available profiles: baseline, black-friday, quiet, sale-spike (or all)\n"
+            ),
+            (
+                ["pricing", "import", "--project", "/nonexistent", "blueprints/stages/dev.yaml"],
+                "blueprints/stages/dev.yaml:2:1: error: OS0105: no 'offerCode'; expected an AWS Price List bulk offer file (products and terms.OnDemand)\n"
+            ),
+        ]
+        for (arguments, stderr) in cases {
+            let result = try CommandRunner.orderstack(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr == stderr, "\(arguments)")
+            #expect(!result.stderr.contains("Error:") && !result.stderr.contains("NSCocoaErrorDomain"))
+        }
+    }
+
+    @Test func duplicateKeysInAStageFileHaveTheTemplateID() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let stage = project.appendingPathComponent("blueprints/stages/dev.yaml")
+        let text = try String(contentsOf: stage, encoding: .utf8)
+        try (text + "region: us-east-1\n").write(to: stage, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.orderstack(["synth", "--project", project.path, "--stage", "dev"])
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        #expect(result.status == 2)
+        #expect(
+            result.stderr
+                == "\(project.path)/blueprints/stages/dev.yaml:\(line):1: error: OS0003: duplicate key 'region' (first at 3:1)\n"
+        )
+    }
+
+    @Test func theProjectIsFoundFromASubfolderAndOtherwiseNamesTheOption() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let inside = project.appendingPathComponent("blueprints/stages")
+        let synth = try CommandRunner.orderstack(["synth", "--stage", "dev"], in: inside)
+        #expect(synth.status == 0, "\(synth.stderr)")
+        #expect(synth.stdout.hasPrefix("wrote ../../output/orders-dev.yaml ("))
+        #expect(FileManager.default.fileExists(atPath: project.appendingPathComponent("output/orders-dev.yaml").path))
+        let check = try CommandRunner.orderstack(["synth", "--check", "--stage", "dev"], in: inside)
+        #expect(check.status == 0 && check.stdout == "up to date: ../../output/orders-dev.yaml\n")
+        let nowhere = try CommandRunner.orderstack(["synth"], in: URL(fileURLWithPath: "/"))
+        #expect(nowhere.status == 2)
+        #expect(
+            nowhere.stderr
+                == "error: no orderstack project in / or any folder above it (a project is the folder that holds blueprints/stages); run from inside one or pass --project DIR\n"
+        )
+    }
+
     @Test func unknownStageListsTheAvailableOnes() throws {
         let result = try CommandRunner.orderstack(["synth", "--stage", "qa", "--output", "/nonexistent"])
         #expect(result.status == 2)

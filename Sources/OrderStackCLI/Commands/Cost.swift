@@ -11,9 +11,9 @@ extension OrderStack {
         public static let configuration = CommandConfiguration(
             abstract: "Estimate the monthly cost of the synthesized stack for a traffic profile, line by line.",
             discussion: """
-                Usage comes from the stage's synthesized template (memory, architecture, batch size and window,
-                alarms, log groups and retention, subscribers, encryption, PITR) combined with the profile in
-                blueprints/profiles; unit prices from blueprints/pricing/<region>.yaml. Every line shows
+                Usage comes from the stage's synthesized template (memory, architecture, batch size and window, \
+                alarms, log groups and retention, subscribers, encryption, PITR) combined with the profile in \
+                blueprints/profiles; unit prices from blueprints/pricing/<region>.yaml. Every line shows \
                 quantity × unit price; --explain adds how each quantity was derived.
 
                 Examples:
@@ -57,7 +57,7 @@ extension OrderStack {
 
         public func run() throws {
             let console = Console()
-            let project = options.location
+            let project = try options.location
             let (settings, synthesis) = try SynthesisRun.synthesize(project: project, stage: stage, console: console)
             let profiles: [TrafficProfile]
             switch project.loadProfiles(profile) {
@@ -125,7 +125,7 @@ extension OrderStack {
 
         public func run() throws {
             let console = Console()
-            switch options.location.loadProfiles("all") {
+            switch try options.location.loadProfiles("all") {
             case .failure(let failure): throw failure.report(to: console)
             case .success(let profiles):
                 let width = profiles.map(\.name.count).max() ?? 0

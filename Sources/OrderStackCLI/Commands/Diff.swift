@@ -19,25 +19,32 @@ extension OrderStack {
         public static let configuration = CommandConfiguration(
             abstract: "Show what a change does to the stack: replacements, data loss, widened IAM, broken exports.",
             discussion: """
-                With two files, compares OLD with NEW. With none, compares each committed output/<stack>-<stage>.yaml
-                (what is deployed) with a fresh synth of the blueprint (what this change would deploy).
+                With two files, compares OLD with NEW. With none, compares each output/<stack>-<stage>.yaml as \
+                committed at --base (default HEAD; in a pull request, its target branch: what is deployed) with a \
+                fresh synth of the blueprint (what this change would deploy). Files on disk are not read, so a \
+                local synth does not hide the change.
 
-                A modified resource is replaced when a create-only property changes (from the CloudFormation
-                resource schemas); removing or replacing a table, queue, log group, key or bucket without Retain
-                is data loss; a removed export breaks stacks that import it.
+                A modified resource is replaced when a create-only property changes (from the CloudFormation \
+                resource schemas). Replacing a table, queue, log group, key or bucket is data loss whatever its \
+                policies (the stack moves to a new, empty resource; Retain only keeps the old one as an orphan); \
+                removing one without Retain is data loss; a replacement that keeps a custom name (TableName, \
+                QueueName) is refused by CloudFormation; a removed export breaks stacks that import it.
 
                 Exit status: 0 nothing at the --fail-on level, 1 found, 2 unreadable input or bad usage.
 
                 Examples:
-                  orderstack diff                                   # output/ against the blueprint
+                  orderstack diff                             # committed output/ against the blueprint
+                  orderstack diff --base origin/main --format markdown > diff.md
                   orderstack diff old.yaml new.yaml --fail-on replacement
-                  orderstack diff --format markdown > diff.md       # for a pull-request comment
                 """)
 
         @OptionGroup var options: ProjectOptions
 
-        @Argument(help: "OLD and NEW template (default: output/ against a fresh synth).")
+        @Argument(help: "OLD and NEW template (default: the committed output/ against a fresh synth).")
         var files: [String] = []
+
+        @Option(name: .long, help: "The git revision whose output/ is the old side, without files (default: HEAD).")
+        var base: String?
 
         @Option(name: .long, help: "Output format.")
         var format: DiffFormat = .text
@@ -52,6 +59,9 @@ extension OrderStack {
 
         public func validate() throws {
             if !files.isEmpty && files.count != 2 { throw ValidationError("give two files (OLD NEW), or none") }
+            if !files.isEmpty && base != nil {
+                throw ValidationError("--base compares the committed output/; give no files")
+            }
         }
 
         public func run() throws {
@@ -62,17 +72,15 @@ extension OrderStack {
                 let new = try read(path: files[1], console: console)
                 diffs.append(Differ.diff(old: old, new: new, name: files[1]))
             } else {
-                let project = options.location
+                let project = try options.location
+                let committed = try CommittedOutput(project: project, revision: base ?? "HEAD", console: console)
                 for (stage, synthesis) in try SynthesisRun.synthesize(project: project, stages: stage, console: console)
                 {
                     let name = "output/\(OrdersBlueprint.stack.name)-\(stage.name).yaml"
-                    let committed: Template
-                    if project.read(project.path(name)) == nil {
-                        committed = Template()
-                    } else {
-                        committed = try read(path: project.path(name), console: console)
+                    let old = try committed.text(name).map {
+                        try parse($0, path: "\(committed.revision):\(name)", console: console)
                     }
-                    diffs.append(Differ.diff(old: committed, new: synthesis.template, name: name))
+                    diffs.append(Differ.diff(old: old ?? Template(), new: synthesis.template, name: name))
                 }
             }
             console.out(DiffReport.render(diffs, format: format))
@@ -84,7 +92,11 @@ extension OrderStack {
                 console.err("\(path): error: cannot read the file")
                 throw BadInput()
             }
-            let result = TemplateReader.readWithoutLocations(bytes: Array(data), path: path)
+            return try parse(String(decoding: data, as: UTF8.self), path: path, console: console)
+        }
+
+        private func parse(_ text: String, path: String, console: Console) throws -> Template {
+            let result = TemplateReader.readWithoutLocations(bytes: Array(text.utf8), path: path)
             guard let template = result.template, !result.diagnostics.hasErrors else {
                 console.print(result.diagnostics)
                 throw BadInput()

@@ -28,7 +28,7 @@ extension OrderStack {
 
         public func run() throws {
             let console = Console()
-            let project = options.location
+            let project = try options.location
             let stages = stage.map { [$0] } ?? Array(project.stageNames().prefix(1))
             guard
                 let (_, synthesis) = try SynthesisRun.synthesize(project: project, stages: stages, console: console)

@@ -13,11 +13,11 @@ extension OrderStack {
         public static let configuration = CommandConfiguration(
             abstract: "Build the Lambda handlers in release and write provided.al2023 zips with a bootstrap.",
             discussion: """
-                Builds every handler the stage's template takes code for (a function whose Code.S3Key is a
-                parameter; OrderProcessorCodeKey -> the order-processor executable) with the static Swift standard
-                library, strips it, refuses it if it needs a glibc symbol newer than 2.34 or a shared library
-                provided.al2023 lacks, and writes output/artifacts/<name>.zip with an executable bootstrap and
-                fixed timestamps (the same source gives the same bytes). Prints size, SHA-256 and the upload and
+                Builds every handler the stage's template takes code for (a function whose Code.S3Key is a \
+                parameter; OrderProcessorCodeKey -> the order-processor executable) with the static Swift standard \
+                library, strips it, refuses it if it needs a glibc symbol newer than 2.34 or a shared library \
+                provided.al2023 lacks, and writes output/artifacts/<name>.zip with an executable bootstrap and \
+                fixed timestamps (the same source gives the same bytes). Prints size, SHA-256 and the upload and \
                 deploy commands with content-addressed S3 keys.
 
                 Examples:
@@ -44,7 +44,7 @@ extension OrderStack {
 
         public func run() throws {
             let console = Console()
-            let project = options.location
+            let project = try options.location
             let stageName = stage ?? project.defaultStage
             let templatePath = "output/orders-\(stageName).yaml"
             guard let text = project.read(project.path(templatePath)) else {
@@ -80,7 +80,7 @@ extension OrderStack {
             }
             let directory = output ?? "output/artifacts"
             let outputPath = output ?? project.path(directory)
-            try FileManager.default.createDirectory(atPath: outputPath, withIntermediateDirectories: true)
+            try FileSystem.createDirectory(outputPath)
             var artifacts: [Artifact] = []
             var refused = false
             for (executable, parameter) in wanted {
@@ -115,7 +115,7 @@ extension OrderStack {
                 }
                 let artifact = Artifact(
                     executable: executable, keyParameter: parameter, zip: try Artifact.bootstrapZip(Array(binary)))
-                try Data(artifact.zip).write(to: URL(fileURLWithPath: "\(outputPath)/\(executable).zip"))
+                try FileSystem.write(artifact.zip, to: "\(outputPath)/\(executable).zip")
                 console.out(
                     "\(directory)/\(executable).zip  \(artifact.zip.count) bytes (bootstrap \(binary.count) bytes)  sha256 \(artifact.sha256)\n"
                 )
@@ -175,8 +175,11 @@ enum Subprocess {
         var output: String
     }
 
-    /// Runs `program` (looked up on `PATH`) with `arguments`; `passthrough` lets its output go to the terminal.
-    static func run(_ program: String, _ arguments: [String], passthrough: Bool = false) throws -> Result {
+    /// Runs `program` (looked up on `PATH`) with `arguments`; `passthrough` lets its output go to the terminal,
+    /// `quiet` discards its standard error.
+    static func run(_ program: String, _ arguments: [String], passthrough: Bool = false, quiet: Bool = false) throws
+        -> Result
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
@@ -186,6 +189,7 @@ enum Subprocess {
         } else {
             process.standardOutput = pipe
         }
+        if quiet { process.standardError = FileHandle.nullDevice }
         try process.run()
         let data = passthrough ? Data() : pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -22,10 +22,10 @@ extension OrderStack {
             public static let configuration = CommandConfiguration(
                 abstract: "Write or refresh blueprints/pricing/<region>.yaml from AWS Price List bulk offer files.",
                 discussion: """
-                    Give the offer files (products + terms.OnDemand JSON) of the services the estimate prices:
-                    AmazonApiGateway, AWSQueueService, AWSLambda, AmazonDynamoDB, AmazonSNS, AmazonCloudWatch,
-                    awskms, AWSXRay. They are served per service and region at
-                    /offers/v1.0/aws/<offer>/current/<region>/index.json on the AWS price list endpoint.
+                    Give the offer files (products + terms.OnDemand JSON) of the services the estimate prices: \
+                    AmazonApiGateway, AWSQueueService, AWSLambda, AmazonDynamoDB, AmazonSNS, AmazonCloudWatch, \
+                    awskms, AWSXRay. They are served per service and region at \
+                    /offers/v1.0/aws/<offer>/current/<region>/index.json on the AWS price list endpoint. \
                     Prices already in the region's file are kept unless an offer file replaces them.
 
                     Example:
@@ -54,8 +54,8 @@ extension OrderStack {
                         let extract = try PriceListImport.extract(Array(data), path: file)
                         console.err("\(file): \(extract.offer): \(extract.prices.count) price(s)")
                         extracts.append(extract)
-                    } catch {
-                        console.err("error: \(error)")
+                    } catch let error as ImportError {
+                        console.print([error.diagnostic])
                         throw BadInput()
                     }
                 }
@@ -70,25 +70,24 @@ extension OrderStack {
                     console.err("error: an offer file is for \(other), not \(target)")
                     throw BadInput()
                 }
-                let project = options.location
+                let project = try options.location
                 let file = "\(project.pricingDirectory)/\(target).yaml"
                 var existing: PriceCatalogue?
                 if let text = project.read(file) { existing = PriceCatalogue.load(text, path: file).catalogue }
                 let asOf = extracts.map { $0.prices.values.map(\.asOf).max() ?? "" }.max() ?? ""
                 do {
                     let catalogue = try PriceListImport.catalogue(
-                        extracts, region: target, asOf: asOf, existing: existing)
+                        extracts, region: target, asOf: asOf, existing: existing, path: file)
                     let text = try PriceListImport.yaml(catalogue)
                     guard PriceCatalogue.load(text, path: file).catalogue == catalogue else {
                         console.err("error: the written price file would not read back the same; nothing written")
                         throw BadInput()
                     }
-                    try FileManager.default.createDirectory(
-                        atPath: project.pricingDirectory, withIntermediateDirectories: true)
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+                    try FileSystem.createDirectory(project.pricingDirectory)
+                    try FileSystem.write(text, to: file)
                     console.out("wrote \(file): \(catalogue.prices.count) prices as of \(asOf)\n")
                 } catch let error as ImportError {
-                    console.err("error: \(error)")
+                    console.print([error.diagnostic])
                     throw BadInput()
                 }
             }

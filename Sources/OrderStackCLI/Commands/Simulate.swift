@@ -18,13 +18,13 @@ extension OrderStack {
         public static let configuration = CommandConfiguration(
             abstract: "Simulate a traffic profile through the stack's limits, second by second, with a chart.",
             discussion: """
-                Throttling, batch size and window, maximum and reserved concurrency, timeouts, visibility timeout,
-                maxReceiveCount and alarm thresholds come from the stage's synthesized template; the traffic and
-                the handler time per batch from the profile. The model: API token bucket (account 10,000/s,
-                burst 5,000, and the stage's limits) -> SQS backlog -> event source mapping (5 concurrent
-                batches, +300 per minute, capped by MaximumConcurrency and 1,250) -> handler time per batch ->
-                DynamoDB on-demand writes (4,000 WRU/s for a new table, twice the previous peak after 30 minutes)
-                -> SNS publish quota. Reserved concurrency below the batches attempted throttles them: their
+                Throttling, batch size and window, maximum and reserved concurrency, timeouts, visibility timeout, \
+                maxReceiveCount and alarm thresholds come from the stage's synthesized template; the traffic and \
+                the handler time per batch from the profile. The model: API token bucket (account 10,000/s, \
+                burst 5,000, and the stage's limits) -> SQS backlog -> event source mapping (5 concurrent \
+                batches, +300 per minute, capped by MaximumConcurrency and 1,250) -> handler time per batch -> \
+                DynamoDB on-demand writes (4,000 WRU/s for a new table, twice the previous peak after 30 minutes) \
+                -> SNS publish quota. Reserved concurrency below the batches attempted throttles them: their \
                 messages come back after the visibility timeout with a receive counted (the DLQ trap).
 
                 Examples:
@@ -68,7 +68,7 @@ extension OrderStack {
 
         public func run() throws {
             let console = Console()
-            let project = options.location
+            let project = try options.location
             let (settings, synthesis) = try SynthesisRun.synthesize(project: project, stage: stage, console: console)
             let loaded: TrafficProfile
             switch project.loadProfiles(profile) {
@@ -83,13 +83,8 @@ extension OrderStack {
             case .json: console.out(SimulationReport.json(result, window: range))
             }
             if let svg {
-                do {
-                    try Data(SimulationReport.svg(result, window: range).utf8).write(to: URL(fileURLWithPath: svg))
-                    if format == .text { console.out("wrote \(svg)\n") }
-                } catch {
-                    console.err("error: cannot write \(svg): \(error)")
-                    throw BadInput()
-                }
+                try FileSystem.write(SimulationReport.svg(result, window: range), to: svg)
+                if format == .text { console.out("wrote \(svg)\n") }
             }
         }
     }

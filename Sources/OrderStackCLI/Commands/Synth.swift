@@ -16,13 +16,13 @@ extension OrderStack {
         public static let configuration = CommandConfiguration(
             abstract: "Render the CloudFormation template of each stage into output/.",
             discussion: """
-                Writes output/<stack>-<stage>.yaml for every stage in blueprints/stages (or only --stage).
+                Writes output/<stack>-<stage>.yaml for every stage in blueprints/stages (or only --stage). \
                 The same blueprint always gives byte-identical files.
 
                 Examples:
                   orderstack synth                  # every stage
                   orderstack synth --stage prod     # only prod
-                  orderstack synth --check          # CI: exit 1 and name each stale or missing file
+                  orderstack synth --check          # CI: exit 1 naming stale files
                 """)
 
         @OptionGroup var options: ProjectOptions
@@ -41,7 +41,7 @@ extension OrderStack {
 
         public func run() throws {
             let console = Console()
-            let project = options.location
+            let project = try options.location
             let rendered = try SynthesisRun.render(project: project, stages: stage, console: console)
             let directory = output ?? project.path("output")
             if check {
@@ -59,16 +59,11 @@ extension OrderStack {
                 console.out("up to date: \(rendered.map { "\(directory)/\($0.name)" }.joined(separator: ", "))\n")
                 return
             }
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                for (name, text) in rendered {
-                    let file = "\(directory)/\(name)"
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: file))
-                    console.out("wrote \(file) (\(text.utf8.count) bytes)\n")
-                }
-            } catch {
-                console.err("error: cannot write to \(directory): \(error)")
-                throw BadInput()
+            try FileSystem.createDirectory(directory)
+            for (name, text) in rendered {
+                let file = "\(directory)/\(name)"
+                try FileSystem.write(text, to: file)
+                console.out("wrote \(file) (\(text.utf8.count) bytes)\n")
             }
         }
     }

@@ -1,0 +1,51 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The project's `output/` as committed at a git revision: the old side of `diff` and `cost --base`.
+///
+/// What is committed is what was reviewed and deployed; the files on disk may already hold a fresh synth.
+struct CommittedOutput {
+    /// The project whose repository is read.
+    let project: Project
+    /// The revision as given (`HEAD`, `origin/main`, a commit).
+    let revision: String
+
+    /// Checks that the project is in a git repository and that `revision` names a commit of it.
+    /// - Throws: `BadInput` after printing what is wrong.
+    init(project: Project, revision: String, console: Console) throws {
+        self.project = project
+        self.revision = revision
+        let inside = try Self.git(project, ["rev-parse", "--is-inside-work-tree"])
+        guard inside.code != 127 else {
+            console.err("error: git is not installed; the committed output/ is read with git (or give two files)")
+            throw BadInput()
+        }
+        guard inside.code == 0 else {
+            console.err(
+                "error: \(project.root) is not in a git repository, so there is no committed output/ to compare with; "
+                    + "give two files (OLD NEW) instead")
+            throw BadInput()
+        }
+        guard try Self.git(project, ["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"]).code == 0 else {
+            console.err(
+                "error: --base '\(revision)' is not a commit of this repository (try HEAD, origin/main or a hash)")
+            throw BadInput()
+        }
+    }
+
+    /// The committed text of `relative` (a path under the project root, such as `output/orders-prod.yaml`), or
+    /// `nil` when the revision does not have the file (a new stack or stage).
+    func text(_ relative: String) throws -> String? {
+        let object = "\(revision):./\(relative)"
+        guard try Self.git(project, ["cat-file", "-e", object]).code == 0 else { return nil }
+        let shown = try Self.git(project, ["show", object])
+        return shown.code == 0 ? shown.output : nil
+    }
+
+    private static func git(_ project: Project, _ arguments: [String]) throws -> Subprocess.Result {
+        try Subprocess.run("git", ["-C", project.root] + arguments, quiet: true)
+    }
+}

@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A file-system operation that failed, said as `path: error: cannot ...: reason`.
+struct FileFailure: Error, Sendable {
+    /// The file or folder.
+    let path: String
+    /// What was attempted ("write the file", "create the folder").
+    let action: String
+    /// Why, from the system's error number, with a hint where one helps.
+    let reason: String
+
+    /// The line printed to standard error.
+    var line: String { "\(path): error: cannot \(action): \(reason)" }
+
+    /// Prints the failure and returns the error that ends the command with status 2.
+    func report(to console: Console) -> BadInput {
+        console.err(line)
+        return BadInput()
+    }
+}
+
+/// Writes files and creates folders with messages a user can act on (never a Foundation error's text).
+enum FileSystem {
+    /// Creates `path` and its missing parents.
+    static func createDirectory(_ path: String) throws(FileFailure) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            defer { prefix += "/" }
+            var status = stat()
+            if stat(prefix, &status) == 0 {
+                guard status.st_mode & S_IFMT == S_IFDIR else {
+                    throw FileFailure(path: path, action: "create the folder", reason: "\(prefix) is a file")
+                }
+                continue
+            }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw FileFailure(path: path, action: "create the folder", reason: reason(errno, for: prefix))
+            }
+        }
+    }
+
+    /// Replaces `path` with `bytes`: written beside it first and renamed, so a failed write never leaves half a file.
+    static func write(_ bytes: [UInt8], to path: String) throws(FileFailure) {
+        let temporary = "\(path).tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else {
+            throw FileFailure(path: path, action: "write the file", reason: reason(errno, for: path))
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            guard written > 0 else {
+                let code = errno
+                close(descriptor)
+                unlink(temporary)
+                throw FileFailure(path: path, action: "write the file", reason: reason(code, for: path))
+            }
+            offset += written
+        }
+        guard close(descriptor) == 0, rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw FileFailure(path: path, action: "write the file", reason: reason(code, for: path))
+        }
+    }
+
+    /// Writes `text` as UTF-8.
+    static func write(_ text: String, to path: String) throws(FileFailure) {
+        try write(Array(text.utf8), to: path)
+    }
+
+    /// The system's reason for `code`, with the folder named when it is missing.
+    private static func reason(_ code: Int32, for path: String) -> String {
+        let text = String(cString: strerror(code))
+        guard code == ENOENT, let slash = path.lastIndex(of: "/") else { return text }
+        let folder = slash == path.startIndex ? "/" : String(path[..<slash])
+        var status = stat()
+        guard stat(folder, &status) != 0 else { return text }
+        return "\(text) (the folder \(folder) does not exist; create it first)"
+    }
+}
+
+/// POSIX `write`, named apart from `FileSystem.write`.
+private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+        Glibc.write(descriptor, bytes, count)
+    #else
+        Darwin.write(descriptor, bytes, count)
+    #endif
+}

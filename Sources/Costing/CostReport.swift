@@ -95,27 +95,22 @@ public enum CostReport {
     public static func json(_ estimates: [Estimate], suggestions: [String: [Suggestion]] = [:]) -> String {
         let objects = estimates.map { estimate in
             let lines = estimate.lines.map { line in
-                "    {\"service\": \(quote(line.service)), \"item\": \(quote(line.item)), \"quantity\": \(number(line.quantity)), "
-                    + "\"unit\": \(quote(line.unit)), \"unit_price\": \(number(line.unitPrice)), \"cost\": \(number(line.cost)), "
+                "    {\"service\": \(quote(line.service)), \"item\": \(quote(line.item)), \"quantity\": \(JSONNumber.quantity(line.quantity)), "
+                    + "\"unit\": \(quote(line.unit)), \"unit_price\": \(JSONNumber.price(line.unitPrice)), \"cost\": \(JSONNumber.money(line.cost)), "
                     + "\"formula\": \(quote(line.formula))}"
             }
             let suggested = (suggestions[estimate.profile] ?? []).map {
-                "{\"change\": \(quote($0.change)), \"saving\": \(number($0.saving)), \"total\": \(number($0.total)), \"trade_off\": \(quote($0.tradeOff))}"
+                "{\"change\": \(quote($0.change)), \"saving\": \(JSONNumber.money($0.saving)), \"total\": \(JSONNumber.money($0.total)), \"trade_off\": \(quote($0.tradeOff))}"
             }
             return
                 "{\"profile\": \(quote(estimate.profile)), \"stage\": \(quote(estimate.stage)), \"region\": \(quote(estimate.region)), "
                 + "\"currency\": \(quote(estimate.currency)), \"pricing_as_of\": \(quote(estimate.pricingAsOf)), "
-                + "\"free_tier\": \(estimate.freeTier), \"orders\": \(number(estimate.orders.rounded())), \"total\": \(number(estimate.total)),\n"
+                + "\"free_tier\": \(estimate.freeTier), \"orders\": \(JSONNumber.quantity(estimate.orders.rounded())), \"total\": \(JSONNumber.money(estimate.total)),\n"
                 + "  \"lines\": [\n\(lines.joined(separator: ",\n"))\n  ],\n"
                 + "  \"assumptions\": [\(estimate.assumptions.map(quote).joined(separator: ", "))]"
                 + (suggestions.isEmpty ? "" : ",\n  \"suggestions\": [\(suggested.joined(separator: ", "))]") + "}"
         }
         return (estimates.count == 1 ? objects[0] : "[\n" + objects.joined(separator: ",\n") + "\n]") + "\n"
-    }
-
-    private static func number(_ value: Double) -> String {
-        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
     }
 
     private static func quote(_ text: String) -> String { JSONText.quote(text) }

@@ -1,3 +1,5 @@
+import CloudFormation
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -45,7 +47,37 @@ struct CommittedOutput {
         return shown.code == 0 ? shown.output : nil
     }
 
+    /// The committed template at `relative`, parsed; `nil` when the revision does not have the file.
+    /// - Throws: `BadInput` after printing the diagnostics of a committed file that does not parse.
+    func template(_ relative: String, console: Console) throws -> Template? {
+        guard let text = try text(relative) else { return nil }
+        return try TemplateFile.parse(text, path: "\(revision):\(relative)", console: console)
+    }
+
     private static func git(_ project: Project, _ arguments: [String]) throws -> Subprocess.Result {
         try Subprocess.run("git", ["-C", project.root] + arguments, quiet: true)
+    }
+}
+
+/// Reads templates for the commands that compare them.
+enum TemplateFile {
+    /// Reads and parses the file at `path`.
+    /// - Throws: `BadInput` after printing why it cannot be read or parsed.
+    static func read(_ path: String, console: Console) throws -> Template {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            console.err("\(path): error: cannot read the file")
+            throw BadInput()
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: path, console: console)
+    }
+
+    /// Parses `text`, reported as `path`.
+    static func parse(_ text: String, path: String, console: Console) throws -> Template {
+        let result = TemplateReader.readWithoutLocations(bytes: Array(text.utf8), path: path)
+        guard let template = result.template, !result.diagnostics.hasErrors else {
+            console.print(result.diagnostics)
+            throw BadInput()
+        }
+        return template
     }
 }

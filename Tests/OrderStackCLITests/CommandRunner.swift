@@ -64,4 +64,30 @@ enum CommandRunner {
             at: packageRoot.appendingPathComponent("blueprints"), to: directory.appendingPathComponent("blueprints"))
         return directory
     }
+
+    /// A scratch project in a new git repository whose one commit holds `output/` as synthesized and then
+    /// changed by `deployed(stage, text)`: what the base branch would hold when the blueprint has moved on.
+    static func scratchRepository(deployed: (String, String) -> String) throws -> URL {
+        let project = try scratchProject()
+        let synth = try orderstack(["synth", "--project", project.path])
+        guard synth.status == 0 else { throw RunnerError(message: synth.stderr) }
+        for stage in ["dev", "prod"] {
+            let file = project.appendingPathComponent("output/orders-\(stage).yaml")
+            try deployed(stage, try String(contentsOf: file, encoding: .utf8)).write(
+                to: file, atomically: true, encoding: .utf8)
+        }
+        for arguments in [["init", "-q"], ["add", "."], ["commit", "-q", "-m", "deployed"]] {
+            try git(arguments, in: project)
+        }
+        return project
+    }
+
+    /// Runs git in `project` with a fixed identity.
+    static func git(_ arguments: [String], in project: URL) throws {
+        let result = try run(
+            "git", ["-C", project.path, "-c", "user.email=ci@example.com", "-c", "user.name=CI"] + arguments)
+        guard result.status == 0 else { throw RunnerError(message: "git \(arguments): \(result.stderr)") }
+    }
+
+    struct RunnerError: Error { var message: String }
 }

@@ -102,6 +102,44 @@ import Testing
         #expect(wru.contains("600,000") && wru.contains("$0.000000705") && wru.hasSuffix("$0.42"), "\(wru)")
     }
 
+    @Test func baseComparesTheCommittedStackPerProfile() throws {
+        let project = try CommandRunner.scratchRepository { _, text in
+            text.replacingOccurrences(of: "MemorySize: 512", with: "MemorySize: 1024")
+        }
+        defer { try? FileManager.default.removeItem(at: project) }
+        let arguments = ["cost", "--project", project.path, "--profile", "all", "--base", "HEAD"]
+        let text = try CommandRunner.orderstack(arguments)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("stage prod: monthly cost at HEAD and with this change\n"))
+        let json = try CommandRunner.orderstack(arguments + ["--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let profiles = try #require(object["profiles"] as? [[String: Any]])
+        #expect(profiles.map { $0["profile"] as? String } == ["baseline", "black-friday", "quiet", "sale-spike"])
+        for profile in profiles {
+            let before = try #require(profile["before"] as? Double)
+            let after = try #require(profile["after"] as? Double)
+            let moved = try #require(profile["moved"] as? [[String: Any]])
+            if profile["profile"] as? String == "quiet" {
+                #expect(after == before && moved.isEmpty, "no orders, no compute: \(profile)")
+                continue
+            }
+            #expect(after < before, "half the memory costs less: \(profile)")
+            let processor = moved.first { ($0["item"] as? String)?.contains("OrderProcessor") == true }
+            #expect(processor != nil, "the processor's compute line moved: \(moved)")
+            let sum = moved.compactMap { $0["change"] as? Double }.reduce(0, +)
+            #expect(abs(sum - (after - before)) < 0.01 * Double(moved.count + 1), "the moved lines add up")
+        }
+        let markdown = try CommandRunner.orderstack(arguments + ["--format", "markdown"])
+        #expect(markdown.stdout.hasPrefix("### Monthly cost: `HEAD` → this change (stage prod)"))
+        #expect(markdown.stdout.contains("| baseline | $"))
+        #expect(try CommandRunner.orderstack(["synth", "--project", project.path]).status == 0)
+        try CommandRunner.git(["commit", "-q", "-am", "synth"], in: project)
+        let same = try CommandRunner.orderstack([
+            "cost", "--project", project.path, "--profile", "quiet", "--base", "HEAD",
+        ])
+        #expect(same.stdout.contains("quiet") && !same.stdout.contains("lines that moved"), "\(same.stdout)")
+    }
+
     @Test func incompleteImportWritesNothingAndNamesTheMissingOffers() throws {
         let project = try CommandRunner.scratchProject()
         defer { try? FileManager.default.removeItem(at: project) }

@@ -60,22 +60,12 @@ import Testing
     }
 
     @Test func withoutFilesTheCommittedOutputIsTheOldSideEvenAfterALocalSynth() throws {
-        let project = try CommandRunner.scratchProject()
+        let project = try CommandRunner.scratchRepository { _, text in
+            text.replacingOccurrences(of: "orderId", with: "id")
+        }
         defer { try? FileManager.default.removeItem(at: project) }
         let path = project.path
-        #expect(try CommandRunner.orderstack(["synth", "--project", path]).status == 0)
-        let prod = project.appendingPathComponent("output/orders-prod.yaml")
-        let fresh = try String(contentsOf: prod, encoding: .utf8)
-        let deployed = fresh.replacingOccurrences(of: "orderId", with: "id")
-        try deployed.write(to: prod, atomically: true, encoding: .utf8)
-        func git(_ arguments: [String]) throws {
-            let result = try CommandRunner.run(
-                "git", ["-C", path, "-c", "user.email=ci@example.com", "-c", "user.name=CI"] + arguments)
-            #expect(result.status == 0, "git \(arguments): \(result.stderr)")
-        }
-        try git(["init", "-q"])
-        try git(["add", "."])
-        try git(["commit", "-q", "-m", "deployed"])
+        func git(_ arguments: [String]) throws { try CommandRunner.git(arguments, in: project) }
         #expect(try CommandRunner.orderstack(["synth", "--project", path]).status == 0, "the disk now matches a synth")
         let diff = try CommandRunner.orderstack(["diff", "--project", path, "--stage", "prod"])
         #expect(diff.status == 1, "\(diff.stdout)\(diff.stderr)")

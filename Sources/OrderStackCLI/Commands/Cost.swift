@@ -1,6 +1,7 @@
 import ArgumentParser
 import CloudFormation
 import Costing
+import OrdersBlueprint
 import StackDSL
 
 extension CostFormat: ExpressibleByArgument {}
@@ -16,10 +17,14 @@ extension OrderStack {
                 blueprints/profiles; unit prices from blueprints/pricing/<region>.yaml. Every line shows \
                 quantity × unit price; --explain adds how each quantity was derived.
 
+                With --base REF, prices the stage's output/ as committed at REF as well and prints, per profile, \
+                the monthly total before and after and the lines that moved by a cent or more.
+
                 Examples:
                   orderstack cost --profile sale-spike
                   orderstack cost --profile all --format markdown      # one column per profile
                   orderstack cost --profile black-friday --explain --suggest
+                  orderstack cost --profile all --base origin/main --format markdown   # what a change costs
                 """)
 
         @OptionGroup var options: ProjectOptions
@@ -50,10 +55,19 @@ extension OrderStack {
         @Flag(name: .long, help: "List cheaper variants of the stack with their saving and trade-off.")
         var suggest = false
 
+        @Option(name: .long, help: "Compare with the stage's output/ as committed at this git revision.")
+        var base: String?
+
         @Flag(name: .long, help: "Take batches, invocations, retries, throttles and 429s from `simulate` (slower).")
         var simulated = false
 
         public init() {}
+
+        public func validate() throws {
+            if base != nil && (suggest || explain) {
+                throw ValidationError("--base prints what moved; run --explain or --suggest without it")
+            }
+        }
 
         public func run() throws {
             let console = Console()
@@ -73,14 +87,24 @@ extension OrderStack {
             estimateOptions.freeTier = freeTier || freeTier12Month
             estimateOptions.firstYearFreeTier = freeTier12Month
             estimateOptions.stage = settings.name
-            let estimates = profiles.map { profile in
-                var options = estimateOptions
-                if simulated {
-                    options.simulation = Simulator.run(
-                        profile, SimulationParameters(template: synthesis.template, profile: profile))
+            func estimates(of template: Template) -> [Estimate] {
+                profiles.map { profile in
+                    var options = estimateOptions
+                    if simulated {
+                        options.simulation = Simulator.run(
+                            profile, SimulationParameters(template: template, profile: profile))
+                    }
+                    return Estimator.estimate(template: template, profile: profile, prices: prices, options: options)
                 }
-                return Estimator.estimate(
-                    template: synthesis.template, profile: profile, prices: prices, options: options)
+            }
+            let estimates = estimates(of: synthesis.template)
+            if let base {
+                let committed = try CommittedOutput(project: project, revision: base, console: console)
+                let file = "output/\(OrdersBlueprint.stack.name)-\(settings.name).yaml"
+                let before = try committed.template(file, console: console).map(estimates(of:)) ?? []
+                let comparison = CostComparison(base: base, stage: settings.name, before: before, after: estimates)
+                console.out(CostReport.comparison(comparison, format: format))
+                return
             }
             var suggestions: [String: [Suggestion]] = [:]
             if suggest {

@@ -68,8 +68,8 @@ extension OrderStack {
             let console = Console()
             var diffs: [StackDiff] = []
             if files.count == 2 {
-                let old = try read(path: files[0], console: console)
-                let new = try read(path: files[1], console: console)
+                let old = try TemplateFile.read(files[0], console: console)
+                let new = try TemplateFile.read(files[1], console: console)
                 diffs.append(Differ.diff(old: old, new: new, name: files[1]))
             } else {
                 let project = try options.location
@@ -77,9 +77,7 @@ extension OrderStack {
                 for (stage, synthesis) in try SynthesisRun.synthesize(project: project, stages: stage, console: console)
                 {
                     let name = "output/\(OrdersBlueprint.stack.name)-\(stage.name).yaml"
-                    let old = try committed.text(name).map {
-                        try parse($0, path: "\(committed.revision):\(name)", console: console)
-                    }
+                    let old = try committed.template(name, console: console)
                     diffs.append(Differ.diff(old: old ?? Template(), new: synthesis.template, name: name))
                 }
             }
@@ -87,21 +85,5 @@ extension OrderStack {
             if failOn.fails(diffs) { throw ExitCode.failure }
         }
 
-        private func read(path: String, console: Console) throws -> Template {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                console.err("\(path): error: cannot read the file")
-                throw BadInput()
-            }
-            return try parse(String(decoding: data, as: UTF8.self), path: path, console: console)
-        }
-
-        private func parse(_ text: String, path: String, console: Console) throws -> Template {
-            let result = TemplateReader.readWithoutLocations(bytes: Array(text.utf8), path: path)
-            guard let template = result.template, !result.diagnostics.hasErrors else {
-                console.print(result.diagnostics)
-                throw BadInput()
-            }
-            return template
-        }
     }
 }

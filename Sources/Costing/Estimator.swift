@@ -59,6 +59,8 @@ public struct EstimateOptions: Sendable {
     /// Use the simulator's effective batches, invocations (throttled retries included), receives, traces and
     /// accepted requests instead of the steady-state integration.
     public var simulation: SimulationResult?
+    /// Prices the processor at this memory instead of the template's (a `--suggest` variant).
+    public var processorMemoryMB: Double?
 
     public init() {}
 }
@@ -73,6 +75,9 @@ public struct MonthlyUsage: Sendable, Equatable {
     public var receives = 0.0
     /// Requests traced by X-Ray (1 per second, then 5 % of the rest).
     public var tracedRequests = 0.0
+    /// Five-minute periods (the KMS data-key reuse period) with at least one order: a month without traffic
+    /// makes no data-key calls.
+    public var activeKeyPeriods = 0.0
 }
 
 /// Prices a stack for a traffic profile.
@@ -84,12 +89,17 @@ public enum Estimator {
     public static func usage(_ profile: TrafficProfile, model: StackUsageModel, window: Double) -> MonthlyUsage {
         var usage = MonthlyUsage()
         let batchSize = max(1, model.batchSize)
-        let handlerSeconds = profile.assumptions.processorMsPerBatch / 1000
+        let handlerSeconds = profile.assumptions.processorMs(atMemoryMB: model.processor?.memoryMB ?? 128) / 1000
         let requestsPerOrder = 1 + profile.queriesPerOrder
+        var lastActivePeriod = -1
         for minute in 0..<TrafficProfile.minutesPerMonth {
             let rate = profile.rate(atMinute: minute)
             let orders = rate * 60
             usage.orders += orders
+            if orders > 0 && minute / 5 != lastActivePeriod {
+                lastActivePeriod = minute / 5
+                usage.activeKeyPeriods += 1
+            }
             guard model.processor != nil else { continue }
             let batch = min(batchSize, max(1, rate * max(window, handlerSeconds)))
             let batches = orders / batch
@@ -106,7 +116,8 @@ public enum Estimator {
         template: Template, profile: TrafficProfile, prices: PriceCatalogue,
         options: EstimateOptions = EstimateOptions()
     ) -> Estimate {
-        let model = StackUsageModel(template)
+        var model = StackUsageModel(template)
+        if let memory = options.processorMemoryMB { model.processor?.memoryMB = memory }
         let a = profile.assumptions
         let window = options.batchingWindowSeconds ?? model.batchingWindowSeconds
         var usage = usage(profile, model: model, window: window)
@@ -146,7 +157,7 @@ public enum Estimator {
         if let intake = model.intakeQueue, model.hasPostRoute {
             add(
                 "Amazon SQS", "SendMessage (\(intake))", orders * messageChunks, "requests", .sqsRequests,
-                "\(q(orders)) orders × \(Int(messageChunks)) 64 KB chunk(s) of \(Int(profile.orderBytes)) B")
+                "\(q(orders)) orders × \(Money.count(messageChunks, "64 KB chunk")) of \(Int(profile.orderBytes)) B")
             if model.processor != nil {
                 add(
                     "Amazon SQS", "ReceiveMessage (\(intake), Lambda pollers)", usage.receives, "requests",
@@ -164,34 +175,36 @@ public enum Estimator {
             add(
                 "Amazon SQS", "subscriber queues: SNS deliveries", orders * count * messageChunks, "requests",
                 .sqsRequests,
-                "\(q(orders)) events × \(Int(count)) queues × \(Int(messageChunks)) chunk(s)")
+                "\(q(orders)) events × \(Money.count(count, "queue")) × \(Money.count(messageChunks, "chunk"))")
             add(
                 "Amazon SQS", "subscriber queues: consumers' receives and deletes",
                 orders * count * a.subscriberRequestsPerMessage,
                 "requests", .sqsRequests,
-                "\(q(orders)) events × \(Int(count)) queues × \(q(a.subscriberRequestsPerMessage)) requests")
+                "\(q(orders)) events × \(Money.count(count, "queue")) × \(Money.count(a.subscriberRequestsPerMessage, "request"))")
         }
         if let processor = model.processor {
             let architecture = options.architecture ?? processor.architecture
             add(
                 "AWS Lambda", "requests (\(processor.logicalId))", usage.batches, "requests", .lambdaRequests,
                 "one invocation per batch")
-            let gbSeconds = usage.batches * a.processorMsPerBatch.rounded(.up) / 1000 * processor.memoryMB / 1024
+            let milliseconds = a.processorMs(atMemoryMB: processor.memoryMB).rounded(.up)
+            let gbSeconds = usage.batches * milliseconds / 1000 * processor.memoryMB / 1024
             add(
                 "AWS Lambda", "duration (\(processor.logicalId), \(architecture))", gbSeconds, "GB-seconds",
                 architecture == "arm64" ? .lambdaGBSecondsArm : .lambdaGBSecondsX86,
-                "\(q(usage.batches)) batches × \(q(a.processorMsPerBatch)) ms × \(Int(processor.memoryMB)) MB ÷ 1024")
+                "\(q(usage.batches)) batches × \(q(milliseconds)) ms at \(Int(processor.memoryMB)) MB × \(Int(processor.memoryMB)) MB ÷ 1024")
         }
         if let query = model.query, model.hasGetRoute {
             let architecture = options.architecture ?? query.architecture
             add(
                 "AWS Lambda", "requests (\(query.logicalId))", queries, "requests", .lambdaRequests,
                 "one per GET /orders/{id}")
+            let milliseconds = a.queryMs(atMemoryMB: query.memoryMB).rounded(.up)
             add(
                 "AWS Lambda", "duration (\(query.logicalId), \(architecture))",
-                queries * a.queryMsPerRequest.rounded(.up) / 1000 * query.memoryMB / 1024, "GB-seconds",
+                queries * milliseconds / 1000 * query.memoryMB / 1024, "GB-seconds",
                 architecture == "arm64" ? .lambdaGBSecondsArm : .lambdaGBSecondsX86,
-                "\(q(queries)) requests × \(q(a.queryMsPerRequest)) ms × \(Int(query.memoryMB)) MB ÷ 1024")
+                "\(q(queries)) requests × \(q(milliseconds)) ms at \(Int(query.memoryMB)) MB × \(Int(query.memoryMB)) MB ÷ 1024")
         }
         if !model.tables.isEmpty {
             let writeUnits = 2 * (itemBytes / 1024).rounded(.up)
@@ -218,7 +231,7 @@ public enum Estimator {
             add(
                 "Amazon SNS", "publishes", orders * Double(model.eventTopics) * messageChunks, "requests",
                 .snsPublishes,
-                "\(q(orders)) OrderAccepted events × \(Int(messageChunks)) 64 KB chunk(s); deliveries to SQS are free")
+                "\(q(orders)) OrderAccepted events × \(Money.count(messageChunks, "64 KB chunk")); deliveries to SQS are free")
         }
         // Logs: what each group ingests in a month.
         var ingested: [(group: StackUsageModel.LogGroupInfo, bytes: Double, formula: String)] = []
@@ -262,7 +275,7 @@ public enum Estimator {
         if alarms > 0 {
             add(
                 "Amazon CloudWatch", "alarms", Double(alarms), "alarm metrics", .alarms,
-                "\(alarms) alarms in the template, 1 metric each")
+                "\(Money.count(alarms, "alarm")) in the template, 1 metric each")
         }
         if model.dashboards > 0 {
             add(
@@ -272,13 +285,14 @@ public enum Estimator {
         if model.kmsKeys > 0 {
             add(
                 "AWS KMS", "customer-managed keys", Double(model.kmsKeys), "key-months", .kmsKeys,
-                "\(model.kmsKeys) keys, rotation on")
+                "\(Money.count(model.kmsKeys, "key")), rotation on")
             let encrypted = Double(model.kmsQueues + model.logGroups.count)
-            add(
-                "AWS KMS", "requests", encrypted * 2 * Double(TrafficProfile.minutesPerMonth) / 5, "requests",
-                .kmsRequests,
-                "\(Int(encrypted)) encrypted queues and log groups × 2 data-key calls every 5 minutes (key reuse period)"
-            )
+            if usage.activeKeyPeriods > 0 {
+                add(
+                    "AWS KMS", "requests", encrypted * 2 * usage.activeKeyPeriods, "requests", .kmsRequests,
+                    "\(Money.count(encrypted, "encrypted queue or log group", "encrypted queues and log groups")) × 2 data-key calls × \(Money.count(usage.activeKeyPeriods, "five-minute period")) with traffic (key reuse period)"
+                )
+            }
         }
         if model.restApis > 0 {
             let bytes =
@@ -330,9 +344,10 @@ public enum Estimator {
         }
 
         var assumptions = [
-            "month of 730 hours (43,800 minutes); orders integrated minute by minute (\(profile.shape.rawValue) baseline\(profile.spikes.isEmpty ? "" : " plus \(profile.spikes.count) spike(s)"))",
-            "effective batch = min(BatchSize \(Int(model.batchSize)), max(1, arrival rate × max(batching window \(q(window)) s, handler time \(q(a.processorMsPerBatch)) ms)))",
-            "processor handler time \(q(a.processorMsPerBatch)) ms per batch; query handler \(q(a.queryMsPerRequest)) ms per request",
+            "month of 730 hours (43,800 minutes); orders integrated minute by minute (\(profile.shape.rawValue) baseline\(profile.spikes.isEmpty ? "" : " plus \(Money.count(profile.spikes.count, "spike"))"))",
+            "effective batch = min(BatchSize \(Int(model.batchSize)), max(1, arrival rate × max(batching window \(q(window)) s, handler time \(q(a.processorMs(atMemoryMB: model.processor?.memoryMB ?? 128))) ms)))",
+            "processor handler time \(q(a.processorMsPerBatch)) ms per batch at \(Int(a.processorMeasuredAtMB)) MB; query handler \(q(a.queryMsPerRequest)) ms per request at \(Int(a.queryMeasuredAtMB)) MB",
+            "handler time follows Lambda's CPU share (CPU in proportion to memory, one full vCPU at 1,769 MB): \(q(a.handlerCPUShare * 100)) % of it is CPU and scales by min(measured, 1769) ÷ min(memory, 1769), the rest waits on DynamoDB and SNS",
             "idle Lambda pollers make \(q(a.idleReceivesPerMinute)) empty long polls per minute on the intake queue when no batch is received",
             "each accepted order costs 2 DynamoDB writes (conditional put, then the published flag) of ⌈(order + \(q(a.itemOverheadBytes)) B) / 1 KB⌉ WRU",
             "SNS deliveries to SQS are free for SNS and billed as SendMessage on each subscriber queue; consumers make \(q(a.subscriberRequestsPerMessage)) requests per message",

@@ -190,6 +190,16 @@ public enum Money {
         return "\(whole).\(fraction)"
     }
 
+    /// `1 key`, `2 keys`, `1,200 orders`: a count with its noun in English number (`plural` when not `+s`).
+    public static func count(_ value: Double, _ singular: String, _ plural: String? = nil) -> String {
+        "\(quantity(value)) \(value == 1 ? singular : plural ?? singular + "s")"
+    }
+
+    /// A count of whole things with its noun.
+    public static func count(_ value: Int, _ singular: String, _ plural: String? = nil) -> String {
+        count(Double(value), singular, plural)
+    }
+
     /// A quantity with thousands separators and up to 2 decimals: `2,260,000`, `13.27`.
     public static func quantity(_ value: Double) -> String {
         let value = abs(value - value.rounded()) < 1e-6 * max(1, abs(value)) ? value.rounded() : value

@@ -100,7 +100,7 @@ public struct SimulationParameters: Sendable, Equatable {
         }
         batchSize = model.batchSize
         batchingWindowSeconds = model.batchingWindowSeconds
-        secondsPerBatch = profile.assumptions.processorMsPerBatch / 1000
+        secondsPerBatch = profile.assumptions.processorMs(atMemoryMB: model.processor?.memoryMB ?? 128) / 1000
         writeUnitsPerOrder = 2 * ((profile.orderBytes + profile.assumptions.itemOverheadBytes) / 1024).rounded(.up)
         var dlqId: String?
         if let intake = model.intakeQueue, let queue = resources[intake] {

@@ -55,6 +55,20 @@ public enum Suggestions {
                     { $0.dropReadThrottleAlarms = true }
                 ))
         }
+        if let processor = model.processor, processor.memoryMB >= 256 {
+            let memory = (processor.memoryMB / 2).rounded()
+            let a = profile.assumptions
+            let before = a.processorMs(atMemoryMB: processor.memoryMB)
+            let after = a.processorMs(atMemoryMB: memory)
+            variants.append(
+                (
+                    "\(Int(memory)) MB instead of \(Int(processor.memoryMB)) MB for \(processor.logicalId)",
+                    "each batch takes about \(Money.quantity(after.rounded())) ms instead of \(Money.quantity(before.rounded())) ms "
+                        + "(\(Money.quantity(a.handlerCPUShare * 100)) % of handler time is CPU, which Lambda gives in proportion "
+                        + "to memory), so a spike's backlog drains slower; measure before you change it",
+                    { $0.processorMemoryMB = memory }
+                ))
+        }
         return variants.compactMap { change, tradeOff, configure in
             var variant = options
             configure(&variant)

@@ -49,10 +49,17 @@ public struct TrafficProfile: Sendable, Equatable {
 
     /// Documented defaults of the modelling assumptions, overridable under `assumptions:`.
     public struct Assumptions: Sendable, Equatable {
-        /// Handler time per batch of the order processor, in ms.
+        /// Handler time per batch of the order processor, in ms, at `processorMeasuredAtMB`.
         public var processorMsPerBatch: Double = 120
-        /// Handler time per `GET /orders/{id}`, in ms.
+        /// The memory setting `processorMsPerBatch` was measured at.
+        public var processorMeasuredAtMB: Double = 512
+        /// Handler time per `GET /orders/{id}`, in ms, at `queryMeasuredAtMB`.
         public var queryMsPerRequest: Double = 25
+        /// The memory setting `queryMsPerRequest` was measured at.
+        public var queryMeasuredAtMB: Double = 256
+        /// The part of handler time spent on the CPU (JSON, SigV4 signing, TLS); the rest waits on DynamoDB and
+        /// SNS and does not change with memory.
+        public var handlerCPUShare: Double = 0.3
         /// Application log bytes the processor writes per order.
         public var logBytesPerOrder: Double = 1024
         /// Bytes per API access-log line.
@@ -71,6 +78,27 @@ public struct TrafficProfile: Sendable, Equatable {
         public var logCompressionRatio: Double = 0.15
         /// Bytes of a `POST /orders` response (the 202 body and headers) sent to the internet.
         public var acceptResponseBytes: Double = 400
+
+        /// Memory at which Lambda gives a function one full vCPU; CPU is allocated in proportion to memory.
+        public static let fullVCPUMemoryMB = 1769.0
+
+        /// The processor's time per batch at `memoryMB`.
+        public func processorMs(atMemoryMB memoryMB: Double) -> Double {
+            scaled(processorMsPerBatch, from: processorMeasuredAtMB, to: memoryMB)
+        }
+
+        /// The query handler's time per request at `memoryMB`.
+        public func queryMs(atMemoryMB memoryMB: Double) -> Double {
+            scaled(queryMsPerRequest, from: queryMeasuredAtMB, to: memoryMB)
+        }
+
+        /// `ms × (cpu × share(measured) / share(memory) + (1 − cpu))`, share(m) = min(m, 1769) / 1769: the CPU part
+        /// runs faster with more memory up to one vCPU (the handlers are single-threaded), the waiting part does not.
+        func scaled(_ milliseconds: Double, from measured: Double, to memoryMB: Double) -> Double {
+            let full = Self.fullVCPUMemoryMB
+            let ratio = min(max(measured, 1), full) / min(max(memoryMB, 1), full)
+            return milliseconds * (handlerCPUShare * ratio + (1 - handlerCPUShare))
+        }
     }
 
     /// The profile name (the file's base name).
@@ -167,7 +195,10 @@ public struct TrafficProfile: Sendable, Equatable {
                 if let value = reader.double(key, in: &mapping, range: range) { assumptions[keyPath: keyPath] = value }
             }
             read("processor_ms_per_batch", 1...900_000, \.processorMsPerBatch)
+            read("processor_ms_measured_at_mb", 128...10_240, \.processorMeasuredAtMB)
             read("query_ms_per_request", 1...900_000, \.queryMsPerRequest)
+            read("query_ms_measured_at_mb", 128...10_240, \.queryMeasuredAtMB)
+            read("handler_cpu_share", 0...1, \.handlerCPUShare)
             read("log_bytes_per_order", 0...1_000_000, \.logBytesPerOrder)
             read("access_log_bytes_per_request", 0...100_000, \.accessLogBytesPerRequest)
             read("stored_orders", 0...1e12, \.storedOrders)

@@ -26,6 +26,10 @@ import Testing
         let lines = try #require(estimates[3]["lines"] as? [[String: Any]])
         #expect(lines.first?["service"] as? String == "Amazon API Gateway")
         #expect(lines.allSatisfy { ($0["formula"] as? String)?.isEmpty == false })
+        for (field, places) in [("quantity", 4), ("cost", 6), ("total", 6), ("unit_price", 10)] {
+            let overlong = try Regex("\"\(field)\": -?[0-9]+\\.[0-9]{\(places + 1),}")
+            #expect(json.stdout.firstMatch(of: overlong) == nil, "\(field) rounded to \(places) places")
+        }
         let markdown = try CommandRunner.orderstack(["cost", "--profile", "all", "--format", "markdown"])
         #expect(markdown.stdout.contains("| sale-spike | 2,260,000 | $35.47 |"))
     }
@@ -34,6 +38,7 @@ import Testing
         let result = try CommandRunner.orderstack(["profiles"])
         #expect(result.stdout.contains("black-friday    20,000,000 orders"))
         #expect(result.stdout.contains("sale-spike       2,260,000 orders"))
+        #expect(result.stdout.contains("1 spike peaking at 300/s") && result.stdout.contains("2 spikes peaking at 400/s"))
     }
 
     @Test func unknownProfileRegionAndBadFilesExitTwo() throws {

@@ -157,7 +157,7 @@ extension OrderStack {
                     let spikes =
                         profile.spikes.isEmpty
                         ? ""
-                        : ", \(profile.spikes.count) spike(s) peaking at \(Money.quantity(profile.spikes.map(\.ordersPerSecond).max() ?? 0))/s"
+                        : ", \(Money.count(profile.spikes.count, "spike")) peaking at \(Money.quantity(profile.spikes.map(\.ordersPerSecond).max() ?? 0))/s"
                     console.out(
                         profile.name.padding(width) + "  "
                             + Money.quantity(profile.totalOrders.rounded()).leftPadding(12)

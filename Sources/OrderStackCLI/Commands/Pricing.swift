@@ -52,7 +52,7 @@ extension OrderStack {
                     }
                     do {
                         let extract = try PriceListImport.extract(Array(data), path: file)
-                        console.err("\(file): \(extract.offer): \(extract.prices.count) price(s)")
+                        console.err("\(file): \(extract.offer): \(Money.count(extract.prices.count, "price"))")
                         extracts.append(extract)
                     } catch let error as ImportError {
                         console.print([error.diagnostic])
@@ -85,7 +85,7 @@ extension OrderStack {
                     }
                     try FileSystem.createDirectory(project.pricingDirectory)
                     try FileSystem.write(text, to: file)
-                    console.out("wrote \(file): \(catalogue.prices.count) prices as of \(asOf)\n")
+                    console.out("wrote \(file): \(Money.count(catalogue.prices.count, "price")) as of \(asOf)\n")
                 } catch let error as ImportError {
                     console.print([error.diagnostic])
                     throw BadInput()

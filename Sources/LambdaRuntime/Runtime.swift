@@ -1,3 +1,4 @@
+import Dispatch
 import JSONText
 
 #if canImport(Glibc)
@@ -102,37 +103,69 @@ enum ErrorBody {
 }
 
 /// The runtime loop: `next`, handle, answer or report; init errors go to `/runtime/init/error` instead of a crash
-/// loop.
+/// loop. The transport's blocking calls run on a thread of their own, never on Swift's cooperative pool, so a slow
+/// Runtime API cannot starve the handler's tasks.
 public enum LambdaRuntimeLoop {
     /// A handler: event bytes and invocation in, response bytes out; a thrown error is reported for that request.
     public typealias Handler = (Invocation) async throws -> [UInt8]
+
+    /// Why the loop stopped before its limit: the Runtime API could not be asked for the next invocation.
+    public struct Stopped: Error, CustomStringConvertible {
+        /// Invocations handled before.
+        public var handled: Int
+        /// What the transport said.
+        public var reason: String
+        public var description: String { "the Runtime API failed after \(handled) invocation(s): \(reason)" }
+    }
 
     /// Reports an init failure (missing configuration) and returns: the process should then exit.
     public static func reportInitError(_ transport: any RuntimeTransport, type: String, message: String) {
         try? transport.initFailed(type: type, message: message)
     }
 
-    /// Serves invocations until `limit` have been handled (`nil`: forever) or the transport fails.
-    /// - Returns: how many invocations were handled.
+    /// Serves invocations until `limit` have been handled (`nil`: forever).
+    /// - Returns: how many invocations were handled (the limit).
+    /// - Throws: `Stopped` when `next` fails: on Lambda the process must then exit non-zero, so that the failure is
+    ///   visible and the environment replaced.
     @discardableResult
-    public static func run(_ transport: any RuntimeTransport, limit: Int? = nil, handler: Handler) async -> Int {
+    public static func run(_ transport: any RuntimeTransport, limit: Int? = nil, handler: Handler) async throws(Stopped)
+        -> Int
+    {
         var handled = 0
         while limit.map({ handled < $0 }) ?? true {
-            guard let invocation = try? transport.next() else { return handled }
+            let invocation: Invocation
+            do {
+                invocation = try await BlockingCalls.run { try transport.next() }
+            } catch {
+                throw Stopped(handled: handled, reason: String(describing: error))
+            }
             if let trace = invocation.traceId {
                 setenv("_X_AMZN_TRACE_ID", trace, 1)
             } else {
                 unsetenv("_X_AMZN_TRACE_ID")
             }
             do {
-                try transport.respond(invocation.requestId, try await handler(invocation))
+                let response = try await handler(invocation)
+                try await BlockingCalls.run { try transport.respond(invocation.requestId, response) }
             } catch {
-                try? transport.fail(
-                    invocation.requestId, type: String(describing: Swift.type(of: error)),
-                    message: String(describing: error))
+                let type = String(describing: Swift.type(of: error))
+                let message = String(describing: error)
+                try? await BlockingCalls.run { try transport.fail(invocation.requestId, type: type, message: message) }
             }
             handled += 1
         }
         return handled
+    }
+}
+
+/// Runs blocking calls (socket reads and writes) on a serial dispatch queue of their own and awaits them, so that
+/// no thread of the cooperative pool waits in `recv`.
+enum BlockingCalls {
+    private static let queue = DispatchQueue(label: "orderstack.runtime-api")
+
+    static func run<T: Sendable>(_ call: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try call() }) }
+        }
     }
 }

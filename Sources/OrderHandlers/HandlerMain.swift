@@ -18,7 +18,8 @@ public enum HandlerMain {
         case processor, query
     }
 
-    /// Runs the handler until the Runtime API goes away; returns the process exit code.
+    /// Runs the handler until the Runtime API goes away; returns the process exit code: 1 when it went away (the
+    /// failure is logged, and Lambda replaces the environment visibly), 2 without a Runtime API to talk to.
     public static func run(_ kind: Kind, environment: [String: String]) async -> Int32 {
         guard let api = environment["AWS_LAMBDA_RUNTIME_API"], let connection = HTTPConnection(endpoint: api) else {
             let message = "AWS_LAMBDA_RUNTIME_API is not set to host:port; run this binary as a Lambda bootstrap\n"
@@ -39,8 +40,13 @@ public enum HandlerMain {
                 transport, type: "Runtime.ConfigurationError", message: String(describing: error))
             return 1
         }
-        await LambdaRuntimeLoop.run(transport, handler: handler)
-        return 0
+        do {
+            try await LambdaRuntimeLoop.run(transport, handler: handler)
+            return 0
+        } catch {
+            logger.critical("stopping: \(error)")
+            return 1
+        }
     }
 
     /// The handler for `kind`, with its clients built from `environment`.

@@ -125,7 +125,7 @@ final class FakeRuntimeAPI: @unchecked Sendable {
         let transport = HTTPRuntimeTransport(connection: HTTPConnection(host: "127.0.0.1", port: api.port))
         var seen: [Invocation] = []
         var traces: [String?] = []
-        let handled = await LambdaRuntimeLoop.run(transport, limit: 2) { invocation in
+        let handled = try await LambdaRuntimeLoop.run(transport, limit: 2) { invocation in
             seen.append(invocation)
             traces.append(ProcessInfo.processInfo.environment["_X_AMZN_TRACE_ID"])
             if invocation.event == Array("explode".utf8) { throw Boom() }
@@ -144,6 +144,47 @@ final class FakeRuntimeAPI: @unchecked Sendable {
         #expect(requests[0].body == "pong")
         #expect(requests[1].headers["lambda-runtime-function-error-type"] == "Unhandled")
         #expect(requests[1].body == #"{"errorType":"Boom","errorMessage":"the table said no"}"#)
+    }
+
+    @Test func aFailedNextStopsTheLoopWithAnError() async throws {
+        let api = try FakeRuntimeAPI(invocations: [Self.invocation("req-1", body: "ping")])
+        let transport = HTTPRuntimeTransport(connection: HTTPConnection(host: "127.0.0.1", port: api.port))
+        await #expect(throws: LambdaRuntimeLoop.Stopped.self) {
+            try await LambdaRuntimeLoop.run(transport) { _ in Array("pong".utf8) }
+        }
+        do {
+            try await LambdaRuntimeLoop.run(transport) { _ in [] }
+        } catch {
+            #expect(error.handled == 0)
+            #expect(error.description == "the Runtime API failed after 0 invocation(s): next answered 500")
+        }
+        #expect(api.requests.map(\.path) == ["/2018-06-01/runtime/invocation/req-1/response"])
+    }
+
+    /// Many loops whose `next` blocks until an async task of the same process runs: if the blocking calls ran on
+    /// the cooperative pool (as wide as the cores), the loops would hold every pool thread and the task could never
+    /// run. A watchdog releases them after 10 s and the test fails instead of hanging.
+    @Test func blockingRuntimeCallsLeaveTheCooperativePoolFree() async throws {
+        let gate = Gate()
+        let loops = 4 * ProcessInfo.processInfo.activeProcessorCount + 4
+        let transport = BlockingTransport(gate: gate)
+        let watchdog = DispatchWorkItem { gate.open(byWatchdog: true) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10, execute: watchdog)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<loops {
+                group.addTask { try await LambdaRuntimeLoop.run(transport, limit: 1) { _ in [] } }
+            }
+            group.addTask {
+                try await Task.sleep(nanoseconds: 50_000_000)
+                gate.open(byWatchdog: false)
+                return 0
+            }
+            var handled = 0
+            for try await count in group { handled += count }
+            #expect(handled == loops)
+        }
+        watchdog.cancel()
+        #expect(!gate.openedByWatchdog, "an async task could not run while the runtime blocked in next()")
     }
 
     @Test func initErrorsAreReportedNotCrashLooped() throws {
@@ -167,4 +208,40 @@ final class FakeRuntimeAPI: @unchecked Sendable {
         #expect(HTTPConnection(endpoint: "127.0.0.1:9001")?.port == 9001)
         #expect(HTTPConnection(endpoint: "localhost")?.port == nil)
     }
+}
+
+/// Opens once; blocked callers wait on it.
+final class Gate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var isOpen = false
+    private(set) var openedByWatchdog = false
+
+    func open(byWatchdog: Bool) {
+        condition.lock()
+        if !isOpen {
+            isOpen = true
+            openedByWatchdog = byWatchdog
+        }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait() {
+        condition.lock()
+        while !isOpen { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// A transport whose `next` blocks in the calling thread until the gate opens, like a socket read.
+struct BlockingTransport: RuntimeTransport {
+    let gate: Gate
+
+    func next() throws -> Invocation {
+        gate.wait()
+        return Invocation(requestId: "r", deadlineMs: 0, invokedFunctionArn: "", traceId: nil, event: [])
+    }
+    func respond(_ requestId: String, _ body: [UInt8]) throws {}
+    func fail(_ requestId: String, type: String, message: String) throws {}
+    func initFailed(type: String, message: String) throws {}
 }

@@ -180,7 +180,8 @@ public enum Estimator {
                 "Amazon SQS", "subscriber queues: consumers' receives and deletes",
                 orders * count * a.subscriberRequestsPerMessage,
                 "requests", .sqsRequests,
-                "\(q(orders)) events × \(Money.count(count, "queue")) × \(Money.count(a.subscriberRequestsPerMessage, "request"))")
+                "\(q(orders)) events × \(Money.count(count, "queue")) × \(Money.count(a.subscriberRequestsPerMessage, "request"))"
+            )
         }
         if let processor = model.processor {
             let architecture = options.architecture ?? processor.architecture
@@ -192,7 +193,8 @@ public enum Estimator {
             add(
                 "AWS Lambda", "duration (\(processor.logicalId), \(architecture))", gbSeconds, "GB-seconds",
                 architecture == "arm64" ? .lambdaGBSecondsArm : .lambdaGBSecondsX86,
-                "\(q(usage.batches)) batches × \(q(milliseconds)) ms at \(Int(processor.memoryMB)) MB × \(Int(processor.memoryMB)) MB ÷ 1024")
+                "\(q(usage.batches)) batches × \(q(milliseconds)) ms at \(Int(processor.memoryMB)) MB × \(Int(processor.memoryMB)) MB ÷ 1024"
+            )
         }
         if let query = model.query, model.hasGetRoute {
             let architecture = options.architecture ?? query.architecture
@@ -204,7 +206,8 @@ public enum Estimator {
                 "AWS Lambda", "duration (\(query.logicalId), \(architecture))",
                 queries * milliseconds / 1000 * query.memoryMB / 1024, "GB-seconds",
                 architecture == "arm64" ? .lambdaGBSecondsArm : .lambdaGBSecondsX86,
-                "\(q(queries)) requests × \(q(milliseconds)) ms at \(Int(query.memoryMB)) MB × \(Int(query.memoryMB)) MB ÷ 1024")
+                "\(q(queries)) requests × \(q(milliseconds)) ms at \(Int(query.memoryMB)) MB × \(Int(query.memoryMB)) MB ÷ 1024"
+            )
         }
         if !model.tables.isEmpty {
             let writeUnits = 2 * (itemBytes / 1024).rounded(.up)
@@ -231,7 +234,8 @@ public enum Estimator {
             add(
                 "Amazon SNS", "publishes", orders * Double(model.eventTopics) * messageChunks, "requests",
                 .snsPublishes,
-                "\(q(orders)) OrderAccepted events × \(Money.count(messageChunks, "64 KB chunk")); deliveries to SQS are free")
+                "\(q(orders)) OrderAccepted events × \(Money.count(messageChunks, "64 KB chunk")); deliveries to SQS are free"
+            )
         }
         // Logs: what each group ingests in a month.
         var ingested: [(group: StackUsageModel.LogGroupInfo, bytes: Double, formula: String)] = []

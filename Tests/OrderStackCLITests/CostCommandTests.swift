@@ -38,7 +38,8 @@ import Testing
         let result = try CommandRunner.orderstack(["profiles"])
         #expect(result.stdout.contains("black-friday    20,000,000 orders"))
         #expect(result.stdout.contains("sale-spike       2,260,000 orders"))
-        #expect(result.stdout.contains("1 spike peaking at 300/s") && result.stdout.contains("2 spikes peaking at 400/s"))
+        #expect(
+            result.stdout.contains("1 spike peaking at 300/s") && result.stdout.contains("2 spikes peaking at 400/s"))
     }
 
     @Test func unknownProfileRegionAndBadFilesExitTwo() throws {

@@ -52,7 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // glibc 2.34 compatibility for provided.al2023 (DESIGN section 6): `hypot`/`hypotf` bound to their
+        // glibc 2.34 compatibility for provided.al2023 (docs/packaging.md): `hypot`/`hypotf` bound to their
         // GLIBC_2.2.5 versions, used through `--wrap` on the handler executables only.
         .target(name: "CGlibcCompat"),
         .executableTarget(
@@ -75,7 +75,7 @@ let package = Package(
             name: "OrdersBlueprint",
             dependencies: ["StackDSL"],
             path: "blueprints",
-            exclude: ["stages", "schemas", "README.md"],
+            exclude: ["stages", "schemas", "profiles", "pricing", "README.md"],
             sources: ["OrdersStack.swift"]
         ),
         .target(

@@ -1,7 +1,7 @@
 // provided.al2023 ships glibc 2.34. glibc 2.35 added new symbol versions of hypot and hypotf, which a binary built
 // on a newer glibc (Debian 12 has 2.36) binds to, so Lambda would refuse to load it. The handler executables link
 // with `--wrap=hypot --wrap=hypotf`: every call goes to the wrappers below, which call the original versions that
-// every glibc since the architecture's first release exports. See DESIGN.md section 6.
+// every glibc since the architecture's first release exports. See docs/packaging.md.
 #include "CGlibcCompat.h"
 
 #include <stddef.h>

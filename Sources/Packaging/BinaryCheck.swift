@@ -52,7 +52,7 @@ public struct RuntimePolicy: Sendable, Equatable {
     public var libraries: Set<String>
 
     /// `provided.al2023`: glibc 2.34 and the GCC 11 runtime; the loader, glibc's libraries, libstdc++, libgcc_s and
-    /// zlib (DESIGN section 6).
+    /// zlib (docs/packaging.md).
     public static let providedAL2023 = RuntimePolicy(
         name: "provided.al2023",
         maximumVersions: ["GLIBC": [2, 34], "GLIBCXX": [3, 4, 29], "CXXABI": [1, 3, 13]],

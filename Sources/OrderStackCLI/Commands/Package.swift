@@ -123,7 +123,7 @@ extension OrderStack {
             }
             guard !refused else {
                 console.err(
-                    "error: refused: the binaries above would not start on provided.al2023 (glibc 2.34); see DESIGN.md section 6"
+                    "error: refused: the binaries above would not start on provided.al2023 (glibc 2.34); see docs/packaging.md"
                 )
                 throw ExitCode(1)
             }

@@ -193,8 +193,10 @@ public enum Rules {
     public static let subscriptionQueueNotAllowed = Rule(
         id: "OS2014", severity: .error, title: "Subscribed queue does not admit the topic",
         why:
-            "SNS delivers only if the queue policy allows sns.amazonaws.com to sqs:SendMessage from that topic; otherwise messages are dropped.",
-        fix: "Add a queue policy allowing sqs:SendMessage to sns.amazonaws.com with aws:SourceArn the topic.")
+            "SNS delivers only if the queue policy allows sns.amazonaws.com to sqs:SendMessage from that topic; otherwise messages are dropped. An aws:SourceArn condition that names another topic (a reference, or an ARN written out whose name is not the topic's) admits nothing from this one.",
+        fix:
+            "Add a queue policy allowing sqs:SendMessage to sns.amazonaws.com with aws:SourceArn the topic (!Ref Topic)."
+    )
     public static let subscriptionEndpointIsURL = Rule(
         id: "OS2015", severity: .error, title: "SNS subscription endpoint is a queue URL",
         why: "An sqs subscription needs the queue ARN; `!Ref` of a queue is its URL.",

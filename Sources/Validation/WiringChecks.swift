@@ -380,6 +380,12 @@ enum WiringChecks {
                         otherTopic = true
                         continue
                     }
+                    if mentioned.isEmpty, let topic = context.resources[topicId],
+                        !SourceArnCondition.canName(topic, condition)
+                    {
+                        otherTopic = true
+                        continue
+                    }
                 }
                 admitted = true
             }
@@ -480,4 +486,43 @@ extension Value {
 
 extension String {
     fileprivate func replacingDots() -> String { String(split(separator: ".").first ?? "") }
+}
+
+/// The `aws:SourceArn` condition of a queue policy written as text (a literal ARN, or a `Fn::Sub` of pseudo
+/// parameters): whether it can name a given topic.
+enum SourceArnCondition {
+    /// `false` only when every `aws:SourceArn` value is text whose topic part cannot be the topic's name: a fixed
+    /// name that differs from its literal `TopicName` (wildcards honoured), or a fixed name without a wildcard for a
+    /// topic without `TopicName` (CloudFormation then generates `<stack>-<logicalId>-<suffix>`). A `TopicName`
+    /// built with intrinsics gets no verdict.
+    static func canName(_ topic: Resource, _ condition: Value) -> Bool {
+        let names = topicNames(in: condition)
+        guard !names.isEmpty else { return true }
+        guard let written = topic["TopicName"] else { return names.contains { $0.contains("*") } }
+        guard let topicName = written.stringValue else { return true }
+        return names.contains { IAMModel.matches($0.lowercased(), topicName.lowercased()) }
+    }
+
+    /// The topic part (after the last `:`) of every textual `aws:SourceArn` value; empty when any value is not text
+    /// (a reference or a parameter) or its topic part is not fixed.
+    private static func topicNames(in condition: Value) -> [String] {
+        var names: [String] = []
+        for operands in condition.fields ?? Fields() {
+            for entry in operands.value.fields ?? Fields() where entry.key.lowercased() == "aws:sourcearn" {
+                for item in entry.value.items ?? [entry.value] {
+                    let text: String
+                    switch item {
+                    case .string(let literal): text = literal
+                    case .sub(let template, nil): text = template
+                    default: return []
+                    }
+                    guard let last = text.split(separator: ":", omittingEmptySubsequences: false).last,
+                        !last.contains("${")
+                    else { return [] }
+                    names.append(String(last))
+                }
+            }
+        }
+        return names
+    }
 }

@@ -191,6 +191,23 @@ func r(_ rule: Rule, _ subject: String, _ line: String, after anchor: String? = 
                 r(Rules.subscriptionQueueNotAllowed, "DownstreamSubscription", "Endpoint: !GetAtt Downstream.Arn")
             ]),
         Case(
+            name: "Subscribed queue's policy admits another topic by literal ARN",
+            replace: "aws:SourceArn: !Ref Events",
+            with: "aws:SourceArn: arn:aws:sns:us-east-1:123456789012:other-topic",
+            expected: [
+                r(Rules.subscriptionQueueNotAllowed, "DownstreamSubscription", "Endpoint: !GetAtt Downstream.Arn")
+            ]),
+        Case(
+            name: "Subscribed queue's policy admits another topic by a Sub of pseudo parameters",
+            replace: "aws:SourceArn: !Ref Events",
+            with: "aws:SourceArn: !Sub 'arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:other-topic'",
+            expected: [
+                r(Rules.subscriptionQueueNotAllowed, "DownstreamSubscription", "Endpoint: !GetAtt Downstream.Arn")
+            ]),
+        Case(
+            name: "Subscribed queue's policy names the topic by a wildcard ARN", replace: "aws:SourceArn: !Ref Events",
+            with: "aws:SourceArn: !Sub 'arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:*'", expected: []),
+        Case(
             name: "Subscription endpoint is a queue URL", replace: "Endpoint: !GetAtt Downstream.Arn",
             with: "Endpoint: !Ref Downstream",
             expected: [r(Rules.subscriptionEndpointIsURL, "DownstreamSubscription", "Endpoint: !Ref Downstream")]),
@@ -302,6 +319,24 @@ func r(_ rule: Rule, _ subject: String, _ line: String, after anchor: String? = 
             "\(item.rule.id) \(item.rule.severity.rawValue) \(item.subject) line \(Fixture.line(of: item.line, after: item.anchor, in: text))"
         }.sorted()
         #expect(actual == expected, "\(found.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test func aLiteralSourceArnIsJudgedAgainstTheTopicsFixedName() {
+        func findings(name: String, arn: String) -> [String] {
+            let text = Fixture.wired.replacingOccurrences(
+                of: "  Events:\n    Type: AWS::SNS::Topic\n",
+                with: "  Events:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: \(name)\n"
+            ).replacingOccurrences(of: "aws:SourceArn: !Ref Events", with: "aws:SourceArn: \(arn)")
+            return Validator.validate(bytes: Array(text.utf8), path: "wired.yaml", today: Self.today).map(\.id)
+        }
+        #expect(findings(name: "order-events", arn: "arn:aws:sns:us-east-1:123456789012:order-events") == [])
+        #expect(findings(name: "order-events", arn: "arn:aws:sns:us-east-1:123456789012:order-*") == [])
+        #expect(
+            findings(name: "order-events", arn: "arn:aws:sns:us-east-1:123456789012:refunds")
+                == [Rules.subscriptionQueueNotAllowed.id])
+        #expect(
+            findings(name: "!Sub '${AWS::StackName}-events'", arn: "arn:aws:sns:us-east-1:123456789012:shop-events")
+                == [], "a name built at deploy time gets no verdict")
     }
 
     @Test func suppressionWithAReasonHidesTheFinding() {

@@ -3,13 +3,77 @@ public enum SimulationReport {
     /// Minutes `start..<end` to show, clamped to the month.
     public typealias Window = Range<Int>
 
-    /// The default window: an hour either side of the largest backlog or the busiest minute.
+    /// The default window: the largest departure from normal flow, whole (the longest stretch with 429s, else
+    /// the one with the largest backlog or any throttle or dead-lettered message), together with the spikes it
+    /// overlaps and the alarms it sets off; with no departure, the first alarm; else the biggest spike; else the
+    /// busiest hour. A margin of a tenth of the span (at least 15 minutes) on each side.
     public static func defaultWindow(_ result: SimulationResult) -> Window {
-        let offered = result.series.offered
-        let busiest = offered.indices.max { offered[$0] < offered[$1] } ?? 0
-        let center = result.peakBacklog > 1 ? result.peakBacklogSecond / 60 : busiest
-        let lower = max(0, center - 60)
-        return lower..<min(offered.count, max(lower + 120, center + 60 + Int((result.drainSeconds ?? 0) / 60)))
+        let count = result.series.offered.count
+        guard count > 0 else { return 0..<0 }
+        var focus: Range<Int>
+        if let departure = largestDeparture(result) {
+            focus = departure
+            for spike in result.spikes where spike.minutes.overlaps(departure) { focus = union(focus, spike.minutes) }
+            for alarm in result.alarms {
+                let minute = alarm.second / 60
+                if minute >= focus.lowerBound && minute < focus.upperBound + 60 {
+                    focus = union(focus, minute..<minute + 1)
+                }
+            }
+        } else if let alarm = result.alarms.first {
+            focus = max(0, alarm.second / 60 - 60)..<(alarm.second / 60 + 1)
+        } else if let spike = result.spikes.max(by: { $0.ordersPerSecond < $1.ordersPerSecond }), !spike.minutes.isEmpty
+        {
+            focus = spike.minutes
+        } else {
+            let offered = result.series.offered
+            let busiest = offered.indices.max { offered[$0] < offered[$1] } ?? 0
+            focus = busiest..<busiest + 1
+        }
+        let margin = max(15, focus.count / 10)
+        let lower = max(0, focus.lowerBound - margin)
+        return lower..<min(count, max(lower + 60, focus.upperBound + margin))
+    }
+
+    /// Runs of minutes that depart from normal flow, ranked by requests rejected, then by peak backlog.
+    static func largestDeparture(_ result: SimulationResult) -> Range<Int>? {
+        let series = result.series
+        let batch = result.parameters.batchSize
+        func departs(_ minute: Int) -> Bool {
+            series.rejected[minute] > 0 || series.lambdaThrottles[minute] > 0 || series.writeThrottles[minute] > 0
+                || series.backlog[minute] >= batch
+                || (minute > 0 && series.deadLettered[minute] > series.deadLettered[minute - 1])
+        }
+        var best: (range: Range<Int>, rejected: Double, backlog: Double)?
+        var minute = 0
+        while minute < series.offered.count {
+            guard departs(minute) else {
+                minute += 1
+                continue
+            }
+            let start = minute
+            while minute < series.offered.count && departs(minute) { minute += 1 }
+            let rejected = series.rejected[start..<minute].reduce(0, +)
+            let backlog = series.backlog[start..<minute].max() ?? 0
+            if best.map({ (rejected, backlog) > ($0.rejected, $0.backlog) }) ?? true {
+                best = (start..<minute, rejected, backlog)
+            }
+        }
+        return best?.range
+    }
+
+    private static func union(_ a: Range<Int>, _ b: Range<Int>) -> Range<Int> {
+        min(a.lowerBound, b.lowerBound)..<max(a.upperBound, b.upperBound)
+    }
+
+    /// `299.5..303`: a window in hours of the month, the unit `--window` takes.
+    static func hours(_ window: Window) -> String {
+        func hour(_ minute: Int) -> String {
+            let value = Double(minute) / 60
+            let rounded = (value * 100).rounded() / 100
+            return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        }
+        return "\(hour(window.lowerBound))..\(hour(window.upperBound))"
     }
 
     static func clock(_ second: Int) -> String {
@@ -32,9 +96,11 @@ public enum SimulationReport {
         let q = { Money.quantity(($0 as Double).rounded()) }
         var lines = [
             "profile \(result.profile): \(q(result.offeredOrders)) orders offered",
-            "  accepted          \(q(result.acceptedOrders)); API requests rejected with 429: \(q(result.rejectedRequests))",
+            "  accepted          \(q(result.acceptedOrders)); API requests rejected with 429: \(rejectedText(result))",
             "  processed         \(q(result.processedOrders)); sent to the DLQ: \(q(result.deadLettered))",
-            "  peak backlog      \(q(result.peakBacklog)) messages at \(clock(result.peakBacklogSecond))",
+            result.peakBacklog < 1
+                ? "  peak backlog      none: every message was taken within its batching window"
+                : "  peak backlog      \(q(result.peakBacklog)) messages at \(clock(result.peakBacklogSecond))",
             "  oldest message    \(seconds(result.maximumAgeSeconds))",
             "  time to drain     \(result.drainSeconds.map(seconds) ?? "not drained by the end of the month")",
             "  concurrency       peak \(q(result.peakConcurrency)) batches running, pollers up to \(q(result.peakPollers))",
@@ -52,20 +118,40 @@ public enum SimulationReport {
                 lines.append("    \(alarm.logicalId) at \(clock(alarm.second)) (\(alarm.metric))")
             }
         }
-        let backlog = Array(result.series.backlog[window])
         lines.append(
-            "  backlog, minutes \(window.lowerBound)..\(window.upperBound) (max \(q(backlog.max() ?? 0))): \(sparkline(backlog))"
+            "  window            hours \(hours(window)) of the month (\(clockShort(window.lowerBound * 60)) to \(clockShort(window.upperBound * 60)); --window \(hours(window)))"
         )
-        let offered = Array(result.series.offered[window])
-        lines.append("  offered/s        (max \(q(offered.max() ?? 0))): \(sparkline(offered))")
+        let rows: [(String, [Double])] = [
+            ("backlog", result.series.backlog), ("API requests/s", result.series.requests),
+            ("rejected/min", result.series.rejected),
+        ]
+        for (label, values) in rows {
+            let shown = Array(values[window])
+            lines.append(
+                "  \(label + String(repeating: " ", count: max(1, 18 - label.count)))(max \(q(shown.max() ?? 0))): \(sparkline(shown))"
+            )
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `899,738 (orders 359,895, queries 539,843)`, or `0`.
+    static func rejectedText(_ result: SimulationResult) -> String {
+        let q = { Money.quantity(($0 as Double).rounded()) }
+        guard result.rejectedRequests >= 0.5 else { return "0" }
+        let orders = result.rejectedOrders
+        let queries = max(0, result.rejectedRequests - orders)
+        return "\(q(result.rejectedRequests)) (orders \(q(orders)), queries \(q(queries))); "
+            + "the stage admits \(q(result.throttleRate)) requests/s, orders and queries together"
+    }
+
     /// Unicode block sparkline, at most 80 characters wide.
+    /// A series whose maximum rounds to 0 (as its label shows it) is flat at the bottom.
     static func sparkline(_ values: [Double]) -> String {
-        guard let top = values.max(), top > 0 else { return String(repeating: "▁", count: min(values.count, 80)) }
-        let blocks = Array("▁▂▃▄▅▆▇█")
         let step = max(1, (values.count + 79) / 80)
+        guard let top = values.max(), top >= 0.5 else {
+            return String(repeating: "▁", count: (values.count + step - 1) / step)
+        }
+        let blocks = Array("▁▂▃▄▅▆▇█")
         return stride(from: 0, to: values.count, by: step).map { index in
             let value = values[index..<min(values.count, index + step)].max() ?? 0
             return blocks[min(7, Int(value / top * 7.999))]
@@ -96,10 +182,13 @@ public enum SimulationReport {
              "dynamodb_throttled_writes": \(result.writeThrottles.rounded()), "acceptance_latency_seconds": \(result.acceptanceLatency),
              "processing_latency_seconds": {\(latency)},
              "alarms": [\(alarms.joined(separator: ", "))],
-             "window_minutes": [\(window.lowerBound), \(window.upperBound)],
+             "rejected_orders": \(result.rejectedOrders.rounded()), "rejected_queries": \(max(0, result.rejectedRequests - result.rejectedOrders).rounded()),
+             "throttle_requests_per_second": \(result.throttleRate),
+             "window_hours": "\(hours(window))", "window_minutes": [\(window.lowerBound), \(window.upperBound)],
              "series": {"offered_per_second": \(list(result.series.offered)), "accepted_per_second": \(list(result.series.accepted)),
                "processed_per_second": \(list(result.series.processed)), "backlog": \(list(result.series.backlog)),
                "oldest_age_seconds": \(list(result.series.oldestAge)), "concurrency": \(list(result.series.concurrency)),
+               "requests_per_second": \(list(result.series.requests)),
                "rejected_429": \(list(result.series.rejected)), "dead_lettered": \(list(result.series.deadLettered))}}
 
             """
@@ -147,12 +236,20 @@ public enum SimulationReport {
             }
             return parts.joined(separator: "\n")
         }
-        let offered = minutes.map { result.series.offered[$0] }
+        let requests = minutes.map { result.series.requests.isEmpty ? 0 : result.series.requests[$0] }
+        let rejected = minutes.map { result.series.rejected.isEmpty ? 0 : result.series.rejected[$0] / 60 }
         let accepted = minutes.map { result.series.accepted[$0] }
         let processed = minutes.map { result.series.processed[$0] }
         let backlog = minutes.map { result.series.backlog[$0] }
         let concurrency = minutes.map { result.series.concurrency[$0] }
-        let rateMax = niceMax(max(offered.max() ?? 0, processed.max() ?? 0))
+        let traffic = max(requests.max() ?? 0, processed.max() ?? 0)
+        // The throttle is drawn when it is near the traffic; far above it, it would flatten every other line.
+        let throttleShown = result.throttleRate > 0 && result.throttleRate <= 2 * max(traffic, 1)
+        let rateMax = niceMax(max(traffic, throttleShown ? result.throttleRate : 0))
+        let rateLabel =
+            "requests and orders per second"
+            + (throttleShown || result.throttleRate <= 0
+                ? "" : " (throttle \(Money.quantity(result.throttleRate))/s, above the scale)")
         let backlogMax = niceMax(backlog.max() ?? 0)
         let concurrencyMax = niceMax(concurrency.max() ?? 0)
         let lowerTop = top + panel + gap
@@ -161,11 +258,12 @@ public enum SimulationReport {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\">",
             "<title>orderstack simulate: \(result.profile)</title>",
             "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
-            "<text x=\"\(format(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">Profile \(result.profile): minutes \(window.lowerBound) to \(window.upperBound) of the month</text>",
-            axis(panelTop: top, maximum: rateMax, label: "orders per second", side: left - 8, anchor: "end"),
-            polyline(offered, maximum: rateMax, panelTop: top, color: "#9e9e9e", dash: "5,3"),
+            "<text x=\"\(format(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">Profile \(result.profile): hours \(hours(window)) of the month</text>",
+            axis(panelTop: top, maximum: rateMax, label: rateLabel, side: left - 8, anchor: "end"),
+            polyline(requests, maximum: rateMax, panelTop: top, color: "#9e9e9e", dash: "5,3"),
             polyline(accepted, maximum: rateMax, panelTop: top, color: "#1f77b4"),
             polyline(processed, maximum: rateMax, panelTop: top, color: "#2ca02c"),
+            polyline(rejected, maximum: rateMax, panelTop: top, color: "#e377c2"),
             axis(
                 panelTop: lowerTop, maximum: backlogMax, label: "backlog (messages, left axis)", side: left - 8,
                 anchor: "end"),
@@ -174,6 +272,12 @@ public enum SimulationReport {
         for tick in 0...4 {
             body.append(
                 "<text x=\"\(format(width - right + 8))\" y=\"\(format(lowerTop + panel - panel * Double(tick) / 4 + 4))\" font-size=\"11\">\(Money.quantity(concurrencyMax * Double(tick) / 4))</text>"
+            )
+        }
+        if throttleShown {
+            let y = top + panel - panel * result.throttleRate / rateMax
+            body.append(
+                "<line class=\"throttle\" x1=\"\(format(left))\" x2=\"\(format(width - right))\" y1=\"\(format(y))\" y2=\"\(format(y))\" stroke=\"#000000\" stroke-dasharray=\"8,4\"/>"
             )
         }
         body.append(polyline(backlog, maximum: backlogMax, panelTop: lowerTop, color: "#d62728"))
@@ -198,17 +302,18 @@ public enum SimulationReport {
             )
         }
         let legend: [(String, String, String)] = [
-            ("offered", "#9e9e9e", "5,3"), ("accepted", "#1f77b4", ""), ("processed", "#2ca02c", ""),
-            ("backlog", "#d62728", ""),
+            ("API requests", "#9e9e9e", "5,3"), ("throttle", "#000000", "8,4"), ("429s", "#e377c2", ""),
+            ("orders accepted", "#1f77b4", ""), ("processed", "#2ca02c", ""), ("backlog", "#d62728", ""),
             ("concurrency", "#9467bd", "4,2"), ("alarm", "#ff7f0e", "2,2"),
         ]
-        for (index, entry) in legend.enumerated() {
-            let lx = left + Double(index) * 130
+        var lx = left
+        for entry in legend {
             let ly = height - 14
             body.append(
                 "<line x1=\"\(format(lx))\" x2=\"\(format(lx + 24))\" y1=\"\(format(ly - 4))\" y2=\"\(format(ly - 4))\" stroke=\"\(entry.1)\" stroke-width=\"2\"\(entry.2.isEmpty ? "" : " stroke-dasharray=\"\(entry.2)\"")/>"
             )
             body.append("<text x=\"\(format(lx + 30))\" y=\"\(format(ly))\" font-size=\"12\">\(entry.0)</text>")
+            lx += 44 + Double(entry.0.count) * 6.5
         }
         body.append("</svg>")
         return body.joined(separator: "\n") + "\n"

@@ -14,6 +14,8 @@ public struct SimulationResult: Sendable {
         public var oldestAge: [Double] = []
         /// Concurrent batches running (minute maximum).
         public var concurrency: [Double] = []
+        /// API requests offered per second, orders and queries (minute average).
+        public var requests: [Double] = []
         /// API requests rejected with 429 (minute total).
         public var rejected: [Double] = []
         /// Messages moved to the DLQ so far (minute end).
@@ -28,6 +30,12 @@ public struct SimulationResult: Sendable {
     public var offeredOrders = 0.0
     public var acceptedOrders = 0.0
     public var rejectedRequests = 0.0
+    /// Of the rejected requests, the orders (`POST`); the rest are queries.
+    public var rejectedOrders = 0.0
+    /// The API's throttle: the stage's rate limit, or the account's.
+    public var throttleRate = 0.0
+    /// The profile's spikes as minutes of the month (ramps included), with their plateau rates.
+    public var spikes: [(minutes: Range<Int>, ordersPerSecond: Double)] = []
     public var processedOrders = 0.0
     public var deadLettered = 0.0
     public var peakBacklog = 0.0
@@ -60,7 +68,7 @@ public struct SimulationResult: Sendable {
 
 /// Steps a profile through the stack's limits: API token bucket → queue → event source mapping scaling →
 /// handler time per batch → DynamoDB write capacity → SNS publish quota; a fluid model at 1-second resolution,
-/// with quiet minutes (idle queue, traffic far below every limit) solved in closed form.
+/// with steady minutes (empty queue, traffic below every limit) solved in closed form.
 public enum Simulator {
     /// A group of messages that arrived in the same second.
     struct Cohort {
@@ -114,9 +122,17 @@ public enum Simulator {
         var minutePeaks: [Double] = []
         var olderPeak = 0.0
         var histogram = Histogram()
-        var metrics: [SimulationParameters.Metric: [Double]] = [:]
-        for metric in SimulationParameters.Metric.allCases { metrics[metric] = [Double](repeating: 0, count: minutes) }
+        // One array per metric, filled minute by minute; keyed by metric only at the end (hashing the metric's
+        // name five times a minute cost more than the month's closed-form minutes).
+        var queueAge = [Double](repeating: 0, count: minutes), dlqDepth = queueAge, api4xx = queueAge
+        var lambdaThrottleMetric = queueAge, writeThrottleMetric = queueAge
         result.acceptanceLatency = p.acceptanceSeconds
+        result.throttleRate = p.rateLimit
+        result.spikes = profile.spikes.map { spike in
+            let start = min(minutes, max(0, Int(spike.startHour * 60)))
+            let end = max(start, min(minutes, start + Int(spike.durationMinutes.rounded(.up))))
+            return (start..<end, spike.ordersPerSecond)
+        }
         result.peakPollers = min(p.initialConcurrency, p.concurrencyCap)
 
         func removeOldest(_ amount: Double, at second: Int, _ handle: (Cohort, Double) -> Void) {
@@ -143,24 +159,43 @@ public enum Simulator {
             var backlogMax = 0.0, ageMax = 0.0, concurrencyMax = 0.0, peakWrites = 0.0
             var minuteBatches = 0.0, traced = 0.0, admittedRequests = 0.0
             let apiRate = rate * requestsPerOrder
-            let quiet =
-                backlog == 0 && returning.isEmpty && tokens >= p.burstLimit && pollers == p.initialConcurrency
-                && apiRate <= p.rateLimit && rate * max(p.batchingWindowSeconds, perBatch) < batchSize
+            // Steady state below every limit: the queue is empty, the bucket full, the pollers at rest, and the
+            // traffic needs less than the resting pollers, the table's and SNS's limits. Then each order waits at
+            // most its batching window (a batch fills sooner above BatchSize / window orders per second) and
+            // finishes one batch later; nothing queues, and the minute is solved in closed form.
+            // A partial batch still inside its batching window is normal flow, not a backlog.
+            let flowing =
+                backlog < batchSize
+                && (head >= visible.count
+                    || Double(minute * 60 - visible[head].arrival) < max(1, p.batchingWindowSeconds))
+            let steady =
+                flowing && returning.isEmpty && tokens + p.rateLimit >= p.burstLimit && apiRate <= p.rateLimit
                 && rate * p.writeUnitsPerOrder <= writeLimit && rate <= p.snsPublishPerSecond
                 && rate * perBatch < min(p.initialConcurrency, p.reservedConcurrency ?? .infinity)
-            if quiet {
-                // Every order is taken within its batching window and finishes one batch later; nothing queues.
+            if steady {
+                if backlog > 0 {
+                    // The waiting partial batch goes with the minute's first batch.
+                    removeOldest(backlog, at: minute * 60) { cohort, count in
+                        histogram.add(Double(minute * 60 - cohort.arrival) + perBatch + p.acceptanceSeconds, count)
+                        processed += count
+                    }
+                    minuteBatches += 1
+                }
+                pollers = p.initialConcurrency
+                throttleCeiling = nil
+                tokens = max(0, p.burstLimit - apiRate)
                 let orders = rate * 60
                 offered = orders
                 accepted = orders
-                processed = orders
+                processed += orders
                 let wait = rate > 0 ? min(p.batchingWindowSeconds, batchSize / rate) : 0
                 histogram.add(wait + perBatch + p.acceptanceSeconds, orders)
-                backlogMax = min(rate * p.batchingWindowSeconds, batchSize)
+                // At most BatchSize - 1 messages wait: the next one completes a batch that is taken at once.
+                backlogMax = min(rate * p.batchingWindowSeconds, batchSize - 1)
                 ageMax = rate > 0 ? wait : 0
                 concurrencyMax = rate > 0 ? max(rate * perBatch, min(1, orders)) : 0
                 peakWrites = rate * p.writeUnitsPerOrder
-                minuteBatches = orders / min(batchSize, max(1, rate * max(p.batchingWindowSeconds, perBatch)))
+                minuteBatches += orders / min(batchSize, max(1, rate * max(p.batchingWindowSeconds, perBatch)))
                 traced = 60 * (min(apiRate, 1) + 0.05 * max(apiRate - 1, 0))
                 admittedRequests = apiRate * 60
             } else {
@@ -274,6 +309,7 @@ public enum Simulator {
             result.offeredOrders += offered
             result.acceptedOrders += accepted
             result.rejectedRequests += rejected
+            result.rejectedOrders += offered - accepted
             result.processedOrders += processed
             result.lambdaThrottles += lambdaThrottled
             result.writeThrottles += writeThrottled
@@ -285,15 +321,16 @@ public enum Simulator {
             result.series.backlog.append(backlogMax)
             result.series.oldestAge.append(ageMax)
             result.series.concurrency.append(concurrencyMax)
+            result.series.requests.append(apiRate)
             result.series.rejected.append(rejected)
             result.series.deadLettered.append(result.deadLettered)
             result.series.lambdaThrottles.append(lambdaThrottled)
             result.series.writeThrottles.append(writeThrottled)
-            metrics[.queueAge]![minute] = ageMax
-            metrics[.dlqDepth]![minute] = result.deadLettered
-            metrics[.api4xx]![minute] = rejected
-            metrics[.lambdaThrottles]![minute] = lambdaThrottled
-            metrics[.dynamoWriteThrottles]![minute] = writeThrottled
+            queueAge[minute] = ageMax
+            dlqDepth[minute] = result.deadLettered
+            api4xx[minute] = rejected
+            lambdaThrottleMetric[minute] = lambdaThrottled
+            writeThrottleMetric[minute] = writeThrottled
         }
         if result.peakBacklog > 0 {
             let after = result.series.backlog[(result.peakBacklogSecond / 60)...]
@@ -307,6 +344,11 @@ public enum Simulator {
         result.processingLatency = [
             "p50": histogram.percentile(0.5), "p90": histogram.percentile(0.9), "p99": histogram.percentile(0.99),
             "max": histogram.maximum,
+        ]
+        let zero = [Double](repeating: 0, count: minutes)
+        let metrics: [SimulationParameters.Metric: [Double]] = [
+            .queueAge: queueAge, .dlqDepth: dlqDepth, .api4xx: api4xx, .api5xx: zero,
+            .lambdaThrottles: lambdaThrottleMetric, .lambdaErrors: zero, .dynamoWriteThrottles: writeThrottleMetric,
         ]
         result.alarms = evaluate(p.alarms, metrics)
         return result
@@ -323,21 +365,27 @@ public enum Simulator {
             guard let values = metrics[alarm.metric] else { continue }
             let span = max(1, alarm.periodSeconds / 60)
             let useMaximum = alarm.metric == .queueAge || alarm.metric == .dlqDepth
-            var breaches: [Bool] = []
+            let threshold = alarm.threshold
+            let breaches: (Double) -> Bool
+            switch alarm.comparison {
+            case "GreaterThanThreshold": breaches = { $0 > threshold }
+            case "LessThanThreshold": breaches = { $0 < threshold }
+            case "LessThanOrEqualToThreshold": breaches = { $0 <= threshold }
+            default: breaches = { $0 >= threshold }
+            }
+            // The last `evaluationPeriods` verdicts, as a ring, and how many of them breach.
+            var recent = [Bool](repeating: false, count: max(1, alarm.evaluationPeriods))
+            var breaching = 0
+            var period = 0
             var start = 0
             while start < values.count {
                 let window = values[start..<min(values.count, start + span)]
-                let value = useMaximum ? (window.max() ?? 0) : window.reduce(0, +)
-                let breach: Bool
-                switch alarm.comparison {
-                case "GreaterThanThreshold": breach = value > alarm.threshold
-                case "LessThanThreshold": breach = value < alarm.threshold
-                case "LessThanOrEqualToThreshold": breach = value <= alarm.threshold
-                default: breach = value >= alarm.threshold
-                }
-                breaches.append(breach)
-                let recent = breaches.suffix(alarm.evaluationPeriods)
-                if recent.filter({ $0 }).count >= alarm.datapointsToAlarm {
+                let breach = breaches(useMaximum ? (window.max() ?? 0) : window.reduce(0, +))
+                let slot = period % recent.count
+                breaching += (breach ? 1 : 0) - (recent[slot] ? 1 : 0)
+                recent[slot] = breach
+                period += 1
+                if breaching >= alarm.datapointsToAlarm {
                     fired.append((alarm.logicalId, alarm.metric.rawValue, (start + span) * 60))
                     break
                 }

@@ -1,6 +1,7 @@
-import Costing
 import Foundation
 import Testing
+
+@testable import Costing
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -143,9 +144,41 @@ import Testing
         #expect(result.alarms.isEmpty)
         let friday = try Files.profile("black-friday")
         let busy = Simulator.run(friday, SimulationParameters(template: template, profile: friday))
-        // The two peaks overlap (300 + 400 orders/s, 1.5 requests per order) above the 500/s stage limit.
+        // The evening deals (400 orders/s, 1.5 requests per order: 600/s) are above the 500/s stage limit.
         #expect(busy.rejectedRequests > 100_000)
         #expect(busy.alarms.contains { $0.logicalId == "OrdersApiClientErrorsAlarm" })
+    }
+
+    @Test func defaultWindowHoldsTheDepartureTheSpikeAndTheAlarmWhole() throws {
+        let template = try Files.prodTemplate()
+        let friday = try Files.profile("black-friday")
+        let busy = Simulator.run(friday, SimulationParameters(template: template, profile: friday))
+        let window = SimulationReport.defaultWindow(busy)
+        let rejecting = busy.series.rejected.indices.filter { busy.series.rejected[$0] > 0 }
+        #expect(!rejecting.isEmpty)
+        #expect(rejecting.allSatisfy(window.contains), "every minute with 429s is in \(window)")
+        let evening = 620 * 60..<(620 * 60 + 140)
+        #expect(window.lowerBound < evening.lowerBound && window.upperBound > evening.upperBound, "\(window)")
+        let alarm = try #require(busy.alarms.first { $0.logicalId == "OrdersApiClientErrorsAlarm" })
+        #expect(window.contains(alarm.second / 60))
+        let text = SimulationReport.text(busy, window: window)
+        #expect(text.contains("rejected with 429: 899,738 (orders 599,825, queries 299,913)"), "\(text)")
+        #expect(text.contains("the stage admits 500 requests/s, orders and queries together"))
+        #expect(text.contains("window            hours 619.75..622.58 of the month"))
+
+        let sale = try Files.profile("sale-spike")
+        let quiet = Simulator.run(sale, SimulationParameters(template: template, profile: sale))
+        let saleWindow = SimulationReport.defaultWindow(quiet)
+        // No 429, no backlog, no alarm: the biggest spike, 2 hours from hour 300, whole, with 15 minutes around it.
+        #expect(saleWindow == (300 * 60 - 15)..<(302 * 60 + 15))
+        #expect(quiet.series.offered[saleWindow].filter { $0 > 100 }.count == 120)
+    }
+
+    @Test func sparklinesOfNothingAreFlatAndHoursLabelTheWindow() {
+        #expect(SimulationReport.sparkline([0, 0.3, 0.1]) == "▁▁▁")
+        #expect(SimulationReport.sparkline([0, 8, 0]) == "▁█▁")
+        #expect(SimulationReport.sparkline([Double](repeating: 0, count: 200)).count == 67)
+        #expect(SimulationReport.hours(17_985..<18_135) == "299.75..302.25")
     }
 
     @Test func svgIsWellFormedWithTheExpectedSeries() throws {
@@ -175,10 +208,14 @@ import Testing
         parser.delegate = collector
         #expect(parser.parse(), "well-formed XML")
         #expect(collector.elements["svg"] == 1)
-        #expect(collector.elements["polyline"] == 5, "offered, accepted, processed, backlog, concurrency")
+        #expect(
+            collector.elements["polyline"] == 6,
+            "API requests, orders accepted, processed, 429s per second, backlog, concurrency")
+        #expect(svg.contains("<line class=\"throttle\""), "the 100/s stage throttle is drawn: the traffic reaches it")
         let text = collector.texts.joined(separator: " ")
         for label in [
-            "offered", "accepted", "processed", "backlog", "concurrency", "alarm", "ClientErrors", "orders per second",
+            "API requests", "throttle", "429s", "orders accepted", "processed", "backlog", "concurrency", "alarm",
+            "ClientErrors", "requests and orders per second", "hours 0..3 of the month",
         ] {
             #expect(text.contains(label), "\(label)")
         }

@@ -46,7 +46,9 @@ extension OrderStack {
         @Option(name: .long, help: "Write an SVG chart of the window to this file.")
         var svg: String?
 
-        @Option(name: .long, help: "Hours of the month to chart and list, START..END (default: around the peak).")
+        @Option(
+            name: .long,
+            help: "Hours of the month to chart and list, START..END (default: the largest departure, whole).")
         var window: String?
 
         public init() {}

@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "StackDSL", targets: ["StackDSL"]),
         .library(name: "CloudFormation", targets: ["CloudFormation"]),
         .library(name: "Validation", targets: ["Validation"]),
+        .library(name: "OrderStackCLI", targets: ["OrderStackCLI"]),
+        .plugin(name: "BlueprintFingerprint", targets: ["BlueprintFingerprint"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,21 +73,28 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
         .target(name: "Packaging", dependencies: ["CZlib", "Hashing"]),
+        // Records a digest of a blueprint's sources at build time (`BlueprintSources.fingerprint`), so that a binary
+        // built from other sources never reports a project's templates up to date.
+        .executableTarget(name: "BlueprintFingerprintTool", dependencies: ["Hashing"]),
+        .plugin(
+            name: "BlueprintFingerprint", capability: .buildTool(), dependencies: ["BlueprintFingerprintTool"]
+        ),
         .target(
             name: "OrdersBlueprint",
             dependencies: ["StackDSL"],
             path: "blueprints",
             exclude: ["stages", "schemas", "profiles", "pricing", "README.md"],
-            sources: ["OrdersStack.swift"]
+            sources: ["OrdersStack.swift"],
+            plugins: ["BlueprintFingerprint"]
         ),
         .target(
             name: "OrderStackCLI",
             dependencies: [
-                "CloudFormation", "StackDSL", "OrdersBlueprint", "YAML", "Validation", "Diff", "Costing", "Packaging",
+                "CloudFormation", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging", "Hashing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI"]),
+        .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI", "OrdersBlueprint"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "DiffTests", dependencies: ["Diff", "CloudFormation"]),
         .testTarget(name: "CostingTests", dependencies: ["Costing", "CloudFormation", "YAML"]),

@@ -27,3 +27,15 @@ public enum OrdersBlueprint {
         Monitoring("Operations")
     }
 }
+
+extension Handler {
+    /// The SQS order processor: the `order-processor` executable of this package.
+    public static let orderProcessor = Handler(artifact: "order-processor")
+    /// The `GET /orders/{orderId}` handler: the `order-query` executable.
+    public static let orderQuery = Handler(artifact: "order-query")
+}
+
+extension Schema {
+    /// The order schema, `blueprints/schemas/order.json`.
+    public static let order = Schema("order")
+}

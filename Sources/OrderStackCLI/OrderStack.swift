@@ -1,4 +1,5 @@
 import ArgumentParser
+import StackDSL
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -6,14 +7,15 @@ import ArgumentParser
     import Foundation
 #endif
 
-/// The `orderstack` command: owns the orders system as code.
+/// The `orderstack` command: owns a project's stacks as code.
 public struct OrderStack: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "orderstack",
-        abstract: "Own the serverless orders system as code: synthesize, check and draw its CloudFormation.",
+        abstract: "Own serverless stacks as code: synthesize, check, price, simulate and draw their CloudFormation.",
         discussion: """
-            Run anywhere inside the project (the folder holding blueprints/, found upward as git does) or pass --project. The architecture is the Swift blueprint in \
-            blueprints/OrdersStack.swift; stage settings are blueprints/stages/*.yaml.
+            Run anywhere inside the project (the folder holding blueprints/, found upward as git does) or pass \
+            --project. The stacks are the Swift blueprints this executable was built with; stage settings are \
+            blueprints/stages/*.yaml, and --stack NAME picks one stack where there are several.
 
             Exit status: 0 success, 1 findings or a failed check, 2 bad input or usage.
             """,
@@ -25,26 +27,43 @@ public struct OrderStack: ParsableCommand {
 
     public init() {}
 
-    /// Parses `arguments`, runs the subcommand, and exits with 0, 1 or 2 (usage errors are 2, not 64).
-    public static func main(_ arguments: [String]? = nil) -> Never {
+    /// The entry point of a project's executable: registers `stacks`, parses `arguments` (default: the process's),
+    /// runs the subcommand, and exits with 0, 1 or 2 (usage errors are 2, not 64).
+    ///
+    ///     import MyBlueprint
+    ///     import OrderStackCLI
+    ///     OrderStack.main(stacks: [MyBlueprint.stack], blueprint: BlueprintSources.fingerprint)
+    ///
+    /// `blueprint` is what the `BlueprintFingerprint` build plugin records of the blueprint's sources; with it, a
+    /// binary refuses to synthesize a project whose blueprint sources differ from the ones it was built from.
+    public static func main(stacks: [Stack], blueprint: BlueprintFingerprint? = nil, _ arguments: [String]? = nil)
+        -> Never
+    {
+        Console.terminate(status(stacks: stacks, blueprint: blueprint, arguments))
+    }
+
+    /// Runs one command line with `stacks` registered and returns its exit status instead of exiting.
+    static func status(stacks: [Stack], blueprint: BlueprintFingerprint? = nil, _ arguments: [String]?) -> Int32 {
+        Stacks.all = stacks
+        Stacks.fingerprint = blueprint
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            Console.terminate(0)
+            return 0
         } catch is BadInput {
-            Console.terminate(2)
+            return 2
         } catch let failure as FileFailure {
             Console().err(failure.line)
-            Console.terminate(2)
+            return 2
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { Console().out(message + "\n") }
-                Console.terminate(0)
+                return 0
             }
             if !message.isEmpty { Console().err(message) }
-            Console.terminate(code == .validationFailure ? 2 : code.rawValue)
+            return code == .validationFailure ? 2 : code.rawValue
         }
     }
 }

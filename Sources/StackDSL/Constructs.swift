@@ -71,18 +71,15 @@ public struct Subscriber: Sendable, Hashable {
     }
 }
 
-/// A Lambda handler shipped by this package; names the zip that `orderstack package` builds.
+/// A Lambda handler: an executable product of the project's package, and the zip `orderstack package` builds.
+///
+/// Name yours in the blueprint: `extension Handler { static let intake = Handler(artifact: "intake") }`.
 public struct Handler: Sendable, Hashable {
     /// The executable product name, also the zip's base name (`order-processor`).
     public let artifact: String
 
     /// Creates a handler reference to the executable `artifact`.
     public init(artifact: String) { self.artifact = artifact }
-
-    /// The SQS order processor.
-    public static let orderProcessor = Handler(artifact: "order-processor")
-    /// The `GET /orders/{orderId}` handler.
-    public static let orderQuery = Handler(artifact: "order-query")
 }
 
 /// A Lambda function on `provided.al2023` and its wiring.
@@ -158,11 +155,8 @@ public struct Schema: Sendable, Hashable {
     /// The file's base name and the API model's name.
     public let name: String
 
-    /// Creates a schema reference.
+    /// Creates a schema reference to `blueprints/schemas/<name>.json`.
     public init(_ name: String) { self.name = name }
-
-    /// The order schema, `blueprints/schemas/order.json`.
-    public static let order = Schema("order")
 }
 
 /// A route of a REST API.

@@ -104,6 +104,29 @@ import Testing
         )
     }
 
+    @Test func aBinaryBuiltFromOtherBlueprintSourcesIsRefused() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        #expect(try CommandRunner.orderstack(["synth", "--project", project.path]).status == 0)
+        let blueprint = project.appendingPathComponent("blueprints/OrdersStack.swift")
+        let source = try String(contentsOf: blueprint, encoding: .utf8)
+        try (source + "// one more line\n").write(to: blueprint, atomically: true, encoding: .utf8)
+        let check = try CommandRunner.orderstack(["synth", "--check", "--project", project.path])
+        #expect(check.status == 1)
+        #expect(check.stdout.isEmpty, "never 'up to date'")
+        #expect(
+            check.stderr
+                == "error: this orderstack binary was built from other blueprint sources than \(blueprint.path) (edited since the build); its templates would not be the project's. Rebuild it: `swift build --product orderstack`, or run `swift run orderstack ...`\n"
+        )
+        #expect(try CommandRunner.orderstack(["cost", "--profile", "quiet", "--project", project.path]).status == 1)
+        try FileManager.default.removeItem(at: blueprint)
+        let missing = try CommandRunner.orderstack(["synth", "--check", "--project", project.path])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("this orderstack was built from blueprints/OrdersStack.swift, which"))
+        try source.write(to: blueprint, atomically: true, encoding: .utf8)
+        #expect(try CommandRunner.orderstack(["synth", "--check", "--project", project.path]).status == 0)
+    }
+
     @Test func unknownStageListsTheAvailableOnes() throws {
         let result = try CommandRunner.orderstack(["synth", "--stage", "qa", "--output", "/nonexistent"])
         #expect(result.status == 2)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CloudFormation
 import Costing
-import OrdersBlueprint
 import StackDSL
 
 extension CostFormat: ExpressibleByArgument {}
@@ -28,6 +27,8 @@ extension OrderStack {
                 """)
 
         @OptionGroup var options: ProjectOptions
+
+        @OptionGroup var stacks: StackOptions
 
         @Option(name: .long, help: "A profile of blueprints/profiles, or all.")
         var profile: String
@@ -72,7 +73,9 @@ extension OrderStack {
         public func run() throws {
             let console = Console()
             let project = try options.location
-            let (settings, synthesis) = try SynthesisRun.synthesize(project: project, stage: stage, console: console)
+            let item = try SynthesisRun.synthesize(
+                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+            let (settings, synthesis) = (item.settings, item.synthesis)
             let profiles: [TrafficProfile]
             switch project.loadProfiles(profile) {
             case .success(let loaded): profiles = loaded
@@ -100,8 +103,7 @@ extension OrderStack {
             let estimates = estimates(of: synthesis.template)
             if let base {
                 let committed = try CommittedOutput(project: project, revision: base, console: console)
-                let file = "output/\(OrdersBlueprint.stack.name)-\(settings.name).yaml"
-                let before = try committed.template(file, console: console).map(estimates(of:)) ?? []
+                let before = try committed.template(item.outputPath, console: console).map(estimates(of:)) ?? []
                 let comparison = CostComparison(base: base, stage: settings.name, before: before, after: estimates)
                 console.out(CostReport.comparison(comparison, format: format))
                 return

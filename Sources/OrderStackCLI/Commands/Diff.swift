@@ -1,7 +1,6 @@
 import ArgumentParser
 import CloudFormation
 import Diff
-import OrdersBlueprint
 import YAML
 
 #if canImport(FoundationEssentials)
@@ -40,6 +39,8 @@ extension OrderStack {
 
         @OptionGroup var options: ProjectOptions
 
+        @OptionGroup var stacks: StackOptions
+
         @Argument(help: "OLD and NEW template (default: the committed output/ against a fresh synth).")
         var files: [String] = []
 
@@ -74,11 +75,13 @@ extension OrderStack {
             } else {
                 let project = try options.location
                 let committed = try CommittedOutput(project: project, revision: base ?? "HEAD", console: console)
-                for (stage, synthesis) in try SynthesisRun.synthesize(project: project, stages: stage, console: console)
+                let chosen = try stacks.selected(console: console)
+                for item in try SynthesisRun.synthesize(
+                    project: project, stacks: chosen, stages: stage, console: console)
                 {
-                    let name = "output/\(OrdersBlueprint.stack.name)-\(stage.name).yaml"
-                    let old = try committed.template(name, console: console)
-                    diffs.append(Differ.diff(old: old ?? Template(), new: synthesis.template, name: name))
+                    let old = try committed.template(item.outputPath, console: console)
+                    diffs.append(
+                        Differ.diff(old: old ?? Template(), new: item.synthesis.template, name: item.outputPath))
                 }
             }
             console.out(DiffReport.render(diffs, format: format))

@@ -18,6 +18,8 @@ extension OrderStack {
 
         @OptionGroup var options: ProjectOptions
 
+        @OptionGroup var stacks: StackOptions
+
         @Option(name: .long, help: "Output format.")
         var format: Format = .mermaid
 
@@ -30,9 +32,11 @@ extension OrderStack {
             let console = Console()
             let project = try options.location
             let stages = stage.map { [$0] } ?? Array(project.stageNames().prefix(1))
+            let stack = try stacks.single(console: console)
             guard
-                let (_, synthesis) = try SynthesisRun.synthesize(project: project, stages: stages, console: console)
-                    .first
+                let synthesis = try SynthesisRun.synthesize(
+                    project: project, stacks: [stack], stages: stages, console: console
+                ).first?.synthesis
             else { return }
             switch format {
             case .mermaid: console.out(synthesis.graph.mermaid())

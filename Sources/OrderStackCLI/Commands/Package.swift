@@ -28,6 +28,8 @@ extension OrderStack {
 
         @OptionGroup var options: ProjectOptions
 
+        @OptionGroup var stacks: StackOptions
+
         @Option(name: .long, help: "The stage whose synthesized template names the artifacts (default: prod).")
         var stage: String?
 
@@ -46,7 +48,8 @@ extension OrderStack {
             let console = Console()
             let project = try options.location
             let stageName = stage ?? project.defaultStage
-            let templatePath = "output/orders-\(stageName).yaml"
+            let stack = try stacks.single(console: console)
+            let templatePath = "output/\(stack.name)-\(stageName).yaml"
             guard let text = project.read(project.path(templatePath)) else {
                 console.err("error: cannot read \(templatePath); run `orderstack synth` first")
                 throw BadInput()
@@ -131,7 +134,7 @@ extension OrderStack {
                 "\n"
                     + DeployCommands.text(
                         artifacts: artifacts, directory: directory, template: templatePath,
-                        stackName: "orders-\(stageName)", bucketParameter: "ArtifactBucket"))
+                        stackName: "\(stack.name)-\(stageName)", bucketParameter: "ArtifactBucket"))
         }
 
         /// Smaller zips: optimize for size, and do not export every symbol of the executable (the static standard

@@ -34,6 +34,8 @@ extension OrderStack {
 
         @OptionGroup var options: ProjectOptions
 
+        @OptionGroup var stacks: StackOptions
+
         @Option(name: .long, help: "A profile of blueprints/profiles.")
         var profile: String
 
@@ -71,7 +73,9 @@ extension OrderStack {
         public func run() throws {
             let console = Console()
             let project = try options.location
-            let (settings, synthesis) = try SynthesisRun.synthesize(project: project, stage: stage, console: console)
+            let item = try SynthesisRun.synthesize(
+                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+            let (settings, synthesis) = (item.settings, item.synthesis)
             let loaded: TrafficProfile
             switch project.loadProfiles(profile) {
             case .success(let profiles): loaded = profiles[0]

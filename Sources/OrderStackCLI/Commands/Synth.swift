@@ -1,6 +1,5 @@
 import ArgumentParser
 import CloudFormation
-import OrdersBlueprint
 import StackDSL
 import YAML
 
@@ -27,6 +26,8 @@ extension OrderStack {
 
         @OptionGroup var options: ProjectOptions
 
+        @OptionGroup var stacks: StackOptions
+
         @Option(name: .long, help: "Only this stage (repeatable; default: every stage).")
         var stage: [String] = []
 
@@ -42,7 +43,8 @@ extension OrderStack {
         public func run() throws {
             let console = Console()
             let project = try options.location
-            let rendered = try SynthesisRun.render(project: project, stages: stage, console: console)
+            let rendered = try SynthesisRun.render(
+                project: project, stacks: try stacks.selected(console: console), stages: stage, console: console)
             let directory = output ?? project.path("output")
             if check {
                 var stale: [String] = []
@@ -53,6 +55,17 @@ extension OrderStack {
                         continue
                     }
                     if existing != text { stale.append("\(file): stale; differs from a fresh synth of the blueprint") }
+                }
+                if stacks.stack.isEmpty && stage.isEmpty {
+                    let written = Set(rendered.map(\.name))
+                    let present = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+                        $0.hasSuffix(".yaml")
+                    }
+                    for name in present.sorted() where !written.contains(name) {
+                        stale.append(
+                            "\(directory)/\(name): left over; no stack and stage of the blueprint produces it (delete it)"
+                        )
+                    }
                 }
                 for line in stale { console.err(line) }
                 if !stale.isEmpty { throw ExitCode.failure }
@@ -69,34 +82,52 @@ extension OrderStack {
     }
 }
 
-/// Loads stages and schemas, expands the blueprint and renders YAML: shared by `synth` and `graph`.
+/// One stack synthesized for one stage.
+struct StackStage {
+    /// The stack.
+    let stack: Stack
+    /// The stage's settings.
+    let settings: StageSettings
+    /// The template and graph.
+    let synthesis: Synthesis
+
+    /// `output/<stack>-<stage>.yaml`, relative to the project root.
+    var outputPath: String { "output/\(fileName)" }
+    /// `<stack>-<stage>.yaml`.
+    var fileName: String { "\(stack.name)-\(settings.name).yaml" }
+}
+
+/// Loads stages and schemas, expands the stacks and renders YAML: shared by every command that synthesizes.
 enum SynthesisRun {
-    /// Renders every requested stage.
-    /// - Returns: file names (`orders-dev.yaml`) and their YAML, in stage order.
+    /// Renders every requested stack and stage.
+    /// - Returns: file names (`<stack>-<stage>.yaml`) and their YAML, stack by stack in stage order.
     /// - Throws: `BadInput` after printing what is wrong.
-    static func render(project: Project, stages: [String], console: Console) throws -> [(name: String, text: String)] {
-        try synthesize(project: project, stages: stages, console: console).map { stage, synthesis in
+    static func render(project: Project, stacks: [Stack], stages: [String], console: Console) throws -> [(
+        name: String, text: String
+    )] {
+        try synthesize(project: project, stacks: stacks, stages: stages, console: console).map { item in
             do {
-                return ("\(OrdersBlueprint.stack.name)-\(stage.name).yaml", try TemplateWriter.yaml(synthesis.template))
+                return (item.fileName, try TemplateWriter.yaml(item.synthesis.template))
             } catch {
-                console.err("error: rendering stage \(stage.name) failed: \(error)")
+                console.err("error: rendering \(item.fileName) failed: \(error)")
                 throw BadInput()
             }
         }
     }
 
-    /// Expands the blueprint for one stage (`nil`: the project's default stage, prod when it exists).
-    static func synthesize(project: Project, stage: String?, console: Console) throws -> (StageSettings, Synthesis) {
-        guard
-            let first = try synthesize(project: project, stages: [stage ?? project.defaultStage], console: console)
-                .first
+    /// Expands `stack` for one stage (`nil`: the project's default stage, prod when it exists).
+    static func synthesize(project: Project, stack: Stack, stage: String?, console: Console) throws -> StackStage {
+        let stages = [stage ?? project.defaultStage]
+        guard let first = try synthesize(project: project, stacks: [stack], stages: stages, console: console).first
         else { throw BadInput() }
         return first
     }
 
-    /// Expands the blueprint for every requested stage.
-    static func synthesize(project: Project, stages: [String], console: Console) throws -> [(StageSettings, Synthesis)]
+    /// Expands every requested stack for every requested stage (all stages when `stages` is empty).
+    static func synthesize(project: Project, stacks: [Stack], stages: [String], console: Console) throws
+        -> [StackStage]
     {
+        try Stacks.checkFingerprint(project: project, console: console)
         let settings: [StageSettings]
         switch project.loadStages(stages) {
         case .success(let loaded): settings = loaded
@@ -107,12 +138,16 @@ enum SynthesisRun {
         case .success(let loaded): schemas = loaded
         case .failure(let failure): throw failure.report(to: console)
         }
-        return try settings.map { stage in
-            do {
-                return (stage, try Synthesizer.synthesize(OrdersBlueprint.stack, stage: stage, schemas: schemas))
-            } catch {
-                console.err("blueprints/OrdersStack.swift: error: \((error as? SynthesisError)?.message ?? "\(error)")")
-                throw BadInput()
+        return try stacks.flatMap { stack in
+            try settings.map { stage in
+                do {
+                    let synthesis = try Synthesizer.synthesize(stack, stage: stage, schemas: schemas)
+                    return StackStage(stack: stack, settings: stage, synthesis: synthesis)
+                } catch {
+                    let reason = (error as? SynthesisError)?.message ?? "\(error)"
+                    console.err("error: stack '\(stack.name)', stage \(stage.name): \(reason)")
+                    throw BadInput()
+                }
             }
         }
     }

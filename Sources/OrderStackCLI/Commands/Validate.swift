@@ -40,6 +40,8 @@ extension OrderStack {
 
         @OptionGroup var options: ProjectOptions
 
+        @OptionGroup var stacks: StackOptions
+
         @Argument(help: "Template files (default: the blueprint's stacks, synthesized in memory).")
         var files: [String] = []
 
@@ -64,10 +66,12 @@ extension OrderStack {
             var count = 0
             if files.isEmpty {
                 let project = try options.location
-                for (stage, synthesis) in try SynthesisRun.synthesize(project: project, stages: [], console: console) {
-                    let text = try TemplateWriter.yaml(synthesis.template)
+                let chosen = try stacks.selected(console: console)
+                for item in try SynthesisRun.synthesize(project: project, stacks: chosen, stages: [], console: console)
+                {
+                    let text = try TemplateWriter.yaml(item.synthesis.template)
                     diagnostics += Validator.validate(
-                        bytes: Array(text.utf8), path: "orders-\(stage.name).yaml (synthesized)")
+                        bytes: Array(text.utf8), path: "\(item.fileName) (synthesized)")
                     count += 1
                 }
             } else {

@@ -17,6 +17,10 @@ let package = Package(
         .library(name: "CloudFormation", targets: ["CloudFormation"]),
         .library(name: "Validation", targets: ["Validation"]),
         .library(name: "OrderStackCLI", targets: ["OrderStackCLI"]),
+        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
+        .library(name: "JSONText", targets: ["JSONText"]),
+        .library(name: "JSONDocument", targets: ["JSONDocument"]),
+        .library(name: "CGlibcCompat", targets: ["CGlibcCompat"]),
         .plugin(name: "BlueprintFingerprint", targets: ["BlueprintFingerprint"]),
     ],
     dependencies: [
@@ -31,26 +35,29 @@ let package = Package(
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
         .target(name: "JSONText"),
+        // A parsed JSON document (FoundationEssentials' decoder); JSONText stays Foundation-free.
+        .target(name: "JSONDocument"),
         .target(name: "YAML", dependencies: ["CLibYAML", "JSONText"]),
         .target(name: "CloudFormation", dependencies: ["YAML"]),
         .target(name: "StackDSL", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Validation", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Diff", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
-        .target(name: "OrderDomain", dependencies: ["JSONText"]),
+        .target(name: "OrderDomain", dependencies: ["JSONText", "JSONDocument"]),
         .target(name: "LambdaRuntime", dependencies: ["JSONText"]),
         .target(name: "Hashing"),
         .target(name: "AWSSigV4", dependencies: ["Hashing"]),
         .target(
             name: "AWSClients",
             dependencies: [
-                "AWSSigV4", "OrderDomain", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "AWSSigV4", "OrderDomain", "JSONDocument",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .target(
             name: "OrderHandlers",
             dependencies: [
-                "OrderDomain", "AWSClients", "LambdaRuntime", "JSONText",
+                "OrderDomain", "AWSClients", "LambdaRuntime", "JSONText", "JSONDocument",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -102,8 +109,9 @@ let package = Package(
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "AWSSigV4", "OrderDomain"]),
-        .testTarget(name: "OrderHandlersTests", dependencies: ["OrderHandlers", "OrderDomain", "LambdaRuntime"]),
+        .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "AWSSigV4", "OrderDomain", "JSONDocument"]),
+        .testTarget(
+            name: "OrderHandlersTests", dependencies: ["OrderHandlers", "OrderDomain", "LambdaRuntime", "JSONDocument"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),

@@ -1,3 +1,4 @@
+import JSONDocument
 import OrderDomain
 
 #if canImport(FoundationEssentials)

@@ -1,3 +1,5 @@
+import JSONDocument
+
 /// An order as `POST /orders` accepts it (`blueprints/schemas/order.json`).
 public struct Order: Sendable, Equatable, Codable {
     /// One line of the order.

@@ -1,3 +1,4 @@
+import JSONDocument
 import JSONText
 import OrderDomain
 

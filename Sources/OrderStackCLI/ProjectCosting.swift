@@ -31,6 +31,13 @@ extension Project {
     /// Loads the named profiles (`all`: every profile, in the order baseline, then the rest sorted).
     public func loadProfiles(_ name: String) -> Result<[TrafficProfile], Failure> {
         let available = profileNames()
+        guard !available.isEmpty else {
+            return .failure(
+                Failure(
+                    message:
+                        "no traffic profiles in \(profilesDirectory); add one, e.g. baseline.yaml with name, description, orders_per_month, shape, order_bytes and queries_per_order"
+                ))
+        }
         let names: [String]
         if name == "all" {
             names = available

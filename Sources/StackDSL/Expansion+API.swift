@@ -203,10 +203,7 @@ extension ExpansionContext {
                 stageId, type: "AWS::ApiGateway::Stage", dependsOn: dependsOn,
                 metadata: Self.suppressions(
                     checkov: [
-                        (
-                            "CKV_AWS_120",
-                            "POST /orders must never be cached and order status must be fresh; caching would also add an hourly charge."
-                        )
+                        ("CKV_AWS_120", Self.noCacheReason(api))
                     ],
                     cdkNag: nag)
             ).with(
@@ -282,6 +279,28 @@ extension ExpansionContext {
             "Base URL of the \(api.name) \(stage.name) stage")
     }
 
+    /// Why the stage has no cache (checkov CKV_AWS_120), from the API's own routes: `POST /orders must never be
+    /// cached and order status must be fresh; ...`.
+    static func noCacheReason(_ api: RestAPI) -> String {
+        let writes = api.routes.filter { $0.method == "POST" }.map { "POST \($0.path)" }
+        var schemaName = "resource"
+        for route in api.routes {
+            if case .enqueue(_, let schema) = route.integration { schemaName = schema.name }
+        }
+        let subject = writes.isEmpty ? "Requests" : writes.joined(separator: " and ")
+        return
+            "\(subject) must never be cached and \(schemaName) status must be fresh; caching would also add an hourly charge."
+    }
+
+    /// The 500 body of an enqueue route: what could not be queued, and the key to retry with (the schema's first
+    /// required property): `the order could not be queued; retry with the same orderId`.
+    static func notQueuedBody(schema: Schema, body: Value) -> String {
+        let key = body["required"]?.items?.first?.stringValue
+        let retry = key.map { "retry with the same \($0)" } ?? "retry the request"
+        return #"{"message":"the "# + schema.name + #" could not be queued; "# + retry
+            + #"","requestId":"$context.requestId"}"#
+    }
+
     private mutating func enqueueIntegration(
         into method: inout Fields, api: RestAPI, route: Route, queue: Queue, schema: Schema,
         deploymentInputs: inout [Resource]
@@ -354,7 +373,7 @@ extension ExpansionContext {
                     "StatusCode": .string("500"), "SelectionPattern": .string("(4|5)\\d{2}"),
                     "ResponseTemplates": .object([
                         "application/json": .string(
-                            #"{"message":"the order could not be queued; retry with the same orderId","requestId":"$context.requestId"}"#
+                            Self.notQueuedBody(schema: schema, body: body)
                         )
                     ]),
                 ]),

@@ -1,5 +1,6 @@
 import AWSSigV4
 import Foundation
+import JSONDocument
 import OrderDomain
 import Testing
 

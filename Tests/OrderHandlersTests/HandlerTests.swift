@@ -1,4 +1,5 @@
 import Foundation
+import JSONDocument
 import LambdaRuntime
 import Logging
 import OrderDomain

@@ -143,13 +143,20 @@ extension OrderStack {
         static let sizeFlags = ["-Xswiftc", "-Osize", "-Xlinker", "--no-export-dynamic"]
 
         /// Executable name and key parameter of every function whose code key is a template parameter, in template
-        /// order (`OrderProcessorCodeKey` → `order-processor`).
+        /// order: the parameter's default names the executable (`order-processor.zip` → `order-processor`); without
+        /// one, the parameter's name does (`OrderProcessorCodeKey` → `order-processor`).
         static func artifacts(in template: Template) -> [(executable: String, parameter: String)] {
             template.resources.compactMap { resource in
                 guard resource.type == "AWS::Lambda::Function",
                     case .ref(let parameter)? = resource.properties["Code"]?["S3Key"],
-                    template.parameter(parameter) != nil
+                    let declared = template.parameter(parameter)
                 else { return nil }
+                // The blueprint's handler: the parameter's default is `<executable>.zip`.
+                if case .string(let key)? = declared.defaultValue, key.hasSuffix(".zip"), key.count > 4,
+                    !key.contains("/")
+                {
+                    return (String(key.dropLast(4)), parameter)
+                }
                 let base =
                     parameter.hasSuffix("CodeKey") && parameter.count > 7
                     ? String(parameter.dropLast(7))

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Deploy any synthesized orderstack template through moto_server's CloudFormation API and check it against the
+template itself: the generic counterpart of moto_deploy.py, for stacks other than the orders one.
+
+Starts a real moto server (moto.server.ThreadedMotoServer) on 127.0.0.1 with a free port, uploads a placeholder zip
+under the default key of every `<Function>CodeKey` parameter, creates the stack with ArtifactBucket, waits for
+CREATE_COMPLETE, and then reads back, through each service's own API, what the template declares: every queue
+(with its redrive policy), table (key schema, billing mode), topic, function (runtime, handler, environment keys)
+and event source mapping (queue, batch size). Resource types moto's CloudFormation does not create (subscriptions,
+queue policies, alarms, API stages) are listed, not failed; cfn-lint and the unit tests cover them. Exit 0 when
+every check holds, 1 otherwise.
+
+    python3 Tests/Integration/moto_deploy_stack.py examples/webhooks/output/webhooks-dev.yaml
+"""
+import io
+import json
+import socket
+import sys
+import time
+import zipfile
+
+import boto3
+from cfnlint.decode import decode
+from moto.server import ThreadedMotoServer
+
+STACK = "example-it"
+REGION = "us-east-1"
+BUCKET = "orderstack-artifacts"
+REQUIRED = {"AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::Lambda::Function",
+            "AWS::Lambda::EventSourceMapping", "AWS::IAM::Role"}
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+    print(("ok   " if condition else "FAIL ") + message)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def placeholder_zip():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        info = zipfile.ZipInfo("bootstrap")
+        info.external_attr = 0o755 << 16
+        archive.writestr(info, "#!/bin/sh\nexit 0\n")
+    return buffer.getvalue()
+
+
+def client(name, endpoint):
+    return boto3.client(name, endpoint_url=endpoint, region_name=REGION,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def ref_target(value):
+    """The logical ID a `Ref` or `Fn::GetAtt` names, else None."""
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return value["Ref"]
+        if "Fn::GetAtt" in value:
+            target = value["Fn::GetAtt"]
+            return target[0] if isinstance(target, list) else str(target).split(".")[0]
+    return None
+
+
+def create(path, endpoint):
+    template, matches = decode(path)
+    if matches:
+        raise SystemExit(f"{path}: cannot be read: {matches[0]}")
+    s3 = client("s3", endpoint)
+    s3.create_bucket(Bucket=BUCKET)
+    for name, parameter in template.get("Parameters", {}).items():
+        if name.endswith("CodeKey") and "Default" in parameter:
+            s3.put_object(Bucket=BUCKET, Key=parameter["Default"], Body=placeholder_zip())
+    cfn = client("cloudformation", endpoint)
+    cfn.create_stack(StackName=STACK, TemplateBody=open(path).read(), Capabilities=["CAPABILITY_IAM"],
+                     Parameters=[{"ParameterKey": "ArtifactBucket", "ParameterValue": BUCKET}])
+    status = None
+    for _ in range(120):
+        status = cfn.describe_stacks(StackName=STACK)["Stacks"][0]["StackStatus"]
+        if not status.endswith("IN_PROGRESS"):
+            break
+        time.sleep(0.5)
+    check(status == "CREATE_COMPLETE", f"stack status is CREATE_COMPLETE (got {status})")
+    if status != "CREATE_COMPLETE":
+        for event in cfn.describe_stack_events(StackName=STACK)["StackEvents"][:10]:
+            print("  event:", event.get("LogicalResourceId"), event.get("ResourceStatus"), event.get("ResourceStatusReason"))
+        return template, None
+    created = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+               for r in cfn.describe_stack_resources(StackName=STACK)["StackResources"]
+               if r.get("LogicalResourceId") and r.get("PhysicalResourceId")}
+    return template, created
+
+
+def run(path, endpoint):
+    template, created = create(path, endpoint)
+    if created is None:
+        return 1
+    resources = template["Resources"]
+    skipped = sorted({body["Type"] for logical, body in resources.items()
+                      if logical not in created and body["Type"] not in REQUIRED})
+    for logical, body in resources.items():
+        if body["Type"] in REQUIRED:
+            check(logical in created, f"{logical} ({body['Type']}) was created")
+    print("note moto's CloudFormation does not create: " + (", ".join(skipped) or "nothing"))
+
+    sqs, ddb, lam = client("sqs", endpoint), client("dynamodb", endpoint), client("lambda", endpoint)
+    for logical, body in resources.items():
+        properties = body.get("Properties", {})
+        physical = created.get(logical)
+        if physical is None:
+            continue
+        if body["Type"] == "AWS::SQS::Queue":
+            attributes = sqs.get_queue_attributes(QueueUrl=physical, AttributeNames=["All"])["Attributes"]
+            if "RedrivePolicy" in properties:
+                redrive = json.loads(attributes.get("RedrivePolicy", "{}"))
+                want = properties["RedrivePolicy"]["maxReceiveCount"]
+                check(int(redrive.get("maxReceiveCount", 0)) == int(want),
+                      f"{logical} redrives after {want} receives (got {redrive.get('maxReceiveCount')})")
+                dlq = created.get(ref_target(properties["RedrivePolicy"]["deadLetterTargetArn"]) or "", "")
+                check(dlq and redrive.get("deadLetterTargetArn", "").endswith(dlq.rsplit("/", 1)[-1]),
+                      f"{logical}'s dead-letter queue is the template's")
+        elif body["Type"] == "AWS::DynamoDB::Table":
+            table = ddb.describe_table(TableName=physical)["Table"]
+            check(table["KeySchema"] == properties["KeySchema"], f"{logical} key schema is {properties['KeySchema']}")
+            check(table.get("BillingModeSummary", {}).get("BillingMode") == properties.get("BillingMode"),
+                  f"{logical} billing mode is {properties.get('BillingMode')}")
+        elif body["Type"] == "AWS::Lambda::Function":
+            function = lam.get_function(FunctionName=physical)["Configuration"]
+            check(function["Runtime"] == properties["Runtime"] and function["Handler"] == properties["Handler"],
+                  f"{logical} runs {properties['Runtime']} {properties['Handler']}")
+            want = sorted(properties.get("Environment", {}).get("Variables", {}))
+            got = sorted(function.get("Environment", {}).get("Variables", {}))
+            check(got == want, f"{logical} has the environment variables {want}")
+        elif body["Type"] == "AWS::Lambda::EventSourceMapping":
+            mapping = lam.get_event_source_mapping(UUID=physical)
+            queue = created.get(ref_target(properties["EventSourceArn"]) or "", "")
+            check(queue and mapping["EventSourceArn"].endswith(queue.rsplit("/", 1)[-1]), f"{logical} reads its queue")
+            check(mapping.get("BatchSize") == properties.get("BatchSize"),
+                  f"{logical} batch size {properties.get('BatchSize')} (got {mapping.get('BatchSize')})")
+    print(f"{len(failures)} failed checks")
+    return 1 if failures else 0
+
+
+def main(path):
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        return run(path, f"http://127.0.0.1:{port}")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -1,0 +1,31 @@
+import StackDSL
+
+/// Partner webhooks: API Gateway checks each delivery against its schema and queues it; a Swift handler takes
+/// them off the queue in batches and reports the ones it cannot take; deliveries are kept in a table.
+public enum WebhooksBlueprint {
+    /// The stack, described once for every stage.
+    public static let stack = Stack("webhooks", description: "Partner webhooks: accept, queue and keep deliveries") {
+        let deliveries = Table("Deliveries", partitionKey: "deliveryId")
+        let inbox = Queue("WebhookInbox")
+
+        Function("WebhookWorker", handler: .webhookWorker)
+            .consumes(inbox)
+            .writes(deliveries)
+
+        RestAPI("WebhooksApi") {
+            Route.post("/webhooks", validatedBy: .delivery, enqueueTo: inbox)
+        }
+
+        Monitoring("Operations")
+    }
+}
+
+extension Handler {
+    /// The `webhook-worker` executable of this package.
+    public static let webhookWorker = Handler(artifact: "webhook-worker")
+}
+
+extension Schema {
+    /// `blueprints/schemas/delivery.json`.
+    public static let delivery = Schema("delivery")
+}

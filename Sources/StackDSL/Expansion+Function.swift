@@ -119,7 +119,8 @@ extension ExpansionContext {
 
         for consumption in function.consumes {
             let queueId = "\(consumption.queue.name)Queue"
-            let batchSize = consumption.batchSize ?? stage.consumer.batchSize
+            let consumer = stage.consumer(function: function.name, queue: consumption.queue.name)
+            let batchSize = consumption.batchSize ?? consumer.batchSize
             add(
                 Resource(
                     "\(function.name)\(consumption.queue.name)EventSourceMapping",
@@ -128,12 +129,12 @@ extension ExpansionContext {
                         ("EventSourceArn", .getAtt(queueId, "Arn")),
                         ("FunctionName", .ref(functionId)),
                         ("BatchSize", .int(batchSize)),
-                        ("MaximumBatchingWindowInSeconds", .int(stage.consumer.batchingWindowSeconds)),
+                        ("MaximumBatchingWindowInSeconds", .int(consumer.batchingWindowSeconds)),
                         ("FunctionResponseTypes", .strings(["ReportBatchItemFailures"])),
                         (
                             "ScalingConfig",
                             .object([
-                                "MaximumConcurrency": .int(consumption.maxConcurrency ?? stage.consumer.maxConcurrency)
+                                "MaximumConcurrency": .int(consumption.maxConcurrency ?? consumer.maxConcurrency)
                             ])
                         ),
                         ("Enabled", .bool(true)),

@@ -69,7 +69,9 @@ extension ExpansionContext {
         }
         guard !consumers.isEmpty else { return 30 }
         let timeout = consumers.map { settings(for: $0).timeoutSeconds }.max() ?? 30
-        return 6 * timeout + stage.consumer.batchingWindowSeconds
+        let window =
+            consumers.map { stage.consumer(function: $0.name, queue: queue.name).batchingWindowSeconds }.max() ?? 0
+        return 6 * timeout + window
     }
 
     /// A work queue with its DLQ and TLS-only policy.
@@ -160,9 +162,10 @@ extension ExpansionContext {
             dimensions: [("QueueName", .getAtt(dlqId, "QueueName"))], statistic: "Maximum", threshold: 1)
     }
 
-    /// The stage settings of a function: the processor's for SQS consumers, the query's otherwise.
+    /// The stage settings of a function: its `functions.<Name>` entry over the stage's defaults, and the memory the
+    /// blueprint gives it, if any.
     func settings(for function: Function) -> StageSettings.FunctionSettings {
-        var settings = function.consumes.isEmpty ? stage.query : stage.processor
+        var settings = stage.function(function.name)
         if let memory = function.memoryMB { settings.memoryMB = memory }
         return settings
     }

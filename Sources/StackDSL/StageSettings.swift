@@ -15,7 +15,7 @@ public struct StageSettings: Sendable, Hashable {
         public var reservedConcurrency: Int?
     }
 
-    /// Settings of the SQS event source mapping of the processor.
+    /// Settings of one SQS event source mapping.
     public struct ConsumerSettings: Sendable, Hashable {
         /// Records per batch (1 to 10000; above 10 needs a batching window).
         public var batchSize: Int = 10
@@ -23,6 +23,45 @@ public struct StageSettings: Sendable, Hashable {
         public var batchingWindowSeconds: Int = 1
         /// Maximum concurrent batches (2 to 1000).
         public var maxConcurrency: Int = 10
+
+        /// Creates settings; every value has a default.
+        public init(batchSize: Int = 10, batchingWindowSeconds: Int = 1, maxConcurrency: Int = 10) {
+            self.batchSize = batchSize
+            self.batchingWindowSeconds = batchingWindowSeconds
+            self.maxConcurrency = maxConcurrency
+        }
+    }
+
+    /// A function's entry under `functions:`: each key optional, over `functions.defaults`.
+    public struct FunctionEntry: Sendable, Hashable {
+        public var memoryMB: Int?
+        public var timeoutSeconds: Int?
+        public var reservedConcurrency: Int?
+        /// Where the entry's name is written, for errors found at synthesis.
+        public var mark: Mark = .start
+
+        /// Creates an entry.
+        public init(memoryMB: Int? = nil, timeoutSeconds: Int? = nil, reservedConcurrency: Int? = nil) {
+            self.memoryMB = memoryMB
+            self.timeoutSeconds = timeoutSeconds
+            self.reservedConcurrency = reservedConcurrency
+        }
+    }
+
+    /// A mapping's entry under `consumers:` (`<Function>/<Queue>`): each key optional, over `consumers.defaults`.
+    public struct ConsumerEntry: Sendable, Hashable {
+        public var batchSize: Int?
+        public var batchingWindowSeconds: Int?
+        public var maxConcurrency: Int?
+        /// Where the entry's name is written.
+        public var mark: Mark = .start
+
+        /// Creates an entry.
+        public init(batchSize: Int? = nil, batchingWindowSeconds: Int? = nil, maxConcurrency: Int? = nil) {
+            self.batchSize = batchSize
+            self.batchingWindowSeconds = batchingWindowSeconds
+            self.maxConcurrency = maxConcurrency
+        }
     }
 
     /// Settings of the API stage.
@@ -62,12 +101,16 @@ public struct StageSettings: Sendable, Hashable {
     public var architecture: String = "x86_64"
     /// X-Ray tracing on the API and the functions.
     public var tracing: Bool = true
-    /// The order processor.
-    public var processor = FunctionSettings(memoryMB: 512, timeoutSeconds: 30, reservedConcurrency: nil)
-    /// The order query function.
-    public var query = FunctionSettings(memoryMB: 256, timeoutSeconds: 5, reservedConcurrency: nil)
-    /// The processor's event source mapping.
-    public var consumer = ConsumerSettings()
+    /// The file the settings were read from, for errors found at synthesis (names of constructs).
+    public var path = ""
+    /// `functions.defaults`: what every function gets unless its entry says otherwise.
+    public var functionDefaults = FunctionSettings(memoryMB: 512, timeoutSeconds: 30, reservedConcurrency: nil)
+    /// `functions.<Name>`: settings per function construct.
+    public var functions: [String: FunctionEntry] = [:]
+    /// `consumers.defaults`: what every event source mapping gets unless its entry says otherwise.
+    public var consumerDefaults = ConsumerSettings()
+    /// `consumers.<Function>/<Queue>`: settings per mapping.
+    public var consumers: [String: ConsumerEntry] = [:]
     /// Receives before an intake message moves to its DLQ (5 to 1000).
     public var maxReceiveCount: Int = 5
     /// Intake queue message retention in days (1 to 13: the DLQ keeps 14, and must outlast its source).
@@ -85,6 +128,65 @@ public struct StageSettings: Sendable, Hashable {
     public init(name: String, region: String) {
         self.name = name
         self.region = region
+    }
+
+    /// The settings of the function construct `name`: its entry over the stage-wide defaults.
+    public func function(_ name: String) -> FunctionSettings {
+        var settings = functionDefaults
+        guard let entry = functions[name] else { return settings }
+        if let value = entry.memoryMB { settings.memoryMB = value }
+        if let value = entry.timeoutSeconds { settings.timeoutSeconds = value }
+        if let value = entry.reservedConcurrency { settings.reservedConcurrency = value }
+        return settings
+    }
+
+    /// The settings of the mapping from `queue` to `function`: its entry over the stage-wide defaults.
+    public func consumer(function: String, queue: String) -> ConsumerSettings {
+        var settings = consumerDefaults
+        guard let entry = consumers[Self.mappingName(function: function, queue: queue)] else { return settings }
+        if let value = entry.batchSize { settings.batchSize = value }
+        if let value = entry.batchingWindowSeconds { settings.batchingWindowSeconds = value }
+        if let value = entry.maxConcurrency { settings.maxConcurrency = value }
+        return settings
+    }
+
+    /// `OrderProcessor/OrderIntake`: how `consumers:` names the mapping from a queue to a function.
+    public static func mappingName(function: String, queue: String) -> String { "\(function)/\(queue)" }
+
+    /// Entries that name no construct of the stack, located, each listing what exists; and mappings whose maximum
+    /// concurrency exceeds their function's reserved concurrency.
+    public func problems(functions names: [String], mappings: [(function: String, queue: String)]) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        func report(_ mark: Mark, _ id: String, _ message: String) {
+            found.append(Diagnostic(path: path, mark: mark, severity: .error, id: id, message: message))
+        }
+        for (name, entry) in functions.sorted(by: { $0.value.mark < $1.value.mark }) where !names.contains(name) {
+            report(
+                entry.mark, ConfigReader.ID.unknownKey,
+                "'functions.\(name)' names no function of the stack; its functions are: \(names.sorted().joined(separator: ", "))"
+            )
+        }
+        let mappingNames = mappings.map { Self.mappingName(function: $0.function, queue: $0.queue) }
+        for (name, entry) in consumers.sorted(by: { $0.value.mark < $1.value.mark }) where !mappingNames.contains(name)
+        {
+            let known =
+                mappingNames.isEmpty
+                ? "(none: no function consumes a queue)" : mappingNames.sorted().joined(separator: ", ")
+            report(
+                entry.mark, ConfigReader.ID.unknownKey,
+                "'consumers.\(name)' names no queue-to-function mapping of the stack; its mappings are: \(known)")
+        }
+        for mapping in mappings {
+            let consumer = consumer(function: mapping.function, queue: mapping.queue)
+            guard let reserved = function(mapping.function).reservedConcurrency, reserved < consumer.maxConcurrency
+            else { continue }
+            let name = Self.mappingName(function: mapping.function, queue: mapping.queue)
+            report(
+                consumers[name]?.mark ?? functions[mapping.function]?.mark ?? .start, ConfigReader.ID.invalidValue,
+                "the maximum concurrency of '\(name)' (\(consumer.maxConcurrency)) exceeds the reserved concurrency of '\(mapping.function)' (\(reserved)): the function would be throttled and messages would reach the DLQ"
+            )
+        }
+        return found
     }
 
     /// The retention values CloudWatch Logs accepts.
@@ -114,28 +216,22 @@ public struct StageSettings: Sendable, Hashable {
         }
         if let value = reader.choice("architecture", in: &top, ["x86_64", "arm64"]) { settings.architecture = value }
         if let value = reader.bool("tracing", in: &top) { settings.tracing = value }
-        if var mapping = reader.mapping("processor", in: &top) {
-            readFunction(&settings.processor, &mapping, &reader)
+        settings.path = path
+        if var mapping = reader.mapping("functions", in: &top) {
+            readFunctions(&settings, &mapping, &reader)
         }
-        if var mapping = reader.mapping("query", in: &top) {
-            readFunction(&settings.query, &mapping, &reader)
+        if var mapping = reader.mapping("consumers", in: &top) {
+            readConsumers(&settings, &mapping, &reader)
         }
-        if var mapping = reader.mapping("consumer", in: &top) {
-            if let value = reader.int("batchSize", in: &mapping, range: 1...10_000) {
-                settings.consumer.batchSize = value
-            }
-            if let value = reader.int("batchingWindowSeconds", in: &mapping, range: 0...300) {
-                settings.consumer.batchingWindowSeconds = value
-            }
-            if let value = reader.int("maxConcurrency", in: &mapping, range: 2...1000) {
-                settings.consumer.maxConcurrency = value
-            }
-            reader.finish(mapping)
-            if settings.consumer.batchSize > 10 && settings.consumer.batchingWindowSeconds < 1 {
-                reader.report(
-                    mapping.node.mark, ConfigReader.ID.invalidValue,
-                    "'consumer.batchSize' above 10 needs 'consumer.batchingWindowSeconds' of at least 1")
-            }
+        for (old, new) in [
+            ("processor", "functions.<Function>"), ("query", "functions.<Function>"),
+            ("consumer", "consumers.<Function>/<Queue>"),
+        ] {
+            guard let mapping = reader.mapping(old, in: &top) else { continue }
+            reader.report(
+                mapping.node.mark, ConfigReader.ID.unknownKey,
+                "'\(old)' is no longer a section: settings are per construct, under \(new)"
+            )
         }
         if var mapping = reader.mapping("queue", in: &top) {
             if let value = reader.int("maxReceiveCount", in: &mapping, range: 5...1000) {
@@ -206,24 +302,76 @@ public struct StageSettings: Sendable, Hashable {
         return (reader.diagnostics.hasErrors ? nil : settings, reader.diagnostics)
     }
 
-    private static func readFunction(
-        _ function: inout FunctionSettings, _ mapping: inout ConfigReader.Mapping, _ reader: inout ConfigReader
+    /// `functions:` — `defaults` and one entry per function construct, each `memoryMB`, `timeoutSeconds`,
+    /// `reservedConcurrency`. Names are checked against the stack at synthesis.
+    private static func readFunctions(
+        _ settings: inout StageSettings, _ functions: inout ConfigReader.Mapping, _ reader: inout ConfigReader
     ) {
-        if let value = reader.int("memoryMB", in: &mapping, range: 128...10_240) { function.memoryMB = value }
-        if let value = reader.int("timeoutSeconds", in: &mapping, range: 1...900) { function.timeoutSeconds = value }
-        if let value = reader.int("reservedConcurrency", in: &mapping, range: 0...10_000) {
-            function.reservedConcurrency = value
+        for (name, mark) in keys(of: functions) {
+            guard var mapping = reader.mapping(name, in: &functions) else { continue }
+            var entry = FunctionEntry()
+            entry.mark = mark
+            entry.memoryMB = reader.int("memoryMB", in: &mapping, range: 128...10_240)
+            entry.timeoutSeconds = reader.int("timeoutSeconds", in: &mapping, range: 1...900)
+            entry.reservedConcurrency = reader.int("reservedConcurrency", in: &mapping, range: 0...10_000)
+            reader.finish(mapping)
+            if name == "defaults" {
+                if let value = entry.memoryMB { settings.functionDefaults.memoryMB = value }
+                if let value = entry.timeoutSeconds { settings.functionDefaults.timeoutSeconds = value }
+                if let value = entry.reservedConcurrency { settings.functionDefaults.reservedConcurrency = value }
+            } else {
+                settings.functions[name] = entry
+            }
         }
-        reader.finish(mapping)
+        reader.finish(functions)
+    }
+
+    /// `consumers:` — `defaults` and one entry per mapping (`<Function>/<Queue>`), each `batchSize`,
+    /// `batchingWindowSeconds`, `maxConcurrency`.
+    private static func readConsumers(
+        _ settings: inout StageSettings, _ consumers: inout ConfigReader.Mapping, _ reader: inout ConfigReader
+    ) {
+        for (name, mark) in keys(of: consumers) {
+            guard var mapping = reader.mapping(name, in: &consumers) else { continue }
+            var entry = ConsumerEntry()
+            entry.mark = mark
+            entry.batchSize = reader.int("batchSize", in: &mapping, range: 1...10_000)
+            entry.batchingWindowSeconds = reader.int("batchingWindowSeconds", in: &mapping, range: 0...300)
+            entry.maxConcurrency = reader.int("maxConcurrency", in: &mapping, range: 2...1000)
+            reader.finish(mapping)
+            if name == "defaults" {
+                if let value = entry.batchSize { settings.consumerDefaults.batchSize = value }
+                if let value = entry.batchingWindowSeconds { settings.consumerDefaults.batchingWindowSeconds = value }
+                if let value = entry.maxConcurrency { settings.consumerDefaults.maxConcurrency = value }
+            } else {
+                settings.consumers[name] = entry
+            }
+            let effective = name == "defaults" ? settings.consumerDefaults : settings.consumer(name)
+            if effective.batchSize > 10 && effective.batchingWindowSeconds < 1 {
+                reader.report(
+                    mark, ConfigReader.ID.invalidValue,
+                    "'consumers.\(name).batchSize' above 10 needs a 'batchingWindowSeconds' of at least 1")
+            }
+        }
+        reader.finish(consumers)
+    }
+
+    /// The keys of a mapping with their marks, in file order (duplicates once; `finish` reports them).
+    private static func keys(of mapping: ConfigReader.Mapping) -> [(String, Mark)] {
+        guard case .mapping(let pairs) = mapping.node.content else { return [] }
+        var seen: Set<String> = []
+        return pairs.compactMap { pair in
+            guard let key = pair.key.scalarText, seen.insert(key).inserted else { return nil }
+            return (key, pair.key.mark)
+        }
+    }
+
+    private func consumer(_ name: String) -> ConsumerSettings {
+        let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
+        return parts.count == 2 ? consumer(function: parts[0], queue: parts[1]) : consumerDefaults
     }
 
     private static func checkConsistency(_ settings: StageSettings, root: Node, reader: inout ConfigReader) {
-        if let reserved = settings.processor.reservedConcurrency, reserved < settings.consumer.maxConcurrency {
-            reader.report(
-                root.mark, ConfigReader.ID.invalidValue,
-                "'consumer.maxConcurrency' (\(settings.consumer.maxConcurrency)) exceeds 'processor.reservedConcurrency' (\(reserved)): the function would be throttled and messages would reach the DLQ"
-            )
-        }
         if settings.api.burstLimit < settings.api.rateLimit {
             reader.report(root.mark, ConfigReader.ID.invalidValue, "'api.burstLimit' must be at least 'api.rateLimit'")
         }

@@ -1,12 +1,21 @@
 import CloudFormation
+import YAML
 
 /// Why a stack could not be expanded.
 public struct SynthesisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, naming the construct.
     public var message: String
+    /// Located problems in the stage file (construct names that do not exist), when that is what is wrong.
+    public var diagnostics: [Diagnostic] = []
 
     /// Creates an error.
     public init(_ message: String) { self.message = message }
+
+    /// Creates an error from located problems of the stage file.
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+        message = diagnostics.map(\.description).joined(separator: "\n")
+    }
 
     public var description: String { message }
 }
@@ -30,10 +39,18 @@ public enum Synthesizer {
     ///   - stage: the stage's settings.
     ///   - schemas: request body schemas by name (`order`), as read from `blueprints/schemas/<name>.json`.
     /// - Throws: `SynthesisError` when two constructs share a name, a schema is missing, or a route is malformed.
-    public static func synthesize(_ stack: Stack, stage: StageSettings, schemas: [String: Value]) throws(SynthesisError)
-        -> Synthesis
-    {
+    /// - Parameter siblings: the other stacks of the project, which share its stage files: entries for their
+    ///   constructs are not errors.
+    public static func synthesize(
+        _ stack: Stack, stage: StageSettings, schemas: [String: Value], siblings: [Stack] = []
+    ) throws(SynthesisError) -> Synthesis {
         let model = try ResolvedStack(stack)
+        var functions = model.functions
+        for sibling in siblings where sibling != stack { functions += try ResolvedStack(sibling).functions }
+        let problems = stage.problems(
+            functions: Array(Set(functions.map(\.name))),
+            mappings: functions.flatMap { function in function.consumes.map { (function.name, $0.queue.name) } })
+        if !problems.isEmpty { throw SynthesisError(problems) }
         var context = ExpansionContext(stack: stack, stage: stage, schemas: schemas, model: model)
         for table in model.tables { context.expand(table) }
         for queue in model.queues { context.expand(queue) }

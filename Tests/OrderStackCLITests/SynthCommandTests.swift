@@ -144,11 +144,27 @@ import Testing
         #expect(result.status == 2)
         #expect(
             result.stderr.contains(
-                "blueprints/stages/dev.yaml:7:13: error: OS0103: 'processor.memoryMB' must be an integer, found 'lots'"),
+                "blueprints/stages/dev.yaml:8:15: error: OS0103: 'functions.OrderProcessor.memoryMB' must be an integer, found 'lots'"
+            ),
             "\(result.stderr)")
         #expect(
             !FileManager.default.fileExists(atPath: project.appendingPathComponent("output").path),
             "nothing written on bad input")
+    }
+
+    @Test func aStageEntryForAConstructTheBlueprintLacksIsLocatedAndListsTheConstructs() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let stage = project.appendingPathComponent("blueprints/stages/dev.yaml")
+        let text = try String(contentsOf: stage, encoding: .utf8).replacingOccurrences(
+            of: "  OrderQuery:\n", with: "  OrderQeury:\n")
+        try text.write(to: stage, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.orderstack(["synth", "--project", project.path, "--stage", "dev"])
+        #expect(result.status == 2)
+        #expect(
+            result.stderr
+                == "\(stage.path):11:3: error: OS0102: 'functions.OrderQeury' names no function of the stack; its functions are: OrderProcessor, OrderQuery\n"
+        )
     }
 
     @Test func malformedSchemaIsLocated() throws {

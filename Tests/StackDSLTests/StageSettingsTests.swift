@@ -9,8 +9,13 @@ import YAML
             name: prod
             region: eu-west-1
             architecture: arm64
-            processor: {memoryMB: 1024, timeoutSeconds: 20, reservedConcurrency: 30}
-            consumer: {batchSize: 5, batchingWindowSeconds: 0, maxConcurrency: 30}
+            functions:
+              defaults: {memoryMB: 256, timeoutSeconds: 10}
+              Worker: {memoryMB: 1024, timeoutSeconds: 20, reservedConcurrency: 30}
+              Reader: {timeoutSeconds: 3}
+            consumers:
+              defaults: {maxConcurrency: 4}
+              Worker/Jobs: {batchSize: 5, batchingWindowSeconds: 0, maxConcurrency: 30}
             queue: {maxReceiveCount: 6, retentionDays: 7}
             logs: {retentionDays: 90}
             api: {rateLimit: 10, burstLimit: 20, authorization: api-key}
@@ -21,8 +26,15 @@ import YAML
         let stage = try #require(loaded.settings)
         #expect(stage.region == "eu-west-1")
         #expect(stage.architecture == "arm64")
-        #expect(stage.processor == .init(memoryMB: 1024, timeoutSeconds: 20, reservedConcurrency: 30))
-        #expect(stage.consumer.batchSize == 5)
+        #expect(stage.function("Worker") == .init(memoryMB: 1024, timeoutSeconds: 20, reservedConcurrency: 30))
+        #expect(stage.function("Reader") == .init(memoryMB: 256, timeoutSeconds: 3, reservedConcurrency: nil))
+        #expect(stage.function("Other") == .init(memoryMB: 256, timeoutSeconds: 10, reservedConcurrency: nil))
+        #expect(
+            stage.consumer(function: "Worker", queue: "Jobs")
+                == .init(batchSize: 5, batchingWindowSeconds: 0, maxConcurrency: 30))
+        #expect(
+            stage.consumer(function: "Reader", queue: "Jobs")
+                == .init(batchSize: 10, batchingWindowSeconds: 1, maxConcurrency: 4))
         #expect(stage.maxReceiveCount == 6)
         #expect(stage.logRetentionDays == 90)
         #expect(stage.api.authorization == "api-key")
@@ -31,21 +43,28 @@ import YAML
     }
 
     @Test func unknownKeysAreLocatedAndListTheKnownOnes() {
-        let loaded = StageSettings.load("name: dev\nregion: us-east-1\nprocessor:\n  memoryMb: 512\n", path: "dev.yaml")
+        let loaded = StageSettings.load(
+            "name: dev\nregion: us-east-1\nfunctions:\n  Worker:\n    memoryMb: 512\n", path: "dev.yaml")
         #expect(loaded.settings == nil)
         #expect(
             loaded.diagnostics.map(\.description) == [
-                "dev.yaml:4:3: error: OS0102: unknown key 'processor.memoryMb'; expected one of: memoryMB, reservedConcurrency, timeoutSeconds"
+                "dev.yaml:5:5: error: OS0102: unknown key 'functions.Worker.memoryMb'; expected one of: memoryMB, reservedConcurrency, timeoutSeconds"
+            ])
+        let old = StageSettings.load("name: dev\nregion: us-east-1\nprocessor:\n  memoryMB: 512\n", path: "dev.yaml")
+        #expect(
+            old.diagnostics.map(\.description) == [
+                "dev.yaml:4:3: error: OS0102: 'processor' is no longer a section: settings are per construct, under functions.<Function>"
             ])
     }
 
     @Test func wrongTypesNameTheExpectedType() {
         let loaded = StageSettings.load(
-            "name: dev\nregion: us-east-1\ntracing: maybe\nprocessor:\n  timeoutSeconds: '30'\n", path: "dev.yaml")
+            "name: dev\nregion: us-east-1\ntracing: maybe\nfunctions:\n  W:\n    timeoutSeconds: '30'\n",
+            path: "dev.yaml")
         #expect(
             loaded.diagnostics.map(\.description) == [
                 "dev.yaml:3:10: error: OS0103: 'tracing' must be a boolean (true or false), found 'maybe'",
-                "dev.yaml:5:19: error: OS0103: 'processor.timeoutSeconds' must be an integer, found '30'",
+                "dev.yaml:6:21: error: OS0103: 'functions.W.timeoutSeconds' must be an integer, found '30'",
             ])
     }
 
@@ -62,10 +81,10 @@ import YAML
         ("name: d\nregion: nowhere\n", "'region' must look like us-east-1"),
         ("region: us-east-1\n", "missing required key 'name'"),
         (
-            "name: d\nregion: us-east-1\nprocessor: {reservedConcurrency: 3}\nconsumer: {maxConcurrency: 10}\n",
-            "exceeds 'processor.reservedConcurrency'"
+            "name: d\nregion: us-east-1\nconsumers: {W/Q: {batchSize: 20, batchingWindowSeconds: 0}}\n",
+            "'consumers.W/Q.batchSize' above 10 needs a 'batchingWindowSeconds' of at least 1"
         ),
-        ("name: d\nregion: us-east-1\nprocessor: 5\n", "'processor' must be a mapping, found a scalar"),
+        ("name: d\nregion: us-east-1\nfunctions: {W: 5}\n", "'functions.W' must be a mapping, found a scalar"),
         ("name: [d\n", "did not find expected"),
         ("- a\n", "expected a mapping at the top level"),
         ("", "the file is empty"),
@@ -75,5 +94,27 @@ import YAML
         #expect(loaded.settings == nil)
         #expect(loaded.diagnostics.contains { $0.message.contains(message) }, "\(loaded.diagnostics)")
         #expect(loaded.diagnostics.allSatisfy { $0.path == "s.yaml" && $0.severity == .error })
+    }
+
+    @Test func constructNamesAreCheckedAgainstTheStack() {
+        let text = """
+            name: dev
+            region: us-east-1
+            functions:
+              OrderProcesor: {memoryMB: 1024}
+              Query: {reservedConcurrency: 2}
+            consumers:
+              Query/Intake: {maxConcurrency: 5}
+              OrderProcessor/Intak: {batchSize: 5}
+            """
+        let stage = StageSettings.load(text, path: "dev.yaml").settings!
+        let problems = stage.problems(
+            functions: ["OrderProcessor", "Query"], mappings: [("OrderProcessor", "Intake"), ("Query", "Intake")])
+        #expect(
+            problems.map(\.description) == [
+                "dev.yaml:4:3: error: OS0102: 'functions.OrderProcesor' names no function of the stack; its functions are: OrderProcessor, Query",
+                "dev.yaml:8:3: error: OS0102: 'consumers.OrderProcessor/Intak' names no queue-to-function mapping of the stack; its mappings are: OrderProcessor/Intake, Query/Intake",
+                "dev.yaml:7:3: error: OS0104: the maximum concurrency of 'Query/Intake' (5) exceeds the reserved concurrency of 'Query' (2): the function would be throttled and messages would reach the DLQ",
+            ])
     }
 }

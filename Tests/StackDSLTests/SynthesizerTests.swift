@@ -10,7 +10,7 @@ enum Fixture {
 
     static func stage(_ configure: (inout StageSettings) -> Void = { _ in }) -> StageSettings {
         var stage = StageSettings(name: "test", region: "us-east-1")
-        stage.processor.reservedConcurrency = 20
+        stage.functionDefaults.reservedConcurrency = 20
         configure(&stage)
         return stage
     }
@@ -83,7 +83,8 @@ enum Fixture {
     @Test func eventSourceMappingReportsPartialFailuresWithTheStageLimits() throws {
         let template = try Fixture.synthesize(
             stage: Fixture.stage {
-                $0.consumer.maxConcurrency = 7; $0.consumer.batchSize = 25; $0.consumer.batchingWindowSeconds = 2
+                $0.consumers["OrderProcessor/OrderIntake"] = .init(
+                    batchSize: 25, batchingWindowSeconds: 2, maxConcurrency: 7)
             })
         let mapping = try #require(template.resource("OrderProcessorOrderIntakeEventSourceMapping"))
         #expect(mapping["EventSourceArn"] == .getAtt("OrderIntakeQueue", "Arn"))
@@ -94,10 +95,48 @@ enum Fixture {
         #expect(mapping["ScalingConfig"] == .object(["MaximumConcurrency": .int(7)]))
     }
 
+    @Test func twoConsumersOfOneStackGetTheirOwnSettings() throws {
+        let intake = Queue("Intake")
+        let refunds = Queue("Refunds")
+        let table = Table("Ledger", partitionKey: "id")
+        let stack = Stack("two", description: "two consumers") {
+            Function("Orders", handler: Handler(artifact: "orders")).consumes(intake).writes(table)
+            Function("Refunder", handler: Handler(artifact: "refunder")).consumes(refunds).writes(table)
+        }
+        let template = try Fixture.synthesize(
+            stack,
+            stage: Fixture.stage {
+                $0.functions = [
+                    "Orders": .init(memoryMB: 512, timeoutSeconds: 30),
+                    "Refunder": .init(memoryMB: 1024, timeoutSeconds: 60, reservedConcurrency: 3),
+                ]
+                $0.consumers = ["Refunder/Refunds": .init(batchSize: 2, maxConcurrency: 2)]
+            })
+        #expect(template.resource("OrdersFunction")?["MemorySize"] == .int(512))
+        #expect(template.resource("RefunderFunction")?["MemorySize"] == .int(1024))
+        #expect(template.resource("RefunderFunction")?["ReservedConcurrentExecutions"] == .int(3))
+        #expect(template.resource("OrdersIntakeEventSourceMapping")?["BatchSize"] == .int(10))
+        #expect(template.resource("RefunderRefundsEventSourceMapping")?["BatchSize"] == .int(2))
+        #expect(template.resource("RefundsQueue")?["VisibilityTimeout"] == .int(6 * 60 + 1))
+        #expect(template.resource("IntakeQueue")?["VisibilityTimeout"] == .int(6 * 30 + 1))
+    }
+
+    @Test func settingsForConstructsTheStackDoesNotHaveAreLocatedErrors() throws {
+        var stage = Fixture.stage()
+        stage.path = "blueprints/stages/test.yaml"
+        stage.functions["OrderProcesor"] = .init(memoryMB: 1024)
+        let error = #expect(throws: SynthesisError.self) { try Fixture.synthesize(stage: stage) }
+        if let error {
+            #expect(error.diagnostics.map(\.id) == ["OS0102"])
+            #expect(error.diagnostics.first?.message.contains("its functions are: OrderProcessor, OrderQuery") == true)
+        }
+    }
+
     @Test func intakeQueueVisibilityCoversSixTimeoutsAndTheWindow() throws {
         let template = try Fixture.synthesize(
             stage: Fixture.stage {
-                $0.processor.timeoutSeconds = 40; $0.consumer.batchingWindowSeconds = 5
+                $0.functions["OrderProcessor"] = .init(timeoutSeconds: 40, reservedConcurrency: 20)
+                $0.consumers["OrderProcessor/OrderIntake"] = .init(batchingWindowSeconds: 5)
             })
         let queue = try #require(template.resource("OrderIntakeQueue"))
         #expect(queue["VisibilityTimeout"] == .int(245))

@@ -141,8 +141,12 @@ enum SynthesisRun {
         return try stacks.flatMap { stack in
             try settings.map { stage in
                 do {
-                    let synthesis = try Synthesizer.synthesize(stack, stage: stage, schemas: schemas)
+                    let synthesis = try Synthesizer.synthesize(
+                        stack, stage: stage, schemas: schemas, siblings: Stacks.all)
                     return StackStage(stack: stack, settings: stage, synthesis: synthesis)
+                } catch let error as SynthesisError where !error.diagnostics.isEmpty {
+                    console.print(error.diagnostics)
+                    throw BadInput()
                 } catch {
                     let reason = (error as? SynthesisError)?.message ?? "\(error)"
                     console.err("error: stack '\(stack.name)', stage \(stage.name): \(reason)")

@@ -7,6 +7,10 @@ public enum Component: Sendable, Hashable {
     case function(Function)
     case api(RestAPI)
     case monitoring(Monitoring)
+    /// A CloudFormation resource written as is.
+    case raw(RawResource)
+    /// A change to a generated resource at a path.
+    case override(Override)
 
     /// The construct name.
     public var name: String {
@@ -18,6 +22,8 @@ public enum Component: Sendable, Hashable {
         case .function(let value): return value.name
         case .api(let value): return value.name
         case .monitoring(let value): return value.name
+        case .raw(let value): return value.logicalId
+        case .override(let value): return value.logicalId
         }
     }
 }
@@ -52,6 +58,8 @@ public enum StackBuilder {
     public static func buildExpression(_ value: Function) -> [Component] { [.function(value)] }
     public static func buildExpression(_ value: RestAPI) -> [Component] { [.api(value)] }
     public static func buildExpression(_ value: Monitoring) -> [Component] { [.monitoring(value)] }
+    public static func buildExpression(_ value: RawResource) -> [Component] { [.raw(value)] }
+    public static func buildExpression(_ value: Override) -> [Component] { [.override(value)] }
     public static func buildBlock(_ parts: [Component]...) -> [Component] { parts.flatMap { $0 } }
     public static func buildOptional(_ part: [Component]?) -> [Component] { part ?? [] }
     public static func buildEither(first: [Component]) -> [Component] { first }

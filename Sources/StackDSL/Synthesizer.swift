@@ -59,8 +59,17 @@ public enum Synthesizer {
         for function in model.functions { context.expand(function) }
         for api in model.apis { try context.expand(api) }
         for monitoring in model.monitoring { context.expand(monitoring) }
+        for raw in model.raw {
+            guard context.template.resource(raw.logicalId) == nil else {
+                throw SynthesisError(
+                    "RawResource '\(raw.logicalId)' has the logical ID of a generated resource; choose another")
+            }
+            context.add(raw.resource)
+        }
         context.finish()
-        return Synthesis(template: context.template, graph: context.graph)
+        var template = context.template
+        for override in model.overrides { try override.apply(to: &template) }
+        return Synthesis(template: template, graph: context.graph)
     }
 }
 
@@ -73,6 +82,8 @@ struct ResolvedStack {
     var functions: [Function] = []
     var apis: [RestAPI] = []
     var monitoring: [Monitoring] = []
+    var raw: [RawResource] = []
+    var overrides: [Override] = []
 
     init(_ stack: Stack) throws(SynthesisError) {
         for component in stack.components { try add(component) }
@@ -120,6 +131,12 @@ struct ResolvedStack {
             }
             try Self.insert(api, into: &apis, kind: "API")
         case .monitoring(let value): try Self.insert(value, into: &monitoring, kind: "monitoring")
+        case .raw(let value):
+            if raw.contains(where: { $0.logicalId == value.logicalId }) {
+                throw SynthesisError("two RawResources are named '\(value.logicalId)'")
+            }
+            raw.append(value)
+        case .override(let value): overrides.append(value)
         }
     }
 

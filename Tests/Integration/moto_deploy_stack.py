@@ -27,7 +27,7 @@ STACK = "example-it"
 REGION = "us-east-1"
 BUCKET = "orderstack-artifacts"
 REQUIRED = {"AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::Lambda::Function",
-            "AWS::Lambda::EventSourceMapping", "AWS::IAM::Role"}
+            "AWS::Lambda::EventSourceMapping", "AWS::IAM::Role", "AWS::SSM::Parameter"}
 failures = []
 
 
@@ -110,6 +110,7 @@ def run(path, endpoint):
     print("note moto's CloudFormation does not create: " + (", ".join(skipped) or "nothing"))
 
     sqs, ddb, lam = client("sqs", endpoint), client("dynamodb", endpoint), client("lambda", endpoint)
+    ssm = client("ssm", endpoint)
     for logical, body in resources.items():
         properties = body.get("Properties", {})
         physical = created.get(logical)
@@ -137,6 +138,10 @@ def run(path, endpoint):
             want = sorted(properties.get("Environment", {}).get("Variables", {}))
             got = sorted(function.get("Environment", {}).get("Variables", {}))
             check(got == want, f"{logical} has the environment variables {want}")
+        elif body["Type"] == "AWS::SSM::Parameter":
+            value = ssm.get_parameter(Name=physical)["Parameter"]["Value"]
+            target = created.get(ref_target(properties.get("Value")) or "")
+            check(target is None or value == target, f"{logical} holds {properties.get('Value')} (got {value})")
         elif body["Type"] == "AWS::Lambda::EventSourceMapping":
             mapping = lam.get_event_source_mapping(UUID=physical)
             queue = created.get(ref_target(properties["EventSourceArn"]) or "", "")

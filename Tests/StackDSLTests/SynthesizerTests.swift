@@ -132,6 +132,62 @@ enum Fixture {
         }
     }
 
+    @Test func rawResourcesAndOverridesAreEscapeHatches() throws {
+        let intake = Queue("Intake")
+        let stack = Stack("hatch", description: "escape hatches") {
+            Function("Worker", handler: Handler(artifact: "worker")).consumes(intake)
+            RawResource(
+                "IntakeUrlParameter", type: "AWS::SSM::Parameter",
+                properties: [("Type", .string("String")), ("Value", .ref("IntakeQueue"))])
+            Override("IntakeQueue", set: "Properties.MessageRetentionPeriod", to: .int(86_400))
+            Override("IntakeQueue", add: "Properties.DelaySeconds", .int(5))
+            Override("WorkerFunction", remove: "Properties.TracingConfig")
+            Override("IntakeUrlParameter", add: "Properties.Description", .string("the intake queue's URL"))
+            Override("IntakeQueue", set: "DeletionPolicy", to: .string("Retain"))
+        }
+        let template = try Fixture.synthesize(stack)
+        let parameter = try #require(template.resource("IntakeUrlParameter"))
+        #expect(parameter.type == "AWS::SSM::Parameter" && parameter["Value"] == .ref("IntakeQueue"))
+        #expect(parameter["Description"] == .string("the intake queue's URL"), "overrides apply to raw resources too")
+        let queue = try #require(template.resource("IntakeQueue"))
+        #expect(queue["MessageRetentionPeriod"] == .int(86_400))
+        #expect(queue["DelaySeconds"] == .int(5))
+        #expect(queue.deletionPolicy == .string("Retain"))
+        #expect(template.resource("WorkerFunction")?["TracingConfig"] == nil)
+    }
+
+    @Test(arguments: [
+        (
+            Override("IntakeQueu", set: "Properties.MessageRetentionPeriod", to: .int(1)),
+            "Override of 'IntakeQueu': the template has no such resource; did you mean"
+        ),
+        (
+            Override("IntakeQueue", set: "Properties.DelaySeconds", to: .int(1)),
+            "Override of IntakeQueue at 'Properties.DelaySeconds': 'DelaySeconds' does not exist (use add: to add it)"
+        ),
+        (
+            Override("IntakeQueue", add: "Properties.MessageRetentionPeriod", .int(1)),
+            "'MessageRetentionPeriod' exists already (use set: to replace it)"
+        ),
+        (
+            Override("IntakeQueue", set: "Properties.RedrivePolicy.nope.deeper", to: .int(1)),
+            "Override of IntakeQueue at 'Properties.RedrivePolicy.nope.deeper': 'nope' does not exist"
+        ),
+        (
+            Override("IntakeQueue", set: "Propertys.X", to: .int(1)),
+            "a path starts with Properties, Metadata, DeletionPolicy or UpdateReplacePolicy"
+        ),
+    ])
+    func badOverridesAreErrorsNamingThePath(override: Override, message: String) {
+        let intake = Queue("Intake")
+        let stack = Stack("hatch", description: "escape hatches") {
+            Function("Worker", handler: Handler(artifact: "worker")).consumes(intake)
+            override
+        }
+        let error = #expect(throws: SynthesisError.self) { try Fixture.synthesize(stack) }
+        #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
     @Test func intakeQueueVisibilityCoversSixTimeoutsAndTheWindow() throws {
         let template = try Fixture.synthesize(
             stage: Fixture.stage {

@@ -17,7 +17,10 @@ let package = Package(
         // The blueprint: what you edit. The plugin records its sources' digest, so a stale binary is refused.
         .target(
             name: "WebhooksBlueprint",
-            dependencies: [.product(name: "StackDSL", package: orderstack)],
+            dependencies: [
+                .product(name: "StackDSL", package: orderstack),
+                .product(name: "CloudFormation", package: orderstack),
+            ],
             path: "blueprints",
             exclude: ["stages", "schemas"],
             sources: ["WebhooksStack.swift"],

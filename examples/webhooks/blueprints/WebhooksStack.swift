@@ -1,3 +1,4 @@
+import CloudFormation
 import StackDSL
 
 /// Partner webhooks: API Gateway checks each delivery against its schema and queues it; a Swift handler takes
@@ -17,6 +18,14 @@ public enum WebhooksBlueprint {
         }
 
         Monitoring("Operations")
+
+        // What no construct covers, written as CloudFormation: the inbox URL for the partner team's tooling.
+        RawResource(
+            "WebhookInboxUrlParameter", type: "AWS::SSM::Parameter",
+            properties: [
+                ("Name", .sub("/${AWS::StackName}/webhook-inbox-url", nil)), ("Type", .string("String")),
+                ("Value", .ref("WebhookInboxQueue")), ("Description", .string("URL of the webhook inbox queue")),
+            ])
     }
 }
 

@@ -91,3 +91,69 @@ import Testing
         #expect(!symbols.contains("$s10Foundation"), "\(executable) links full Foundation")
     }
 }
+
+/// `orderstack package` stopped while `swift build` runs: the build, and what it started, stop with it.
+@Suite struct PackageInterruptTests {
+    /// Whether a process with `pid` still exists (a zombie counts as gone).
+    static func alive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return !status.contains(") Z ")
+    }
+
+    @Test(arguments: [SIGTERM, SIGINT])
+    func noChildIsLeftWhenPackageIsStopped(signal: Int32) throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        #expect(try CommandRunner.orderstack(["synth", "--project", project.path]).status == 0)
+        // A stand-in `swift` first on PATH: it records its pid and a child's, and waits.
+        let bin = project.appendingPathComponent("fake-bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let pids = project.appendingPathComponent("pids")
+        let script = bin.appendingPathComponent("swift")
+        try "#!/bin/sh\nsleep 60 &\necho $$ $! > \(pids.path)\nwait\n".write(
+            to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let process = Process()
+        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("orderstack")
+        process.arguments = ["package", "--project", project.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var recorded: [Int32] = []
+        for _ in 0..<200 where recorded.count < 2 {
+            usleep(50_000)
+            recorded = ((try? String(contentsOf: pids, encoding: .utf8)) ?? "").split(separator: " ").compactMap {
+                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+        if recorded.count != 2 { kill(process.processIdentifier, SIGKILL) }
+        try #require(recorded.count == 2, "the stand-in build started")
+        #expect(recorded.allSatisfy(Self.alive))
+        kill(process.processIdentifier, signal)
+        // Never hang the suite: past 10 s, everything is killed and the test fails.
+        var waited = 0
+        while process.isRunning && waited < 200 {
+            usleep(50_000)
+            waited += 1
+        }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            for pid in recorded { kill(pid, SIGKILL) }
+            Issue.record("orderstack did not stop within 10 s of the signal")
+        }
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.contains("handler 1 of 2: building order-processor"), "\(stderr)")
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
+        usleep(100_000)
+        for pid in recorded {
+            #expect(!Self.alive(pid), "process \(pid) was left running")
+            kill(pid, SIGKILL)
+        }
+    }
+}

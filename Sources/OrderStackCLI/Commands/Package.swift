@@ -67,8 +67,10 @@ extension OrderStack {
             }
             let binaryDirectory = binaries ?? project.path(".build/release")
             if !skipBuild {
-                for (executable, _) in wanted {
-                    console.err("building \(executable) (release, static Swift standard library)...")
+                for (index, (executable, _)) in wanted.enumerated() {
+                    console.err(
+                        "handler \(index + 1) of \(wanted.count): building \(executable) (release, static Swift standard library)"
+                    )
                     let status = try Subprocess.run(
                         "swift",
                         [
@@ -86,7 +88,10 @@ extension OrderStack {
             try FileSystem.createDirectory(outputPath)
             var artifacts: [Artifact] = []
             var refused = false
-            for (executable, parameter) in wanted {
+            for (index, (executable, parameter)) in wanted.enumerated() {
+                console.err(
+                    "handler \(index + 1) of \(wanted.count): stripping \(executable) and checking it for provided.al2023"
+                )
                 let binaryPath = "\(binaryDirectory)/\(executable)"
                 guard FileManager.default.isExecutableFile(atPath: binaryPath) else {
                     console.err("error: \(binaryPath) does not exist or is not executable")
@@ -175,34 +180,5 @@ extension OrderStack {
             }
             return result
         }
-    }
-}
-
-/// Runs a program and collects its standard output.
-enum Subprocess {
-    struct Result {
-        var code: Int32
-        var output: String
-    }
-
-    /// Runs `program` (looked up on `PATH`) with `arguments`; `passthrough` lets its output go to the terminal,
-    /// `quiet` discards its standard error.
-    static func run(_ program: String, _ arguments: [String], passthrough: Bool = false, quiet: Bool = false) throws
-        -> Result
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let pipe = Pipe()
-        if passthrough {
-            process.standardOutput = FileHandle.standardError
-        } else {
-            process.standardOutput = pipe
-        }
-        if quiet { process.standardError = FileHandle.nullDevice }
-        try process.run()
-        let data = passthrough ? Data() : pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(code: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 }

@@ -9,55 +9,14 @@ each failed check is printed.
 
     python3 Tests/Integration/moto_deploy.py output/orders-prod.yaml
 """
-import io
 import json
-import socket
+import pathlib
 import sys
-import time
-import zipfile
 
-import boto3
-from moto.server import ThreadedMotoServer
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from motolib import check, client, create_stack, failures, placeholder_zip, with_moto  # noqa: E402
 
 STACK = "orders-it"
-REGION = "us-east-1"
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-    print(("ok   " if condition else "FAIL ") + message)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def placeholder_zip():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        info = zipfile.ZipInfo("bootstrap")
-        info.external_attr = 0o755 << 16
-        archive.writestr(info, "#!/bin/sh\nexit 0\n")
-    return buffer.getvalue()
-
-
-def main(path):
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        return run(path, f"http://127.0.0.1:{port}")
-    finally:
-        server.stop()
-
-
-def client(name, endpoint):
-    return boto3.client(name, endpoint_url=endpoint, region_name=REGION,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 def run(path, endpoint):
@@ -68,18 +27,7 @@ def run(path, endpoint):
         s3.put_object(Bucket="orderstack-artifacts", Key=key, Body=placeholder_zip())
 
     cfn = client("cloudformation", endpoint)
-    cfn.create_stack(StackName=STACK, TemplateBody=body, Capabilities=["CAPABILITY_IAM"],
-                     Parameters=[{"ParameterKey": "ArtifactBucket", "ParameterValue": "orderstack-artifacts"}])
-    status = None
-    for _ in range(120):
-        status = cfn.describe_stacks(StackName=STACK)["Stacks"][0]["StackStatus"]
-        if not status.endswith("IN_PROGRESS"):
-            break
-        time.sleep(0.5)
-    check(status == "CREATE_COMPLETE", f"stack status is CREATE_COMPLETE (got {status})")
-    if status != "CREATE_COMPLETE":
-        for event in cfn.describe_stack_events(StackName=STACK)["StackEvents"][:10]:
-            print("  event:", event.get("LogicalResourceId"), event.get("ResourceStatus"), event.get("ResourceStatusReason"))
+    if not create_stack(cfn, STACK, body, "orderstack-artifacts"):
         return 1
     resources = {r["LogicalResourceId"]: r for r in cfn.describe_stack_resources(StackName=STACK)["StackResources"]
                  if "LogicalResourceId" in r}
@@ -136,4 +84,4 @@ def run(path, endpoint):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(with_moto(run, sys.argv[1]))

@@ -12,49 +12,19 @@ every check holds, 1 otherwise.
 
     python3 Tests/Integration/moto_deploy_stack.py examples/webhooks/output/webhooks-dev.yaml
 """
-import io
 import json
-import socket
+import pathlib
 import sys
-import time
-import zipfile
 
-import boto3
 from cfnlint.decode import decode
-from moto.server import ThreadedMotoServer
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from motolib import check, client, create_stack, failures, placeholder_zip, with_moto  # noqa: E402
 
 STACK = "example-it"
-REGION = "us-east-1"
 BUCKET = "orderstack-artifacts"
 REQUIRED = {"AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::Lambda::Function",
             "AWS::Lambda::EventSourceMapping", "AWS::IAM::Role", "AWS::SSM::Parameter"}
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-    print(("ok   " if condition else "FAIL ") + message)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def placeholder_zip():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        info = zipfile.ZipInfo("bootstrap")
-        info.external_attr = 0o755 << 16
-        archive.writestr(info, "#!/bin/sh\nexit 0\n")
-    return buffer.getvalue()
-
-
-def client(name, endpoint):
-    return boto3.client(name, endpoint_url=endpoint, region_name=REGION,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 def ref_target(value):
@@ -78,18 +48,7 @@ def create(path, endpoint):
         if name.endswith("CodeKey") and "Default" in parameter:
             s3.put_object(Bucket=BUCKET, Key=parameter["Default"], Body=placeholder_zip())
     cfn = client("cloudformation", endpoint)
-    cfn.create_stack(StackName=STACK, TemplateBody=open(path).read(), Capabilities=["CAPABILITY_IAM"],
-                     Parameters=[{"ParameterKey": "ArtifactBucket", "ParameterValue": BUCKET}])
-    status = None
-    for _ in range(120):
-        status = cfn.describe_stacks(StackName=STACK)["Stacks"][0]["StackStatus"]
-        if not status.endswith("IN_PROGRESS"):
-            break
-        time.sleep(0.5)
-    check(status == "CREATE_COMPLETE", f"stack status is CREATE_COMPLETE (got {status})")
-    if status != "CREATE_COMPLETE":
-        for event in cfn.describe_stack_events(StackName=STACK)["StackEvents"][:10]:
-            print("  event:", event.get("LogicalResourceId"), event.get("ResourceStatus"), event.get("ResourceStatusReason"))
+    if not create_stack(cfn, STACK, open(path).read(), BUCKET):
         return template, None
     created = {r["LogicalResourceId"]: r["PhysicalResourceId"]
                for r in cfn.describe_stack_resources(StackName=STACK)["StackResources"]
@@ -152,15 +111,5 @@ def run(path, endpoint):
     return 1 if failures else 0
 
 
-def main(path):
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        return run(path, f"http://127.0.0.1:{port}")
-    finally:
-        server.stop()
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(with_moto(run, sys.argv[1]))

@@ -83,7 +83,7 @@ extension CostReport {
                 signed(profile.change, of: profile.before),
             ])
         }
-        text += table(rows)
+        text += render(rows, rightAligned: [1, 2, 3])
         for profile in comparison.profiles where !profile.moved.isEmpty {
             text += "\(profile.name): lines that moved\n"
             var lines = [[String]]()
@@ -93,7 +93,7 @@ extension CostReport {
                     line.after.map(Money.dollars) ?? "(gone)", signed(line.change, of: line.before ?? 0),
                 ])
             }
-            text += table(lines)
+            text += render(lines, rightAligned: [2, 3, 4])
         }
         return text
     }
@@ -148,19 +148,6 @@ extension CostReport {
         guard base >= 0.005 else { return text }
         let percent = (change / base * 1000).rounded() / 10
         return text + " (\(percent > 0 ? "+" : "")\(percent)%)"
-    }
-
-    private static func table(_ rows: [[String]]) -> String {
-        var widths = [Int](repeating: 0, count: rows.map(\.count).max() ?? 0)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        return rows.map { row in
-            var line = row.enumerated().map { index, cell in
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                return index <= 1 ? cell + padding : padding + cell
-            }.joined(separator: "  ")
-            while line.hasSuffix(" ") { line.removeLast() }
-            return line + "\n"
-        }.joined()
     }
 }
 

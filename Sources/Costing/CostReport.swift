@@ -115,7 +115,8 @@ public enum CostReport {
 
     private static func quote(_ text: String) -> String { JSONText.quote(text) }
 
-    private static func render(_ rows: [[String]], rightAligned: Set<Int>, notes: [Int: String]) -> String {
+    /// Rows as aligned columns (`rightAligned` by index), each row optionally followed by a note line.
+    static func render(_ rows: [[String]], rightAligned: Set<Int>, notes: [Int: String] = [:]) -> String {
         let columns = rows.map(\.count).max() ?? 0
         var widths = Array(repeating: 0, count: columns)
         for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }

@@ -236,8 +236,8 @@ public enum SimulationReport {
             }
             return parts.joined(separator: "\n")
         }
-        let requests = minutes.map { result.series.requests.isEmpty ? 0 : result.series.requests[$0] }
-        let rejected = minutes.map { result.series.rejected.isEmpty ? 0 : result.series.rejected[$0] / 60 }
+        let requests = minutes.map { result.series.requests[$0] }
+        let rejected = minutes.map { result.series.rejected[$0] / 60 }
         let accepted = minutes.map { result.series.accepted[$0] }
         let processed = minutes.map { result.series.processed[$0] }
         let backlog = minutes.map { result.series.backlog[$0] }

@@ -2,6 +2,12 @@ import ArgumentParser
 import Hashing
 import StackDSL
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// The stacks the CLI was started with, by `OrderStack.main(stacks:)`: the user's package owns them, the CLI
 /// knows none of its own.
 enum Stacks {
@@ -18,13 +24,13 @@ enum Stacks {
         guard let fingerprint else { return }
         var files: [(path: String, bytes: [UInt8])] = []
         for file in fingerprint.files {
-            guard let text = project.read(project.path(file)) else {
+            guard let data = FileManager.default.contents(atPath: project.path(file)) else {
                 console.err(
                     "error: this orderstack was built from \(file), which \(project.root == "." ? "this project" : project.root) does not have; "
                         + "run the project's own build (`swift run orderstack ...` in the project)")
                 throw ExitCode.failure
             }
-            files.append((file, Array(text.utf8)))
+            files.append((file, Array(data)))
         }
         guard FileSetDigest.hex(files) != fingerprint.sha256 else { return }
         console.err(

@@ -90,7 +90,7 @@ public struct Override: Sendable, Hashable {
                     + (near.isEmpty ? "" : "; did you mean \(near.prefix(5).joined(separator: ", "))?"))
         }
         var resource = template.resources[index]
-        guard let section = path.first, path.count >= 1 else { throw failure("the path is empty") }
+        guard let section = path.first, !section.isEmpty else { throw failure("the path is empty") }
         switch section {
         case "Properties":
             guard path.count > 1 else { throw failure("give a property below Properties") }

@@ -346,8 +346,9 @@ public struct StageSettings: Sendable, Hashable {
             } else {
                 settings.consumers[name] = entry
             }
-            let effective = name == "defaults" ? settings.consumerDefaults : settings.consumer(name)
-            if effective.batchSize > 10 && effective.batchingWindowSeconds < 1 {
+            let batchSize = entry.batchSize ?? settings.consumerDefaults.batchSize
+            let window = entry.batchingWindowSeconds ?? settings.consumerDefaults.batchingWindowSeconds
+            if batchSize > 10 && window < 1 {
                 reader.report(
                     mark, ConfigReader.ID.invalidValue,
                     "'consumers.\(name).batchSize' above 10 needs a 'batchingWindowSeconds' of at least 1")
@@ -364,11 +365,6 @@ public struct StageSettings: Sendable, Hashable {
             guard let key = pair.key.scalarText, seen.insert(key).inserted else { return nil }
             return (key, pair.key.mark)
         }
-    }
-
-    private func consumer(_ name: String) -> ConsumerSettings {
-        let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
-        return parts.count == 2 ? consumer(function: parts[0], queue: parts[1]) : consumerDefaults
     }
 
     private static func checkConsistency(_ settings: StageSettings, root: Node, reader: inout ConfigReader) {

@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI", "OrdersBlueprint"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "DiffTests", dependencies: ["Diff", "CloudFormation"]),
-        .testTarget(name: "CostingTests", dependencies: ["Costing", "CloudFormation", "YAML"]),
+        .testTarget(name: "CostingTests", dependencies: ["Costing", "CloudFormation", "YAML", "StackDSL"]),
         .testTarget(name: "OrderDomainTests", dependencies: ["OrderDomain"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),

@@ -32,7 +32,7 @@ public enum CostReport {
     }
 
     static func header(_ estimate: Estimate) -> String {
-        "stage \(estimate.stage), profile \(estimate.profile) (\(Money.quantity(estimate.orders.rounded())) orders), "
+        "\(estimate.subject), profile \(estimate.profile) (\(Money.quantity(estimate.orders.rounded())) orders), "
             + "\(estimate.region), prices as of \(estimate.pricingAsOf), free tier \(estimate.freeTier ? "on" : "off"), \(estimate.currency)"
     }
 
@@ -57,7 +57,7 @@ public enum CostReport {
         rows.append(["total", ""] + estimates.map { Money.dollars($0.total) })
         let first = estimates.first
         return
-            "stage \(first?.stage ?? ""), \(first?.region ?? ""), prices as of \(first?.pricingAsOf ?? ""), free tier "
+            "\(first?.subject ?? ""), \(first?.region ?? ""), prices as of \(first?.pricingAsOf ?? ""), free tier "
             + "\((first?.freeTier ?? false) ? "on" : "off"), \(first?.currency ?? "USD")\n"
             + render(rows, rightAligned: Set(2..<(2 + estimates.count)), notes: [:])
     }

@@ -76,71 +76,102 @@ public struct SimulationParameters: Sendable, Equatable {
     public var acceptanceSeconds = 0.03
     /// The template's alarms that the simulator can evaluate.
     public var alarms: [AlarmRule] = []
+    /// Consumers of subscriber queues downstream of the processor, simulated on the processor's output.
+    public var downstream: [DownstreamConsumer] = []
+
+    /// A mapping fed by what the processor publishes, simulated after it.
+    public struct DownstreamConsumer: Sendable, Equatable {
+        public var mapping: String
+        public var function: String
+        public var queue: String
+        /// Messages it receives per message the processor finishes.
+        public var perProcessed: Double
+        /// Its own limits; no API in front of it.
+        public var parameters: SimulationParameters
+    }
 
     public init() {}
 
     /// Reads throttles, batching, concurrency, timeouts, redrive and alarms from `template`; the profile gives
-    /// handler time and order size.
+    /// handler time, order size and the entry route.
     public init(template: Template, profile: TrafficProfile) {
-        var resources: [String: Resource] = [:]
-        for resource in template.resources { resources[resource.logicalId] = resource }
-        let model = StackUsageModel(template)
-        func target(_ value: Value?) -> String? {
-            switch value {
-            case .ref(let name)?: return name
-            case .getAtt(let name, _)?: return name
-            default: return nil
-            }
+        self.init(
+            model: StackUsageModel(template, entryRoute: profile.entryRoute, queryRoute: profile.queryRoute),
+            profile: profile)
+    }
+
+    /// Reads the figures from the model of the stack: the entry API's stage throttle, the intake queue and its
+    /// consumer, the alarms on them, and each downstream consumer's own limits.
+    public init(model: StackUsageModel, profile: TrafficProfile) {
+        let graph = model.graph
+        if let entry = model.entry, let api = graph.api(entry.api) {
+            stageRateLimit = api.rateLimit
+            stageBurstLimit = api.burstLimit
         }
-        for stage in template.resources where stage.type == "AWS::ApiGateway::Stage" {
-            for setting in stage["MethodSettings"]?.items ?? [] {
-                if let rate = setting["ThrottlingRateLimit"]?.intValue { stageRateLimit = Double(rate) }
-                if let burst = setting["ThrottlingBurstLimit"]?.intValue { stageBurstLimit = Double(burst) }
-            }
+        let a = profile.assumptions
+        secondsPerBatch = a.processorMs(atMemoryMB: model.processor?.memoryMB ?? 128) / 1000
+        let units = ((profile.orderBytes + a.itemOverheadBytes) / 1024).rounded(.up)
+        if let mapping = model.intakeMapping {
+            configure(consumer: mapping, graph: graph)
+            let writes = graph.function(mapping.function)?.writes.count ?? 0
+            writeUnitsPerOrder = a.tableWritesPerMessage * units * Double(writes)
         }
-        batchSize = model.batchSize
-        batchingWindowSeconds = model.batchingWindowSeconds
-        secondsPerBatch = profile.assumptions.processorMs(atMemoryMB: model.processor?.memoryMB ?? 128) / 1000
-        writeUnitsPerOrder = 2 * ((profile.orderBytes + profile.assumptions.itemOverheadBytes) / 1024).rounded(.up)
-        var dlqId: String?
-        if let intake = model.intakeQueue, let queue = resources[intake] {
-            visibilityTimeoutSeconds = Double(queue["VisibilityTimeout"]?.intValue ?? 30)
-            if let redrive = queue["RedrivePolicy"] {
-                maxReceiveCount = redrive["maxReceiveCount"]?.intValue.map(Double.init)
-                dlqId = target(redrive["deadLetterTargetArn"])
-            }
-            for mapping in template.resources where mapping.type == "AWS::Lambda::EventSourceMapping" {
-                guard target(mapping["EventSourceArn"]) == intake else { continue }
-                maximumConcurrency = mapping["ScalingConfig"]?["MaximumConcurrency"]?.intValue.map(Double.init)
-                if let function = target(mapping["FunctionName"]).flatMap({ resources[$0] }) {
-                    reservedConcurrency = function["ReservedConcurrentExecutions"]?.intValue.map(Double.init)
-                }
-            }
+        alarms = Self.alarms(
+            graph.alarms, model: model, deadLetterQueue: model.intakeQueue.flatMap { graph.queue($0)?.deadLetterQueue })
+        downstream = model.consumers.filter(\.fromTopic).map { flow in
+            var own = SimulationParameters()
+            own.accountRateLimit = .infinity
+            own.accountBurstLimit = .infinity
+            own.acceptanceSeconds = 0
+            own.configure(consumer: flow.consumer, graph: graph)
+            own.secondsPerBatch = a.processorMs(atMemoryMB: flow.function.memoryMB) / 1000
+            own.writeUnitsPerOrder =
+                a.tableWritesPerMessage * units * Double(graph.function(flow.function.logicalId)?.writes.count ?? 0)
+            return DownstreamConsumer(
+                mapping: flow.consumer.mapping, function: flow.function.logicalId, queue: flow.consumer.queue,
+                perProcessed: flow.perArrival / max(model.processorShare, 1e-9), parameters: own)
         }
-        for alarm in template.resources where alarm.type == "AWS::CloudWatch::Alarm" {
-            let dimension = alarm["Dimensions"]?.items?.first?["Value"]
-            let subject = target(dimension)
-            let metricName = alarm["MetricName"]?.stringValue ?? ""
-            var metric: Metric?
-            switch (alarm["Namespace"]?.stringValue ?? "", metricName) {
-            case ("AWS/SQS", "ApproximateAgeOfOldestMessage") where subject == model.intakeQueue: metric = .queueAge
-            case ("AWS/SQS", "ApproximateNumberOfMessagesVisible") where subject != nil && subject == dlqId:
+    }
+
+    /// Batching, concurrency and redrive of one mapping and its queue and function.
+    mutating func configure(consumer: StackGraph.Consumer, graph: StackGraph) {
+        batchSize = consumer.batchSize
+        batchingWindowSeconds = consumer.batchingWindowSeconds
+        maximumConcurrency = consumer.maximumConcurrency
+        reservedConcurrency = graph.function(consumer.function)?.reservedConcurrency
+        if let queue = graph.queue(consumer.queue) {
+            visibilityTimeoutSeconds = queue.visibilityTimeoutSeconds
+            maxReceiveCount = queue.maxReceiveCount
+        }
+    }
+
+    /// The alarms on what the simulator models: the intake queue's age, its DLQ's depth, the API's 4XX and 5XX,
+    /// the processor's throttles and errors, table write throttles.
+    static func alarms(
+        _ nodes: [StackGraph.AlarmNode], model: StackUsageModel, deadLetterQueue: String?
+    ) -> [AlarmRule] {
+        nodes.compactMap { alarm in
+            let subject = alarm.subject
+            let metric: Metric?
+            switch (alarm.namespace, alarm.metricName) {
+            case ("AWS/SQS", "ApproximateAgeOfOldestMessage") where subject != nil && subject == model.intakeQueue:
+                metric = .queueAge
+            case ("AWS/SQS", "ApproximateNumberOfMessagesVisible") where subject != nil && subject == deadLetterQueue:
                 metric = .dlqDepth
             case ("AWS/ApiGateway", "4XXError"): metric = .api4xx
             case ("AWS/ApiGateway", "5XXError"): metric = .api5xx
-            case ("AWS/Lambda", "Throttles") where subject == model.processor?.logicalId: metric = .lambdaThrottles
-            case ("AWS/Lambda", "Errors") where subject == model.processor?.logicalId: metric = .lambdaErrors
+            case ("AWS/Lambda", "Throttles") where subject != nil && subject == model.processor?.logicalId:
+                metric = .lambdaThrottles
+            case ("AWS/Lambda", "Errors") where subject != nil && subject == model.processor?.logicalId:
+                metric = .lambdaErrors
             case ("AWS/DynamoDB", "WriteThrottleEvents"): metric = .dynamoWriteThrottles
             default: metric = nil
             }
-            guard let metric, let threshold = alarm["Threshold"]?.intValue else { continue }
-            let evaluation = alarm["EvaluationPeriods"]?.intValue ?? 1
-            alarms.append(
-                AlarmRule(
-                    logicalId: alarm.logicalId, metric: metric, threshold: Double(threshold),
-                    periodSeconds: alarm["Period"]?.intValue ?? 60, evaluationPeriods: evaluation,
-                    datapointsToAlarm: alarm["DatapointsToAlarm"]?.intValue ?? evaluation,
-                    comparison: alarm["ComparisonOperator"]?.stringValue ?? "GreaterThanOrEqualToThreshold"))
+            guard let metric, let threshold = alarm.threshold else { return nil }
+            return AlarmRule(
+                logicalId: alarm.logicalId, metric: metric, threshold: threshold, periodSeconds: alarm.periodSeconds,
+                evaluationPeriods: alarm.evaluationPeriods, datapointsToAlarm: alarm.datapointsToAlarm,
+                comparison: alarm.comparison)
         }
     }
 

@@ -91,6 +91,17 @@ public enum SimulationReport {
         return "\(Money.quantity((value / 360).rounded() / 10)) h"
     }
 
+    /// The downstream consumers as JSON objects.
+    static func downstream(_ result: SimulationResult) -> String {
+        result.downstream.map { c in
+            "{\"mapping\": \"\(c.mapping)\", \"function\": \"\(c.function)\", \"queue\": \"\(c.queue)\", "
+                + "\"received\": \(c.received.rounded()), \"processed\": \(c.processed.rounded()), "
+                + "\"dead_lettered\": \(c.deadLettered.rounded()), \"peak_backlog\": \(c.peakBacklog.rounded()), "
+                + "\"drain_seconds\": \(c.drainSeconds.map { "\($0)" } ?? "null"), \"lambda_throttles\": \(c.lambdaThrottles.rounded()), "
+                + "\"invocations\": \(c.invocations.rounded()), \"p99_latency_seconds\": \(c.latencyP99)}"
+        }.joined(separator: ", ")
+    }
+
     /// The terminal summary.
     public static func text(_ result: SimulationResult, window: Window) -> String {
         let q = { Money.quantity(($0 as Double).rounded()) }
@@ -117,6 +128,13 @@ public enum SimulationReport {
             for alarm in result.alarms {
                 lines.append("    \(alarm.logicalId) at \(clock(alarm.second)) (\(alarm.metric))")
             }
+        }
+        for consumer in result.downstream {
+            lines.append(
+                "  downstream        \(consumer.function) on \(consumer.queue): \(q(consumer.processed)) of \(q(consumer.received)) processed, "
+                    + "DLQ \(q(consumer.deadLettered)), peak backlog \(q(consumer.peakBacklog)), "
+                    + "drained \(consumer.drainSeconds.map(seconds) ?? "never"), throttles \(q(consumer.lambdaThrottles)), "
+                    + "p99 \(seconds(consumer.latencyP99))")
         }
         lines.append(
             "  window            hours \(hours(window)) of the month (\(clockShort(window.lowerBound * 60)) to \(clockShort(window.upperBound * 60)); --window \(hours(window)))"
@@ -184,6 +202,7 @@ public enum SimulationReport {
              "alarms": [\(alarms.joined(separator: ", "))],
              "rejected_orders": \(result.rejectedOrders.rounded()), "rejected_queries": \(max(0, result.rejectedRequests - result.rejectedOrders).rounded()),
              "throttle_requests_per_second": \(result.throttleRate),
+             "downstream": [\(downstream(result))],
              "window_hours": "\(hours(window))", "window_minutes": [\(window.lowerBound), \(window.upperBound)],
              "series": {"offered_per_second": \(list(result.series.offered)), "accepted_per_second": \(list(result.series.accepted)),
                "processed_per_second": \(list(result.series.processed)), "backlog": \(list(result.series.backlog)),

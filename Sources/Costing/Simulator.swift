@@ -62,8 +62,31 @@ public struct SimulationResult: Sendable {
     /// Acceptance latency (API → queue) in seconds.
     public var acceptanceLatency = 0.0
     public var series = Series()
+    /// Consumers downstream of the processor, each simulated on what the processor finished.
+    public var downstream: [DownstreamResult] = []
     /// Parameters used, for the report.
     public var parameters: SimulationParameters
+}
+
+/// A downstream consumer's month: its queue fed by the processor's output through a topic.
+public struct DownstreamResult: Sendable {
+    public var mapping: String
+    public var function: String
+    public var queue: String
+    /// Messages delivered to its queue.
+    public var received: Double
+    public var processed: Double
+    public var deadLettered: Double
+    public var peakBacklog: Double
+    /// Seconds from its largest backlog until its queue is empty (`nil`: never drained).
+    public var drainSeconds: Double?
+    public var maximumAgeSeconds: Double
+    public var peakConcurrency: Double
+    public var lambdaThrottles: Double
+    public var invocations: Double
+    public var receives: Double
+    /// 99th percentile of delivery to finished, in seconds.
+    public var latencyP99: Double
 }
 
 /// Steps a profile through the stack's limits: API token bucket → queue → event source mapping scaling →
@@ -101,13 +124,34 @@ public enum Simulator {
         }
     }
 
-    /// Runs the month, or its first `minutes`.
+    /// Runs the month, or its first `minutes`: the entry path, then each downstream consumer on what the
+    /// processor finished, minute by minute.
     public static func run(
         _ profile: TrafficProfile, _ parameters: SimulationParameters, minutes: Int = TrafficProfile.minutesPerMonth
     ) -> SimulationResult {
+        var result = simulate(profile, parameters, minutes: minutes, arrivals: nil)
+        result.downstream = parameters.downstream.map { consumer in
+            let arrivals = result.series.processed.map { $0 * consumer.perProcessed }
+            let own = simulate(profile, consumer.parameters, minutes: minutes, arrivals: arrivals)
+            return DownstreamResult(
+                mapping: consumer.mapping, function: consumer.function, queue: consumer.queue,
+                received: own.acceptedOrders, processed: own.processedOrders, deadLettered: own.deadLettered,
+                peakBacklog: own.peakBacklog, drainSeconds: own.drainSeconds, maximumAgeSeconds: own.maximumAgeSeconds,
+                peakConcurrency: own.peakConcurrency, lambdaThrottles: own.lambdaThrottles,
+                invocations: own.invocations, receives: own.receives,
+                latencyP99: own.processingLatency["p99"] ?? 0)
+        }
+        return result
+    }
+
+    /// One queue-and-consumer path: `arrivals` (messages per second, one value per minute) replace the profile's
+    /// API traffic and skip the API when given.
+    static func simulate(
+        _ profile: TrafficProfile, _ parameters: SimulationParameters, minutes: Int, arrivals: [Double]?
+    ) -> SimulationResult {
         var result = SimulationResult(profile: profile.name, parameters: parameters)
         let p = parameters
-        let requestsPerOrder = 1 + profile.queriesPerOrder
+        let requestsPerOrder = arrivals == nil ? 1 + profile.queriesPerOrder : 1
         let batchSize = max(1, p.batchSize)
         let perBatch = max(0.001, p.secondsPerBatch)
         var tokens = p.burstLimit
@@ -153,7 +197,7 @@ public enum Simulator {
         }
 
         for minute in 0..<minutes {
-            let rate = profile.rate(atMinute: minute)
+            let rate = arrivals.map { $0[minute] } ?? profile.rate(atMinute: minute)
             var offered = 0.0, accepted = 0.0, processed = 0.0, rejected = 0.0, lambdaThrottled = 0.0,
                 writeThrottled = 0.0
             var backlogMax = 0.0, ageMax = 0.0, concurrencyMax = 0.0, peakWrites = 0.0

@@ -1,10 +1,13 @@
 import CloudFormation
 
-/// What the estimate needs to know about a synthesized stack, read from the template itself.
+/// Where a profile's traffic goes in a stack, read from its wiring graph: the entry route the arrivals are sent
+/// to, the queue it feeds and the mappings that consume it, the tables and topics those functions write and
+/// publish to, the subscriber queues and their own consumers, and the query route; each with how many messages
+/// reach it per arrival.
 ///
-/// Everything that moves cost comes from the template: the function behind the intake queue and its memory,
-/// architecture, batch size and window; the query function; how many subscriber queues the events fan out to;
-/// tables and PITR; log groups with their retention and class; alarms, dashboards, KMS keys, tracing.
+/// No function is found by name: the consumer of the entry route's queue is priced as the processor, the
+/// function behind the query route as the query handler, a consumer of a subscriber queue as a downstream
+/// consumer.
 public struct StackUsageModel: Sendable, Equatable {
     /// A Lambda function as priced.
     public struct FunctionInfo: Sendable, Equatable {
@@ -18,133 +21,156 @@ public struct StackUsageModel: Sendable, Equatable {
         public var logicalId: String
         public var retentionDays: Double?
         public var infrequentAccess: Bool
-        /// What writes to it: `processor`, `query`, `access` or `other`.
+        /// What writes to it: `processor`, `query`, `consumer`, `access` or `other`.
         public var role: String
+        /// The function or consumer mapping whose lines it holds, for `consumer`.
+        public var writer: String?
+        /// `false` for the group Lambda creates on first invocation (never expires, not in the template).
+        public var declared = true
+        /// Encrypted with a KMS key.
+        public var encrypted = false
     }
 
-    public var restApis = 0
-    public var hasPostRoute = false
-    public var hasGetRoute = false
+    /// A mapping that consumes a queue the traffic reaches, other than the entry queue.
+    public struct ConsumerFlow: Sendable, Equatable {
+        public var consumer: StackGraph.Consumer
+        public var function: FunctionInfo
+        /// Messages it receives per arrival.
+        public var perArrival: Double
+        /// Fed by a topic subscription (SNS deliveries billed as SendMessage); `false` for a second mapping on
+        /// the entry queue.
+        public var fromTopic = true
+    }
+
+    /// The graph the model was read from.
+    public var graph: StackGraph
+    /// The route the arrivals are sent to.
+    public var entry: StackGraph.Route?
+    /// The route the queries go to.
+    public var queryRoute: StackGraph.Route?
+    /// Why the traffic cannot be placed in the stack (no entry route, an unknown route name), for the report.
+    public var problem: String?
+
+    public var restApis: Int { graph.apis.count }
+    public var hasPostRoute: Bool { entry != nil }
+    public var hasGetRoute: Bool { query != nil }
+    /// The queue the entry route feeds.
     public var intakeQueue: String?
+    /// The entry queue's consumer.
     public var processor: FunctionInfo?
+    /// The entry consumer's mapping.
+    public var intakeMapping: StackGraph.Consumer?
+    /// The part of the entry queue's messages the processor takes (1 unless several mappings compete).
+    public var processorShare = 1.0
     public var batchSize = 10.0
     public var batchingWindowSeconds = 0.0
+    /// The function an entry route invokes directly (no queue), once per arrival.
+    public var entryFunction: FunctionInfo?
+    /// The function behind the query route.
     public var query: FunctionInfo?
-    public var eventTopics = 0
-    public var subscriberQueues: [String] = []
-    public var tables: [String] = []
-    public var pitrTables = 0
+    /// The Lambda authorizer in front of the entry and query routes.
+    public var authorizer: FunctionInfo?
+    /// Consumers downstream of the entry queue.
+    public var consumers: [ConsumerFlow] = []
+    /// Functions subscribed to a topic the traffic publishes to, invoked once per event.
+    public var eventFunctions: [(function: FunctionInfo, perArrival: Double)] = []
+    /// Topics the traffic publishes to, with publishes per arrival.
+    public var publishes: [(topic: String, perArrival: Double)] = []
+    /// Subscriber queues no mapping in the stack consumes (consumed elsewhere), with messages per arrival.
+    public var subscriberFlows: [(queue: String, perArrival: Double)] = []
+    /// Tables written, with messages written per arrival.
+    public var writes: [(table: String, perArrival: Double)] = []
+    /// Tables the query handler reads.
+    public var reads: [String] = []
+    public var tables: [String] { graph.tables.map(\.logicalId) }
+    public var pitrTables: Int { graph.tables.filter(\.pointInTimeRecovery).count }
     public var logGroups: [LogGroupInfo] = []
-    public var alarms = 0
+    public var alarms: Int { graph.alarms.reduce(0) { $0 + $1.billedMetrics } }
     /// Alarms on `ReadThrottleEvents` (candidates to drop where reads are rare).
-    public var readThrottleAlarms = 0
-    public var dashboards = 0
-    public var kmsKeys = 0
+    public var readThrottleAlarms: Int { graph.alarms.filter { $0.metricName == "ReadThrottleEvents" }.count }
+    public var dashboards: Int { graph.dashboards }
+    public var kmsKeys: Int { graph.kmsKeys }
     /// Queues encrypted with a KMS key (not SSE-SQS): each makes data-key requests.
-    public var kmsQueues = 0
-    public var tracedApi = false
+    public var kmsQueues: Int { graph.queues.filter(\.kmsEncrypted).count }
+    public var tracedApi: Bool { graph.apis.contains(where: \.traced) }
+    /// The entry consumer logs no platform lines.
     public var systemLogLevelQuiet = false
 
-    /// Reads the model from a template.
-    public init(_ template: Template) {
-        var resources: [String: Resource] = [:]
-        for resource in template.resources { resources[resource.logicalId] = resource }
-        func target(_ value: Value?) -> String? {
-            switch value {
-            case .ref(let name)?: return name
-            case .getAtt(let name, _)?: return name
-            default: return nil
+    public static func == (lhs: StackUsageModel, rhs: StackUsageModel) -> Bool {
+        lhs.graph == rhs.graph && lhs.entry == rhs.entry && lhs.queryRoute == rhs.queryRoute
+            && lhs.problem == rhs.problem && lhs.batchingWindowSeconds == rhs.batchingWindowSeconds
+            && lhs.processor == rhs.processor
+    }
+
+    /// Reads the model from a template for a profile's routes.
+    public init(_ template: Template, entryRoute: String? = nil, queryRoute: String? = nil) {
+        self.init(graph: StackGraph(template), entryRoute: entryRoute, queryRoute: queryRoute)
+    }
+
+    /// Places the traffic in `graph`.
+    public init(graph: StackGraph, entryRoute: String? = nil, queryRoute: String? = nil) {
+        self.graph = graph
+        chooseRoutes(entryRoute: entryRoute, queryRoute: queryRoute)
+        follow()
+        logGroups = Self.logGroups(of: self)
+    }
+
+    static func info(_ node: StackGraph.FunctionNode) -> FunctionInfo {
+        FunctionInfo(logicalId: node.logicalId, memoryMB: node.memoryMB, architecture: node.architecture)
+    }
+
+    /// The entry route: the one named, else the only route that feeds a queue (or, failing that, the only
+    /// non-GET route that invokes a function). The query route: the one named, else the only other GET route
+    /// that invokes a function.
+    mutating func chooseRoutes(entryRoute: String?, queryRoute: String?) {
+        let routes = graph.routes
+        let list = routes.map(\.name).joined(separator: ", ")
+        if let entryRoute {
+            entry = routes.first { $0.name == entryRoute }
+            if entry == nil {
+                problem =
+                    "entry_route '\(entryRoute)' is not a route of the template; its routes: \(list.isEmpty ? "none" : list)"
+            }
+        } else {
+            var candidates = routes.filter { if case .queue = $0.target { return true } else { return false } }
+            if candidates.isEmpty {
+                candidates = routes.filter {
+                    guard case .function = $0.target else { return false }
+                    return $0.method != "GET"
+                }
+            }
+            if candidates.count == 1 {
+                entry = candidates[0]
+            } else if candidates.isEmpty {
+                problem =
+                    routes.isEmpty
+                    ? "no API route: the traffic has no entry (the template needs an API Gateway route that feeds a queue or a function)"
+                    : "no route feeds a queue or a function (routes: \(list)); nothing carries the traffic"
+            } else {
+                problem =
+                    "several routes could take the traffic (\(candidates.map(\.name).joined(separator: ", "))); name one in the profile: entry_route: \(candidates[0].name)"
             }
         }
-        func function(_ id: String?) -> FunctionInfo? {
-            guard let id, let resource = resources[id], resource.type == "AWS::Lambda::Function" else { return nil }
-            return FunctionInfo(
-                logicalId: id, memoryMB: Double(resource["MemorySize"]?.intValue ?? 128),
-                architecture: resource["Architectures"]?.items?.first?.stringValue ?? "x86_64")
+        let gets = routes.filter {
+            guard case .function = $0.target, $0 != entry else { return false }
+            return $0.method == "GET"
         }
-        for resource in template.resources {
-            switch resource.type {
-            case "AWS::ApiGateway::RestApi": restApis += 1
-            case "AWS::ApiGateway::Method":
-                let integration = resource["Integration"]
-                if resource["HttpMethod"] == .string("POST"), case .sub(let uri, _)? = integration?["Uri"],
-                    uri.contains(":sqs:path/")
-                {
-                    hasPostRoute = true
-                    intakeQueue = Value.subVariables(uri).compactMap {
-                        $0.split(separator: ".").first.map(String.init)
-                    }
-                    .first { resources[$0]?.type == "AWS::SQS::Queue" }
-                }
-                if resource["HttpMethod"] == .string("GET"), integration?["Type"] == .string("AWS_PROXY"),
-                    case .sub(let uri, _)? = integration?["Uri"]
-                {
-                    hasGetRoute = true
-                    query = function(
-                        Value.subVariables(uri).compactMap { $0.split(separator: ".").first.map(String.init) }.first {
-                            resources[$0]?.type == "AWS::Lambda::Function"
-                        })
-                }
-            case "AWS::SNS::Subscription":
-                if resource["Protocol"] == .string("sqs"), let queue = target(resource["Endpoint"]) {
-                    subscriberQueues.append(queue)
-                }
-            case "AWS::DynamoDB::Table":
-                tables.append(resource.logicalId)
-                if resource["PointInTimeRecoverySpecification"]?["PointInTimeRecoveryEnabled"] == .bool(true) {
-                    pitrTables += 1
-                }
-            case "AWS::CloudWatch::Alarm":
-                alarms += max(1, resource["Metrics"]?.items?.count ?? 1)
-                if resource["MetricName"] == .string("ReadThrottleEvents") { readThrottleAlarms += 1 }
-            case "AWS::CloudWatch::Dashboard": dashboards += 1
-            case "AWS::KMS::Key": kmsKeys += 1
-            case "AWS::SQS::Queue":
-                if let key = resource["KmsMasterKeyId"], resource["SqsManagedSseEnabled"] != .bool(true), key != .null {
-                    kmsQueues += 1
-                }
-            case "AWS::ApiGateway::Stage":
-                if resource["TracingEnabled"] == .bool(true) { tracedApi = true }
-            default: break
+        if let queryRoute {
+            self.queryRoute = gets.first { $0.name == queryRoute }
+            if self.queryRoute == nil {
+                problem =
+                    problem
+                    ?? "query_route '\(queryRoute)' is not a GET route that invokes a function; those routes: \(gets.isEmpty ? "none" : gets.map(\.name).joined(separator: ", "))"
             }
+        } else if gets.count == 1 {
+            self.queryRoute = gets[0]
         }
-        let topicsWithQueues = Set(
-            template.resources.filter { $0.type == "AWS::SNS::Subscription" && $0["Protocol"] == .string("sqs") }
-                .compactMap { target($0["TopicArn"]) })
-        eventTopics = topicsWithQueues.count
-        if let intakeQueue {
-            for mapping in template.resources where mapping.type == "AWS::Lambda::EventSourceMapping" {
-                guard target(mapping["EventSourceArn"]) == intakeQueue else { continue }
-                processor = function(target(mapping["FunctionName"]))
-                batchSize = Double(mapping["BatchSize"]?.intValue ?? 10)
-                batchingWindowSeconds = Double(mapping["MaximumBatchingWindowInSeconds"]?.intValue ?? 0)
-                if let id = processor?.logicalId,
-                    let level = resources[id]?["LoggingConfig"]?["SystemLogLevel"]?.stringValue
-                {
-                    systemLogLevelQuiet = level == "WARN" || level == "ERROR"
-                }
-            }
+        if case .function(let id)? = self.queryRoute?.target, let node = graph.function(id) {
+            query = Self.info(node)
+            reads = node.reads + node.writes
         }
-        for resource in template.resources where resource.type == "AWS::Logs::LogGroup" {
-            var role = "other"
-            for function in [processor, query].compactMap({ $0 }) {
-                if target(resources[function.logicalId]?["LoggingConfig"]?["LogGroup"]) == resource.logicalId {
-                    role = function.logicalId == processor?.logicalId ? "processor" : "query"
-                }
-            }
-            if role == "other",
-                template.resources.contains(where: {
-                    $0.type == "AWS::ApiGateway::Stage"
-                        && target($0["AccessLogSetting"]?["DestinationArn"]) == resource.logicalId
-                })
-            {
-                role = "access"
-            }
-            logGroups.append(
-                LogGroupInfo(
-                    logicalId: resource.logicalId,
-                    retentionDays: resource["RetentionInDays"]?.intValue.map(Double.init),
-                    infrequentAccess: resource["LogGroupClass"] == .string("INFREQUENT_ACCESS"), role: role))
+        if let id = entry?.authorizer ?? self.queryRoute?.authorizer, let node = graph.function(id) {
+            authorizer = Self.info(node)
         }
     }
 }

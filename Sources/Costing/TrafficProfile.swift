@@ -74,6 +74,9 @@ public struct TrafficProfile: Sendable, Equatable {
         /// Bytes an order item gains in the table beyond the order (status, totals, timestamps, bookkeeping,
         /// and DynamoDB's 100-byte item overhead).
         public var itemOverheadBytes: Double = 300
+        /// Table writes the consumer makes per message, on each table it writes (2: a conditional put, then the
+        /// published flag, as an idempotent processor does).
+        public var tableWritesPerMessage: Double = 2
         /// Compressed size of stored logs relative to ingested bytes.
         public var logCompressionRatio: Double = 0.15
         /// Bytes of a `POST /orders` response (the 202 body and headers) sent to the internet.
@@ -117,6 +120,11 @@ public struct TrafficProfile: Sendable, Equatable {
     public var queriesPerOrder: Double
     /// Modelling assumptions.
     public var assumptions: Assumptions
+    /// The route the arrivals are sent to (`POST /orders`), where the stack has several that feed a queue or a
+    /// function; `nil`: the only one.
+    public var entryRoute: String? = nil
+    /// The route `queries_per_order` calls go to, where the stack has several `GET` routes; `nil`: the only one.
+    public var queryRoute: String? = nil
 
     /// Minutes in the modelled month (730 h).
     public static let minutesPerMonth = 43_800
@@ -189,6 +197,8 @@ public struct TrafficProfile: Sendable, Equatable {
         }
         let orderBytes = reader.double("order_bytes", in: &top, range: 1...262_144, required: true)
         let queries = reader.double("queries_per_order", in: &top, range: 0...1000, required: true)
+        let entryRoute = reader.string("entry_route", in: &top)
+        let queryRoute = reader.string("query_route", in: &top)
         var assumptions = Assumptions()
         if var mapping = reader.mapping("assumptions", in: &top) {
             func read(_ key: String, _ range: ClosedRange<Double>, _ keyPath: WritableKeyPath<Assumptions, Double>) {
@@ -206,6 +216,7 @@ public struct TrafficProfile: Sendable, Equatable {
             read("subscriber_requests_per_message", 0...100, \.subscriberRequestsPerMessage)
             read("item_overhead_bytes", 0...400_000, \.itemOverheadBytes)
             read("log_compression_ratio", 0.01...1, \.logCompressionRatio)
+            read("table_writes_per_message", 0...100, \.tableWritesPerMessage)
             read("accept_response_bytes", 0...1_000_000, \.acceptResponseBytes)
             reader.finish(mapping)
         }
@@ -221,7 +232,8 @@ public struct TrafficProfile: Sendable, Equatable {
         return (
             TrafficProfile(
                 name: name, description: description, ordersPerMonth: orders, shape: shape, spikes: spikes,
-                orderBytes: orderBytes, queriesPerOrder: queries, assumptions: assumptions),
+                orderBytes: orderBytes, queriesPerOrder: queries, assumptions: assumptions, entryRoute: entryRoute,
+                queryRoute: queryRoute),
             reader.diagnostics
         )
     }

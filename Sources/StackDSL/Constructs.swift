@@ -95,6 +95,9 @@ public struct Function: Sendable, Hashable {
         public let batchSize: Int?
         /// Cap on concurrent batches from this queue; `nil` takes the stage's value.
         public let maxConcurrency: Int?
+        /// The subscriber whose queue this is, for a downstream consumer inside the stack; its queue is
+        /// encrypted with the stack key, so the role may decrypt with it.
+        public var subscriber: Subscriber?
     }
 
     /// The construct name; the function's physical name is `<stack>-<name>`.
@@ -124,6 +127,18 @@ public struct Function: Sendable, Hashable {
     public func consumes(_ queue: Queue, batchSize: Int? = nil, maxConcurrency: Int? = nil) -> Function {
         var copy = self
         copy.consumes.append(Consumption(queue: queue, batchSize: batchSize, maxConcurrency: maxConcurrency))
+        return copy
+    }
+
+    /// Consumes a subscriber's queue in this stack (a downstream consumer of a topic) through an SQS event source
+    /// mapping with partial batch responses. Grants what `consumes(_ queue:)` grants, and `kms:Decrypt` with the
+    /// stack key that encrypts subscriber queues.
+    public func consumes(_ subscriber: Subscriber, batchSize: Int? = nil, maxConcurrency: Int? = nil) -> Function {
+        var copy = self
+        var consumption = Consumption(
+            queue: Queue(subscriber.name), batchSize: batchSize, maxConcurrency: maxConcurrency)
+        consumption.subscriber = subscriber
+        copy.consumes.append(consumption)
         return copy
     }
 

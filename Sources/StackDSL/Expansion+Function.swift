@@ -20,6 +20,11 @@ extension ExpansionContext {
                 .allow(
                     ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
                     on: [.getAtt("\(consumption.queue.name)Queue", "Arn")], sid: "Consume\(consumption.queue.name)"))
+            if consumption.subscriber != nil {
+                statements.append(
+                    .allow(
+                        ["kms:Decrypt"], on: [.getAtt(Self.keyId, "Arn")], sid: "Decrypt\(consumption.queue.name)"))
+            }
         }
         for table in function.writes {
             statements.append(

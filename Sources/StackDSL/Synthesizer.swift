@@ -118,7 +118,9 @@ struct ResolvedStack {
             try add(.topic(subscriber.topic))
             try Self.insert(subscriber, into: &subscribers, kind: "subscriber")
         case .function(let function):
-            for consumption in function.consumes { try add(.queue(consumption.queue)) }
+            for consumption in function.consumes {
+                try add(consumption.subscriber.map(Component.subscriber) ?? .queue(consumption.queue))
+            }
             for table in function.writes + function.reads { try add(.table(table)) }
             for topic in function.publishes { try add(.topic(topic)) }
             try Self.insert(function, into: &functions, kind: "function")

@@ -10,7 +10,7 @@ import Testing
         #expect(result.stdout.contains("$35.47\n"))
         #expect(result.stdout.contains("assumptions:\n"))
         let explained = try CommandRunner.orderstack(["cost", "--profile", "sale-spike", "--explain", "--suggest"])
-        #expect(explained.stdout.contains("      = 2,260,000 orders × 2 writes (conditional put, published flag)"))
+        #expect(explained.stdout.contains("      = 2,260,000 messages × 2 writes × ⌈2348 B / 1 KB⌉"))
         #expect(explained.stdout.contains("cheaper variants:\n  - HTTP API instead of the REST API: saves $5.65/month"))
     }
 
@@ -193,5 +193,42 @@ import Testing
         let unknown = try CommandRunner.orderstack(["simulate", "--profile", "nope"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("unknown profile 'nope'"))
+    }
+}
+
+/// `cost` and `simulate` on templates orderstack did not synthesize.
+@Suite struct TemplateCostingTests {
+    static let corpus = CommandRunner.packageRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/corpus-real/sp__apigw-sqs-lambda-ddb__template.yaml").path
+
+    @Test func costAndSimulateReadAHandWrittenSAMTemplate() throws {
+        let cost = try CommandRunner.orderstack(["cost", "--profile", "sale-spike", "--template", Self.corpus])
+        #expect(cost.status == 0, "\(cost.stderr)")
+        #expect(cost.stdout.hasPrefix("template \(Self.corpus), profile sale-spike (2,260,000 orders)"))
+        #expect(cost.stdout.contains("Amazon API Gateway  HTTP API requests"))
+        #expect(cost.stdout.contains("requests (SqsHandlerFunction)"))
+        #expect(cost.stdout.contains("requests (GatewayAuthorizerFunction)"))
+        #expect(cost.stdout.contains("not priced (no price in this estimate): AWS::SecretsManager::Secret × 2"))
+        let simulated = try CommandRunner.orderstack(["simulate", "--profile", "sale-spike", "--template", Self.corpus])
+        #expect(simulated.status == 0, "\(simulated.stderr)")
+        #expect(simulated.stdout.hasPrefix("template \(Self.corpus), entry POST /submit, profile sale-spike"))
+        #expect(simulated.stdout.contains("processed         2,260,000"))
+    }
+
+    @Test func aTemplateWithoutAnEntryIsRefusedNamingWhatIsMissing() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("orderstack-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.orderstack(["cost", "--profile", "quiet", "--template", file.path])
+        #expect(result.status == 2)
+        #expect(
+            result.stderr
+                == "\(file.path): error: profile quiet: no API route: the traffic has no entry (the template needs an API Gateway route that feeds a queue or a function)\n"
+        )
+        let both = try CommandRunner.orderstack([
+            "cost", "--profile", "quiet", "--template", file.path, "--stage", "dev",
+        ])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("--template prices that file"))
     }
 }

@@ -368,4 +368,24 @@ enum Fixture {
         let template = try Fixture.synthesize(stack)
         #expect(template.resources.filter { $0.type == "AWS::DynamoDB::Table" }.map(\.logicalId) == ["TTable"])
     }
+
+    @Test func aFunctionConsumesASubscribersQueueInsideTheStack() throws {
+        let stack = Stack("ledger", description: "a downstream consumer in the stack") {
+            let events = Topic("Events")
+            let feed = Subscriber("LedgerFeed", to: events)
+            Function("Producer", handler: Handler(artifact: "producer")).publishes(events)
+            Function("LedgerWriter", handler: Handler(artifact: "ledger")).consumes(feed, batchSize: 5)
+        }
+        let template = try Fixture.synthesize(stack)
+        // The subscriber is expanded (subscription, encrypted queue), not a plain queue of the same name.
+        #expect(template.resource("LedgerFeedSubscription")?.type == "AWS::SNS::Subscription")
+        #expect(template.resource("LedgerFeedQueue")?["KmsMasterKeyId"] == .getAtt("StackKey", "Arn"))
+        let mapping = try #require(template.resource("LedgerWriterLedgerFeedEventSourceMapping"))
+        #expect(mapping["EventSourceArn"] == .getAtt("LedgerFeedQueue", "Arn"))
+        #expect(mapping["BatchSize"] == .int(5))
+        let role = try #require(template.resource("LedgerWriterRole"))
+        let decrypt = try #require(Fixture.statement("DecryptLedgerFeed", in: role))
+        #expect(decrypt["Action"] == .string("kms:Decrypt") || decrypt["Action"] == .strings(["kms:Decrypt"]))
+        #expect(decrypt["Resource"] == .getAtt("StackKey", "Arn"))
+    }
 }

@@ -160,8 +160,10 @@ extension SAMBuilder {
                 "\(id)\(name)Permission", function: id, principal: "events.amazonaws.com",
                 source: .getAtt("\(id)\(name)", "Arn"), base: eventBase)
         case "Api":
+            recordRoute(properties, api: properties["RestApiId"], implicit: "ServerlessRestApi", http: false, of: id)
             apiPermission(name, properties, of: id, eventBase: eventBase)
         case "HttpApi":
+            recordRoute(properties, api: properties["ApiId"], implicit: "ServerlessHttpApi", http: true, of: id)
             if properties["ApiId"] == nil {
                 implicitHttpApiFunctions.append(id)
                 firstImplicitHttpEvent = firstImplicitHttpEvent ?? eventBase
@@ -186,6 +188,20 @@ extension SAMBuilder {
                 }
             }
         }
+    }
+
+    /// Notes the route an `Api` or `HttpApi` event declares (an API named by anything but a `Ref` is skipped).
+    private mutating func recordRoute(_ properties: Fields, api: Value?, implicit: String, http: Bool, of id: String) {
+        let apiId: String
+        switch api {
+        case nil: apiId = implicit
+        case .ref(let name)?: apiId = name
+        default: return
+        }
+        apiEvents.append(
+            SAMExpansion.APIEvent(
+                api: apiId, http: http, method: (literal(properties["Method"]) ?? "ANY").uppercased(),
+                path: literal(properties["Path"]) ?? "/", function: id))
     }
 
     /// `<Function><Event>Permission<Stage>` for a REST API event; the stage is `Prod` on the implicit API and the

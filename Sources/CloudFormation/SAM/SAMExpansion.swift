@@ -23,6 +23,23 @@ public struct SAMExpansion: Sendable {
     /// Names SAM resolves in `Ref` and `${...}` only (`Function.Alias`, `Function.Version`, `Api.Stage`,
     /// `Api.Deployment`), with the type of the resource they stand for.
     public private(set) var referenceAliases: [String: String] = [:]
+    /// The routes that functions' `Api` and `HttpApi` events declare, in template order.
+    public private(set) var apiEvents: [APIEvent] = []
+
+    /// A route a function's `Api` or `HttpApi` event declares: the API it belongs to (the implicit
+    /// `ServerlessRestApi` / `ServerlessHttpApi` when the event names none), method, path and the function.
+    public struct APIEvent: Sendable, Equatable {
+        /// The logical ID of the API.
+        public var api: String
+        /// `true` for an `HttpApi` event.
+        public var http: Bool
+        /// The method, upper-cased (`ANY` when the event gives none).
+        public var method: String
+        /// The path (`/` when the event gives none).
+        public var path: String
+        /// The function the route invokes.
+        public var function: String
+    }
 
     /// Whether `template` uses the SAM transform.
     public static func usesTransform(_ template: Template) -> Bool {
@@ -44,6 +61,7 @@ public struct SAMExpansion: Sendable {
         resources = builder.resources
         origins = builder.origins
         referenceAliases = builder.aliases
+        apiEvents = builder.apiEvents
     }
 }
 
@@ -54,6 +72,7 @@ struct SAMBuilder {
     var resources: [Resource] = []
     var origins: [String: SAMExpansion.Origin] = [:]
     var aliases: [String: String] = [:]
+    var apiEvents: [SAMExpansion.APIEvent] = []
     /// Functions with `Api` / `HttpApi` events that name no API, for the implicit APIs.
     var implicitRestApiFunctions: [String] = []
     var implicitHttpApiFunctions: [String] = []

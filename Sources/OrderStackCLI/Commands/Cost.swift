@@ -16,6 +16,11 @@ extension OrderStack {
                 blueprints/profiles; unit prices from blueprints/pricing/<region>.yaml. Every line shows \
                 quantity × unit price; --explain adds how each quantity was derived.
 
+                With --template FILE, prices a CloudFormation or SAM template instead (one written by hand, or \
+                another tool's): the usage follows its wiring from the entry route (the only route that feeds a \
+                queue, or the profile's entry_route) to the queue's consumers, the tables and topics they write \
+                and publish to, and the subscriber queues and their consumers; resources without a price are listed.
+
                 With --base REF, prices the stage's output/ as committed at REF as well and prints, per profile, \
                 the monthly total before and after and the lines that moved by a cent or more.
 
@@ -24,6 +29,7 @@ extension OrderStack {
                   orderstack cost --profile all --format markdown      # one column per profile
                   orderstack cost --profile black-friday --explain --suggest
                   orderstack cost --profile all --base origin/main --format markdown   # what a change costs
+                  orderstack cost --profile sale-spike --template template.yaml --explain
                 """)
 
         @OptionGroup var options: ProjectOptions
@@ -35,6 +41,11 @@ extension OrderStack {
 
         @Option(name: .long, help: "The stage whose template is priced (default: prod, or the first stage).")
         var stage: String?
+
+        @Option(
+            name: .long,
+            help: "Price this CloudFormation or SAM template instead of a stage (its wiring gives the usage).")
+        var template: String?
 
         @Option(name: .long, help: "Price region (default: the stage's region).")
         var region: String?
@@ -68,28 +79,32 @@ extension OrderStack {
             if base != nil && (suggest || explain) {
                 throw ValidationError("--base prints what moved; run --explain or --suggest without it")
             }
+            if template != nil && (base != nil || stage != nil) {
+                throw ValidationError("--template prices that file; --stage and --base apply to the project's stacks")
+            }
         }
 
         public func run() throws {
             let console = Console()
             let project = try options.location
-            let item = try SynthesisRun.synthesize(
-                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
-            let (settings, synthesis) = (item.settings, item.synthesis)
+            let priced = try PricedTemplate.load(
+                project: project, stacks: stacks, stage: stage, file: template, region: region, console: console)
             let profiles: [TrafficProfile]
             switch project.loadProfiles(profile) {
             case .success(let loaded): profiles = loaded
             case .failure(let failure): throw failure.report(to: console)
             }
             let prices: PriceCatalogue
-            switch project.loadPrices(region ?? settings.region) {
+            for profile in profiles { _ = try priced.place(profile, console: console) }
+            switch project.loadPrices(priced.region) {
             case .success(let loaded): prices = loaded
             case .failure(let failure): throw failure.report(to: console)
             }
             var estimateOptions = EstimateOptions()
             estimateOptions.freeTier = freeTier || freeTier12Month
             estimateOptions.firstYearFreeTier = freeTier12Month
-            estimateOptions.stage = settings.name
+            estimateOptions.stage = priced.stage?.settings.name ?? ""
+            estimateOptions.template = priced.file
             func estimates(of template: Template) -> [Estimate] {
                 profiles.map { profile in
                     var options = estimateOptions
@@ -100,11 +115,12 @@ extension OrderStack {
                     return Estimator.estimate(template: template, profile: profile, prices: prices, options: options)
                 }
             }
-            let estimates = estimates(of: synthesis.template)
-            if let base {
+            let estimates = estimates(of: priced.template)
+            if let base, let item = priced.stage {
                 let committed = try CommittedOutput(project: project, revision: base, console: console)
                 let before = try committed.template(item.outputPath, console: console).map(estimates(of:)) ?? []
-                let comparison = CostComparison(base: base, stage: settings.name, before: before, after: estimates)
+                let comparison = CostComparison(
+                    base: base, stage: item.settings.name, before: before, after: estimates)
                 console.out(CostReport.comparison(comparison, format: format))
                 return
             }
@@ -112,7 +128,7 @@ extension OrderStack {
             if suggest {
                 for (profile, estimate) in zip(profiles, estimates) {
                     suggestions[profile.name] = Suggestions.cheaperVariants(
-                        template: synthesis.template, profile: profile, prices: prices, options: estimateOptions,
+                        template: priced.template, profile: profile, prices: prices, options: estimateOptions,
                         base: estimate)
                 }
             }

@@ -42,6 +42,11 @@ extension OrderStack {
         @Option(name: .long, help: "The stage whose template is simulated (default: prod, or the first stage).")
         var stage: String?
 
+        @Option(
+            name: .long,
+            help: "Simulate this CloudFormation or SAM template instead of a stage (its wiring gives the path).")
+        var template: String?
+
         @Option(name: .long, help: "Output format.")
         var format: Format = .text
 
@@ -57,6 +62,9 @@ extension OrderStack {
 
         public func validate() throws {
             if profile == "all" { throw ValidationError("simulate takes one profile; run it once per profile") }
+            if template != nil && stage != nil {
+                throw ValidationError("--template simulates that file; --stage applies to the project's stacks")
+            }
             if let window, Self.parse(window) == nil {
                 throw ValidationError("--window takes hours of the month as START..END, e.g. 299.5..303 (0 to 730)")
             }
@@ -73,19 +81,30 @@ extension OrderStack {
         public func run() throws {
             let console = Console()
             let project = try options.location
-            let item = try SynthesisRun.synthesize(
-                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
-            let (settings, synthesis) = (item.settings, item.synthesis)
+            let priced = try PricedTemplate.load(
+                project: project, stacks: stacks, stage: stage, file: template, region: nil, console: console)
             let loaded: TrafficProfile
             switch project.loadProfiles(profile) {
             case .success(let profiles): loaded = profiles[0]
             case .failure(let failure): throw failure.report(to: console)
             }
-            let parameters = SimulationParameters(template: synthesis.template, profile: loaded)
+            let model = try priced.place(loaded, console: console)
+            guard model.intakeMapping != nil, let entry = model.entry else {
+                let reason =
+                    model.intakeQueue.map { "nothing in the template consumes \($0), the queue it feeds" }
+                    ?? "it invokes a function directly"
+                console.err(
+                    "\(priced.file ?? priced.stage?.outputPath ?? "template"): error: simulate follows the entry route into a queue and the mapping that consumes it; \(model.entry?.name ?? "the entry route"): \(reason)"
+                )
+                throw BadInput()
+            }
+            let parameters = SimulationParameters(model: model, profile: loaded)
             let result = Simulator.run(loaded, parameters)
             let range = window.flatMap(Self.parse) ?? SimulationReport.defaultWindow(result)
             switch format {
-            case .text: console.out("stage \(settings.name), " + SimulationReport.text(result, window: range))
+            case .text:
+                let subject = priced.file.map { "template \($0)" } ?? "stage \(priced.label)"
+                console.out("\(subject), entry \(entry.name), " + SimulationReport.text(result, window: range))
             case .json: console.out(SimulationReport.json(result, window: range))
             }
             if let svg {

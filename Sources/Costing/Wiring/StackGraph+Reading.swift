@@ -1,0 +1,165 @@
+import CloudFormation
+
+extension StackGraph {
+    /// Types that cost nothing by themselves or whose cost the graph's other nodes carry.
+    static let modelledOrFree: Set<String> = [
+        "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment",
+        "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::Model",
+        "AWS::ApiGateway::RequestValidator", "AWS::ApiGateway::GatewayResponse", "AWS::ApiGateway::Authorizer",
+        "AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey", "AWS::ApiGateway::ApiKey",
+        "AWS::ApiGateway::Account", "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage",
+        "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Authorizer",
+        "AWS::ApiGatewayV2::Deployment", "AWS::Lambda::Function", "AWS::Lambda::Permission",
+        "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Version", "AWS::Lambda::Alias",
+        "AWS::Lambda::LayerVersion", "AWS::Lambda::EventInvokeConfig", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy",
+        "AWS::SNS::Topic", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription", "AWS::DynamoDB::Table",
+        "AWS::Logs::LogGroup", "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::KMS::Key",
+        "AWS::KMS::Alias", "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
+        "AWS::IAM::InstanceProfile", "AWS::SSM::Parameter", "AWS::CloudFormation::WaitConditionHandle",
+        "AWS::CloudFormation::Stack",
+    ]
+
+    /// Reads the graph from `template` (expanded first when it uses the SAM transform).
+    public init(_ template: Template) {
+        let expansion = SAMExpansion(template)
+        var reader = GraphReader(template: template, expansion: expansion)
+        reader.read()
+        self = reader.graph
+    }
+}
+
+/// Reads one template into a graph; one method per kind of node.
+struct GraphReader {
+    let template: Template
+    let expansion: SAMExpansion
+    var byId: [String: Resource] = [:]
+    var graph = StackGraph()
+
+    init(template: Template, expansion: SAMExpansion) {
+        self.template = template
+        self.expansion = expansion
+        for resource in expansion.resources { byId[resource.logicalId] = resource }
+    }
+
+    /// The logical IDs a value refers to: `Ref`, `GetAtt` and `${...}` in `Sub`, anywhere inside it.
+    static func references(in value: Value?) -> [String] {
+        switch value {
+        case .ref(let name)?: return [name]
+        case .getAtt(let name, _)?: return [name]
+        case .sub(let text, let variables)?:
+            let own = Value.subVariables(text).compactMap { $0.split(separator: ".").first.map(String.init) }
+            return own + (variables?.entries.flatMap { references(in: $0.value) } ?? [])
+        case .list(let items)?: return items.flatMap { references(in: $0) }
+        case .map(let fields)?: return fields.entries.flatMap { references(in: $0.value) }
+        case .call(_, let argument)?: return references(in: argument)
+        default: return []
+        }
+    }
+
+    /// The first resource of `type` that `value` refers to.
+    func referenced(_ value: Value?, type: String) -> String? {
+        Self.references(in: value).first { byId[$0]?.type == type }
+    }
+
+    /// A number written as a number or a numeric string.
+    static func number(_ value: Value?) -> Double? {
+        switch value {
+        case .number(let text)?, .string(let text)?: return Double(text)
+        default: return nil
+        }
+    }
+
+    mutating func read() {
+        for resource in expansion.resources {
+            switch resource.type {
+            case "AWS::SQS::Queue": queue(resource)
+            case "AWS::Lambda::EventSourceMapping": consumer(resource)
+            case "AWS::SNS::Topic": topic(resource)
+            case "AWS::SNS::Subscription":
+                subscription(
+                    resource.logicalId, topic: referenced(resource["TopicArn"], type: "AWS::SNS::Topic"),
+                    protocol: resource["Protocol"], endpoint: resource["Endpoint"])
+            case "AWS::DynamoDB::Table":
+                graph.tables.append(
+                    StackGraph.TableNode(
+                        logicalId: resource.logicalId,
+                        pointInTimeRecovery: resource["PointInTimeRecoverySpecification"]?[
+                            "PointInTimeRecoveryEnabled"] == .bool(true)))
+            case "AWS::Logs::LogGroup":
+                graph.logGroups.append(
+                    StackGraph.LogGroupNode(
+                        logicalId: resource.logicalId, retentionDays: Self.number(resource["RetentionInDays"]),
+                        infrequentAccess: resource["LogGroupClass"] == .string("INFREQUENT_ACCESS"),
+                        encrypted: resource["KmsKeyId"] != nil && resource["KmsKeyId"] != .null))
+            case "AWS::CloudWatch::Alarm": alarm(resource)
+            case "AWS::CloudWatch::Dashboard": graph.dashboards += 1
+            case "AWS::KMS::Key": graph.kmsKeys += 1
+            case let type where !StackGraph.modelledOrFree.contains(type) && !type.hasPrefix("Custom::"):
+                if let index = graph.unpriced.firstIndex(where: { $0.type == type }) {
+                    graph.unpriced[index].count += 1
+                } else {
+                    graph.unpriced.append((type, 1))
+                }
+            default: break
+            }
+        }
+        for resource in expansion.resources where resource.type == "AWS::Lambda::Function" { function(resource) }
+        readAPIs()
+    }
+
+    mutating func queue(_ resource: Resource) {
+        let redrive = resource["RedrivePolicy"]
+        let key = resource["KmsMasterKeyId"]
+        graph.queues.append(
+            StackGraph.QueueNode(
+                logicalId: resource.logicalId,
+                visibilityTimeoutSeconds: Self.number(resource["VisibilityTimeout"]) ?? 30,
+                maxReceiveCount: Self.number(redrive?["maxReceiveCount"]),
+                deadLetterQueue: referenced(redrive?["deadLetterTargetArn"], type: "AWS::SQS::Queue"),
+                kmsEncrypted: key != nil && key != .null && resource["SqsManagedSseEnabled"] != .bool(true)))
+    }
+
+    mutating func consumer(_ resource: Resource) {
+        guard let queue = referenced(resource["EventSourceArn"], type: "AWS::SQS::Queue"),
+            let function = referenced(resource["FunctionName"], type: "AWS::Lambda::Function")
+        else { return }
+        graph.consumers.append(
+            StackGraph.Consumer(
+                mapping: resource.logicalId, queue: queue, function: function,
+                batchSize: Self.number(resource["BatchSize"]) ?? 10,
+                batchingWindowSeconds: Self.number(resource["MaximumBatchingWindowInSeconds"]) ?? 0,
+                maximumConcurrency: Self.number(resource["ScalingConfig"]?["MaximumConcurrency"])))
+    }
+
+    mutating func topic(_ resource: Resource) {
+        graph.topics.append(resource.logicalId)
+        for (index, inline) in (resource["Subscription"]?.items ?? []).enumerated() {
+            subscription(
+                "\(resource.logicalId).Subscription[\(index)]", topic: resource.logicalId,
+                protocol: inline["Protocol"], endpoint: inline["Endpoint"])
+        }
+    }
+
+    mutating func subscription(_ logicalId: String, topic: String?, protocol: Value?, endpoint: Value?) {
+        guard let topic, let kind = `protocol`?.stringValue?.lowercased() else { return }
+        let target =
+            kind == "sqs"
+            ? referenced(endpoint, type: "AWS::SQS::Queue")
+            : kind == "lambda" ? referenced(endpoint, type: "AWS::Lambda::Function") : nil
+        graph.subscriptions.append(
+            StackGraph.Subscription(logicalId: logicalId, topic: topic, protocol: kind, endpoint: target))
+    }
+
+    mutating func alarm(_ resource: Resource) {
+        let evaluation = resource["EvaluationPeriods"]?.intValue ?? 1
+        graph.alarms.append(
+            StackGraph.AlarmNode(
+                logicalId: resource.logicalId, namespace: resource["Namespace"]?.stringValue ?? "",
+                metricName: resource["MetricName"]?.stringValue ?? "",
+                subject: Self.references(in: resource["Dimensions"]?.items?.first?["Value"]).first,
+                threshold: Self.number(resource["Threshold"]), periodSeconds: resource["Period"]?.intValue ?? 60,
+                evaluationPeriods: evaluation, datapointsToAlarm: resource["DatapointsToAlarm"]?.intValue ?? evaluation,
+                comparison: resource["ComparisonOperator"]?.stringValue ?? "GreaterThanOrEqualToThreshold",
+                billedMetrics: max(1, resource["Metrics"]?.items?.count ?? 1)))
+    }
+}

@@ -1,0 +1,175 @@
+import CloudFormation
+
+/// The stack's wiring as pricing and simulation read it: API routes and what they feed, queues with the mappings
+/// and functions that consume them, the tables each function writes and reads, the topics it publishes to and
+/// their subscribers; plus the priced resources that hang off that flow (log groups, alarms, dashboards, keys).
+///
+/// Built from a template, so it is the same for a stack orderstack synthesized and for a hand-written or SAM
+/// template (SAM is expanded first). Nothing is found by name: a function's role in the flow comes from what
+/// feeds it and what its IAM statements allow.
+public struct StackGraph: Sendable, Equatable {
+    /// REST (API Gateway v1) or HTTP (v2) API.
+    public enum APIKind: String, Sendable, Equatable {
+        case rest = "REST"
+        case http = "HTTP"
+    }
+
+    /// What a route hands its requests to.
+    public enum Target: Sendable, Equatable {
+        /// An SQS SendMessage integration into this queue (logical ID).
+        case queue(String)
+        /// A Lambda proxy integration of this function.
+        case function(String)
+        /// Something not priced as part of the flow (HTTP proxy, mock, another service), described.
+        case other(String)
+    }
+
+    /// An API route.
+    public struct Route: Sendable, Equatable {
+        /// The API's logical ID.
+        public var api: String
+        public var kind: APIKind
+        /// Upper-cased method (`ANY` for any).
+        public var method: String
+        public var path: String
+        public var target: Target
+        /// A Lambda authorizer in front of the route (function logical ID).
+        public var authorizer: String?
+
+        /// `POST /orders`, as profiles name routes.
+        public var name: String { "\(method) \(path)" }
+    }
+
+    /// An API with the stage settings that matter for cost and throttling.
+    public struct API: Sendable, Equatable {
+        public var logicalId: String
+        public var kind: APIKind
+        /// The stage's (default route's) throttle.
+        public var rateLimit: Double?
+        public var burstLimit: Double?
+        /// X-Ray tracing on the stage.
+        public var traced = false
+        /// The log group the stage writes access logs to.
+        public var accessLogGroup: String?
+    }
+
+    /// A Lambda function.
+    public struct FunctionNode: Sendable, Equatable {
+        public var logicalId: String
+        public var memoryMB: Double
+        public var architecture: String
+        public var reservedConcurrency: Double?
+        /// The log group its lines go to, when the template declares it (`LoggingConfig.LogGroup` or the group
+        /// named `/aws/lambda/<FunctionName>`); `nil`: the group Lambda creates, retained forever.
+        public var logGroup: String?
+        /// `SystemLogLevel` WARN or ERROR: no platform START/END/REPORT lines.
+        public var quietSystemLogs = false
+        /// Tables its statements allow writing (`PutItem`, `UpdateItem`, `BatchWriteItem`, `*`).
+        public var writes: [String] = []
+        /// Tables its statements allow reading and not writing.
+        public var reads: [String] = []
+        /// Topics its statements allow publishing to.
+        public var publishes: [String] = []
+    }
+
+    /// An SQS queue.
+    public struct QueueNode: Sendable, Equatable {
+        public var logicalId: String
+        public var visibilityTimeoutSeconds: Double
+        public var maxReceiveCount: Double?
+        public var deadLetterQueue: String?
+        /// Encrypted with a KMS key (not SSE-SQS): data-key requests are billed.
+        public var kmsEncrypted: Bool
+    }
+
+    /// An SQS event source mapping.
+    public struct Consumer: Sendable, Equatable {
+        public var mapping: String
+        public var queue: String
+        public var function: String
+        public var batchSize: Double
+        public var batchingWindowSeconds: Double
+        public var maximumConcurrency: Double?
+    }
+
+    /// A topic subscription.
+    public struct Subscription: Sendable, Equatable {
+        public var logicalId: String
+        public var topic: String
+        /// `sqs`, `lambda`, `email`, ...
+        public var `protocol`: String
+        /// The subscribed queue or function (logical ID) for `sqs` and `lambda`.
+        public var endpoint: String?
+    }
+
+    /// A DynamoDB table.
+    public struct TableNode: Sendable, Equatable {
+        public var logicalId: String
+        public var pointInTimeRecovery: Bool
+    }
+
+    /// A log group the template declares.
+    public struct LogGroupNode: Sendable, Equatable {
+        public var logicalId: String
+        public var retentionDays: Double?
+        public var infrequentAccess: Bool
+        /// Encrypted with a KMS key (`KmsKeyId`).
+        public var encrypted: Bool
+    }
+
+    /// A CloudWatch alarm.
+    public struct AlarmNode: Sendable, Equatable {
+        public var logicalId: String
+        public var namespace: String
+        public var metricName: String
+        /// The resource its first dimension names, when written as a reference.
+        public var subject: String?
+        public var threshold: Double?
+        public var periodSeconds: Int
+        public var evaluationPeriods: Int
+        public var datapointsToAlarm: Int
+        public var comparison: String
+        /// Metrics billed: one, or the count of a metric-math alarm's `Metrics`.
+        public var billedMetrics: Int
+    }
+
+    public var apis: [API] = []
+    public var routes: [Route] = []
+    /// Functions in template order.
+    public var functions: [FunctionNode] = []
+    public var queues: [QueueNode] = []
+    public var consumers: [Consumer] = []
+    public var topics: [String] = []
+    public var subscriptions: [Subscription] = []
+    public var tables: [TableNode] = []
+    public var logGroups: [LogGroupNode] = []
+    public var alarms: [AlarmNode] = []
+    public var dashboards = 0
+    public var kmsKeys = 0
+    /// Resource types that cost money and that the estimate has no price for, with their counts.
+    public var unpriced: [(type: String, count: Int)] = []
+
+    public static func == (lhs: StackGraph, rhs: StackGraph) -> Bool {
+        lhs.apis == rhs.apis && lhs.routes == rhs.routes && lhs.functions == rhs.functions
+            && lhs.queues == rhs.queues && lhs.consumers == rhs.consumers && lhs.topics == rhs.topics
+            && lhs.subscriptions == rhs.subscriptions && lhs.tables == rhs.tables && lhs.logGroups == rhs.logGroups
+            && lhs.alarms == rhs.alarms && lhs.dashboards == rhs.dashboards && lhs.kmsKeys == rhs.kmsKeys
+            && lhs.unpriced.map(\.type) == rhs.unpriced.map(\.type)
+            && lhs.unpriced.map(\.count) == rhs.unpriced.map(\.count)
+    }
+
+    /// The function with this logical ID.
+    public func function(_ logicalId: String) -> FunctionNode? { functions.first { $0.logicalId == logicalId } }
+
+    /// The queue with this logical ID.
+    public func queue(_ logicalId: String) -> QueueNode? { queues.first { $0.logicalId == logicalId } }
+
+    /// The mappings that consume `queue`.
+    public func consumers(of queue: String) -> [Consumer] { consumers.filter { $0.queue == queue } }
+
+    /// The subscriptions of `topic`.
+    public func subscriptions(of topic: String) -> [Subscription] { subscriptions.filter { $0.topic == topic } }
+
+    /// The API with this logical ID.
+    public func api(_ logicalId: String) -> API? { apis.first { $0.logicalId == logicalId } }
+}

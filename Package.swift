@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "order-query", targets: ["order-query"]),
         .library(name: "StackDSL", targets: ["StackDSL"]),
         .library(name: "CloudFormation", targets: ["CloudFormation"]),
+        .library(name: "TemplateYAML", targets: ["TemplateYAML"]),
         .library(name: "Validation", targets: ["Validation"]),
         .library(name: "OrderStackCLI", targets: ["OrderStackCLI"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
@@ -37,27 +38,34 @@ let package = Package(
         .target(name: "JSONText"),
         // A parsed JSON document (FoundationEssentials' decoder); JSONText stays Foundation-free.
         .target(name: "JSONDocument"),
-        .target(name: "YAML", dependencies: ["CLibYAML", "JSONText"]),
-        .target(name: "CloudFormation", dependencies: ["YAML"]),
-        .target(name: "StackDSL", dependencies: ["CloudFormation", "YAML"]),
-        .target(name: "Validation", dependencies: ["CloudFormation", "YAML"]),
+        // Source locations and diagnostics, shared by the YAML reader and the CloudFormation model.
+        .target(name: "SourceDiagnostics"),
+        .target(name: "YAML", dependencies: ["CLibYAML", "JSONText", "SourceDiagnostics"]),
+        // The template model, the resource catalogue and the SAM expansion: no parser.
+        .target(name: "CloudFormation", dependencies: ["SourceDiagnostics"]),
+        // Templates read from YAML or JSON into the model, and written back as YAML.
+        .target(name: "TemplateYAML", dependencies: ["CloudFormation", "YAML"]),
+        .target(name: "StackDSL", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
+        .target(name: "Validation", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
         .target(name: "Diff", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
-        .target(name: "OrderDomain", dependencies: ["JSONText", "JSONDocument"]),
+        // RFC 3339 timestamps without Foundation's calendars, for logs, items and request dates.
+        .target(name: "Timestamps"),
+        .target(name: "OrderDomain", dependencies: ["JSONText", "JSONDocument", "Timestamps"]),
         .target(name: "LambdaRuntime", dependencies: ["JSONText"]),
         .target(name: "Hashing"),
         .target(name: "AWSSigV4", dependencies: ["Hashing"]),
         .target(
             name: "AWSClients",
             dependencies: [
-                "AWSSigV4", "OrderDomain", "JSONDocument",
+                "AWSSigV4", "JSONDocument", "Timestamps",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .target(
             name: "OrderHandlers",
             dependencies: [
-                "OrderDomain", "AWSClients", "LambdaRuntime", "JSONText", "JSONDocument",
+                "OrderDomain", "AWSClients", "LambdaRuntime", "JSONText", "JSONDocument", "Timestamps",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -97,27 +105,30 @@ let package = Package(
         .target(
             name: "OrderStackCLI",
             dependencies: [
-                "CloudFormation", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging", "Hashing",
+                "CloudFormation", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging", "Hashing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI", "OrdersBlueprint"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
-        .testTarget(name: "DiffTests", dependencies: ["Diff", "CloudFormation"]),
-        .testTarget(name: "CostingTests", dependencies: ["Costing", "CloudFormation", "YAML", "StackDSL"]),
-        .testTarget(name: "OrderDomainTests", dependencies: ["OrderDomain"]),
+        .testTarget(name: "DiffTests", dependencies: ["Diff", "CloudFormation", "TemplateYAML"]),
+        .testTarget(name: "CostingTests", dependencies: ["Costing", "CloudFormation", "TemplateYAML", "YAML", "StackDSL"]),
+        .testTarget(name: "OrderDomainTests", dependencies: ["OrderDomain", "Timestamps"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "AWSSigV4", "OrderDomain", "JSONDocument"]),
+        .testTarget(
+            name: "AWSClientsTests",
+            dependencies: ["AWSClients", "AWSSigV4", "OrderDomain", "OrderHandlers", "JSONDocument"]),
         .testTarget(
             name: "OrderHandlersTests", dependencies: ["OrderHandlers", "OrderDomain", "LambdaRuntime", "JSONDocument"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging"]),
-        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
+        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
+        .testTarget(name: "TemplateYAMLTests", dependencies: ["TemplateYAML", "CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
         .testTarget(
             name: "ValidationTests",
-            dependencies: ["Validation", "CloudFormation", "YAML", "StackDSL", "OrdersBlueprint"],
+            dependencies: ["Validation", "CloudFormation", "TemplateYAML", "YAML", "StackDSL", "OrdersBlueprint"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

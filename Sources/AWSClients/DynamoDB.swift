@@ -1,5 +1,4 @@
 import JSONDocument
-import OrderDomain
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -44,7 +43,7 @@ public struct DynamoDBClient: Sendable {
         _ = try await call("UpdateItem", request)
     }
 
-    /// Sends one operation; a 200 answer is parsed, an error answer decoded (transient ones as `TransientError`).
+    /// Sends one operation; a 200 answer is parsed, an error answer decoded (transient ones as `TransientFailure`).
     func call(_ operation: String, _ request: [String: JSONValue]) async throws -> JSONValue {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -86,17 +85,17 @@ public enum AttributeValue {
     public static func list(_ values: [JSONValue]) -> JSONValue { .object(["L": .array(values)]) }
     public static func map(_ item: DynamoDBItem) -> JSONValue { .object(["M": .object(item)]) }
 
-    static func string(_ value: JSONValue?) -> String? { value?["S"]?.string }
-    static func int(_ value: JSONValue?) -> Int? { value?["N"]?.string.flatMap { Int($0) } }
-    static func bool(_ value: JSONValue?) -> Bool? {
+    public static func string(_ value: JSONValue?) -> String? { value?["S"]?.string }
+    public static func int(_ value: JSONValue?) -> Int? { value?["N"]?.string.flatMap { Int($0) } }
+    public static func bool(_ value: JSONValue?) -> Bool? {
         if case .bool(let flag)? = value?["BOOL"] { return flag }
         return nil
     }
-    static func list(_ value: JSONValue?) -> [JSONValue]? {
+    public static func list(_ value: JSONValue?) -> [JSONValue]? {
         if case .array(let values)? = value?["L"] { return values }
         return nil
     }
-    static func map(_ value: JSONValue?) -> DynamoDBItem? {
+    public static func map(_ value: JSONValue?) -> DynamoDBItem? {
         if case .object(let item)? = value?["M"] { return item }
         return nil
     }

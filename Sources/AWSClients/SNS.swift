@@ -1,5 +1,4 @@
 import AWSSigV4
-import OrderDomain
 
 /// The SNS Query protocol (`Action=Publish&Version=2010-03-31`, form-encoded, XML answers) for `Publish`.
 public struct SNSClient: Sendable {
@@ -94,20 +93,5 @@ public enum XMLText {
             rest = rest[rest.index(after: semicolon)...]
         }
         return result + rest
-    }
-}
-
-/// The events topic over SNS.
-public struct SNSEventPublisher: EventPublisher {
-    public var client: SNSClient
-    public var topicArn: String
-
-    public init(client: SNSClient, topicArn: String) {
-        self.client = client
-        self.topicArn = topicArn
-    }
-
-    public func publish(_ event: OrderAcceptedEvent) async throws {
-        _ = try await client.publish(topicArn: topicArn, message: event.json, attributes: event.attributes)
     }
 }

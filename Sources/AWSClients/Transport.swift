@@ -1,7 +1,7 @@
 import AWSSigV4
 import AsyncHTTPClient
 import NIOCore
-import OrderDomain
+import Timestamps
 
 /// One signed HTTP request to an AWS service.
 public struct AWSHTTPRequest: Sendable {
@@ -120,7 +120,7 @@ public struct AWSCaller: Sendable {
         self.now = now
     }
 
-    /// Signs `headers` + `body` and sends them. Transport failures become `TransientError`; the response is
+    /// Signs `headers` + `body` and sends them. Transport failures become `TransientFailure`; the response is
     /// returned whatever its status, for the protocol to decode.
     public func send(operation: String, headers: [(String, String)], body: [UInt8]) async throws -> AWSHTTPResponse {
         var all = [("Host", endpoint.hostHeader)] + headers
@@ -133,7 +133,7 @@ public struct AWSCaller: Sendable {
         do {
             return try await transport.send(request, timeoutMs: attemptTimeoutMs)
         } catch {
-            throw TransientError("\(service) \(operation): \(error)")
+            throw TransientFailure("\(service) \(operation): \(error)")
         }
     }
 
@@ -146,5 +146,16 @@ public struct AWSCaller: Sendable {
 
 extension AWSServiceError {
     /// This error as the processor's retry loop sees it: transient ones are retried.
-    func classified() -> any Error { isTransient ? TransientError(description) : self }
+    func classified() -> any Error { isTransient ? TransientFailure(description) : self }
+}
+
+/// A failure worth retrying: throttling, a 5xx answer, a timeout or a dropped connection.
+public struct TransientFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What failed, for the log.
+    public var reason: String
+
+    /// Creates a transient failure.
+    public init(_ reason: String) { self.reason = reason }
+
+    public var description: String { reason }
 }

@@ -1,4 +1,4 @@
-import YAML
+import SourceDiagnostics
 
 /// A CloudFormation template: the typed sections plus anything else the file carried.
 ///

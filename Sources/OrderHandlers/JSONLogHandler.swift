@@ -1,6 +1,7 @@
 import JSONText
 import Logging
 import OrderDomain
+import Timestamps
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import CloudFormation
+import TemplateYAML
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

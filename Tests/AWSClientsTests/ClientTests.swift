@@ -2,6 +2,7 @@ import AWSSigV4
 import Foundation
 import JSONDocument
 import OrderDomain
+import OrderHandlers
 import Testing
 
 @testable import AWSClients
@@ -209,7 +210,8 @@ final class ScriptedTransport: AWSTransport, @unchecked Sendable {
             )
         ])
         let client = SNSClient(caller: Self.caller(throttled, service: "sns"))
-        await #expect(throws: TransientError.self) {
+        // The client's own failure type; the handlers' adapters turn it into the domain's TransientError.
+        await #expect(throws: TransientFailure.self) {
             try await client.publish(topicArn: "arn", message: "m", attributes: [:])
         }
         let notFound = SNSClient.decodeError(

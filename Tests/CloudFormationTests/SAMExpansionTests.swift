@@ -1,4 +1,5 @@
 import Foundation
+import TemplateYAML
 import Testing
 
 @testable import CloudFormation

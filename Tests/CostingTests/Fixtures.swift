@@ -1,6 +1,7 @@
 import CloudFormation
 import Costing
 import Foundation
+import TemplateYAML
 import Testing
 
 enum Files {

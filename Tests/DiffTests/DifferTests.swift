@@ -1,5 +1,6 @@
 import CloudFormation
 import Foundation
+import TemplateYAML
 import Testing
 
 @testable import Diff

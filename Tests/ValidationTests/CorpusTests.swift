@@ -2,6 +2,7 @@ import CloudFormation
 import Foundation
 import OrdersBlueprint
 import StackDSL
+import TemplateYAML
 import Testing
 import YAML
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CloudFormation
 import Foundation
 import Packaging
+import TemplateYAML
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

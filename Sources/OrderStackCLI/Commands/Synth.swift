@@ -1,6 +1,7 @@
 import ArgumentParser
 import CloudFormation
 import StackDSL
+import TemplateYAML
 import YAML
 
 #if canImport(FoundationEssentials)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CloudFormation
+import TemplateYAML
 import Validation
 import YAML
 

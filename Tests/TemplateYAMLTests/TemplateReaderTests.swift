@@ -1,4 +1,5 @@
 import CloudFormation
+import TemplateYAML
 import Testing
 import YAML
 

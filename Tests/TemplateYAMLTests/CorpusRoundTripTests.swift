@@ -1,5 +1,6 @@
 import CloudFormation
 import Foundation
+import TemplateYAML
 import Testing
 import YAML
 

@@ -1,4 +1,7 @@
+import AWSClients
+import JSONDocument
 import OrderDomain
+import Timestamps
 
 /// The orders table over DynamoDB: one item per `orderId` (the partition key).
 ///
@@ -14,6 +17,10 @@ public struct DynamoDBOrderStore: OrderStore, OrderReader {
     }
 
     public func putIfAbsent(_ order: StoredOrder) async throws -> PutOutcome {
+        try await TransientFailure.asTransientError { try await put(order) }
+    }
+
+    func put(_ order: StoredOrder) async throws -> PutOutcome {
         do {
             try await client.putItem(
                 table: table, item: OrderItemCodec.item(order), condition: "attribute_not_exists(orderId)")
@@ -27,6 +34,10 @@ public struct DynamoDBOrderStore: OrderStore, OrderReader {
     }
 
     public func markPublished(_ orderId: String) async throws {
+        try await TransientFailure.asTransientError { try await mark(orderId) }
+    }
+
+    func mark(_ orderId: String) async throws {
         try await client.updateItem(
             table: table, key: key(orderId), update: "SET published = :published, publishedAt = :at",
             condition: "attribute_exists(orderId)",
@@ -37,6 +48,10 @@ public struct DynamoDBOrderStore: OrderStore, OrderReader {
     }
 
     public func order(_ orderId: String) async throws -> StoredOrder? {
+        try await TransientFailure.asTransientError { try await read(orderId) }
+    }
+
+    func read(_ orderId: String) async throws -> StoredOrder? {
         guard let item = try await client.getItem(table: table, key: key(orderId), consistent: false) else {
             return nil
         }
@@ -51,6 +66,12 @@ public struct CorruptItemError: Error, Sendable, Equatable, CustomStringConverti
     public var orderId: String
     public var field: String
     public var description: String { "the item \(orderId) has no valid \(field)" }
+
+    /// Names the field of item `orderId` that is missing or malformed.
+    public init(orderId: String, field: String) {
+        self.orderId = orderId
+        self.field = field
+    }
 }
 
 /// The item layout: the order's fields as top-level attributes (items as a list of maps, the address as a map),
@@ -131,5 +152,17 @@ public enum OrderItemCodec {
             acceptedAt: acceptedAt, rejectionReason: AttributeValue.string(item["rejectionReason"]),
             published: AttributeValue.bool(item["published"]) ?? false,
             receivedBody: AttributeValue.string(item["receivedBody"]))
+    }
+}
+
+extension TransientFailure {
+    /// Runs `body`, turning the clients' transient failures into the domain's `TransientError` (retry the
+    /// message) and leaving every other error as it is.
+    static func asTransientError<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let failure as TransientFailure {
+            throw TransientError(failure.reason)
+        }
     }
 }

@@ -1,0 +1,2 @@
+// Templates carry source locations; checks on them report diagnostics.
+@_exported import SourceDiagnostics

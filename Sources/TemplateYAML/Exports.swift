@@ -1,0 +1,2 @@
+// Reading and writing templates is done on the CloudFormation model.
+@_exported import CloudFormation

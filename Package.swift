@@ -62,6 +62,12 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The clients only the CLI needs (CloudFormation, S3, STS) and the credential chain; the handlers do not
+        // link them. XML through Foundation's XMLParser (libxml2), which the toolchain ships.
+        .target(name: "DeployClients", dependencies: ["AWSClients", "AWSSigV4", "Hashing"]),
+        // deploy: artifacts, change set, the review through Diff's gate, progress; clients and clock injected.
+        .target(
+            name: "Deployment", dependencies: ["DeployClients", "Diff", "CloudFormation", "TemplateYAML", "Hashing"]),
         .target(
             name: "OrderHandlers",
             dependencies: [
@@ -105,14 +111,17 @@ let package = Package(
         .target(
             name: "OrderStackCLI",
             dependencies: [
-                "CloudFormation", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging", "Hashing",
+                "CloudFormation", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging",
+                "Hashing",
+                "Deployment", "DeployClients", "AWSClients",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI", "OrdersBlueprint"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "DiffTests", dependencies: ["Diff", "CloudFormation", "TemplateYAML"]),
-        .testTarget(name: "CostingTests", dependencies: ["Costing", "CloudFormation", "TemplateYAML", "YAML", "StackDSL"]),
+        .testTarget(
+            name: "CostingTests", dependencies: ["Costing", "CloudFormation", "TemplateYAML", "YAML", "StackDSL"]),
         .testTarget(name: "OrderDomainTests", dependencies: ["OrderDomain", "Timestamps"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
@@ -123,6 +132,10 @@ let package = Package(
         .testTarget(
             name: "OrderHandlersTests", dependencies: ["OrderHandlers", "OrderDomain", "LambdaRuntime", "JSONDocument"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging"]),
+        .testTarget(name: "DeployClientsTests", dependencies: ["DeployClients", "AWSClients", "AWSSigV4"]),
+        .testTarget(
+            name: "DeploymentTests",
+            dependencies: ["Deployment", "DeployClients", "AWSClients", "AWSSigV4", "CloudFormation", "TemplateYAML"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
         .testTarget(name: "TemplateYAMLTests", dependencies: ["TemplateYAML", "CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),

@@ -74,6 +74,14 @@ public struct AWSEnvironment: Sendable, Equatable {
     public var credentials: Credentials
     public var environment: [String: String]
 
+    /// Region and credentials found elsewhere (the CLI's credential chain); `environment` still gives the
+    /// endpoint overrides.
+    public init(region: String, credentials: Credentials, environment: [String: String]) {
+        self.region = region
+        self.credentials = credentials
+        self.environment = environment
+    }
+
     /// Reads region and credentials; every missing variable is named.
     public init(_ environment: [String: String]) throws(ConfigurationError) {
         self.environment = environment

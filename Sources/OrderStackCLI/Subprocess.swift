@@ -117,3 +117,25 @@ enum SignalForwarding {
         }
     }
 }
+
+/// While a deployment runs in CloudFormation, SIGINT and SIGTERM stop only the watching: the message says so and
+/// how to watch again, and orderstack exits 130.
+enum WatchInterruption {
+    nonisolated(unsafe) private static var message: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) private static var length = 0
+
+    /// Installs the handlers with `text` as the message (written with `write(2)`, async-signal-safe).
+    static func install(_ text: String) {
+        let bytes = Array(text.utf8CString)
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
+        buffer.initialize(from: bytes, count: bytes.count)
+        message = buffer
+        length = bytes.count - 1
+        for number in [SIGINT, SIGTERM] {
+            signal(number) { _ in
+                if let message = WatchInterruption.message { _ = write(2, message, WatchInterruption.length) }
+                _exit(130)
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import AWSClients
+
+/// A stack as `DescribeStacks` reports it.
+public struct StackDescription: Sendable, Equatable {
+    public var stackId: String
+    public var name: String
+    public var status: String
+    public var statusReason: String?
+    /// Outputs in the order the service lists them.
+    public var outputs: [(key: String, value: String, description: String?)]
+    /// The parameter values the stack was last deployed with.
+    public var parameters: [String: String] = [:]
+
+    public static func == (lhs: StackDescription, rhs: StackDescription) -> Bool {
+        lhs.stackId == rhs.stackId && lhs.status == rhs.status && lhs.outputs.map(\.key) == rhs.outputs.map(\.key)
+            && lhs.outputs.map(\.value) == rhs.outputs.map(\.value)
+    }
+}
+
+/// One change of a change set.
+public struct ChangeSetChange: Sendable, Equatable {
+    public var action: String
+    public var logicalId: String
+    public var resourceType: String
+    /// `True`, `False` or `Conditional` where the service says (moto does not).
+    public var replacement: String?
+    public var scope: [String]
+}
+
+/// A change set as `DescribeChangeSet` reports it (all pages).
+public struct ChangeSetDescription: Sendable, Equatable {
+    public var id: String
+    public var status: String
+    public var statusReason: String?
+    public var executionStatus: String?
+    public var changes: [ChangeSetChange]
+}
+
+/// One stack event.
+public struct StackEvent: Sendable, Equatable {
+    public var eventId: String
+    public var logicalId: String
+    public var resourceType: String
+    public var status: String
+    public var reason: String?
+    public var timestamp: String
+}
+
+/// The CloudFormation operations `deploy` uses.
+public struct CloudFormationClient: Sendable {
+    public var query: QueryClient
+
+    public init(caller: AWSCaller) { query = QueryClient(caller: caller, version: "2010-05-15") }
+
+    /// The stack, or `nil` when none of that name exists.
+    public func describeStack(_ name: String) async throws -> StackDescription? {
+        let root: XMLNode
+        do {
+            root = try await query.call("DescribeStacks", [("StackName", name)])
+        } catch let error as AWSServiceError
+            where error.code == "ValidationError" && error.message.contains("does not exist")
+        {
+            return nil
+        }
+        guard let member = root.first("Stacks")?.child("member") else { return nil }
+        let outputs = (member.child("Outputs")?.children ?? []).map {
+            (
+                key: $0.string("OutputKey") ?? "", value: $0.string("OutputValue") ?? "",
+                description: $0.string("Description")
+            )
+        }
+        var parameters: [String: String] = [:]
+        for parameter in member.child("Parameters")?.children ?? [] {
+            if let key = parameter.string("ParameterKey") { parameters[key] = parameter.string("ParameterValue") ?? "" }
+        }
+        return StackDescription(
+            stackId: member.string("StackId") ?? "", name: member.string("StackName") ?? name,
+            status: member.string("StackStatus") ?? "", statusReason: member.string("StackStatusReason"),
+            outputs: outputs, parameters: parameters)
+    }
+
+    /// The template the stack was last deployed with, as written.
+    public func template(_ stackName: String) async throws -> String {
+        let root = try await query.call("GetTemplate", [("StackName", stackName), ("TemplateStage", "Original")])
+        return root.first("TemplateBody")?.text ?? ""
+    }
+
+    /// Creates a change set; its ARN.
+    public func createChangeSet(
+        stackName: String, changeSetName: String, templateBody: String, parameters: [(String, String)],
+        tags: [(String, String)], create: Bool
+    ) async throws -> String {
+        var fields = [
+            ("StackName", stackName), ("ChangeSetName", changeSetName), ("TemplateBody", templateBody),
+            ("ChangeSetType", create ? "CREATE" : "UPDATE"), ("Capabilities.member.1", "CAPABILITY_IAM"),
+            ("Capabilities.member.2", "CAPABILITY_NAMED_IAM"),
+        ]
+        for (index, parameter) in parameters.enumerated() {
+            fields += [
+                ("Parameters.member.\(index + 1).ParameterKey", parameter.0),
+                ("Parameters.member.\(index + 1).ParameterValue", parameter.1),
+            ]
+        }
+        for (index, tag) in tags.enumerated() {
+            fields += [("Tags.member.\(index + 1).Key", tag.0), ("Tags.member.\(index + 1).Value", tag.1)]
+        }
+        let root = try await query.call("CreateChangeSet", fields)
+        return root.first("Id")?.text ?? changeSetName
+    }
+
+    /// The change set with every page of its changes.
+    public func describeChangeSet(_ changeSet: String, stackName: String) async throws -> ChangeSetDescription {
+        var token: String?
+        var description = ChangeSetDescription(id: changeSet, status: "", changes: [])
+        repeat {
+            var fields = [("ChangeSetName", changeSet), ("StackName", stackName)]
+            if let token { fields.append(("NextToken", token)) }
+            let root = try await query.call("DescribeChangeSet", fields)
+            guard let result = root.first("DescribeChangeSetResult") else { break }
+            description.id = result.string("ChangeSetId") ?? changeSet
+            description.status = result.string("Status") ?? ""
+            description.statusReason = result.string("StatusReason")
+            description.executionStatus = result.string("ExecutionStatus")
+            for member in result.child("Changes")?.children ?? [] {
+                guard let change = member.child("ResourceChange") else { continue }
+                description.changes.append(
+                    ChangeSetChange(
+                        action: change.string("Action") ?? "", logicalId: change.string("LogicalResourceId") ?? "",
+                        resourceType: change.string("ResourceType") ?? "", replacement: change.string("Replacement"),
+                        scope: (change.child("Scope")?.children ?? []).map(\.text)))
+            }
+            token = result.string("NextToken").flatMap { $0.isEmpty ? nil : $0 }
+        } while token != nil
+        return description
+    }
+
+    public func executeChangeSet(_ changeSet: String, stackName: String) async throws {
+        _ = try await query.call("ExecuteChangeSet", [("ChangeSetName", changeSet), ("StackName", stackName)])
+    }
+
+    public func deleteChangeSet(_ changeSet: String, stackName: String) async throws {
+        _ = try await query.call("DeleteChangeSet", [("ChangeSetName", changeSet), ("StackName", stackName)])
+    }
+
+    /// The stack's events, newest first, down to (not including) `after`; at most `pages` pages.
+    public func events(_ stackName: String, after: String? = nil, pages: Int = 100) async throws -> [StackEvent] {
+        var token: String?
+        var events: [StackEvent] = []
+        var page = 0
+        repeat {
+            page += 1
+            var fields = [("StackName", stackName)]
+            if let token { fields.append(("NextToken", token)) }
+            let root = try await query.call("DescribeStackEvents", fields)
+            for member in root.first("StackEvents")?.children ?? [] {
+                let id = member.string("EventId") ?? ""
+                if id == after { return events }
+                events.append(
+                    StackEvent(
+                        eventId: id, logicalId: member.string("LogicalResourceId") ?? "",
+                        resourceType: member.string("ResourceType") ?? "",
+                        status: member.string("ResourceStatus") ?? "",
+                        reason: member.string("ResourceStatusReason"), timestamp: member.string("Timestamp") ?? ""))
+            }
+            token = root.first("NextToken").map(\.text).flatMap { $0.isEmpty ? nil : $0 }
+        } while token != nil && page < pages
+        return events
+    }
+}

@@ -1,0 +1,90 @@
+import AWSClients
+import AWSSigV4
+import Hashing
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The S3 object operations `deploy` uses, over the REST protocol: path-style addressing on an endpoint override
+/// (moto, LocalStack), virtual-hosted on AWS.
+public struct S3Client: Sendable {
+    public var caller: AWSCaller
+
+    public init(caller: AWSCaller) { self.caller = caller }
+
+    /// Where `bucket`/`key` is addressed.
+    func endpoint(bucket: String, key: String) -> Endpoint {
+        var endpoint = caller.endpoint
+        let encodedKey = key.split(separator: "/", omittingEmptySubsequences: false).map { SigV4.encode(String($0)) }
+            .joined(separator: "/")
+        if endpoint.host.hasSuffix(".amazonaws.com") {
+            endpoint.host = "\(bucket).\(endpoint.host)"
+            endpoint.path = "/\(encodedKey)"
+        } else {
+            endpoint.path =
+                "\(endpoint.path.hasSuffix("/") ? String(endpoint.path.dropLast()) : endpoint.path)/\(bucket)/\(encodedKey)"
+        }
+        return endpoint
+    }
+
+    /// Sends one signed request (the payload hash header S3 requires included).
+    func send(
+        _ method: String, bucket: String, key: String, headers: [(String, String)] = [], body: [UInt8] = [],
+        operation: String
+    ) async throws -> AWSHTTPResponse {
+        let target = endpoint(bucket: bucket, key: key)
+        var all = [("Host", target.hostHeader), ("x-amz-content-sha256", SigV4.hex(SHA256.hash(body)))] + headers
+        // The canonical path is signed as sent: S3 does not encode it a second time.
+        let signable = SignableRequest(method: method, path: Self.decodedPath(target.path), headers: all, body: body)
+        all += SigV4.sign(
+            signable, credentials: caller.environment.credentials, region: caller.environment.region, service: "s3",
+            amzDate: AWSCaller.amzDate(caller.now()))
+        let request = AWSHTTPRequest(
+            endpoint: target, method: method, headers: all, body: body, service: "s3", operation: operation)
+        do {
+            return try await caller.transport.send(request, timeoutMs: 60_000)
+        } catch {
+            throw TransientFailure("s3 \(operation): \(error)")
+        }
+    }
+
+    /// The path with percent escapes undone, for the signer (which encodes each segment once).
+    static func decodedPath(_ path: String) -> String { path.removingPercentEncoding ?? path }
+
+    /// The object's SHA-256 checksum (base64) when it exists, `""` when it exists without one, `nil` when it
+    /// does not.
+    public func checksum(bucket: String, key: String) async throws -> String? {
+        let response = try await send(
+            "HEAD", bucket: bucket, key: key, headers: [("x-amz-checksum-mode", "ENABLED")], operation: "HeadObject")
+        switch response.status {
+        case 200: return response.headers["x-amz-checksum-sha256"] ?? ""
+        case 404: return nil
+        default: throw Self.error(response, operation: "HeadObject", bucket: bucket)
+        }
+    }
+
+    /// Uploads `body` with its SHA-256 checksum, which S3 verifies before it stores the object.
+    public func put(bucket: String, key: String, body: [UInt8], contentType: String) async throws {
+        let response = try await send(
+            "PUT", bucket: bucket, key: key,
+            headers: [
+                ("Content-Type", contentType), ("x-amz-checksum-sha256", Self.base64(SHA256.hash(body))),
+                ("x-amz-sdk-checksum-algorithm", "SHA256"),
+            ], body: body, operation: "PutObject")
+        guard response.status == 200 else { throw Self.error(response, operation: "PutObject", bucket: bucket) }
+    }
+
+    /// Base64 of `bytes`, as S3's checksum headers carry them.
+    public static func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+
+    static func error(_ response: AWSHTTPResponse, operation: String, bucket: String) -> AWSServiceError {
+        let tree = XMLNode.parse(response.body)
+        let code = tree?.string("Code") ?? (response.status == 403 ? "AccessDenied" : "HTTP\(response.status)")
+        let message = tree?.string("Message") ?? (response.status == 404 ? "no bucket named \(bucket)" : "")
+        return AWSServiceError(
+            service: "s3", operation: operation, status: response.status, code: code, message: message)
+    }
+}

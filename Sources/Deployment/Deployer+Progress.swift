@@ -1,0 +1,67 @@
+import DeployClients
+import Diff
+
+extension Deployer {
+    /// Prints each new stack event as `+elapsed  done/total  LogicalId  STATUS  reason` until the stack leaves
+    /// its in-progress state.
+    func follow(_ stackName: String, after newest: String?, resources: Int) async throws -> DeployOutcome {
+        let start = now()
+        var last = newest
+        var done: Set<String> = []
+        var firstFailure: StackEvent?
+        while true {
+            let events = try await cloudFormation.events(stackName, after: last)
+            for event in events.reversed() {
+                last = event.eventId
+                if event.resourceType != "AWS::CloudFormation::Stack" {
+                    if event.status.hasSuffix("_COMPLETE") && !event.status.contains("ROLLBACK")
+                        && !event.status.hasPrefix("DELETE")
+                    {
+                        done.insert(event.logicalId)
+                    }
+                }
+                if event.status.hasSuffix("_FAILED") && firstFailure == nil { firstFailure = event }
+                progress(Self.line(event, elapsedMs: now() - start, done: done.count, total: resources))
+            }
+            guard let stack = try await cloudFormation.describeStack(stackName) else {
+                return .failed(reason: "the stack disappeared while it was being deployed", status: "DELETED")
+            }
+            if !stack.status.hasSuffix("_IN_PROGRESS") {
+                if stack.status == "CREATE_COMPLETE" || stack.status == "UPDATE_COMPLETE" { return .deployed(stack) }
+                let reason =
+                    firstFailure.map { "\($0.logicalId): \($0.reason ?? $0.status)" } ?? stack.statusReason
+                    ?? "no reason given"
+                return .failed(reason: reason, status: stack.status)
+            }
+            try await sleep(pollMs)
+        }
+    }
+
+    /// One progress line.
+    static func line(_ event: StackEvent, elapsedMs: Int64, done: Int, total: Int) -> String {
+        let seconds = Double(elapsedMs) / 1000
+        let elapsed = "+\(Int(seconds)).\(Int(seconds * 10) % 10)s"
+        let reason = event.reason.map { $0.isEmpty ? "" : "  \($0)" } ?? ""
+        return
+            "  \(elapsed.padding(8))\("\(done)/\(total)".padding(8))\(event.logicalId.padding(40))\(event.status)\(reason)"
+    }
+
+    /// The review: orderstack's classification of the deployed template against the new one, and where the
+    /// change set says more (AWS's own Replacement and Scope).
+    static func review(_ diff: StackDiff, changeSet: ChangeSetDescription) -> String {
+        var text = DiffReport.render([diff], format: .text)
+        let replaced = changeSet.changes.filter { $0.replacement == "True" || $0.replacement == "Conditional" }
+        if !replaced.isEmpty {
+            text += "CloudFormation's change set:\n"
+            for change in replaced {
+                text +=
+                    "  \(change.logicalId) (\(change.resourceType)): Replacement \(change.replacement ?? ""), scope \(change.scope.joined(separator: ", "))\n"
+            }
+        }
+        return text
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count)) }
+}

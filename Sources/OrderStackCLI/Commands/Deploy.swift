@@ -1,0 +1,163 @@
+import ArgumentParser
+import CloudFormation
+import DeployClients
+import Deployment
+import Diff
+import JSONText
+import Packaging
+import TemplateYAML
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+extension OrderStack {
+    /// `orderstack deploy`: artifacts to S3, a change set judged by orderstack's own gate, progress, outputs.
+    public struct Deploy: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Deploy a stage: upload the handlers, review a change set with the diff gate, execute it.",
+            discussion: """
+                Synthesizes the stage, uploads the zips `orderstack package` wrote (output/artifacts) under \
+                content-addressed keys unless an object with the same SHA-256 is there, creates a change set \
+                (CREATE or UPDATE), reviews the deployed template against the new one with the classification of \
+                `orderstack diff` (replacement, data loss, IAM widened) and the change set's own Replacement, and \
+                stops before execution when --fail-on says so (exit 1, the change set deleted). Then executes it \
+                and prints each stack event with its elapsed time and resources done, and the outputs.
+
+                Credentials and region: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_WEB_IDENTITY_TOKEN_FILE with \
+                AWS_ROLE_ARN, or AWS_PROFILE (~/.aws/credentials and ~/.aws/config, role_arn with \
+                source_profile); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured.
+
+                Examples:
+                  orderstack package --stage dev && orderstack deploy --stage dev --bucket my-artifacts
+                  orderstack deploy --stage prod --bucket my-artifacts --outputs-file outputs.json
+                """)
+
+        @OptionGroup var options: ProjectOptions
+
+        @OptionGroup var stacks: StackOptions
+
+        @Option(name: .long, help: "The stage to deploy (default: prod, or the first stage).")
+        var stage: String?
+
+        @Option(name: .customLong("stack-name"), help: "The CloudFormation stack name (default: <stack>-<stage>).")
+        var stackName: String?
+
+        @Option(name: .long, help: "The S3 bucket for the handler zips (the ArtifactBucket parameter).")
+        var bucket: String
+
+        @Option(name: .customLong("parameter"), help: "A template parameter, KEY=VALUE (repeatable).")
+        var parameters: [String] = []
+
+        @Option(name: .customLong("tag"), help: "A stack tag, KEY=VALUE (repeatable).")
+        var tags: [String] = []
+
+        @Option(
+            name: .customLong("fail-on"),
+            help: "Stop before execution at this level: data-loss, replacement, any, none.")
+        var failOn: FailOn = .dataLoss
+
+        @Option(name: .customLong("outputs-file"), help: "Write the stack's outputs to this file as JSON.")
+        var outputsFile: String?
+
+        public init() {}
+
+        static func pairs(_ values: [String], option: String) throws -> [(String, String)] {
+            try values.map { value in
+                guard let equals = value.firstIndex(of: "="), equals != value.startIndex else {
+                    throw ValidationError("\(option) takes KEY=VALUE, got '\(value)'")
+                }
+                return (String(value[..<equals]), String(value[value.index(after: equals)...]))
+            }
+        }
+
+        public func validate() throws {
+            _ = try Self.pairs(parameters, option: "--parameter")
+            _ = try Self.pairs(tags, option: "--tag")
+        }
+
+        public func run() throws {
+            let console = Console()
+            let project = try options.location
+            let item = try SynthesisRun.synthesize(
+                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+            let body = try TemplateWriter.yaml(item.synthesis.template)
+            let artifacts = try Self.artifacts(
+                project: project, template: item.synthesis.template, stage: item.settings.name, console: console)
+            let request = DeployRequest(
+                stackName: stackName ?? "\(item.stack.name)-\(item.settings.name)", templateBody: body,
+                template: item.synthesis.template, parameters: try Self.pairs(parameters, option: "--parameter"),
+                tags: try Self.pairs(tags, option: "--tag"), bucket: bucket, bucketParameter: "ArtifactBucket",
+                artifacts: artifacts, failOn: failOn)
+            let session = try AWSSession.resolve(console: console)
+            console.err("credentials: \(session.resolved.source); region \(session.resolved.region)")
+            var deployer: Deployer
+            do {
+                deployer = Deployer(
+                    cloudFormation: CloudFormationClient(caller: try session.caller("cloudformation")),
+                    s3: S3Client(caller: try session.caller("s3")), now: { Int64(Date().timeIntervalSince1970 * 1000) },
+                    sleep: { try await Task.sleep(nanoseconds: UInt64($0) * 1_000_000) },
+                    progress: { console.err($0) })
+                let watchAgain = "orderstack status --stack-name \(request.stackName)"
+                deployer.executing = {
+                    WatchInterruption.install(
+                        "\nstopped watching; the deployment goes on in CloudFormation. Watch it again: \(watchAgain)\n")
+                }
+            } catch {
+                console.err("error: \(AWSSession.explain(error, what: "configuring the endpoints"))")
+                throw BadInput()
+            }
+            let outcome: DeployOutcome
+            let configured = deployer
+            do {
+                outcome = try blocking { try await configured.deploy(request, review: { console.out($0) }) }
+            } catch let error as DeployError {
+                console.err("error: \(error.message)")
+                throw ExitCode(1)
+            } catch {
+                console.err("error: \(AWSSession.explain(error, what: "deploying \(request.stackName)"))")
+                throw BadInput()
+            }
+            try report(outcome, stackName: request.stackName, console: console)
+        }
+
+        func report(_ outcome: DeployOutcome, stackName: String, console: Console) throws {
+            switch outcome {
+            case .noChanges:
+                console.out("\(stackName): no changes; the empty change set was deleted\n")
+            case .refused(let level):
+                console.err(
+                    "error: refused by --fail-on \(level): nothing was executed and the change set was deleted; --fail-on none deploys it anyway"
+                )
+                throw ExitCode(1)
+            case .failed(let reason, let status):
+                console.err("error: \(stackName) is \(status): \(reason)")
+                throw ExitCode(1)
+            case .deployed(let stack):
+                console.out("\(stackName): \(stack.status)\n")
+                for output in stack.outputs { console.out("  \(output.key) = \(output.value)\n") }
+                if let outputsFile {
+                    let fields = stack.outputs.map { "  \(JSONText.quote($0.key)): \(JSONText.quote($0.value))" }
+                    try FileSystem.write(Array("{\n\(fields.joined(separator: ",\n"))\n}\n".utf8), to: outputsFile)
+                }
+            }
+        }
+
+        /// The zips of the stage's handlers, read from output/artifacts, keyed by content.
+        static func artifacts(project: Project, template: Template, stage: String, console: Console) throws
+            -> [ArtifactUpload]
+        {
+            try Package.artifacts(in: template).map { executable, parameter in
+                let path = "output/artifacts/\(executable).zip"
+                guard let data = FileManager.default.contents(atPath: project.path(path)) else {
+                    console.err("error: \(path) does not exist; run `orderstack package --stage \(stage)` first")
+                    throw BadInput()
+                }
+                let artifact = Artifact(executable: executable, keyParameter: parameter, zip: Array(data))
+                return ArtifactUpload(key: artifact.s3Key, parameter: parameter, bytes: artifact.zip, path: path)
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+import AWSClients
+import AWSSigV4
+import CloudFormation
+import DeployClients
+import TemplateYAML
+import Testing
+
+@testable import Deployment
+
+/// Recorded CloudFormation and S3 answers, replayed per operation in order (the last one repeats). moto emits
+/// only stack-level events and has no rollback, so per-resource progress, failure reasons and stuck states are
+/// proven here, through the transport seam.
+final class Replay: AWSTransport, @unchecked Sendable {
+    var answers: [String: [(Int, String)]]
+    var operations: [String] = []
+
+    init(_ answers: [String: [(Int, String)]]) { self.answers = answers }
+
+    func send(_ request: AWSHTTPRequest, timeoutMs: Int64) async throws -> AWSHTTPResponse {
+        operations.append(request.operation)
+        guard var queue = answers[request.operation], !queue.isEmpty else {
+            return AWSHTTPResponse(status: 500, body: Array("<Error><Code>NoRecording</Code></Error>".utf8))
+        }
+        let (status, body) = queue.removeFirst()
+        if !queue.isEmpty { answers[request.operation] = queue }
+        return AWSHTTPResponse(status: status, body: Array(body.utf8))
+    }
+}
+
+final class Lines: @unchecked Sendable {
+    var lines: [String] = []
+}
+
+enum Recorded {
+    static func stack(_ status: String, reason: String? = nil) -> (Int, String) {
+        (
+            200,
+            """
+            <DescribeStacksResponse><DescribeStacksResult><Stacks><member><StackId>arn:stack/s/1</StackId>
+            <StackName>s</StackName><StackStatus>\(status)</StackStatus>\(reason.map { "<StackStatusReason>\($0)</StackStatusReason>" } ?? "")
+            <Outputs><member><OutputKey>ApiUrl</OutputKey><OutputValue>https://x.example/prod</OutputValue></member></Outputs>
+            </member></Stacks></DescribeStacksResult></DescribeStacksResponse>
+            """
+        )
+    }
+
+    static let missing = (
+        400,
+        "<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id s does not exist</Message></Error></ErrorResponse>"
+    )
+
+    static func events(_ items: [(id: String, logical: String, type: String, status: String, reason: String?)]) -> (
+        Int, String
+    ) {
+        let members = items.map { item in
+            "<member><EventId>\(item.id)</EventId><LogicalResourceId>\(item.logical)</LogicalResourceId><ResourceType>\(item.type)</ResourceType><ResourceStatus>\(item.status)</ResourceStatus>\(item.reason.map { "<ResourceStatusReason>\($0)</ResourceStatusReason>" } ?? "")<Timestamp>2026-12-01T10:00:00Z</Timestamp></member>"
+        }
+        return (
+            200,
+            "<DescribeStackEventsResponse><DescribeStackEventsResult><StackEvents>\(members.joined())</StackEvents></DescribeStackEventsResult></DescribeStackEventsResponse>"
+        )
+    }
+
+    static let changeSet = (
+        200,
+        "<DescribeChangeSetResponse><DescribeChangeSetResult><ChangeSetId>arn:cs/1</ChangeSetId><Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus><Changes><member><ResourceChange><Action>Modify</Action><LogicalResourceId>Fn</LogicalResourceId><ResourceType>AWS::Lambda::Function</ResourceType><Replacement>False</Replacement><Scope><member>Properties</member></Scope></ResourceChange></member></Changes></DescribeChangeSetResult></DescribeChangeSetResponse>"
+    )
+
+    static let created = (
+        200,
+        "<CreateChangeSetResponse><CreateChangeSetResult><Id>arn:cs/1</Id></CreateChangeSetResult></CreateChangeSetResponse>"
+    )
+    static let ok = (200, "<Response/>")
+}
+
+@Suite struct DeployerTests {
+    static let newTemplate = """
+        Resources:
+          Queue:
+            Type: AWS::SQS::Queue
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              MemorySize: 512
+        """
+
+    static func deployer(_ replay: Replay, lines: Lines) -> Deployer {
+        let environment = AWSEnvironment(
+            region: "us-east-1", credentials: Credentials(accessKeyId: "AKID", secretAccessKey: "s"), environment: [:])
+        func caller(_ service: String) -> AWSCaller {
+            AWSCaller(
+                transport: replay, environment: environment,
+                endpoint: Endpoint(scheme: "http", host: "\(service).test", port: 80), service: service,
+                now: { 1_796_000_000_000 })
+        }
+        let clock = Lines()
+        var deployer = Deployer(
+            cloudFormation: CloudFormationClient(caller: caller("cloudformation")), s3: S3Client(caller: caller("s3")),
+            now: { Int64(1_796_000_000_000 + clock.lines.count * 1500) }, sleep: { _ in clock.lines.append("tick") },
+            progress: { lines.lines.append($0) })
+        deployer.pollMs = 1
+        return deployer
+    }
+
+    static func request(_ body: String = newTemplate) throws -> DeployRequest {
+        DeployRequest(
+            stackName: "s", templateBody: body, template: try #require(TemplateReader.read(body, path: "t").template),
+            parameters: [], tags: [("team", "orders")], bucket: "b", bucketParameter: "ArtifactBucket",
+            artifacts: [ArtifactUpload(key: "fn/abc.zip", parameter: "FnCodeKey", bytes: [1, 2, 3], path: "fn.zip")],
+            failOn: .dataLoss)
+    }
+
+    @Test func aFailedUpdateReportsTheFirstFailureAndTheRollback() async throws {
+        let deployed =
+            "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      MemorySize: 256\n"
+        let replay = Replay([
+            "DescribeStacks": [Recorded.stack("UPDATE_COMPLETE"), Recorded.stack("UPDATE_ROLLBACK_COMPLETE")],
+            "HeadObject": [(200, "")],
+            "CreateChangeSet": [Recorded.created], "DescribeChangeSet": [Recorded.changeSet],
+            "GetTemplate": [
+                (
+                    200,
+                    "<GetTemplateResponse><GetTemplateResult><TemplateBody>\(deployed)</TemplateBody></GetTemplateResult></GetTemplateResponse>"
+                )
+            ],
+            "DescribeStackEvents": [
+                Recorded.events([("old-1", "s", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", nil)]),
+                Recorded.events([
+                    ("e5", "s", "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_COMPLETE", nil),
+                    (
+                        "e4", "Fn", "AWS::Lambda::Function", "UPDATE_FAILED",
+                        "Resource handler returned message: \"MemorySize value failed to satisfy constraint\""
+                    ),
+                    ("e3", "Fn", "AWS::Lambda::Function", "UPDATE_IN_PROGRESS", nil),
+                    ("e2", "s", "AWS::CloudFormation::Stack", "UPDATE_IN_PROGRESS", "User Initiated"),
+                    ("old-1", "s", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", nil),
+                ]),
+            ],
+            "ExecuteChangeSet": [Recorded.ok],
+        ])
+        let lines = Lines()
+        let reviews = Lines()
+        let outcome = try await Self.deployer(replay, lines: lines).deploy(try Self.request()) {
+            reviews.lines.append($0)
+        }
+        #expect(
+            outcome
+                == .failed(
+                    reason: "Fn: Resource handler returned message: \"MemorySize value failed to satisfy constraint\"",
+                    status: "UPDATE_ROLLBACK_COMPLETE"))
+        #expect(lines.lines.contains("s3://b/fn/abc.zip: already there, not uploaded"))
+        // One line per transition, oldest first, the failure reason beside the logical ID; nothing before the
+        // execution (old-1) is repeated.
+        let progress = lines.lines.filter { $0.hasPrefix("  +") }
+        #expect(progress.count == 4)
+        #expect(progress[2].contains("Fn") && progress[2].contains("UPDATE_FAILED  Resource handler returned message"))
+        #expect(progress.allSatisfy { $0.contains("0/2") })
+        #expect(reviews.lines.first?.contains("MemorySize") == true)
+        #expect(!replay.operations.contains("DeleteChangeSet"))
+    }
+
+    @Test func aNewStackCountsResourcesDoneAndReturnsTheOutputs() async throws {
+        let replay = Replay([
+            "DescribeStacks": [Recorded.missing, Recorded.stack("CREATE_COMPLETE")],
+            "HeadObject": [(404, "")], "PutObject": [(200, "")],
+            "CreateChangeSet": [Recorded.created], "DescribeChangeSet": [Recorded.changeSet],
+            "DescribeStackEvents": [
+                Recorded.events([
+                    ("e4", "s", "AWS::CloudFormation::Stack", "CREATE_COMPLETE", nil),
+                    ("e3", "Fn", "AWS::Lambda::Function", "CREATE_COMPLETE", nil),
+                    ("e2", "Queue", "AWS::SQS::Queue", "CREATE_COMPLETE", nil),
+                    ("e1", "Queue", "AWS::SQS::Queue", "CREATE_IN_PROGRESS", nil),
+                ])
+            ],
+            "ExecuteChangeSet": [Recorded.ok],
+        ])
+        let lines = Lines()
+        let outcome = try await Self.deployer(replay, lines: lines).deploy(try Self.request()) { _ in }
+        guard case .deployed(let stack) = outcome else {
+            Issue.record("not deployed: \(outcome)")
+            return
+        }
+        #expect(stack.outputs.map(\.value) == ["https://x.example/prod"])
+        #expect(lines.lines.contains("s3://b/fn/abc.zip: uploaded 3 bytes (checksum verified by S3)"))
+        let progress = lines.lines.filter { $0.hasPrefix("  +") }
+        #expect(
+            progress.map { $0.split(separator: " ", omittingEmptySubsequences: true)[1] } == [
+                "0/2", "1/2", "2/2", "2/2",
+            ])
+        #expect(!replay.operations.contains("GetTemplate"))
+    }
+
+    @Test(arguments: [
+        ("ROLLBACK_COMPLETE", "aws cloudformation delete-stack --stack-name s"),
+        ("UPDATE_ROLLBACK_FAILED", "aws cloudformation continue-update-rollback --stack-name s"),
+        ("UPDATE_IN_PROGRESS", "another operation is running; wait for it to end (orderstack status)"),
+    ])
+    func stuckStatesAreExplainedWithTheWayOut(status: String, expected: String) async throws {
+        let replay = Replay(["DescribeStacks": [Recorded.stack(status, reason: "Fn failed to update")]])
+        do {
+            _ = try await Self.deployer(replay, lines: Lines()).deploy(try Self.request()) { _ in }
+            Issue.record("deployed a stack in \(status)")
+        } catch let error as DeployError {
+            #expect(error.message.contains(status))
+            #expect(error.message.contains(expected), "\(error.message)")
+        }
+        #expect(replay.operations == ["DescribeStacks"])
+    }
+
+    @Test func anEmptyChangeSetIsDeletedAndReportedAsNoChanges() async throws {
+        let replay = Replay([
+            "DescribeStacks": [Recorded.stack("UPDATE_COMPLETE")], "HeadObject": [(200, "")],
+            "CreateChangeSet": [Recorded.created],
+            "DescribeChangeSet": [
+                (
+                    200,
+                    "<R><DescribeChangeSetResult><Status>FAILED</Status><StatusReason>The submitted information didn't contain changes. Submit different information to create a change set.</StatusReason></DescribeChangeSetResult></R>"
+                )
+            ],
+            "DeleteChangeSet": [Recorded.ok],
+        ])
+        let outcome = try await Self.deployer(replay, lines: Lines()).deploy(try Self.request()) { _ in }
+        #expect(outcome == .noChanges)
+        #expect(replay.operations.last == "DeleteChangeSet")
+        #expect(!replay.operations.contains("ExecuteChangeSet"))
+    }
+}

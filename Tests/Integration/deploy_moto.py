@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""`orderstack deploy` against a real moto_server on loopback, started here and stopped afterwards.
+
+Checks, in order: the first deploy of dev creates the stack and uploads both zips under content-addressed keys; a
+second deploy uploads nothing and reports no changes; a memory change in the stage file deploys and the function's
+memory follows; a stack whose deployed table has another key is refused by the default data-loss gate before
+execution, its change set deleted and the stack unchanged; credentials from a profile file and from web identity
+through moto's STS; `orderstack status`; a missing profile and an unreachable endpoint each give one message and exit 2.
+
+moto emits only stack-level events and has no rollback: the per-resource progress lines, failure reasons and stuck
+states are tested in Swift (DeploymentTests) with recorded CloudFormation answers.
+
+    python3 Tests/Integration/deploy_moto.py .build/debug/orderstack
+"""
+import logging
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from motolib import check, client, failures, free_port, placeholder_zip, with_moto  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BUCKET = "orderstack-deploy-it"
+
+
+def run(binary, endpoint, arguments, project, extra=None, keys=True, command="deploy"):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint})
+    if keys:
+        env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
+    env.update(extra or {})
+    prefix = [binary, "deploy", "--project", str(project), "--bucket", BUCKET] if command == "deploy" else [binary, command]
+    result = subprocess.run(prefix + arguments,
+                            capture_output=True, text=True, env=env, timeout=300)
+    return result.returncode, result.stdout, result.stderr
+
+
+def scratch_project(directory):
+    """A copy of the project's blueprints and output/, with placeholder zips as the packaged handlers."""
+    project = pathlib.Path(directory) / "project"
+    shutil.copytree(ROOT / "blueprints", project / "blueprints")
+    shutil.copytree(ROOT / "output", project / "output", ignore=shutil.ignore_patterns("artifacts"))
+    (project / "output" / "artifacts").mkdir()
+    for name in ("order-processor", "order-query"):
+        (project / "output" / "artifacts" / f"{name}.zip").write_bytes(placeholder_zip() + name.encode())
+    return project
+
+
+def first_deploys(binary, endpoint, project):
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
+    check(status == 0, f"first deploy exits 0 (got {status}: {err.strip()[-300:]})")
+    check("new stack orders-dev" in out and "orders-dev: CREATE_COMPLETE" in out, "first deploy creates the stack")
+    check(err.count(": uploaded ") == 2, "both zips uploaded")
+    keys = [o["Key"] for o in client("s3", endpoint).list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+    check(sorted(k.split("/")[0] for k in keys) == ["order-processor", "order-query"]
+          and all(len(k.split("/")[1]) == 68 for k in keys), f"keys are <executable>/<sha256>.zip: {keys}")
+    status, out, err = run(binary, endpoint, ["--stack-name", "orders-dev"], project, command="status")
+    check(status == 0 and out.startswith("orders-dev: CREATE_COMPLETE"), f"status prints the state ({status}: {out[:80]})")
+    status, out, err = run(binary, endpoint, ["--stack-name", "nope"], project, command="status")
+    check(status == 1 and "no stack named nope" in err, f"status of a missing stack exits 1 ({status}: {err.strip()})")
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
+    check(status == 0 and "no changes" in out, f"second deploy reports no changes ({status}: {out.strip()})")
+    check(err.count("already there") == 2 and ": uploaded " not in err, "second deploy uploads nothing")
+    stage = project / "blueprints" / "stages" / "dev.yaml"
+    text = stage.read_text()
+    processor = text.index("  OrderProcessor:\n    memoryMB: 256")
+    stage.write_text(text[:processor] + text[processor:].replace("memoryMB: 256", "memoryMB: 384", 1))
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
+    check(status == 0 and "UPDATE_COMPLETE" in out, f"memory change deploys ({status}: {err.strip()[-300:]})")
+    check("MemorySize" in out, "the review names the changed property")
+    memory = client("lambda", endpoint).get_function_configuration(FunctionName="orders-dev-OrderProcessor")
+    check(memory["MemorySize"] == 384, f"the function has 384 MB (got {memory['MemorySize']})")
+    stage.write_text(text)
+
+
+def gate(binary, endpoint, project):
+    cfn = client("cloudformation", endpoint)
+    body = (project / "output" / "orders-dev.yaml").read_text().replace("AttributeName: orderId", "AttributeName: id")
+    cfn.create_stack(StackName="orders-gate", TemplateBody=body, Capabilities=["CAPABILITY_IAM"],
+                     Parameters=[{"ParameterKey": "ArtifactBucket", "ParameterValue": BUCKET}])
+    before = cfn.describe_stacks(StackName="orders-gate")["Stacks"][0]["StackStatus"]
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--stack-name", "orders-gate"], project)
+    check(status == 1, f"a table key change is refused by the default gate (exit {status})")
+    check("DATA LOSS" in out.upper() and "refused by --fail-on data-loss" in err,
+          "the review shows the data loss and the refusal says why")
+    # moto lists every stack's change sets here, so filter by stack.
+    left = [c["ChangeSetName"] for c in cfn.list_change_sets(StackName="orders-gate")["Summaries"]
+            if c.get("StackName") == "orders-gate"]
+    check(not [name for name in left if name.startswith("orderstack-")], f"the change set was deleted (left: {left})")
+    after = cfn.describe_stacks(StackName="orders-gate")["Stacks"][0]["StackStatus"]
+    check(before == after == "CREATE_COMPLETE", f"the stack is unchanged ({before} -> {after})")
+
+
+def credentials(binary, endpoint, project, directory):
+    profile = pathlib.Path(directory) / "credentials"
+    profile.write_text("[ci]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profilesecret\n")
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project, keys=False,
+                           extra={"AWS_PROFILE": "ci", "AWS_SHARED_CREDENTIALS_FILE": str(profile),
+                                  "AWS_CONFIG_FILE": str(profile) + ".none"})
+    check(status == 0 and "credentials: profile ci" in err, f"credentials from a profile file ({status}: {err[-200:]})")
+    check("profilesecret" not in out + err, "the secret is never printed")
+    token = pathlib.Path(directory) / "token"
+    token.write_text("eyJhbGciOiJSUzI1NiJ9.e30.c2ln\n")
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project, keys=False,
+                           extra={"AWS_WEB_IDENTITY_TOKEN_FILE": str(token),
+                                  "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci-deploy"})
+    check(status == 0 and "credentials: web identity" in err, f"credentials from web identity ({status}: {err[-200:]})")
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project, keys=False,
+                           extra={"AWS_PROFILE": "nope", "AWS_SHARED_CREDENTIALS_FILE": str(profile),
+                                  "AWS_CONFIG_FILE": str(profile) + ".none"})
+    check(status == 2 and err.count("\n") == 1 and "AWS_PROFILE is nope" in err,
+          f"a missing profile is one message, exit 2 ({status}: {err.strip()})")
+    closed = f"http://127.0.0.1:{free_port()}"
+    status, out, err = run(binary, closed, ["--stage", "dev"], project)
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    check(status == 2 and len(lines) == 1 and "cannot reach AWS" in lines[0],
+          f"an unreachable endpoint is one message, exit 2 ({status}: {err.strip()[-300:]})")
+
+
+def main():
+    warnings.filterwarnings("ignore")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    binary = str(pathlib.Path(sys.argv[1]).resolve())
+    with tempfile.TemporaryDirectory() as directory:
+        project = scratch_project(directory)
+
+        def scenario(_, endpoint):
+            client("s3", endpoint).create_bucket(Bucket=BUCKET)
+            first_deploys(binary, endpoint, project)
+            gate(binary, endpoint, project)
+            credentials(binary, endpoint, project, directory)
+
+        with_moto(scenario, None)
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

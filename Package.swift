@@ -67,7 +67,8 @@ let package = Package(
         .target(name: "DeployClients", dependencies: ["AWSClients", "AWSSigV4", "Hashing"]),
         // deploy: artifacts, change set, the review through Diff's gate, progress; clients and clock injected.
         .target(
-            name: "Deployment", dependencies: ["DeployClients", "Diff", "CloudFormation", "TemplateYAML", "Hashing"]),
+            name: "Deployment",
+            dependencies: ["DeployClients", "AWSClients", "Diff", "CloudFormation", "TemplateYAML", "Hashing"]),
         .target(
             name: "OrderHandlers",
             dependencies: [

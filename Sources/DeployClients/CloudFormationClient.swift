@@ -85,11 +85,11 @@ public struct CloudFormationClient: Sendable {
         return root.first("TemplateBody")?.text ?? ""
     }
 
-    /// Creates a change set; its ARN.
+    /// Creates a change set; its ARN and the stack's.
     public func createChangeSet(
         stackName: String, changeSetName: String, templateBody: String, parameters: [(String, String)],
         tags: [(String, String)], create: Bool
-    ) async throws -> String {
+    ) async throws -> (changeSet: String, stack: String) {
         var fields = [
             ("StackName", stackName), ("ChangeSetName", changeSetName), ("TemplateBody", templateBody),
             ("ChangeSetType", create ? "CREATE" : "UPDATE"), ("Capabilities.member.1", "CAPABILITY_IAM"),
@@ -105,7 +105,12 @@ public struct CloudFormationClient: Sendable {
             fields += [("Tags.member.\(index + 1).Key", tag.0), ("Tags.member.\(index + 1).Value", tag.1)]
         }
         let root = try await query.call("CreateChangeSet", fields)
-        return root.first("Id")?.text ?? changeSetName
+        return (root.first("Id")?.text ?? changeSetName, root.first("StackId")?.text ?? stackName)
+    }
+
+    /// Deletes the stack (used for a stack whose CREATE change set was never executed).
+    public func deleteStack(_ stackName: String) async throws {
+        _ = try await query.call("DeleteStack", [("StackName", stackName)])
     }
 
     /// The change set with every page of its changes.

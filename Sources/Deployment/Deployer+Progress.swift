@@ -26,6 +26,11 @@ extension Deployer {
             guard let stack = try await cloudFormation.describeStack(stackName) else {
                 return .failed(reason: "the stack disappeared while it was being deployed", status: "DELETED")
             }
+            if now() - start > watchLimitMs {
+                throw DeployError(
+                    "\(stack.name) is still \(stack.status) after \(watchLimitMs / 60_000) minutes; stopped watching, the deployment goes on: orderstack status --stack-name \(stack.name)"
+                )
+            }
             if !stack.status.hasSuffix("_IN_PROGRESS") {
                 if stack.status == "CREATE_COMPLETE" || stack.status == "UPDATE_COMPLETE" { return .deployed(stack) }
                 let reason =

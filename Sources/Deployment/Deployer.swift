@@ -1,3 +1,4 @@
+import AWSClients
 import CloudFormation
 import DeployClients
 import Diff
@@ -34,6 +35,10 @@ public struct DeployRequest: Sendable {
     public var bucketParameter: String
     public var artifacts: [ArtifactUpload]
     public var failOn: FailOn
+    /// When to ask before executing.
+    public var approval: Approval = .broadening
+    /// Record the reviewed change set instead of executing it (`--plan`).
+    public var planOnly = false
 
     public init(
         stackName: String, templateBody: String, template: Template, parameters: [(String, String)],
@@ -62,6 +67,12 @@ public enum DeployOutcome: Sendable, Equatable {
     case deployed(StackDescription)
     /// The stack ended in a failed or rolled-back state: the first failure's reason and the final status.
     case failed(reason: String, status: String)
+    /// Approval was needed and there is no one to ask (no terminal); what needed it. The change set was deleted.
+    case needsApproval([String])
+    /// The person asked said no; the change set was deleted.
+    case declined
+    /// `--plan`: the change set was reviewed and kept, not executed.
+    case planned(DeployPlan)
 }
 
 /// A deploy that cannot start, with the way out.
@@ -81,9 +92,14 @@ public struct Deployer: Sendable {
     public var sleep: @Sendable (Int64) async throws -> Void
     /// One progress line (stderr in the CLI).
     public var progress: @Sendable (String) -> Void
+    /// Asks a yes/no question on a terminal; `nil` when there is none (then nothing waits: approval fails
+    /// closed).
+    public var confirm: @Sendable (String) -> Bool? = { _ in nil }
     /// Called once the change set executes: from then on, stopping orderstack stops the watching, not the
     /// deployment.
     public var executing: @Sendable () -> Void = {}
+    /// How long progress is followed before orderstack stops watching (the deployment goes on).
+    public var watchLimitMs: Int64 = 2 * 3_600_000
     /// How often the change set and the stack are polled.
     public var pollMs: Int64 = 1_000
     /// CloudFormation's limit for an inline `TemplateBody`.
@@ -107,7 +123,9 @@ public struct Deployer: Sendable {
                 "the template is \(request.templateBody.utf8.count) bytes, over CloudFormation's \(Self.templateBodyLimit)-byte limit for an inline template (uploading it to S3 is not supported yet)"
             )
         }
-        let existing = try await cloudFormation.describeStack(request.stackName)
+        // A stack in REVIEW_IN_PROGRESS was never created (its CREATE change set was not executed): create it.
+        let found = try await cloudFormation.describeStack(request.stackName)
+        let existing = found?.status == "REVIEW_IN_PROGRESS" ? nil : found
         if let existing { try Self.checkDeployable(existing) }
         try await upload(request)
         let changeSet = "orderstack-\(now())"
@@ -116,9 +134,17 @@ public struct Deployer: Sendable {
             + request.parameters
         progress(
             "creating change set \(changeSet) (\(existing == nil ? "new stack" : "update of \(existing!.status)"))")
-        let id = try await cloudFormation.createChangeSet(
-            stackName: request.stackName, changeSetName: changeSet, templateBody: request.templateBody,
-            parameters: parameters, tags: request.tags, create: existing == nil)
+        let id: String, stackId: String
+        do {
+            (id, stackId) = try await cloudFormation.createChangeSet(
+                stackName: request.stackName, changeSetName: changeSet, templateBody: request.templateBody,
+                parameters: parameters, tags: request.tags, create: existing == nil)
+        } catch let error as AWSServiceError
+            where error.code == "ValidationError" && error.message.contains("No updates are to be performed")
+        {
+            // Some endpoints (moto) refuse an unchanged change set outright instead of failing it.
+            return .noChanges
+        }
         let described = try await waitForChangeSet(id, stackName: request.stackName)
         if described.status == "FAILED" {
             try await cloudFormation.deleteChangeSet(id, stackName: request.stackName)
@@ -126,26 +152,96 @@ public struct Deployer: Sendable {
             throw DeployError("the change set failed: \(described.statusReason ?? "no reason given")")
         }
         let diff = try await self.diff(existing: existing, request: request)
+        let reviewText =
+            existing == nil
+            ? "new stack \(request.stackName): \(request.template.resources.count) resources, \(request.template.parameters.count) parameters, \(request.template.outputs.count) outputs\n"
+            : Self.review(diff, changeSet: described)
         // A service that lists no change and a template that compares equal (moto creates such change sets
         // where AWS would fail them as empty): nothing to execute.
         if let existing, diff.isEmpty, parameters.allSatisfy({ existing.parameters[$0.0] == $0.1 }) {
             try await cloudFormation.deleteChangeSet(id, stackName: request.stackName)
             return .noChanges
         }
-        review(
-            existing == nil
-                ? "new stack \(request.stackName): \(request.template.resources.count) resources, \(request.template.parameters.count) parameters, \(request.template.outputs.count) outputs\n"
-                : Self.review(diff, changeSet: described))
+        review(reviewText)
         if request.failOn.fails([diff]) {
             try await cloudFormation.deleteChangeSet(id, stackName: request.stackName)
             return .refused(request.failOn.rawValue)
+        }
+        if request.planOnly {
+            let newest = try await cloudFormation.events(request.stackName, pages: 1).first?.eventId ?? ""
+            let digest = hexString(
+                SHA256.hash(
+                    Array(
+                        (request.templateBody + "\n" + parameters.map { "\($0.0)=\($0.1)" }.joined(separator: "\n")
+                            + "\n" + reviewText).utf8)))
+            return .planned(
+                DeployPlan(
+                    stackName: request.stackName, changeSetName: changeSet, changeSetId: id, digest: digest,
+                    newestEvent: newest, resources: request.template.resources.count, review: reviewText))
+        }
+        if let outcome = try await approve(request, diff: diff, changeSet: id) {
+            // A stack that was never created stays behind in REVIEW_IN_PROGRESS otherwise.
+            if existing == nil { try await cloudFormation.deleteStack(stackId) }
+            return outcome
         }
         let newest =
             existing == nil ? nil : try await cloudFormation.events(request.stackName, pages: 1).first?.eventId
         progress("executing \(changeSet)")
         try await cloudFormation.executeChangeSet(id, stackName: request.stackName)
         executing()
-        return try await follow(request.stackName, after: newest, resources: request.template.resources.count)
+        return try await follow(stackId, after: newest, resources: request.template.resources.count)
+    }
+
+    /// Asks where `request.approval` says so; an outcome when execution must not go on (the change set deleted).
+    func approve(_ request: DeployRequest, diff: StackDiff, changeSet: String) async throws -> DeployOutcome? {
+        let widening = diff.broadening
+        let asks =
+            switch request.approval {
+            case .never: false
+            case .broadening: !widening.isEmpty
+            case .anyChange: true
+            }
+        guard asks else { return nil }
+        let subject =
+            widening.isEmpty
+            ? "Execute these changes to \(request.stackName)?"
+            : "These changes widen permissions:\n" + widening.map { "  \($0)" }.joined(separator: "\n")
+                + "\nExecute them on \(request.stackName)?"
+        switch confirm(subject) {
+        case true?: return nil
+        case false?:
+            try await cloudFormation.deleteChangeSet(changeSet, stackName: request.stackName)
+            return .declined
+        case nil:
+            try await cloudFormation.deleteChangeSet(changeSet, stackName: request.stackName)
+            return .needsApproval(widening.isEmpty ? ["every change (--approve any-change)"] : widening)
+        }
+    }
+
+    /// Executes a planned change set, unless it is gone or the stack moved since the plan.
+    public func apply(_ plan: DeployPlan) async throws -> DeployOutcome {
+        let described: ChangeSetDescription
+        do {
+            described = try await cloudFormation.describeChangeSet(plan.changeSetId, stackName: plan.stackName)
+        } catch let error as AWSServiceError where error.status == 400 || error.status == 404 {
+            throw DeployError(
+                "the planned change set \(plan.changeSetName) of \(plan.stackName) no longer exists (\(error.code): \(error.message)); plan again"
+            )
+        }
+        guard described.status == "CREATE_COMPLETE", (described.executionStatus ?? "AVAILABLE") == "AVAILABLE" else {
+            throw DeployError(
+                "the planned change set \(plan.changeSetName) is \(described.status)/\(described.executionStatus ?? "?") and cannot be executed; plan again"
+            )
+        }
+        let newest = try await cloudFormation.events(plan.stackName, pages: 1).first?.eventId ?? ""
+        guard newest == plan.newestEvent else {
+            throw DeployError(
+                "stack \(plan.stackName) moved since the plan (it has events the plan did not see); plan again")
+        }
+        progress("executing the planned change set \(plan.changeSetName) (digest \(plan.digest.prefix(12)))")
+        try await cloudFormation.executeChangeSet(plan.changeSetId, stackName: plan.stackName)
+        executing()
+        return try await follow(plan.stackName, after: newest.isEmpty ? nil : newest, resources: plan.resources)
     }
 
     /// Stacks in a state no change set can move on from, with the command that clears it.

@@ -102,4 +102,24 @@ public struct StackDiff: Sendable, Equatable {
     public var blocks: Bool { resources.contains { $0.blocked != nil } }
     /// Whether any change breaks importing stacks.
     public var breaks: Bool { outputs.contains(where: \.breaking) }
+
+    /// Resource types that grant permissions by existing (roles, policies, resource policies, keys).
+    public static let grantingTypes: Set<String> = [
+        "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::User", "AWS::IAM::Group",
+        "AWS::IAM::InstanceProfile", "AWS::Lambda::Permission", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy",
+        "AWS::S3::BucketPolicy", "AWS::KMS::Key",
+    ]
+
+    /// The changes that widen what someone may do: statements added to a changed resource, and new resources
+    /// that grant by existing; as `LogicalId (Type)` lines.
+    public var broadening: [String] {
+        resources.compactMap { change in
+            if change.kind == .added && Self.grantingTypes.contains(change.type) {
+                return "\(change.logicalId) (\(change.type)): new"
+            }
+            guard !change.grantsAdded.isEmpty else { return nil }
+            return
+                "\(change.logicalId) (\(change.type)): \(change.grantsAdded.count) statement\(change.grantsAdded.count == 1 ? "" : "s") added"
+        }
+    }
 }

@@ -224,4 +224,70 @@ enum Recorded {
         #expect(replay.operations.last == "DeleteChangeSet")
         #expect(!replay.operations.contains("ExecuteChangeSet"))
     }
+
+    @Test(arguments: [nil, false] as [Bool?])
+    func aNewRoleNeedsApprovalAndNothingIsLeftBehind(answer: Bool?) async throws {
+        let body =
+            "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n"
+        let replay = Replay([
+            "DescribeStacks": [Recorded.missing], "HeadObject": [(200, "")],
+            "CreateChangeSet": [
+                (
+                    200,
+                    "<R><CreateChangeSetResult><Id>arn:cs/1</Id><StackId>arn:stack/s/9</StackId></CreateChangeSetResult></R>"
+                )
+            ],
+            "DescribeChangeSet": [Recorded.changeSet], "DeleteChangeSet": [Recorded.ok], "DeleteStack": [Recorded.ok],
+        ])
+        var deployer = Self.deployer(replay, lines: Lines())
+        deployer.confirm = { _ in answer }
+        let outcome = try await deployer.deploy(try Self.request(body)) { _ in }
+        #expect(outcome == (answer == nil ? .needsApproval(["Role (AWS::IAM::Role): new"]) : .declined))
+        #expect(Array(replay.operations.suffix(2)) == ["DeleteChangeSet", "DeleteStack"])
+        #expect(!replay.operations.contains("ExecuteChangeSet"))
+    }
+
+    @Test func aPlanIsRefusedWhenTheStackMovedAndAppliedWhenItDidNot() async throws {
+        let plan = DeployPlan(
+            stackName: "s", changeSetName: "cs", changeSetId: "arn:cs/1", digest: "d", newestEvent: "e1", resources: 2,
+            review: "")
+        let moved = Replay([
+            "DescribeChangeSet": [Recorded.changeSet],
+            "DescribeStackEvents": [
+                Recorded.events([("e2", "s", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", nil)])
+            ],
+        ])
+        await #expect(throws: DeployError.self) { try await Self.deployer(moved, lines: Lines()).apply(plan) }
+        #expect(!moved.operations.contains("ExecuteChangeSet"))
+        let gone = Replay([
+            "DescribeChangeSet": [
+                (
+                    404,
+                    "<ErrorResponse><Error><Code>ChangeSetNotFound</Code><Message>ChangeSet [cs] does not exist</Message></Error></ErrorResponse>"
+                )
+            ]
+        ])
+        do {
+            _ = try await Self.deployer(gone, lines: Lines()).apply(plan)
+            Issue.record("applied a change set that is gone")
+        } catch let error as DeployError {
+            #expect(error.message.contains("no longer exists (ChangeSetNotFound"))
+        }
+        let still = Replay([
+            "DescribeChangeSet": [Recorded.changeSet],
+            "DescribeStackEvents": [
+                Recorded.events([("e1", "s", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", nil)]),
+                Recorded.events([
+                    ("e3", "s", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", nil),
+                    ("e1", "s", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", nil),
+                ]),
+            ],
+            "ExecuteChangeSet": [Recorded.ok], "DescribeStacks": [Recorded.stack("UPDATE_COMPLETE")],
+        ])
+        guard case .deployed = try await Self.deployer(still, lines: Lines()).apply(plan) else {
+            Issue.record("the unchanged plan was not applied")
+            return
+        }
+        #expect(still.operations.contains("ExecuteChangeSet"))
+    }
 }

@@ -5,7 +5,7 @@ Checks, in order: the first deploy of dev creates the stack and uploads both zip
 second deploy uploads nothing and reports no changes; a memory change in the stage file deploys and the function's
 memory follows; a stack whose deployed table has another key is refused by the default data-loss gate before
 execution, its change set deleted and the stack unchanged; credentials from a profile file and from web identity
-through moto's STS; `orderstack status`; a missing profile and an unreachable endpoint each give one message and exit 2.
+through moto's STS; `orderstack status`; --plan then --apply, and --apply refused after the stack moved; a missing profile and an unreachable endpoint each give one message and exit 2.
 
 moto emits only stack-level events and has no rollback: the per-resource progress lines, failure reasons and stuck
 states are tested in Swift (DeploymentTests) with recorded CloudFormation answers.
@@ -34,7 +34,8 @@ def run(binary, endpoint, arguments, project, extra=None, keys=True, command="de
     if keys:
         env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
     env.update(extra or {})
-    prefix = [binary, "deploy", "--project", str(project), "--bucket", BUCKET] if command == "deploy" else [binary, command]
+    prefix = ([binary, "deploy", "--project", str(project), "--bucket", BUCKET] if command == "deploy"
+              else [binary, "deploy"] if command == "deploy-apply" else [binary, command])
     result = subprocess.run(prefix + arguments,
                             capture_output=True, text=True, env=env, timeout=300)
     return result.returncode, result.stdout, result.stderr
@@ -53,9 +54,13 @@ def scratch_project(directory):
 
 def first_deploys(binary, endpoint, project):
     status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
+    check(status == 1 and "approval needed and no terminal" in err and "--approve never" in err,
+          f"without a terminal, new IAM roles fail closed and name the flag ({status}: {err.strip()[-200:]})")
+    check(err.count(": uploaded ") == 2, "both zips uploaded (before the change set that needs them)")
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--approve", "never"], project)
     check(status == 0, f"first deploy exits 0 (got {status}: {err.strip()[-300:]})")
     check("new stack orders-dev" in out and "orders-dev: CREATE_COMPLETE" in out, "first deploy creates the stack")
-    check(err.count(": uploaded ") == 2, "both zips uploaded")
+    check(err.count("already there") == 2, "the approved deploy finds both zips in place")
     keys = [o["Key"] for o in client("s3", endpoint).list_objects_v2(Bucket=BUCKET).get("Contents", [])]
     check(sorted(k.split("/")[0] for k in keys) == ["order-processor", "order-query"]
           and all(len(k.split("/")[1]) == 68 for k in keys), f"keys are <executable>/<sha256>.zip: {keys}")
@@ -73,9 +78,36 @@ def first_deploys(binary, endpoint, project):
     status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
     check(status == 0 and "UPDATE_COMPLETE" in out, f"memory change deploys ({status}: {err.strip()[-300:]})")
     check("MemorySize" in out, "the review names the changed property")
-    memory = client("lambda", endpoint).get_function_configuration(FunctionName="orders-dev-OrderProcessor")
-    check(memory["MemorySize"] == 384, f"the function has 384 MB (got {memory['MemorySize']})")
+    check(memory_of(endpoint) == 384, f"the function has 384 MB (got {memory_of(endpoint)})")
+    plan_and_apply(binary, endpoint, project, stage, text, processor)
     stage.write_text(text)
+
+
+def memory_of(endpoint):
+    lam = client("lambda", endpoint)
+    return lam.get_function_configuration(FunctionName="orders-dev-OrderProcessor")["MemorySize"]
+
+
+def plan_and_apply(binary, endpoint, project, stage, text, processor):
+    def set_memory(mb):
+        stage.write_text(text[:processor] + text[processor:].replace("memoryMB: 256", f"memoryMB: {mb}", 1))
+    plan = project / "plan.json"
+    set_memory(448)
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--plan", str(plan)], project)
+    check(status == 0 and "planned: change set" in out and plan.exists(), f"--plan records the change set ({status})")
+    check(memory_of(endpoint) == 384, "--plan executes nothing")
+    status, out, err = run(binary, endpoint, ["--apply", str(plan)], project, command="deploy-apply")
+    check(status == 0 and "UPDATE_COMPLETE" in out, f"--apply executes the plan ({status}: {err.strip()[-200:]})")
+    check(memory_of(endpoint) == 448, f"the planned memory is deployed (got {memory_of(endpoint)})")
+    set_memory(512)
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--plan", str(plan)], project)
+    set_memory(384)
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
+    check(status == 0 and memory_of(endpoint) == 384, "a deploy after the plan moves the stack")
+    status, out, err = run(binary, endpoint, ["--apply", str(plan)], project, command="deploy-apply")
+    check(status == 1 and "moved since the plan" in err,
+          f"--apply is refused once the stack moved ({status}: {err.strip()[-200:]})")
+    check(memory_of(endpoint) == 384, "the refused plan changed nothing")
 
 
 def gate(binary, endpoint, project):

@@ -7,11 +7,27 @@ import JSONText
 import Packaging
 import TemplateYAML
 
+#if canImport(Glibc)
+    import Glibc
+#endif
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
+
+extension Approval: ExpressibleByArgument {}
+
+/// Questions on a terminal.
+enum Terminal {
+    /// Asks `question` on stderr and reads y/N from stdin; `nil` when stdin or stderr is not a terminal.
+    static func confirm(_ question: String) -> Bool? {
+        guard isatty(0) == 1, isatty(2) == 1 else { return nil }
+        Console().err("\(question) [y/N]")
+        guard let answer = readLine() else { return false }
+        return ["y", "yes"].contains(answer.lowercased())
+    }
+}
 
 extension OrderStack {
     /// `orderstack deploy`: artifacts to S3, a change set judged by orderstack's own gate, progress, outputs.
@@ -46,7 +62,16 @@ extension OrderStack {
         var stackName: String?
 
         @Option(name: .long, help: "The S3 bucket for the handler zips (the ArtifactBucket parameter).")
-        var bucket: String
+        var bucket: String?
+
+        @Option(name: .long, help: "When to ask before executing: never, broadening (IAM widens), any-change.")
+        var approve: Approval = .broadening
+
+        @Option(name: .long, help: "Review and record the change set in this file; do not execute it.")
+        var plan: String?
+
+        @Option(name: .long, help: "Execute exactly the change set a --plan file recorded.")
+        var apply: String?
 
         @Option(name: .customLong("parameter"), help: "A template parameter, KEY=VALUE (repeatable).")
         var parameters: [String] = []
@@ -74,12 +99,19 @@ extension OrderStack {
         }
 
         public func validate() throws {
+            if plan != nil && apply != nil {
+                throw ValidationError("--plan records a change set, --apply executes one; pick one")
+            }
+            if apply == nil && bucket == nil {
+                throw ValidationError("--bucket names the S3 bucket for the handler zips")
+            }
             _ = try Self.pairs(parameters, option: "--parameter")
             _ = try Self.pairs(tags, option: "--tag")
         }
 
         public func run() throws {
             let console = Console()
+            if let apply { return try runApply(apply, console: console) }
             let project = try options.location
             let item = try SynthesisRun.synthesize(
                 project: project, stack: try stacks.single(console: console), stage: stage, console: console)
@@ -89,8 +121,52 @@ extension OrderStack {
             let request = DeployRequest(
                 stackName: stackName ?? "\(item.stack.name)-\(item.settings.name)", templateBody: body,
                 template: item.synthesis.template, parameters: try Self.pairs(parameters, option: "--parameter"),
-                tags: try Self.pairs(tags, option: "--tag"), bucket: bucket, bucketParameter: "ArtifactBucket",
+                tags: try Self.pairs(tags, option: "--tag"), bucket: bucket ?? "", bucketParameter: "ArtifactBucket",
                 artifacts: artifacts, failOn: failOn)
+            var configuring = request
+            configuring.approval = approve
+            configuring.planOnly = plan != nil
+            let configuredRequest = configuring
+            let deployer = try makeDeployer(stackName: request.stackName, console: console)
+            let outcome: DeployOutcome
+            do {
+                outcome = try blocking { try await deployer.deploy(configuredRequest, review: { console.out($0) }) }
+            } catch let error as DeployError {
+                console.err("error: \(error.message)")
+                throw ExitCode(1)
+            } catch {
+                console.err("error: \(AWSSession.explain(error, what: "deploying \(request.stackName)"))")
+                throw BadInput()
+            }
+            try report(outcome, stackName: request.stackName, console: console)
+        }
+
+        /// `--apply FILE`.
+        func runApply(_ file: String, console: Console) throws {
+            guard let bytes = FileManager.default.contents(atPath: file).map(Array.init) else {
+                console.err("\(file): error: cannot read the plan file")
+                throw BadInput()
+            }
+            guard let recorded = DeployPlan.read(bytes) else {
+                console.err("\(file): error: not a plan written by `orderstack deploy --plan`")
+                throw BadInput()
+            }
+            console.out(recorded.review)
+            let deployer = try makeDeployer(stackName: recorded.stackName, console: console)
+            let outcome: DeployOutcome
+            do {
+                outcome = try blocking { try await deployer.apply(recorded) }
+            } catch let error as DeployError {
+                console.err("error: \(error.message)")
+                throw ExitCode(1)
+            } catch {
+                console.err("error: \(AWSSession.explain(error, what: "applying \(file)"))")
+                throw BadInput()
+            }
+            try report(outcome, stackName: recorded.stackName, console: console)
+        }
+
+        func makeDeployer(stackName: String, console: Console) throws -> Deployer {
             let session = try AWSSession.resolve(console: console)
             console.err("credentials: \(session.resolved.source); region \(session.resolved.region)")
             var deployer: Deployer
@@ -100,27 +176,17 @@ extension OrderStack {
                     s3: S3Client(caller: try session.caller("s3")), now: { Int64(Date().timeIntervalSince1970 * 1000) },
                     sleep: { try await Task.sleep(nanoseconds: UInt64($0) * 1_000_000) },
                     progress: { console.err($0) })
-                let watchAgain = "orderstack status --stack-name \(request.stackName)"
+                let watchAgain = "orderstack status --stack-name \(stackName)"
                 deployer.executing = {
                     WatchInterruption.install(
                         "\nstopped watching; the deployment goes on in CloudFormation. Watch it again: \(watchAgain)\n")
                 }
+                deployer.confirm = Terminal.confirm
             } catch {
                 console.err("error: \(AWSSession.explain(error, what: "configuring the endpoints"))")
                 throw BadInput()
             }
-            let outcome: DeployOutcome
-            let configured = deployer
-            do {
-                outcome = try blocking { try await configured.deploy(request, review: { console.out($0) }) }
-            } catch let error as DeployError {
-                console.err("error: \(error.message)")
-                throw ExitCode(1)
-            } catch {
-                console.err("error: \(AWSSession.explain(error, what: "deploying \(request.stackName)"))")
-                throw BadInput()
-            }
-            try report(outcome, stackName: request.stackName, console: console)
+            return deployer
         }
 
         func report(_ outcome: DeployOutcome, stackName: String, console: Console) throws {
@@ -132,6 +198,19 @@ extension OrderStack {
                     "error: refused by --fail-on \(level): nothing was executed and the change set was deleted; --fail-on none deploys it anyway"
                 )
                 throw ExitCode(1)
+            case .needsApproval(let widening):
+                console.err(
+                    "error: approval needed and no terminal to ask (nothing waits in CI): \(widening.joined(separator: "; ")). The change set was deleted; --approve never deploys without asking"
+                )
+                throw ExitCode(1)
+            case .declined:
+                console.err("not approved: nothing was executed and the change set was deleted")
+                throw ExitCode(1)
+            case .planned(let recorded):
+                try FileSystem.write(try recorded.json(), to: plan ?? "plan.json")
+                console.out(
+                    "planned: change set \(recorded.changeSetName) of \(stackName), digest \(recorded.digest); execute it with: orderstack deploy --apply \(plan ?? "plan.json")\n"
+                )
             case .failed(let reason, let status):
                 console.err("error: \(stackName) is \(status): \(reason)")
                 throw ExitCode(1)

@@ -64,7 +64,8 @@ let package = Package(
         ),
         // The clients only the CLI needs (CloudFormation, S3, STS) and the credential chain; the handlers do not
         // link them. XML through Foundation's XMLParser (libxml2), which the toolchain ships.
-        .target(name: "DeployClients", dependencies: ["AWSClients", "AWSSigV4", "Hashing"]),
+        .target(
+            name: "DeployClients", dependencies: ["AWSClients", "AWSSigV4", "Hashing", "JSONDocument", "JSONText"]),
         // deploy: artifacts, change set, the review through Diff's gate, progress; clients and clock injected.
         .target(
             name: "Deployment",

@@ -11,6 +11,19 @@ public struct StackDescription: Sendable, Equatable {
     /// The parameter values the stack was last deployed with.
     public var parameters: [String: String] = [:]
 
+    /// A stack as described.
+    public init(
+        stackId: String, name: String, status: String, statusReason: String? = nil,
+        outputs: [(key: String, value: String, description: String?)], parameters: [String: String] = [:]
+    ) {
+        self.stackId = stackId
+        self.name = name
+        self.status = status
+        self.statusReason = statusReason
+        self.outputs = outputs
+        self.parameters = parameters
+    }
+
     public static func == (lhs: StackDescription, rhs: StackDescription) -> Bool {
         lhs.stackId == rhs.stackId && lhs.status == rhs.status && lhs.outputs.map(\.key) == rhs.outputs.map(\.key)
             && lhs.outputs.map(\.value) == rhs.outputs.map(\.value)
@@ -106,6 +119,25 @@ public struct CloudFormationClient: Sendable {
         }
         let root = try await query.call("CreateChangeSet", fields)
         return (root.first("Id")?.text ?? changeSetName, root.first("StackId")?.text ?? stackName)
+    }
+
+    /// The physical IDs (a function's name, a queue's URL) of the stack's resources, by logical ID.
+    public func physicalIds(stackName: String) async throws -> [String: String] {
+        var token: String?
+        var ids: [String: String] = [:]
+        repeat {
+            var fields = [("StackName", stackName)]
+            if let token { fields.append(("NextToken", token)) }
+            let root = try await query.call("ListStackResources", fields)
+            for member in root.first("StackResourceSummaries")?.children ?? [] {
+                if let logical = member.string("LogicalResourceId"), let physical = member.string("PhysicalResourceId")
+                {
+                    ids[logical] = physical
+                }
+            }
+            token = root.first("NextToken").map(\.text).flatMap { $0.isEmpty ? nil : $0 }
+        } while token != nil
+        return ids
     }
 
     /// Deletes the stack (used for a stack whose CREATE change set was never executed).

@@ -35,24 +35,11 @@ public struct S3Client: Sendable {
         _ method: String, bucket: String, key: String, headers: [(String, String)] = [], body: [UInt8] = [],
         operation: String
     ) async throws -> AWSHTTPResponse {
-        let target = endpoint(bucket: bucket, key: key)
-        var all = [("Host", target.hostHeader), ("x-amz-content-sha256", SigV4.hex(SHA256.hash(body)))] + headers
-        // The canonical path is signed as sent: S3 does not encode it a second time.
-        let signable = SignableRequest(method: method, path: Self.decodedPath(target.path), headers: all, body: body)
-        all += SigV4.sign(
-            signable, credentials: caller.environment.credentials, region: caller.environment.region, service: "s3",
-            amzDate: AWSCaller.amzDate(caller.now()))
-        let request = AWSHTTPRequest(
-            endpoint: target, method: method, headers: all, body: body, service: "s3", operation: operation)
-        do {
-            return try await caller.transport.send(request, timeoutMs: 60_000)
-        } catch {
-            throw TransientFailure("s3 \(operation): \(error)")
-        }
+        try await caller.signedREST(
+            method, target: endpoint(bucket: bucket, key: key),
+            headers: [("x-amz-content-sha256", SigV4.hex(SHA256.hash(body)))] + headers, body: body,
+            operation: operation, timeoutMs: 60_000)
     }
-
-    /// The path with percent escapes undone, for the signer (which encodes each segment once).
-    static func decodedPath(_ path: String) -> String { path.removingPercentEncoding ?? path }
 
     /// The object's SHA-256 checksum (base64) when it exists, `""` when it exists without one, `nil` when it
     /// does not.

@@ -4,7 +4,9 @@ import Diff
 extension Deployer {
     /// Prints each new stack event as `+elapsed  done/total  LogicalId  STATUS  reason` until the stack leaves
     /// its in-progress state.
-    func follow(_ stackName: String, after newest: String?, resources: Int) async throws -> DeployOutcome {
+    func follow(_ stackName: String, after newest: String?, resources: Int, deleting: Bool = false) async throws
+        -> DeployOutcome
+    {
         let start = now()
         var last = newest
         var done: Set<String> = []
@@ -15,7 +17,7 @@ extension Deployer {
                 last = event.eventId
                 if event.resourceType != "AWS::CloudFormation::Stack" {
                     if event.status.hasSuffix("_COMPLETE") && !event.status.contains("ROLLBACK")
-                        && !event.status.hasPrefix("DELETE")
+                        && (!event.status.hasPrefix("DELETE") || deleting)
                     {
                         done.insert(event.logicalId)
                     }
@@ -24,6 +26,10 @@ extension Deployer {
                 progress(Self.line(event, elapsedMs: now() - start, done: done.count, total: resources))
             }
             guard let stack = try await cloudFormation.describeStack(stackName) else {
+                if deleting {
+                    return .deployed(
+                        StackDescription(stackId: stackName, name: stackName, status: "DELETE_COMPLETE", outputs: []))
+                }
                 return .failed(reason: "the stack disappeared while it was being deployed", status: "DELETED")
             }
             if now() - start > watchLimitMs {
@@ -32,7 +38,9 @@ extension Deployer {
                 )
             }
             if !stack.status.hasSuffix("_IN_PROGRESS") {
-                if stack.status == "CREATE_COMPLETE" || stack.status == "UPDATE_COMPLETE" { return .deployed(stack) }
+                if ["CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE"].contains(stack.status) {
+                    return .deployed(stack)
+                }
                 let reason =
                     firstFailure.map { "\($0.logicalId): \($0.reason ?? $0.status)" } ?? stack.statusReason
                     ?? "no reason given"

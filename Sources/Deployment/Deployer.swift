@@ -39,6 +39,8 @@ public struct DeployRequest: Sendable {
     public var approval: Approval = .broadening
     /// Record the reviewed change set instead of executing it (`--plan`).
     public var planOnly = false
+    /// Update function code directly when only code keys changed (`--hotswap`).
+    public var hotswap = false
 
     public init(
         stackName: String, templateBody: String, template: Template, parameters: [(String, String)],
@@ -73,6 +75,8 @@ public enum DeployOutcome: Sendable, Equatable {
     case declined
     /// `--plan`: the change set was reviewed and kept, not executed.
     case planned(DeployPlan)
+    /// `--hotswap`: these functions got their new code directly; no change set.
+    case hotswapped([String])
 }
 
 /// A deploy that cannot start, with the way out.
@@ -87,6 +91,8 @@ public struct DeployError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct Deployer: Sendable {
     public var cloudFormation: CloudFormationClient
     public var s3: S3Client
+    /// For `--hotswap`.
+    public var lambda: LambdaClient?
     /// Milliseconds since 1970.
     public var now: @Sendable () -> Int64
     public var sleep: @Sendable (Int64) async throws -> Void
@@ -128,6 +134,14 @@ public struct Deployer: Sendable {
         let existing = found?.status == "REVIEW_IN_PROGRESS" ? nil : found
         if let existing { try Self.checkDeployable(existing) }
         try await upload(request)
+        if request.hotswap, let existing, let lambda {
+            switch try await hotswapTargets(request, existing: existing) {
+            case .success(let targets):
+                return .hotswapped(try await hotswap(targets, bucket: request.bucket, lambda: lambda))
+            case .failure(let why):
+                progress("hotswap not possible: \(why.message); deploying with a change set")
+            }
+        }
         let changeSet = "orderstack-\(now())"
         let parameters =
             [(request.bucketParameter, request.bucket)] + request.artifacts.map { ($0.parameter, $0.key) }

@@ -101,6 +101,8 @@ public struct StageSettings: Sendable, Hashable {
     public var architecture: String = "x86_64"
     /// X-Ray tracing on the API and the functions.
     public var tracing: Bool = true
+    /// A production stage: `deploy --hotswap` is refused (every change goes through a reviewed change set).
+    public var production = false
     /// The file the settings were read from, for errors found at synthesis (names of constructs).
     public var path = ""
     /// `functions.defaults`: what every function gets unless its entry says otherwise.
@@ -216,6 +218,7 @@ public struct StageSettings: Sendable, Hashable {
         }
         if let value = reader.choice("architecture", in: &top, ["x86_64", "arm64"]) { settings.architecture = value }
         if let value = reader.bool("tracing", in: &top) { settings.tracing = value }
+        if let value = reader.bool("production", in: &top) { settings.production = value }
         settings.path = path
         if var mapping = reader.mapping("functions", in: &top) {
             readFunctions(&settings, &mapping, &reader)

@@ -290,4 +290,31 @@ enum Recorded {
         }
         #expect(still.operations.contains("ExecuteChangeSet"))
     }
+
+    @Test func destroyListsWhatStaysBehindUnderRetain() async throws {
+        let deployed = """
+            Resources:
+              Table:
+                Type: AWS::DynamoDB::Table
+                DeletionPolicy: Retain
+              Volume:
+                Type: AWS::EC2::Volume
+                DeletionPolicy: Snapshot
+              Queue:
+                Type: AWS::SQS::Queue
+            """
+        let replay = Replay([
+            "DescribeStacks": [Recorded.stack("UPDATE_COMPLETE")],
+            "GetTemplate": [
+                (200, "<R><GetTemplateResult><TemplateBody>\(deployed)</TemplateBody></GetTemplateResult></R>")
+            ],
+        ])
+        let plan = try #require(try await Self.deployer(replay, lines: Lines()).destroyPlan("s"))
+        #expect(plan.retained == ["Table (AWS::DynamoDB::Table)"])
+        #expect(plan.snapshotted == ["Volume (AWS::EC2::Volume)"])
+        #expect(plan.deleted == ["Queue (AWS::SQS::Queue)"])
+        #expect(plan.text.contains("stays behind under Retain (outside any stack, still billed"))
+        let none = Replay(["DescribeStacks": [Recorded.missing]])
+        #expect(try await Self.deployer(none, lines: Lines()).destroyPlan("s") == nil)
+    }
 }

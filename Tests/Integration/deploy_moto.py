@@ -5,13 +5,16 @@ Checks, in order: the first deploy of dev creates the stack and uploads both zip
 second deploy uploads nothing and reports no changes; a memory change in the stage file deploys and the function's
 memory follows; a stack whose deployed table has another key is refused by the default data-loss gate before
 execution, its change set deleted and the stack unchanged; credentials from a profile file and from web identity
-through moto's STS; `orderstack status`; --plan then --apply, and --apply refused after the stack moved; a missing profile and an unreachable endpoint each give one message and exit 2.
+through moto's STS; `orderstack status`; --plan then --apply, and --apply refused after the stack moved; `diff --deployed`; --hotswap of a code change, its fallback on a template change, its refusal on prod; `destroy` (refused without a
+terminal, then --yes); a missing profile and an unreachable endpoint each give one message and exit 2.
 
 moto emits only stack-level events and has no rollback: the per-resource progress lines, failure reasons and stuck
 states are tested in Swift (DeploymentTests) with recorded CloudFormation answers.
 
     python3 Tests/Integration/deploy_moto.py .build/debug/orderstack
 """
+import base64
+import hashlib
 import logging
 import os
 import pathlib
@@ -108,6 +111,15 @@ def plan_and_apply(binary, endpoint, project, stage, text, processor):
     check(status == 1 and "moved since the plan" in err,
           f"--apply is refused once the stack moved ({status}: {err.strip()[-200:]})")
     check(memory_of(endpoint) == 384, "the refused plan changed nothing")
+    set_memory(320)
+    status, out, err = run(binary, endpoint, ["--deployed", "orders-dev", "--stage", "dev", "--project", str(project)],
+                           project, command="diff")
+    check(status == 0 and "MemorySize" in out and "320" in out,
+          f"diff --deployed shows what a deploy would change ({status}: {out.strip()[:200]})")
+    set_memory(384)
+    status, out, err = run(binary, endpoint, ["--deployed", "orders-dev", "--stage", "dev", "--project", str(project)],
+                           project, command="diff")
+    check(status == 0 and "MemorySize" not in out, f"diff --deployed of the deployed stage shows no change ({out[:120]})")
 
 
 def gate(binary, endpoint, project):
@@ -126,6 +138,46 @@ def gate(binary, endpoint, project):
     check(not [name for name in left if name.startswith("orderstack-")], f"the change set was deleted (left: {left})")
     after = cfn.describe_stacks(StackName="orders-gate")["Stacks"][0]["StackStatus"]
     check(before == after == "CREATE_COMPLETE", f"the stack is unchanged ({before} -> {after})")
+
+
+def hotswap(binary, endpoint, project):
+    zip_path = project / "output" / "artifacts" / "order-query.zip"
+    original = zip_path.read_bytes()
+    zip_path.write_bytes(placeholder_zip() + b"new query code")
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--hotswap"], project)
+    check(status == 0 and "hotswapped OrderQueryFunction" in out, f"--hotswap updates only the code ({status}: {err.strip()[-200:]})")
+    code = client("lambda", endpoint).get_function(FunctionName="orders-dev-OrderQuery")["Configuration"]["CodeSha256"]
+    expected = base64.b64encode(hashlib.sha256(zip_path.read_bytes()).digest()).decode()
+    check(code == expected, f"the function runs the new zip ({code} vs {expected})")
+    stage = project / "blueprints" / "stages" / "dev.yaml"
+    text = stage.read_text()
+    stage.write_text(text.replace("timeoutSeconds: 5", "timeoutSeconds: 6", 1))
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--hotswap"], project)
+    check(status == 0 and "hotswap not possible: the template changed" in err and "UPDATE_COMPLETE" in out,
+          f"a template change falls back to a change set, saying why ({status})")
+    stage.write_text(text)
+    zip_path.write_bytes(original)
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
+    check(status == 0, "back to the deployed stage")
+    status, out, err = run(binary, endpoint, ["--stage", "prod", "--hotswap"], project)
+    check(status == 2 and "marked production: true" in err, f"--hotswap is refused on prod ({status}: {err.strip()})")
+
+
+def destroy(binary, endpoint, project):
+    status, out, err = run(binary, endpoint, ["--stack-name", "orders-dev"], project, command="destroy")
+    check(status == 1 and "no terminal to ask; nothing was deleted" in err, f"destroy without --yes refuses ({status})")
+    check("stays behind under Retain" in out and "OrdersTable (AWS::DynamoDB::Table)" in out,
+          "destroy lists the retained table")
+    cfn = client("cloudformation", endpoint)
+    check(cfn.describe_stacks(StackName="orders-dev")["Stacks"][0]["StackStatus"].endswith("COMPLETE"),
+          "the refused destroy deleted nothing")
+    status, out, err = run(binary, endpoint, ["--stack-name", "orders-dev", "--yes"], project, command="destroy")
+    check(status == 0 and "orders-dev: deleted" in out, f"destroy --yes deletes ({status}: {err.strip()[-200:]})")
+    try:
+        left = cfn.describe_stacks(StackName="orders-dev")["Stacks"][0]["StackStatus"]
+    except Exception:
+        left = "gone"
+    check(left in ("gone", "DELETE_COMPLETE"), f"the stack is gone ({left})")
 
 
 def credentials(binary, endpoint, project, directory):
@@ -166,6 +218,8 @@ def main():
             first_deploys(binary, endpoint, project)
             gate(binary, endpoint, project)
             credentials(binary, endpoint, project, directory)
+            hotswap(binary, endpoint, project)
+            destroy(binary, endpoint, project)
 
         with_moto(scenario, None)
     print(f"{len(failures)} failure(s)")

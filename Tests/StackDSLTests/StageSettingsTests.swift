@@ -42,6 +42,14 @@ import YAML
         #expect(stage.alarms.queueAgeSeconds == 120)
     }
 
+    @Test func productionMarksAStageThatRefusesHotswap() throws {
+        let prod = StageSettings.load("name: prod\nregion: us-east-1\nproduction: true\n", path: "prod.yaml")
+        #expect(prod.settings?.production == true)
+        #expect(StageSettings.load("name: dev\nregion: us-east-1\n", path: "dev.yaml").settings?.production == false)
+        let wrong = StageSettings.load("name: dev\nregion: us-east-1\nproduction: maybe\n", path: "dev.yaml")
+        #expect(wrong.settings == nil || wrong.diagnostics.contains { $0.severity == .error })
+    }
+
     @Test func unknownKeysAreLocatedAndListTheKnownOnes() {
         let loaded = StageSettings.load(
             "name: dev\nregion: us-east-1\nfunctions:\n  Worker:\n    memoryMb: 512\n", path: "dev.yaml")

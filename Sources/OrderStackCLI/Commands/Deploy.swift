@@ -49,6 +49,7 @@ extension OrderStack {
                 Examples:
                   orderstack package --stage dev && orderstack deploy --stage dev --bucket my-artifacts
                   orderstack deploy --stage prod --bucket my-artifacts --outputs-file outputs.json
+                  orderstack deploy --stage dev --bucket my-artifacts --hotswap   # only the code changed
                 """)
 
         @OptionGroup var options: ProjectOptions
@@ -72,6 +73,11 @@ extension OrderStack {
 
         @Option(name: .long, help: "Execute exactly the change set a --plan file recorded.")
         var apply: String?
+
+        @Flag(
+            name: .long,
+            help: "When only handler code changed, update the functions directly (not on production stages).")
+        var hotswap = false
 
         @Option(name: .customLong("parameter"), help: "A template parameter, KEY=VALUE (repeatable).")
         var parameters: [String] = []
@@ -115,6 +121,12 @@ extension OrderStack {
             let project = try options.location
             let item = try SynthesisRun.synthesize(
                 project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+            if hotswap && item.settings.production {
+                console.err(
+                    "error: stage \(item.settings.name) is marked production: true; --hotswap is refused there (every change goes through a reviewed change set)"
+                )
+                throw BadInput()
+            }
             let body = try TemplateWriter.yaml(item.synthesis.template)
             let artifacts = try Self.artifacts(
                 project: project, template: item.synthesis.template, stage: item.settings.name, console: console)
@@ -126,6 +138,7 @@ extension OrderStack {
             var configuring = request
             configuring.approval = approve
             configuring.planOnly = plan != nil
+            configuring.hotswap = hotswap
             let configuredRequest = configuring
             let deployer = try makeDeployer(stackName: request.stackName, console: console)
             let outcome: DeployOutcome
@@ -182,6 +195,7 @@ extension OrderStack {
                         "\nstopped watching; the deployment goes on in CloudFormation. Watch it again: \(watchAgain)\n")
                 }
                 deployer.confirm = Terminal.confirm
+                deployer.lambda = LambdaClient(caller: try session.caller("lambda"))
             } catch {
                 console.err("error: \(AWSSession.explain(error, what: "configuring the endpoints"))")
                 throw BadInput()
@@ -206,6 +220,10 @@ extension OrderStack {
             case .declined:
                 console.err("not approved: nothing was executed and the change set was deleted")
                 throw ExitCode(1)
+            case .hotswapped(let functions):
+                console.out(
+                    "\(stackName): hotswapped \(functions.joined(separator: ", ")) (no change set); the stack's code-key parameters name the old zips until the next deploy without --hotswap\n"
+                )
             case .planned(let recorded):
                 try FileSystem.write(try recorded.json(), to: plan ?? "plan.json")
                 console.out(

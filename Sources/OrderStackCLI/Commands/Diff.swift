@@ -1,5 +1,6 @@
 import ArgumentParser
 import CloudFormation
+import DeployClients
 import Diff
 import YAML
 
@@ -35,6 +36,7 @@ extension OrderStack {
                   orderstack diff                             # committed output/ against the blueprint
                   orderstack diff --base origin/main --format markdown > diff.md
                   orderstack diff old.yaml new.yaml --fail-on replacement
+                  orderstack diff --deployed orders-prod --stage prod   # the live stack against the blueprint
                 """)
 
         @OptionGroup var options: ProjectOptions
@@ -56,6 +58,11 @@ extension OrderStack {
         @Option(name: .long, help: "Only this stage (repeatable), without files.")
         var stage: [String] = []
 
+        @Option(
+            name: .long,
+            help: "Compare the template deployed as this CloudFormation stack with a fresh synth of the stage.")
+        var deployed: String?
+
         public init() {}
 
         public func validate() throws {
@@ -63,12 +70,18 @@ extension OrderStack {
             if !files.isEmpty && base != nil {
                 throw ValidationError("--base compares the committed output/; give no files")
             }
+            if deployed != nil && (!files.isEmpty || base != nil || stage.count > 1) {
+                throw ValidationError(
+                    "--deployed compares one live stack with one stage (--stage NAME); no files or --base")
+            }
         }
 
         public func run() throws {
             let console = Console()
             var diffs: [StackDiff] = []
-            if files.count == 2 {
+            if let deployed {
+                diffs.append(try deployedDiff(deployed, console: console))
+            } else if files.count == 2 {
                 let old = try TemplateFile.read(files[0], console: console)
                 let new = try TemplateFile.read(files[1], console: console)
                 diffs.append(Differ.diff(old: old, new: new, name: files[1]))
@@ -86,6 +99,26 @@ extension OrderStack {
             }
             console.out(DiffReport.render(diffs, format: format))
             if failOn.fails(diffs) { throw ExitCode.failure }
+        }
+
+        /// The live stack's template (GetTemplate) against a fresh synth of the stage: what a deploy would change,
+        /// and where the live template was edited outside orderstack.
+        func deployedDiff(_ stackName: String, console: Console) throws -> StackDiff {
+            let project = try options.location
+            let item = try SynthesisRun.synthesize(
+                project: project, stack: try stacks.single(console: console), stage: stage.first, console: console)
+            let session = try AWSSession.resolve(console: console)
+            let body: String
+            do {
+                let client = CloudFormationClient(caller: try session.caller("cloudformation"))
+                body = try blocking { try await client.template(stackName) }
+            } catch {
+                console.err("error: \(AWSSession.explain(error, what: "reading the template of \(stackName)"))")
+                throw BadInput()
+            }
+            let old = try TemplateFile.parse(body, path: "deployed \(stackName)", console: console)
+            return Differ.diff(
+                old: old, new: item.synthesis.template, name: "\(stackName) (deployed) -> \(item.outputPath)")
         }
 
     }

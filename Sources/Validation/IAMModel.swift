@@ -64,34 +64,7 @@ enum IAMModel {
     }
 
     /// Whether the glob `pattern` (`sqs:*`, `sqs:Receive*`, `*`) matches `action`; both lowercased.
-    static func matches(_ pattern: String, _ action: String) -> Bool {
-        if pattern == "*" || pattern == action { return true }
-        guard pattern.contains("*") || pattern.contains("?") else { return false }
-        let p = Array(pattern)
-        let a = Array(action)
-        var pi = 0
-        var ai = 0
-        var star = -1
-        var mark = 0
-        while ai < a.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == a[ai]) {
-                pi += 1
-                ai += 1
-            } else if pi < p.count && p[pi] == "*" {
-                star = pi
-                mark = ai
-                pi += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ai = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
-        return pi == p.count
-    }
+    static func matches(_ pattern: String, _ action: String) -> Bool { IAMPattern.matches(pattern, action) }
 
     /// The identity-policy statements attached to `role` in the template, or `nil` when a managed policy the
     /// checks do not know is attached (its grants cannot be judged).

@@ -24,7 +24,7 @@ extension GraphReader {
             let targets = (statement["Resource"].map { $0.items ?? [$0] } ?? []).flatMap { Self.references(in: $0) }
             func allows(_ service: String, _ names: [String]) -> Bool {
                 actions.contains { action in
-                    names.contains { Self.glob(action, matches: "\(service):\($0)") }
+                    names.contains { IAMPattern.matches(action, "\(service):\($0)") }
                 }
             }
             for target in targets {
@@ -110,29 +110,5 @@ extension GraphReader {
                 }
             }
         }
-    }
-
-    /// IAM action matching: `*` matches any run of characters, `?` one character; case-insensitive.
-    static func glob(_ pattern: String, matches text: String) -> Bool {
-        let p = Array(pattern.lowercased()), t = Array(text.lowercased())
-        var (pi, ti, star, mark) = (0, 0, -1, 0)
-        while ti < t.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) {
-                pi += 1
-                ti += 1
-            } else if pi < p.count && p[pi] == "*" {
-                star = pi
-                mark = ti
-                pi += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ti = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
-        return pi == p.count
     }
 }

@@ -148,7 +148,9 @@ let package = Package(
         ),
         .testTarget(
             name: "OrderStackCLITests",
-            dependencies: ["OrderStackCLI", "CloudFormation", "StackDSL", "OrdersBlueprint"],
+            dependencies: [
+                "OrderStackCLI", "CloudFormation", "StackDSL", "OrdersBlueprint", "AWSClients", "DeployClients",
+            ],
             exclude: ["Fixtures"]
         ),
     ]

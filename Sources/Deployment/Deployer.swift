@@ -41,6 +41,8 @@ public struct DeployRequest: Sendable {
     public var planOnly = false
     /// Update function code directly when only code keys changed (`--hotswap`).
     public var hotswap = false
+    /// How the review is rendered (markdown or JSON for a pull-request comment).
+    public var reviewFormat: DiffFormat = .text
 
     public init(
         stackName: String, templateBody: String, template: Template, parameters: [(String, String)],
@@ -169,7 +171,8 @@ public struct Deployer: Sendable {
         let reviewText =
             existing == nil
             ? "new stack \(request.stackName): \(request.template.resources.count) resources, \(request.template.parameters.count) parameters, \(request.template.outputs.count) outputs\n"
-            : Self.review(diff, changeSet: described)
+            : request.reviewFormat == .text
+                ? Self.review(diff, changeSet: described) : DiffReport.render([diff], format: request.reviewFormat)
         // A service that lists no change and a template that compares equal (moto creates such change sets
         // where AWS would fail them as empty): nothing to execute.
         if let existing, diff.isEmpty, parameters.allSatisfy({ existing.parameters[$0.0] == $0.1 }) {

@@ -15,6 +15,7 @@ states are tested in Swift (DeploymentTests) with recorded CloudFormation answer
 """
 import base64
 import hashlib
+import json
 import logging
 import os
 import pathlib
@@ -78,9 +79,11 @@ def first_deploys(binary, endpoint, project):
     text = stage.read_text()
     processor = text.index("  OrderProcessor:\n    memoryMB: 256")
     stage.write_text(text[:processor] + text[processor:].replace("memoryMB: 256", "memoryMB: 384", 1))
-    status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
+    outputs = project / "outputs.json"
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--outputs-file", str(outputs)], project)
     check(status == 0 and "UPDATE_COMPLETE" in out, f"memory change deploys ({status}: {err.strip()[-300:]})")
     check("MemorySize" in out, "the review names the changed property")
+    check(isinstance(json.loads(outputs.read_text()), dict), "--outputs-file writes a JSON object")
     check(memory_of(endpoint) == 384, f"the function has 384 MB (got {memory_of(endpoint)})")
     plan_and_apply(binary, endpoint, project, stage, text, processor)
     stage.write_text(text)
@@ -96,8 +99,9 @@ def plan_and_apply(binary, endpoint, project, stage, text, processor):
         stage.write_text(text[:processor] + text[processor:].replace("memoryMB: 256", f"memoryMB: {mb}", 1))
     plan = project / "plan.json"
     set_memory(448)
-    status, out, err = run(binary, endpoint, ["--stage", "dev", "--plan", str(plan)], project)
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--plan", str(plan), "--format", "json"], project)
     check(status == 0 and "planned: change set" in out and plan.exists(), f"--plan records the change set ({status})")
+    check('"MemorySize"' in out or "MemorySize" in out, "the review is printed in the chosen format")
     check(memory_of(endpoint) == 384, "--plan executes nothing")
     status, out, err = run(binary, endpoint, ["--apply", str(plan)], project, command="deploy-apply")
     check(status == 0 and "UPDATE_COMPLETE" in out, f"--apply executes the plan ({status}: {err.strip()[-200:]})")

@@ -1,3 +1,5 @@
+import AWSClients
+import DeployClients
 import Foundation
 import OrdersBlueprint
 import StackDSL
@@ -66,5 +68,23 @@ import Testing
                 stacks: Self.both, ["cost", "--project", root, "--profile", "quiet", "--stack", "orders"]) == 0)
         #expect(OrderStack.status(stacks: Self.both, ["graph", "--project", root, "--stack", "signups"]) == 0)
         #expect(OrderStack.status(stacks: [], ["synth", "--project", root]) == 2)
+    }
+}
+
+@Suite struct AWSSessionTests {
+    @Test func refusedCredentialsAndUnreachableEndpointsAreOneLineWithoutTypeNames() {
+        let refused = AWSSession.explain(
+            AWSServiceError(
+                service: "cloudformation", operation: "DescribeStacks", status: 403, code: "InvalidClientTokenId",
+                message: "The security token included in the request is invalid."), what: "deploying orders-dev")
+        #expect(
+            refused
+                == "cloudformation refused the credentials while deploying orders-dev (InvalidClientTokenId: The security token included in the request is invalid.)"
+        )
+        let unreachable = AWSSession.explain(
+            TransientFailure("sts AssumeRole: connection refused"), what: "resolving AWS credentials")
+        #expect(unreachable == "cannot reach AWS while resolving AWS credentials: sts AssumeRole: connection refused")
+        #expect(
+            AWSSession.explain(CredentialError("no region: set AWS_REGION"), what: "x") == "no region: set AWS_REGION")
     }
 }

@@ -74,6 +74,9 @@ extension OrderStack {
         @Option(name: .long, help: "Execute exactly the change set a --plan file recorded.")
         var apply: String?
 
+        @Option(name: .long, help: "How the review is printed: text, markdown or json (for a pull-request comment).")
+        var format: DiffFormat = .text
+
         @Flag(
             name: .long,
             help: "When only handler code changed, update the functions directly (not on production stages).")
@@ -139,6 +142,7 @@ extension OrderStack {
             configuring.approval = approve
             configuring.planOnly = plan != nil
             configuring.hotswap = hotswap
+            configuring.reviewFormat = format
             let configuredRequest = configuring
             let deployer = try makeDeployer(stackName: request.stackName, console: console)
             let outcome: DeployOutcome

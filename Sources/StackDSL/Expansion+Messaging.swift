@@ -54,7 +54,7 @@ extension ExpansionContext {
                 queueId, type: "AWS::SQS::Queue",
                 properties: Fields([
                     ("QueueName", Names.stackScoped(subscriber.name)),
-                    ("VisibilityTimeout", .int(180)),
+                    ("VisibilityTimeout", .int(max(180, visibilityTimeout(for: Queue(subscriber.name))))),
                     ("MessageRetentionPeriod", .int(stage.queueRetentionDays * 86_400)),
                     ("KmsMasterKeyId", keyArn),
                     (

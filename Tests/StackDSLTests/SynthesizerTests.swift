@@ -383,6 +383,10 @@ enum Fixture {
         let mapping = try #require(template.resource("LedgerWriterLedgerFeedEventSourceMapping"))
         #expect(mapping["EventSourceArn"] == .getAtt("LedgerFeedQueue", "Arn"))
         #expect(mapping["BatchSize"] == .int(5))
+        // The subscriber queue's visibility timeout follows its consumer (6 x timeout + window, at least 180 s).
+        let timeout = try #require(template.resource("LedgerWriterFunction")?["Timeout"]?.intValue)
+        let window = mapping["MaximumBatchingWindowInSeconds"]?.intValue ?? 0
+        #expect(template.resource("LedgerFeedQueue")?["VisibilityTimeout"] == .int(max(180, 6 * timeout + window)))
         let role = try #require(template.resource("LedgerWriterRole"))
         let decrypt = try #require(Fixture.statement("DecryptLedgerFeed", in: role))
         #expect(decrypt["Action"] == .string("kms:Decrypt") || decrypt["Action"] == .strings(["kms:Decrypt"]))

@@ -145,7 +145,17 @@ public enum Estimator {
         template: Template, profile: TrafficProfile, prices: PriceCatalogue,
         options: EstimateOptions = EstimateOptions()
     ) -> Estimate {
-        var model = StackUsageModel(template, entryRoute: profile.entryRoute, queryRoute: profile.queryRoute)
+        estimate(
+            model: StackUsageModel(template, entryRoute: profile.entryRoute, queryRoute: profile.queryRoute),
+            profile: profile, prices: prices, options: options)
+    }
+
+    /// The estimate of a stack already read into `model` (placed for `profile`), priced with `prices`.
+    public static func estimate(
+        model: StackUsageModel, profile: TrafficProfile, prices: PriceCatalogue,
+        options: EstimateOptions = EstimateOptions()
+    ) -> Estimate {
+        var model = model
         if let memory = options.processorMemoryMB { model.processor?.memoryMB = memory }
         let window = options.batchingWindowSeconds ?? model.batchingWindowSeconds
         var usage = usage(profile, model: model, window: window)

@@ -8,7 +8,7 @@ import CloudFormation
 /// No function is found by name: the consumer of the entry route's queue is priced as the processor, the
 /// function behind the query route as the query handler, a consumer of a subscriber queue as a downstream
 /// consumer.
-public struct StackUsageModel: Sendable, Equatable {
+public struct StackUsageModel: Sendable {
     /// A Lambda function as priced.
     public struct FunctionInfo: Sendable, Equatable {
         public var logicalId: String
@@ -95,12 +95,6 @@ public struct StackUsageModel: Sendable, Equatable {
     public var tracedApi: Bool { graph.apis.contains(where: \.traced) }
     /// The entry consumer logs no platform lines.
     public var systemLogLevelQuiet = false
-
-    public static func == (lhs: StackUsageModel, rhs: StackUsageModel) -> Bool {
-        lhs.graph == rhs.graph && lhs.entry == rhs.entry && lhs.queryRoute == rhs.queryRoute
-            && lhs.problem == rhs.problem && lhs.batchingWindowSeconds == rhs.batchingWindowSeconds
-            && lhs.processor == rhs.processor
-    }
 
     /// Reads the model from a template for a profile's routes.
     public init(_ template: Template, entryRoute: String? = nil, queryRoute: String? = nil) {

@@ -18,7 +18,16 @@ public enum Suggestions {
     public static func cheaperVariants(
         template: Template, profile: TrafficProfile, prices: PriceCatalogue, options: EstimateOptions, base: Estimate
     ) -> [Suggestion] {
-        let model = StackUsageModel(template)
+        cheaperVariants(
+            model: StackUsageModel(template, entryRoute: profile.entryRoute, queryRoute: profile.queryRoute),
+            profile: profile, prices: prices, options: options, base: base)
+    }
+
+    /// The variants of the stack read into `model` that cost less than `base`, largest saving first.
+    public static func cheaperVariants(
+        model: StackUsageModel, profile: TrafficProfile, prices: PriceCatalogue, options: EstimateOptions,
+        base: Estimate
+    ) -> [Suggestion] {
         var variants: [(String, String, (inout EstimateOptions) -> Void)] = [
             (
                 "HTTP API instead of the REST API",
@@ -72,7 +81,7 @@ public enum Suggestions {
         return variants.compactMap { change, tradeOff, configure in
             var variant = options
             configure(&variant)
-            let estimate = Estimator.estimate(template: template, profile: profile, prices: prices, options: variant)
+            let estimate = Estimator.estimate(model: model, profile: profile, prices: prices, options: variant)
             let saving = base.total - estimate.total
             guard saving >= 0.005 else { return nil }
             return Suggestion(change: change, saving: saving, total: estimate.total, tradeOff: tradeOff)

@@ -1,5 +1,12 @@
 import AWSClients
 
+/// One output of a stack.
+public struct StackOutput: Sendable, Equatable {
+    public var key: String
+    public var value: String
+    public var description: String?
+}
+
 /// A stack as `DescribeStacks` reports it.
 public struct StackDescription: Sendable, Equatable {
     public var stackId: String
@@ -7,14 +14,14 @@ public struct StackDescription: Sendable, Equatable {
     public var status: String
     public var statusReason: String?
     /// Outputs in the order the service lists them.
-    public var outputs: [(key: String, value: String, description: String?)]
+    public var outputs: [StackOutput]
     /// The parameter values the stack was last deployed with.
     public var parameters: [String: String] = [:]
 
     /// A stack as described.
     public init(
         stackId: String, name: String, status: String, statusReason: String? = nil,
-        outputs: [(key: String, value: String, description: String?)], parameters: [String: String] = [:]
+        outputs: [StackOutput], parameters: [String: String] = [:]
     ) {
         self.stackId = stackId
         self.name = name
@@ -22,11 +29,6 @@ public struct StackDescription: Sendable, Equatable {
         self.statusReason = statusReason
         self.outputs = outputs
         self.parameters = parameters
-    }
-
-    public static func == (lhs: StackDescription, rhs: StackDescription) -> Bool {
-        lhs.stackId == rhs.stackId && lhs.status == rhs.status && lhs.outputs.map(\.key) == rhs.outputs.map(\.key)
-            && lhs.outputs.map(\.value) == rhs.outputs.map(\.value)
     }
 }
 
@@ -77,10 +79,9 @@ public struct CloudFormationClient: Sendable {
         }
         guard let member = root.first("Stacks")?.child("member") else { return nil }
         let outputs = (member.child("Outputs")?.children ?? []).map {
-            (
+            StackOutput(
                 key: $0.string("OutputKey") ?? "", value: $0.string("OutputValue") ?? "",
-                description: $0.string("Description")
-            )
+                description: $0.string("Description"))
         }
         var parameters: [String: String] = [:]
         for parameter in member.child("Parameters")?.children ?? [] {

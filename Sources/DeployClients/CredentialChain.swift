@@ -1,6 +1,12 @@
 import AWSClients
 import AWSSigV4
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Why no credentials or region could be found, naming the variable, file or profile at fault. It never holds a
 /// secret.
 public struct CredentialError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -143,7 +149,7 @@ public struct CredentialChain: Sendable {
     }
 
     func webIdentity(tokenFile: String, role: String, what: String, region: String) async throws -> Credentials {
-        guard let token = readFile(tokenFile)?.trimmingWhitespace(), !token.isEmpty else {
+        guard let token = readFile(tokenFile)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
             throw CredentialError("\(what) names \(tokenFile), which cannot be read or is empty")
         }
         return try await sts(nil, region).assumeRole(
@@ -156,25 +162,17 @@ public struct CredentialChain: Sendable {
         var sections: [String: [String: String]] = [:]
         var current: String?
         for raw in text.split(whereSeparator: \.isNewline) {
-            let line = String(raw).trimmingWhitespace()
+            let line = String(raw).trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") && line.hasSuffix("]") {
-                current = String(line.dropFirst().dropLast()).trimmingWhitespace()
+                current = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespacesAndNewlines)
                 continue
             }
             guard let current, let equals = line.firstIndex(of: "=") else { continue }
-            let key = String(line[..<equals]).trimmingWhitespace().lowercased()
-            sections[current, default: [:]][key] = String(line[line.index(after: equals)...]).trimmingWhitespace()
+            let key = String(line[..<equals]).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            sections[current, default: [:]][key] = String(line[line.index(after: equals)...]).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         }
         return sections
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return String(slice)
     }
 }

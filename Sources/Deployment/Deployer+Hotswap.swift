@@ -12,10 +12,9 @@ extension Deployer {
 
     /// The functions whose code key alone changed, or why a change set is needed instead (the template or
     /// another parameter changed).
-    func hotswapTargets(_ request: DeployRequest, existing: StackDescription) async throws -> Result<
-        [HotswapTarget], DeployError
-    > {
-        let diff = try await self.diff(existing: existing, request: request)
+    func hotswapTargets(_ request: DeployRequest, existing: StackDescription, diff: StackDiff) async throws
+        -> Result<[HotswapTarget], DeployError>
+    {
         guard diff.isEmpty else {
             return .failure(DeployError("the template changed (\(diff.resources.count) resources)"))
         }

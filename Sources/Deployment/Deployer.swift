@@ -136,8 +136,10 @@ public struct Deployer: Sendable {
         let existing = found?.status == "REVIEW_IN_PROGRESS" ? nil : found
         if let existing { try Self.checkDeployable(existing) }
         try await upload(request)
+        // The deployed template against the new one, read once for hotswap and for the review.
+        let diff = try await self.diff(existing: existing, request: request)
         if request.hotswap, let existing, let lambda {
-            switch try await hotswapTargets(request, existing: existing) {
+            switch try await hotswapTargets(request, existing: existing, diff: diff) {
             case .success(let targets):
                 return .hotswapped(try await hotswap(targets, bucket: request.bucket, lambda: lambda))
             case .failure(let why):
@@ -148,8 +150,7 @@ public struct Deployer: Sendable {
         let parameters =
             [(request.bucketParameter, request.bucket)] + request.artifacts.map { ($0.parameter, $0.key) }
             + request.parameters
-        progress(
-            "creating change set \(changeSet) (\(existing == nil ? "new stack" : "update of \(existing!.status)"))")
+        progress("creating change set \(changeSet) (\(existing.map { "update of \($0.status)" } ?? "new stack"))")
         let id: String, stackId: String
         do {
             (id, stackId) = try await cloudFormation.createChangeSet(
@@ -167,7 +168,6 @@ public struct Deployer: Sendable {
             if Self.isEmpty(described) { return .noChanges }
             throw DeployError("the change set failed: \(described.statusReason ?? "no reason given")")
         }
-        let diff = try await self.diff(existing: existing, request: request)
         let reviewText =
             existing == nil
             ? "new stack \(request.stackName): \(request.template.resources.count) resources, \(request.template.parameters.count) parameters, \(request.template.outputs.count) outputs\n"

@@ -210,6 +210,9 @@ enum Recorded {
     @Test func anEmptyChangeSetIsDeletedAndReportedAsNoChanges() async throws {
         let replay = Replay([
             "DescribeStacks": [Recorded.stack("UPDATE_COMPLETE")], "HeadObject": [(200, "")],
+            "GetTemplate": [
+                (200, "<R><GetTemplateResult><TemplateBody>\(Self.newTemplate)</TemplateBody></GetTemplateResult></R>")
+            ],
             "CreateChangeSet": [Recorded.created],
             "DescribeChangeSet": [
                 (

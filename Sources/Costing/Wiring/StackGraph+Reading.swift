@@ -98,7 +98,7 @@ struct GraphReader {
                 if let index = graph.unpriced.firstIndex(where: { $0.type == type }) {
                     graph.unpriced[index].count += 1
                 } else {
-                    graph.unpriced.append((type, 1))
+                    graph.unpriced.append(StackGraph.UnpricedType(type: type, count: 1))
                 }
             default: break
             }

@@ -146,17 +146,14 @@ public struct StackGraph: Sendable, Equatable {
     public var alarms: [AlarmNode] = []
     public var dashboards = 0
     public var kmsKeys = 0
-    /// Resource types that cost money and that the estimate has no price for, with their counts.
-    public var unpriced: [(type: String, count: Int)] = []
-
-    public static func == (lhs: StackGraph, rhs: StackGraph) -> Bool {
-        lhs.apis == rhs.apis && lhs.routes == rhs.routes && lhs.functions == rhs.functions
-            && lhs.queues == rhs.queues && lhs.consumers == rhs.consumers && lhs.topics == rhs.topics
-            && lhs.subscriptions == rhs.subscriptions && lhs.tables == rhs.tables && lhs.logGroups == rhs.logGroups
-            && lhs.alarms == rhs.alarms && lhs.dashboards == rhs.dashboards && lhs.kmsKeys == rhs.kmsKeys
-            && lhs.unpriced.map(\.type) == rhs.unpriced.map(\.type)
-            && lhs.unpriced.map(\.count) == rhs.unpriced.map(\.count)
+    /// A resource type that costs money and that the estimate has no price for.
+    public struct UnpricedType: Sendable, Equatable {
+        public var type: String
+        public var count: Int
     }
+
+    /// Resource types that cost money and that the estimate has no price for, with their counts.
+    public var unpriced: [UnpricedType] = []
 
     /// The function with this logical ID.
     public func function(_ logicalId: String) -> FunctionNode? { functions.first { $0.logicalId == logicalId } }

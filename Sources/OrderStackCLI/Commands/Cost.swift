@@ -95,7 +95,7 @@ extension OrderStack {
             case .failure(let failure): throw failure.report(to: console)
             }
             let prices: PriceCatalogue
-            for profile in profiles { _ = try priced.place(profile, console: console) }
+            let models = try profiles.map { try priced.place($0, console: console) }
             switch project.loadPrices(priced.region) {
             case .success(let loaded): prices = loaded
             case .failure(let failure): throw failure.report(to: console)
@@ -105,17 +105,24 @@ extension OrderStack {
             estimateOptions.firstYearFreeTier = freeTier12Month
             estimateOptions.stage = priced.stage?.settings.name ?? ""
             estimateOptions.template = priced.file
-            func estimates(of template: Template) -> [Estimate] {
-                profiles.map { profile in
+            /// One estimate per profile, each on the stack read into its model once.
+            func estimates(_ models: [StackUsageModel]) -> [Estimate] {
+                zip(profiles, models).map { profile, model in
                     var options = estimateOptions
                     if simulated {
                         options.simulation = Simulator.run(
-                            profile, SimulationParameters(template: template, profile: profile))
+                            profile, SimulationParameters(model: model, profile: profile))
                     }
-                    return Estimator.estimate(template: template, profile: profile, prices: prices, options: options)
+                    return Estimator.estimate(model: model, profile: profile, prices: prices, options: options)
                 }
             }
-            let estimates = estimates(of: priced.template)
+            func estimates(of template: Template) -> [Estimate] {
+                estimates(
+                    profiles.map {
+                        StackUsageModel(template, entryRoute: $0.entryRoute, queryRoute: $0.queryRoute)
+                    })
+            }
+            let estimates = estimates(models)
             if let base, let item = priced.stage {
                 let committed = try CommittedOutput(project: project, revision: base, console: console)
                 let before = try committed.template(item.outputPath, console: console).map(estimates(of:)) ?? []
@@ -126,10 +133,9 @@ extension OrderStack {
             }
             var suggestions: [String: [Suggestion]] = [:]
             if suggest {
-                for (profile, estimate) in zip(profiles, estimates) {
+                for ((profile, model), estimate) in zip(zip(profiles, models), estimates) {
                     suggestions[profile.name] = Suggestions.cheaperVariants(
-                        template: priced.template, profile: profile, prices: prices, options: estimateOptions,
-                        base: estimate)
+                        model: model, profile: profile, prices: prices, options: estimateOptions, base: estimate)
                 }
             }
             switch format {

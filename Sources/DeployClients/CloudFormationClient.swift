@@ -93,19 +93,30 @@ public struct CloudFormationClient: Sendable {
             outputs: outputs, parameters: parameters)
     }
 
+    /// Where a change set's template comes from: inline (up to 51,200 bytes) or an S3 object's URL.
+    public enum TemplateSource: Sendable, Equatable {
+        case body(String)
+        case url(String)
+    }
+
     /// The template the stack was last deployed with, as written.
     public func template(_ stackName: String) async throws -> String {
         let root = try await query.call("GetTemplate", [("StackName", stackName), ("TemplateStage", "Original")])
         return root.first("TemplateBody")?.text ?? ""
     }
 
-    /// Creates a change set; its ARN and the stack's.
+    /// Creates a change set from the template inline or at an S3 URL; its ARN and the stack's.
     public func createChangeSet(
-        stackName: String, changeSetName: String, templateBody: String, parameters: [(String, String)],
+        stackName: String, changeSetName: String, template: TemplateSource, parameters: [(String, String)],
         tags: [(String, String)], create: Bool
     ) async throws -> (changeSet: String, stack: String) {
+        let source =
+            switch template {
+            case .body(let text): ("TemplateBody", text)
+            case .url(let url): ("TemplateURL", url)
+            }
         var fields = [
-            ("StackName", stackName), ("ChangeSetName", changeSetName), ("TemplateBody", templateBody),
+            ("StackName", stackName), ("ChangeSetName", changeSetName), source,
             ("ChangeSetType", create ? "CREATE" : "UPDATE"), ("Capabilities.member.1", "CAPABILITY_IAM"),
             ("Capabilities.member.2", "CAPABILITY_NAMED_IAM"),
         ]

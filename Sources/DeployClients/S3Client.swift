@@ -30,6 +30,14 @@ public struct S3Client: Sendable {
         return endpoint
     }
 
+    /// The object's URL as CloudFormation's `TemplateURL` takes it.
+    public func url(bucket: String, key: String) -> String {
+        let target = endpoint(bucket: bucket, key: key)
+        let defaultPort =
+            (target.scheme == "https" && target.port == 443) || (target.scheme == "http" && target.port == 80)
+        return "\(target.scheme)://\(target.host)\(defaultPort ? "" : ":\(target.port)")\(target.path)"
+    }
+
     /// Sends one signed request (the payload hash header S3 requires included).
     func send(
         _ method: String, bucket: String, key: String, headers: [(String, String)] = [], body: [UInt8] = [],

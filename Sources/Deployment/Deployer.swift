@@ -43,6 +43,8 @@ public struct DeployRequest: Sendable {
     public var hotswap = false
     /// How the review is rendered (markdown or JSON for a pull-request comment).
     public var reviewFormat: DiffFormat = .text
+    /// Wait for another operation on the stack to end (`false`: refuse, `--no-wait`).
+    public var waitsForOtherOperations = true
 
     public init(
         stackName: String, templateBody: String, template: Template, parameters: [(String, String)],
@@ -126,15 +128,7 @@ public struct Deployer: Sendable {
 
     /// Deploys `request`; `review` receives the review text before the gate decides.
     public func deploy(_ request: DeployRequest, review: @Sendable (String) -> Void) async throws -> DeployOutcome {
-        guard request.templateBody.utf8.count <= Self.templateBodyLimit else {
-            throw DeployError(
-                "the template is \(request.templateBody.utf8.count) bytes, over CloudFormation's \(Self.templateBodyLimit)-byte limit for an inline template (uploading it to S3 is not supported yet)"
-            )
-        }
-        // A stack in REVIEW_IN_PROGRESS was never created (its CREATE change set was not executed): create it.
-        let found = try await cloudFormation.describeStack(request.stackName)
-        let existing = found?.status == "REVIEW_IN_PROGRESS" ? nil : found
-        if let existing { try Self.checkDeployable(existing) }
+        let existing = try await deployableStack(request)
         try await upload(request)
         // The deployed template against the new one, read once for hotswap and for the review.
         let diff = try await self.diff(existing: existing, request: request)
@@ -154,7 +148,7 @@ public struct Deployer: Sendable {
         let id: String, stackId: String
         do {
             (id, stackId) = try await cloudFormation.createChangeSet(
-                stackName: request.stackName, changeSetName: changeSet, templateBody: request.templateBody,
+                stackName: request.stackName, changeSetName: changeSet, template: try await templateSource(request),
                 parameters: parameters, tags: request.tags, create: existing == nil)
         } catch let error as AWSServiceError
             where error.code == "ValidationError" && error.message.contains("No updates are to be performed")
@@ -261,6 +255,54 @@ public struct Deployer: Sendable {
         return try await follow(plan.stackName, after: newest.isEmpty ? nil : newest, resources: plan.resources)
     }
 
+    /// The stack as it stands once no other operation runs on it, `nil` when there is none to update (missing,
+    /// or a CREATE change set never executed: `REVIEW_IN_PROGRESS`); throws for a state no change set moves on
+    /// from.
+    func deployableStack(_ request: DeployRequest) async throws -> StackDescription? {
+        var found = try await cloudFormation.describeStack(request.stackName)
+        let started = now()
+        var announced = ""
+        while let stack = found, Self.isBusy(stack.status) {
+            if !request.waitsForOtherOperations { try Self.checkDeployable(stack) }
+            guard now() - started < watchLimitMs else {
+                throw DeployError(
+                    "stack \(stack.name) is still \(stack.status) after \(watchLimitMs / 60_000) minutes of waiting; deploy again once it ends (orderstack status --stack-name \(stack.name))"
+                )
+            }
+            if stack.status != announced {
+                progress("stack \(stack.name) is \(stack.status): another operation is running; waiting for it to end")
+                announced = stack.status
+            }
+            try await sleep(pollMs)
+            found = try await cloudFormation.describeStack(request.stackName)
+        }
+        guard let stack = found, stack.status != "REVIEW_IN_PROGRESS", stack.status != "DELETE_COMPLETE" else {
+            return nil
+        }
+        try Self.checkDeployable(stack)
+        return stack
+    }
+
+    /// An operation is running on the stack (a never-executed CREATE change set's `REVIEW_IN_PROGRESS` is not one).
+    static func isBusy(_ status: String) -> Bool {
+        status.hasSuffix("_IN_PROGRESS") && status != "REVIEW_IN_PROGRESS"
+    }
+
+    /// The template inline, or, over CloudFormation's inline limit, uploaded beside the zips under a
+    /// content-addressed key and passed by URL.
+    func templateSource(_ request: DeployRequest) async throws -> CloudFormationClient.TemplateSource {
+        let bytes = Array(request.templateBody.utf8)
+        guard bytes.count > Self.templateBodyLimit else { return .body(request.templateBody) }
+        let key = "templates/\(request.stackName)/\(hexString(SHA256.hash(bytes))).yaml"
+        if try await s3.checksum(bucket: request.bucket, key: key) == nil {
+            try await s3.put(bucket: request.bucket, key: key, body: bytes, contentType: "application/x-yaml")
+        }
+        progress(
+            "the template is \(bytes.count) bytes, over the \(Self.templateBodyLimit)-byte inline limit: passed as s3://\(request.bucket)/\(key)"
+        )
+        return .url(s3.url(bucket: request.bucket, key: key))
+    }
+
     /// Stacks in a state no change set can move on from, with the command that clears it.
     static func checkDeployable(_ stack: StackDescription) throws {
         switch stack.status {
@@ -274,7 +316,7 @@ public struct Deployer: Sendable {
             )
         case let status where status.hasSuffix("_IN_PROGRESS"):
             throw DeployError(
-                "stack \(stack.name) is \(status): another operation is running; wait for it to end (orderstack status) and deploy again"
+                "stack \(stack.name) is \(status): another operation is running and --no-wait was given; wait for it to end (orderstack status) and deploy again"
             )
         default: return
         }

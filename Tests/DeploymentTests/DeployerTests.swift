@@ -13,11 +13,14 @@ import Testing
 final class Replay: AWSTransport, @unchecked Sendable {
     var answers: [String: [(Int, String)]]
     var operations: [String] = []
+    /// Each request's operation and body, in order.
+    var requests: [(operation: String, body: String)] = []
 
     init(_ answers: [String: [(Int, String)]]) { self.answers = answers }
 
     func send(_ request: AWSHTTPRequest, timeoutMs: Int64) async throws -> AWSHTTPResponse {
         operations.append(request.operation)
+        requests.append((request.operation, String(decoding: request.body, as: UTF8.self)))
         guard var queue = answers[request.operation], !queue.isEmpty else {
             return AWSHTTPResponse(status: 500, body: Array("<Error><Code>NoRecording</Code></Error>".utf8))
         }
@@ -193,18 +196,90 @@ enum Recorded {
     @Test(arguments: [
         ("ROLLBACK_COMPLETE", "aws cloudformation delete-stack --stack-name s"),
         ("UPDATE_ROLLBACK_FAILED", "aws cloudformation continue-update-rollback --stack-name s"),
-        ("UPDATE_IN_PROGRESS", "another operation is running; wait for it to end (orderstack status)"),
+        ("UPDATE_IN_PROGRESS", "another operation is running and --no-wait was given; wait for it to end"),
     ])
     func stuckStatesAreExplainedWithTheWayOut(status: String, expected: String) async throws {
         let replay = Replay(["DescribeStacks": [Recorded.stack(status, reason: "Fn failed to update")]])
+        var request = try Self.request()
+        request.waitsForOtherOperations = false
         do {
-            _ = try await Self.deployer(replay, lines: Lines()).deploy(try Self.request()) { _ in }
+            _ = try await Self.deployer(replay, lines: Lines()).deploy(request) { _ in }
             Issue.record("deployed a stack in \(status)")
         } catch let error as DeployError {
             #expect(error.message.contains(status))
             #expect(error.message.contains(expected), "\(error.message)")
         }
         #expect(replay.operations == ["DescribeStacks"])
+    }
+
+    @Test func anotherOperationIsWaitedForAndItsOutcomeJudged() async throws {
+        // An update running when the deploy starts ends in UPDATE_ROLLBACK_FAILED: waited for, then explained.
+        let replay = Replay([
+            "DescribeStacks": [
+                Recorded.stack("UPDATE_IN_PROGRESS"), Recorded.stack("UPDATE_IN_PROGRESS"),
+                Recorded.stack("UPDATE_ROLLBACK_IN_PROGRESS"), Recorded.stack("UPDATE_ROLLBACK_FAILED"),
+            ]
+        ])
+        let lines = Lines()
+        await #expect(throws: DeployError.self) {
+            _ = try await Self.deployer(replay, lines: lines).deploy(try Self.request()) { _ in }
+        }
+        #expect(replay.operations == Array(repeating: "DescribeStacks", count: 4))
+        #expect(
+            lines.lines == [
+                "stack s is UPDATE_IN_PROGRESS: another operation is running; waiting for it to end",
+                "stack s is UPDATE_ROLLBACK_IN_PROGRESS: another operation is running; waiting for it to end",
+            ])
+        // One that ends well is deployed over.
+        let ended = Replay([
+            "DescribeStacks": [Recorded.stack("UPDATE_IN_PROGRESS"), Recorded.stack("UPDATE_COMPLETE")],
+            "HeadObject": [(200, "")],
+            "GetTemplate": [
+                (200, "<R><GetTemplateResult><TemplateBody>\(Self.newTemplate)</TemplateBody></GetTemplateResult></R>")
+            ],
+            "CreateChangeSet": [Recorded.created], "DescribeChangeSet": [Recorded.changeSet],
+            "DescribeStackEvents": [
+                Recorded.events([("e1", "s", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", nil)]),
+                Recorded.events([
+                    ("e2", "s", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", nil),
+                    ("e1", "s", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", nil),
+                ]),
+            ],
+            "ExecuteChangeSet": [Recorded.ok],
+        ])
+        let outcome = try await Self.deployer(ended, lines: Lines()).deploy(try Self.request()) { _ in }
+        guard case .deployed = outcome else {
+            Issue.record("not deployed after the other operation ended: \(outcome)")
+            return
+        }
+        #expect(Array(ended.operations.prefix(2)) == ["DescribeStacks", "DescribeStacks"])
+    }
+
+    @Test func aTemplateOverTheInlineLimitIsPassedByURL() async throws {
+        let padding = String(repeating: "x", count: 60_000)
+        let body = "Description: \(padding)\n" + Self.newTemplate
+        let replay = Replay([
+            "DescribeStacks": [Recorded.missing, Recorded.stack("CREATE_COMPLETE")],
+            "HeadObject": [(200, ""), (404, "")], "PutObject": [(200, "")],
+            "CreateChangeSet": [Recorded.created], "DescribeChangeSet": [Recorded.changeSet],
+            "DescribeStackEvents": [
+                Recorded.events([("e1", "s", "AWS::CloudFormation::Stack", "CREATE_COMPLETE", nil)])
+            ],
+            "ExecuteChangeSet": [Recorded.ok],
+        ])
+        let lines = Lines()
+        let outcome = try await Self.deployer(replay, lines: lines).deploy(try Self.request(body)) { _ in }
+        guard case .deployed = outcome else {
+            Issue.record("not deployed")
+            return
+        }
+        let uploads = replay.requests.filter { $0.operation == "PutObject" }
+        #expect(uploads.count == 1 && uploads.first?.body == body)
+        let create = try #require(replay.requests.first { $0.operation == "CreateChangeSet" }?.body)
+        #expect(create.contains("TemplateURL=http%3A%2F%2Fs3.test%2Fb%2Ftemplates%2Fs%2F"))
+        #expect(!create.contains("TemplateBody="))
+        #expect(
+            lines.lines.contains { $0.hasPrefix("the template is 60") && $0.contains("passed as s3://b/templates/s/") })
     }
 
     @Test func anEmptyChangeSetIsDeletedAndReportedAsNoChanges() async throws {

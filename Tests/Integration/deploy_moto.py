@@ -19,6 +19,13 @@ import json
 import logging
 import os
 import pathlib
+import pty
+import select
+import signal
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import shutil
 import subprocess
 import sys
@@ -56,11 +63,54 @@ def scratch_project(directory):
     return project
 
 
+def environment(endpoint, extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint,
+                "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
+    env.update(extra or {})
+    return env
+
+
+def on_terminal(binary, endpoint, arguments, answer):
+    """Runs orderstack with a pseudo-terminal as stdin and stderr, answers its question with `answer`; the exit
+    status and everything it wrote to the terminal."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([binary] + arguments, stdin=follower, stdout=subprocess.PIPE, stderr=follower,
+                               env=environment(endpoint))
+    os.close(follower)
+    seen, answered = b"", False
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"[y/N]" in seen:
+            os.write(leader, answer.encode() + b"\n")
+            answered = True
+    out = process.stdout.read().decode()
+    status = process.wait(timeout=120)
+    os.close(leader)
+    return status, out, seen.decode(errors="replace")
+
+
 def first_deploys(binary, endpoint, project):
     status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
     check(status == 1 and "approval needed and no terminal" in err and "--approve never" in err,
           f"without a terminal, new IAM roles fail closed and name the flag ({status}: {err.strip()[-200:]})")
     check(err.count(": uploaded ") == 2, "both zips uploaded (before the change set that needs them)")
+    deploy = ["deploy", "--project", str(project), "--bucket", BUCKET, "--stage", "dev"]
+    status, out, terminal = on_terminal(binary, endpoint, deploy, "n")
+    check(status == 1 and "These changes widen permissions:" in terminal and "not approved" in terminal,
+          f"on a terminal, widened IAM is asked about; 'n' executes nothing ({status}: {terminal.strip()[-200:]})")
+    stacks = client("cloudformation", endpoint).list_stacks()["StackSummaries"]
+    check(not [s for s in stacks if s["StackName"] == "orders-dev" and s["StackStatus"] != "DELETE_COMPLETE"],
+          "the declined new stack is not left behind")
     status, out, err = run(binary, endpoint, ["--stage", "dev", "--approve", "never"], project)
     check(status == 0, f"first deploy exits 0 (got {status}: {err.strip()[-300:]})")
     check("new stack orders-dev" in out and "orders-dev: CREATE_COMPLETE" in out, "first deploy creates the stack")
@@ -87,6 +137,112 @@ def first_deploys(binary, endpoint, project):
     check(memory_of(endpoint) == 384, f"the function has 384 MB (got {memory_of(endpoint)})")
     plan_and_apply(binary, endpoint, project, stage, text, processor)
     stage.write_text(text)
+
+
+def interrupted_watch(binary, endpoint, project):
+    """Ctrl-C while the deployment runs stops the watching, not the deployment. moto finishes a stack at once, so
+    a proxy in front of its CloudFormation holds the event answers after ExecuteChangeSet for a while."""
+    executed = threading.Event()
+
+    class Proxy(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if b"Action=ExecuteChangeSet" in body:
+                executed.set()
+            elif executed.is_set() and b"Action=DescribeStackEvents" in body:
+                time.sleep(5)
+            request = urllib.request.Request(endpoint + self.path, data=body, method="POST",
+                                             headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+            try:
+                with urllib.request.urlopen(request) as answer:
+                    status, payload = answer.status, answer.read()
+            except urllib.error.HTTPError as error:
+                status, payload = error.code, error.read()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    stage = project / "blueprints" / "stages" / "dev.yaml"
+    text = stage.read_text()
+    stage.write_text(text.replace("timeoutSeconds: 5", "timeoutSeconds: 7", 1))
+    proxy = f"http://127.0.0.1:{server.server_address[1]}"
+    process = subprocess.Popen(
+        [binary, "deploy", "--project", str(project), "--bucket", BUCKET, "--stage", "dev"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=environment(endpoint, {"AWS_ENDPOINT_URL_CLOUDFORMATION": proxy}))
+    executed.wait(60)
+    time.sleep(1)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    server.shutdown()
+    stage.write_text(text)
+    check(process.returncode == 130 and "stopped watching; the deployment goes on in CloudFormation" in err.decode()
+          and "orderstack status --stack-name orders-dev" in err.decode(),
+          f"Ctrl-C while watching says the deployment goes on and how to watch again ({process.returncode}: {err.decode().strip()[-200:]})")
+    timeout = client("lambda", endpoint).get_function_configuration(FunctionName="orders-dev-OrderQuery")["Timeout"]
+    check(timeout == 7, f"the interrupted deployment still finished (timeout {timeout})")
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
+    check(status == 0, "back to the deployed stage")
+
+
+def packaging(binary, endpoint, project):
+    """A zip older than the project's sources is stale: --skip-package refuses it, naming the command."""
+    sources = project / "Sources" / "handler"
+    sources.mkdir(parents=True)
+    (sources / "main.swift").write_text("// newer than the zips\n")
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--skip-package"], project)
+    check(status == 2 and "output/artifacts/order-processor.zip is older than Sources/handler/main.swift" in err
+          and "orderstack package --stage dev" in err, f"a stale zip is refused with --skip-package ({status}: {err.strip()[-200:]})")
+    shutil.rmtree(project / "Sources")
+    (project / "output" / "artifacts" / "order-query.zip").unlink()
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--skip-package"], project)
+    check(status == 2 and "output/artifacts/order-query.zip does not exist" in err,
+          f"a missing zip is named ({status}: {err.strip()[-200:]})")
+    (project / "output" / "artifacts" / "order-query.zip").write_bytes(placeholder_zip() + b"order-query")
+
+
+def repackage(binary, endpoint):
+    """In the repository itself, after `orderstack package`: zips older than Package.swift are packaged again by
+    deploy (swift build, strip, the al2023 check, the zip): the same bytes, so the keys do not move."""
+    zips = [ROOT / "output" / "artifacts" / f"{name}.zip" for name in ("order-processor", "order-query")]
+    if not all(path.exists() for path in zips) or not (ROOT / ".build" / "release" / "order-processor").exists():
+        print("skip the repackaging check: run `orderstack package` first (.ci/run does)")
+        return
+    before = [hashlib.sha256(path.read_bytes()).hexdigest() for path in zips]
+    os.utime(ROOT / "Package.swift")
+    status, out, err = run(binary, endpoint, ["--stage", "dev", "--stack-name", "orders-repack", "--approve", "never"],
+                           ROOT)
+    check(status == 0 and err.count("is older than Package.swift: packaging it first") == 2
+          and "orders-repack: CREATE_COMPLETE" in out,
+          f"deploy packages stale zips before uploading them ({status}: {err.strip()[-300:]})")
+    after = [hashlib.sha256(path.read_bytes()).hexdigest() for path in zips]
+    check(before == after, "the repackaged zips are byte for byte the ones `orderstack package` wrote")
+    client("cloudformation", endpoint).delete_stack(StackName="orders-repack")
+
+
+def large_template(binary, endpoint, project):
+    """A template over the 51,200-byte inline limit goes to the bucket and the change set takes its URL (moto
+    reads TemplateURL from its own S3 when the URL names localhost)."""
+    schema = project / "blueprints" / "schemas" / "order.json"
+    original = schema.read_text()
+    document = json.loads(original)
+    document["properties"]["orderId"]["description"] = "An idempotency key. " * 700
+    schema.write_text(json.dumps(document, indent=2))
+    local = endpoint.replace("127.0.0.1", "localhost")
+    status, out, err = run(binary, local, ["--stage", "dev", "--stack-name", "orders-big", "--approve", "never"],
+                           project)
+    schema.write_text(original)
+    check(status == 0 and "inline limit: passed as s3://" in err and "orders-big: CREATE_COMPLETE" in out,
+          f"a template over the inline limit deploys through S3 ({status}: {err.strip()[-300:]})")
+    body = client("cloudformation", endpoint).get_template(StackName="orders-big")["TemplateBody"]
+    check("An idempotency key. An idempotency key." in json.dumps(body), "the stack has the uploaded template")
+    client("cloudformation", endpoint).delete_stack(StackName="orders-big")
 
 
 def memory_of(endpoint):
@@ -220,6 +376,10 @@ def main():
         def scenario(_, endpoint):
             client("s3", endpoint).create_bucket(Bucket=BUCKET)
             first_deploys(binary, endpoint, project)
+            interrupted_watch(binary, endpoint, project)
+            packaging(binary, endpoint, project)
+            large_template(binary, endpoint, project)
+            repackage(binary, endpoint)
             gate(binary, endpoint, project)
             credentials(binary, endpoint, project, directory)
             hotswap(binary, endpoint, project)

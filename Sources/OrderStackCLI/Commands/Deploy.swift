@@ -35,7 +35,8 @@ extension OrderStack {
         public static let configuration = CommandConfiguration(
             abstract: "Deploy a stage: upload the handlers, review a change set with the diff gate, execute it.",
             discussion: """
-                Synthesizes the stage, uploads the zips `orderstack package` wrote (output/artifacts) under \
+                Synthesizes the stage, packages a handler whose zip is missing or older than the project's sources \
+                (as `orderstack package` does; --skip-package refuses instead), uploads the zips under \
                 content-addressed keys unless an object with the same SHA-256 is there, creates a change set \
                 (CREATE or UPDATE), reviews the deployed template against the new one with the classification of \
                 `orderstack diff` (replacement, data loss, IAM widened) and the change set's own Replacement, and \
@@ -47,7 +48,7 @@ extension OrderStack {
                 source_profile); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured.
 
                 Examples:
-                  orderstack package --stage dev && orderstack deploy --stage dev --bucket my-artifacts
+                  orderstack deploy --stage dev --bucket my-artifacts
                   orderstack deploy --stage prod --bucket my-artifacts --outputs-file outputs.json
                   orderstack deploy --stage dev --bucket my-artifacts --hotswap   # only the code changed
                 """)
@@ -81,6 +82,16 @@ extension OrderStack {
             name: .long,
             help: "When only handler code changed, update the functions directly (not on production stages).")
         var hotswap = false
+
+        @Flag(
+            name: .customLong("no-wait"),
+            help: "Refuse, instead of waiting, when another operation is running on the stack.")
+        var noWait = false
+
+        @Flag(
+            name: .customLong("skip-package"),
+            help: "Upload the zips in output/artifacts as they are; refuse when one is missing or stale.")
+        var skipPackage = false
 
         @Option(name: .customLong("parameter"), help: "A template parameter, KEY=VALUE (repeatable).")
         var parameters: [String] = []
@@ -131,7 +142,7 @@ extension OrderStack {
                 throw BadInput()
             }
             let body = try TemplateWriter.yaml(item.synthesis.template)
-            let artifacts = try Self.artifacts(
+            let artifacts = try artifacts(
                 project: project, template: item.synthesis.template, stage: item.settings.name, console: console)
             let request = DeployRequest(
                 stackName: stackName ?? "\(item.stack.name)-\(item.settings.name)", templateBody: body,
@@ -143,6 +154,7 @@ extension OrderStack {
             configuring.planOnly = plan != nil
             configuring.hotswap = hotswap
             configuring.reviewFormat = format
+            configuring.waitsForOtherOperations = !noWait
             let configuredRequest = configuring
             let deployer = try makeDeployer(stackName: request.stackName, console: console)
             let outcome: DeployOutcome
@@ -246,14 +258,38 @@ extension OrderStack {
             }
         }
 
-        /// The zips of the stage's handlers, read from output/artifacts, keyed by content.
-        static func artifacts(project: Project, template: Template, stage: String, console: Console) throws
+        /// The zips of the stage's handlers, read from output/artifacts and keyed by content; a missing or stale one
+        /// is packaged first (as `orderstack package` does), unless `--skip-package`.
+        func artifacts(project: Project, template: Template, stage: String, console: Console) throws
             -> [ArtifactUpload]
         {
-            try Package.artifacts(in: template).map { executable, parameter in
+            let wanted = Package.artifacts(in: template)
+            let stale = wanted.compactMap { item in
+                HandlerBuild.staleness(of: "output/artifacts/\(item.executable).zip", project: project).map {
+                    (item, $0)
+                }
+            }
+            if !stale.isEmpty {
+                if skipPackage {
+                    for (_, why) in stale {
+                        console.err(
+                            "error: \(why); run `orderstack package --stage \(stage)`, or deploy without --skip-package"
+                        )
+                    }
+                    throw BadInput()
+                }
+                for (_, why) in stale { console.err("\(why): packaging it first (as `orderstack package` does)") }
+                var builder = HandlerBuild(
+                    project: project, console: console, binaries: project.path(".build/release"),
+                    outputPath: project.path("output/artifacts"), outputName: "output/artifacts")
+                builder.report = { console.err($0) }
+                try builder.build(stale.map(\.0.executable))
+                _ = try builder.zip(stale.map(\.0))
+            }
+            return try wanted.map { executable, parameter in
                 let path = "output/artifacts/\(executable).zip"
                 guard let data = FileManager.default.contents(atPath: project.path(path)) else {
-                    console.err("error: \(path) does not exist; run `orderstack package --stage \(stage)` first")
+                    console.err("error: cannot read \(path)")
                     throw BadInput()
                 }
                 let artifact = Artifact(executable: executable, keyParameter: parameter, zip: Array(data))

@@ -66,87 +66,18 @@ extension OrderStack {
                     "error: \(templatePath) has no function whose Code.S3Key is a parameter; nothing to package")
                 throw BadInput()
             }
-            let binaryDirectory = binaries ?? project.path(".build/release")
-            if !skipBuild {
-                for (index, (executable, _)) in wanted.enumerated() {
-                    console.err(
-                        "handler \(index + 1) of \(wanted.count): building \(executable) (release, static Swift standard library)"
-                    )
-                    let status = try Subprocess.run(
-                        "swift",
-                        [
-                            "build", "-c", "release", "--product", executable, "--static-swift-stdlib",
-                            "--package-path", project.root,
-                        ] + Self.sizeFlags, passthrough: true)
-                    guard status.code == 0 else {
-                        console.err("error: swift build of \(executable) failed (exit \(status.code))")
-                        throw ExitCode(1)
-                    }
-                }
-            }
             let directory = output ?? "output/artifacts"
-            let outputPath = output ?? project.path(directory)
-            try FileSystem.createDirectory(outputPath)
-            var artifacts: [Artifact] = []
-            var refused = false
-            for (index, (executable, parameter)) in wanted.enumerated() {
-                console.err(
-                    "handler \(index + 1) of \(wanted.count): stripping \(executable) and checking it for provided.al2023"
-                )
-                let binaryPath = "\(binaryDirectory)/\(executable)"
-                guard FileManager.default.isExecutableFile(atPath: binaryPath) else {
-                    console.err("error: \(binaryPath) does not exist or is not executable")
-                    throw BadInput()
-                }
-                let stripped = NSTemporaryDirectory() + "orderstack-\(getpid())-\(executable)"
-                defer { try? FileManager.default.removeItem(atPath: stripped) }
-                guard try Subprocess.run("strip", ["--strip-all", "-o", stripped, binaryPath]).code == 0 else {
-                    console.err("error: strip failed on \(binaryPath)")
-                    throw ExitCode(1)
-                }
-                let privateHeaders = try Subprocess.run("objdump", ["-p", stripped])
-                let dynamicSymbols = try Subprocess.run("objdump", ["-T", stripped])
-                guard privateHeaders.code == 0 else {
-                    console.err("error: \(binaryPath) is not an ELF binary objdump can read")
-                    throw ExitCode(1)
-                }
-                let requirements = BinaryRequirements(
-                    objdumpPrivate: privateHeaders.output, objdumpDynamicSymbols: dynamicSymbols.output)
-                let problems = RuntimePolicy.providedAL2023.problems(requirements)
-                if !problems.isEmpty {
-                    for problem in problems { console.err("\(binaryPath): error: OS3001: \(problem)") }
-                    refused = true
-                    continue
-                }
-                guard let binary = FileManager.default.contents(atPath: stripped) else {
-                    console.err("error: cannot read \(stripped)")
-                    throw ExitCode(1)
-                }
-                let artifact = Artifact(
-                    executable: executable, keyParameter: parameter, zip: try Artifact.bootstrapZip(Array(binary)))
-                try FileSystem.write(artifact.zip, to: "\(outputPath)/\(executable).zip")
-                console.out(
-                    "\(directory)/\(executable).zip  \(artifact.zip.count) bytes (bootstrap \(binary.count) bytes)  sha256 \(artifact.sha256)\n"
-                )
-                artifacts.append(artifact)
-            }
-            guard !refused else {
-                console.err(
-                    "error: refused: the binaries above would not start on provided.al2023 (glibc 2.34); see docs/packaging.md"
-                )
-                throw ExitCode(1)
-            }
+            let builder = HandlerBuild(
+                project: project, console: console, binaries: binaries ?? project.path(".build/release"),
+                outputPath: output ?? project.path(directory), outputName: directory)
+            if !skipBuild { try builder.build(wanted.map(\.executable)) }
+            let artifacts = try builder.zip(wanted)
             console.out(
                 "\n"
                     + DeployCommands.text(
                         artifacts: artifacts, directory: directory, template: templatePath,
                         stackName: "\(stack.name)-\(stageName)", bucketParameter: "ArtifactBucket"))
         }
-
-        /// Smaller zips: optimize for size, and do not export every symbol of the executable (the static standard
-        /// library's link arguments say `-export-dynamic`, which keeps all of NIO's and AsyncHTTPClient's functions
-        /// alive through `--gc-sections`). Together about 3.5 MB off the stripped binary.
-        static let sizeFlags = ["-Xswiftc", "-Osize", "-Xlinker", "--no-export-dynamic"]
 
         /// Executable name and key parameter of every function whose code key is a template parameter, in template
         /// order: the parameter's default names the executable (`order-processor.zip` → `order-processor`); without

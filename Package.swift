@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Already in the build through AsyncHTTPClient; named for the local gateway's and Runtime API's server.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         .systemLibrary(
@@ -70,6 +72,18 @@ let package = Package(
         .target(
             name: "Deployment",
             dependencies: ["DeployClients", "AWSClients", "Diff", "CloudFormation", "TemplateYAML", "Hashing"]),
+        // local: the template run on loopback (moto_server, the gateway, bootstraps under a local Runtime API,
+        // event source pollers). Pure cores (names, schema, mapping templates, throttle, SigV4 check) beside the
+        // servers.
+        .target(
+            name: "LocalRun",
+            dependencies: [
+                "CloudFormation", "AWSClients", "AWSSigV4", "DeployClients", "JSONDocument", "JSONText", "Hashing",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .target(
             name: "OrderHandlers",
             dependencies: [
@@ -106,7 +120,7 @@ let package = Package(
             name: "OrdersBlueprint",
             dependencies: ["StackDSL"],
             path: "blueprints",
-            exclude: ["stages", "schemas", "profiles", "pricing", "README.md"],
+            exclude: ["stages", "schemas", "profiles", "pricing", "samples", "README.md"],
             sources: ["OrdersStack.swift"],
             plugins: ["BlueprintFingerprint"]
         ),
@@ -115,7 +129,7 @@ let package = Package(
             dependencies: [
                 "CloudFormation", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging",
                 "Hashing",
-                "Deployment", "DeployClients", "AWSClients",
+                "Deployment", "DeployClients", "AWSClients", "LocalRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -138,6 +152,9 @@ let package = Package(
         .testTarget(
             name: "DeploymentTests",
             dependencies: ["Deployment", "DeployClients", "AWSClients", "AWSSigV4", "CloudFormation", "TemplateYAML"]),
+        .testTarget(
+            name: "LocalRunTests",
+            dependencies: ["LocalRun", "CloudFormation", "TemplateYAML", "JSONDocument", "AWSSigV4"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
         .testTarget(name: "TemplateYAMLTests", dependencies: ["TemplateYAML", "CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),

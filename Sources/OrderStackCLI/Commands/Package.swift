@@ -83,24 +83,36 @@ extension OrderStack {
         /// order: the parameter's default names the executable (`order-processor.zip` → `order-processor`); without
         /// one, the parameter's name does (`OrderProcessorCodeKey` → `order-processor`).
         static func artifacts(in template: Template) -> [(executable: String, parameter: String)] {
-            template.resources.compactMap { resource in
-                guard resource.type == "AWS::Lambda::Function",
-                    case .ref(let parameter)? = resource.properties["Code"]?["S3Key"],
-                    let declared = template.parameter(parameter)
-                else { return nil }
-                // The blueprint's handler: the parameter's default is `<executable>.zip`.
-                if case .string(let key)? = declared.defaultValue, key.hasSuffix(".zip"), key.count > 4,
-                    !key.contains("/")
-                {
-                    return (String(key.dropLast(4)), parameter)
-                }
-                let base =
-                    parameter.hasSuffix("CodeKey") && parameter.count > 7
-                    ? String(parameter.dropLast(7))
-                    : resource.logicalId.hasSuffix("Function")
-                        ? String(resource.logicalId.dropLast(8)) : resource.logicalId
-                return (kebabCase(base), parameter)
+            template.resources.compactMap { handler(of: $0, in: template) }
+        }
+
+        /// The executable of each function that runs a handler of this project, by logical ID.
+        static func executables(in template: Template) -> [String: String] {
+            var result: [String: String] = [:]
+            for resource in template.resources {
+                if let found = handler(of: resource, in: template) { result[resource.logicalId] = found.executable }
             }
+            return result
+        }
+
+        /// The executable and code-key parameter of `resource` when it is such a function.
+        static func handler(of resource: Resource, in template: Template) -> (executable: String, parameter: String)? {
+            guard resource.type == "AWS::Lambda::Function",
+                case .ref(let parameter)? = resource.properties["Code"]?["S3Key"],
+                let declared = template.parameter(parameter)
+            else { return nil }
+            // The blueprint's handler: the parameter's default is `<executable>.zip`.
+            if case .string(let key)? = declared.defaultValue, key.hasSuffix(".zip"), key.count > 4,
+                !key.contains("/")
+            {
+                return (String(key.dropLast(4)), parameter)
+            }
+            let base =
+                parameter.hasSuffix("CodeKey") && parameter.count > 7
+                ? String(parameter.dropLast(7))
+                : resource.logicalId.hasSuffix("Function")
+                    ? String(resource.logicalId.dropLast(8)) : resource.logicalId
+            return (kebabCase(base), parameter)
         }
 
         /// `OrderProcessor` → `order-processor`.

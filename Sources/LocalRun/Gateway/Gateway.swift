@@ -1,0 +1,343 @@
+import AWSSigV4
+import Foundation
+import JSONDocument
+import JSONText
+
+/// A request as the local gateway receives it.
+public struct GatewayRequest: Sendable {
+    public var method: String
+    /// The path without the query string, still percent-encoded.
+    public var path: String
+    public var query: [(String, String)]
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+    public var sourceIp: String
+
+    public init(
+        method: String, path: String, query: [(String, String)] = [], headers: [(String, String)] = [],
+        body: [UInt8] = [], sourceIp: String = "127.0.0.1"
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.sourceIp = sourceIp
+    }
+
+    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+}
+
+/// The gateway's answer.
+public struct GatewayAnswer: Sendable, Equatable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [String: String] = ["Content-Type": "application/json"], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    static func message(_ status: Int, _ text: String) -> GatewayAnswer {
+        GatewayAnswer(status: status, body: Array("{\"message\":\(JSONText.quote(text))}".utf8))
+    }
+}
+
+/// How an invocation ended, as Lambda reports it to its caller.
+public enum InvocationResult: Sendable, Equatable {
+    case response([UInt8])
+    /// A function error, a timeout or a crash: Lambda's error type and message.
+    case failed(type: String, message: String)
+}
+
+/// What the gateway calls: AWS service actions (signed, to the local endpoint), functions, the clock.
+public struct GatewayBackends: Sendable {
+    /// Sends `body` to the service's local endpoint at `path`; the status and body, status 0 when unreachable.
+    public var callService:
+        @Sendable (_ service: String, _ path: String, _ headers: [(String, String)], _ body: [UInt8]) async -> (
+            Int, [UInt8]
+        )
+    public var invoke: @Sendable (_ function: String, _ event: [UInt8]) async -> InvocationResult
+    /// Milliseconds since 1970.
+    public var now: @Sendable () -> Int64
+
+    public init(
+        callService: @escaping @Sendable (String, String, [(String, String)], [UInt8]) async -> (Int, [UInt8]),
+        invoke: @escaping @Sendable (String, [UInt8]) async -> InvocationResult, now: @escaping @Sendable () -> Int64
+    ) {
+        self.callService = callService
+        self.invoke = invoke
+        self.now = now
+    }
+}
+
+/// The REST API served on loopback: routing, the stage throttle, IAM authorization, request validation, the
+/// integrations and the access log, as API Gateway applies them.
+public actor Gateway {
+    public let api: RestAPI
+    let backends: GatewayBackends
+    /// `nil` turns IAM authorization off (`--no-auth`).
+    let credentials: Credentials?
+    var bucket: TokenBucket?
+    var counter = 0
+    /// One access-log line per request (the stage's format).
+    let accessLog: @Sendable (String) -> Void
+
+    public init(
+        api: RestAPI, backends: GatewayBackends, credentials: Credentials?,
+        accessLog: @escaping @Sendable (String) -> Void
+    ) {
+        self.api = api
+        self.backends = backends
+        self.credentials = credentials
+        self.accessLog = accessLog
+        if let rate = api.rateLimit { bucket = TokenBucket(rate: rate, burst: api.burstLimit ?? Int(rate)) }
+    }
+
+    /// Answers one request and writes its access-log line.
+    public func handle(_ request: GatewayRequest) async -> GatewayAnswer {
+        let started = backends.now()
+        counter += 1
+        var context = Context(
+            values: [
+                "requestId": String(format: "%08x-local-%06d", UInt32(truncatingIfNeeded: started), counter),
+                "httpMethod": request.method, "path": request.path, "stage": api.stage, "protocol": "HTTP/1.1",
+                "identity.sourceIp": request.sourceIp, "requestTimeEpoch": String(started),
+                "requestTime": Self.clf(started), "accountId": "123456789012", "apiId": "local",
+            ])
+        let answer = await answer(request, context: &context)
+        context.values["status"] = String(answer.status)
+        context.values["responseLength"] = String(answer.body.count)
+        context.values["responseLatency"] = String(backends.now() - started)
+        if let format = api.accessLogFormat {
+            accessLog(MappingTemplate(format).render(.init(body: [], context: context.values)))
+        }
+        var headers = answer.headers
+        headers["x-amzn-RequestId"] = context.values["requestId"]
+        return GatewayAnswer(status: answer.status, headers: headers, body: answer.body)
+    }
+
+    struct Context {
+        var values: [String: String]
+    }
+
+    func answer(_ request: GatewayRequest, context: inout Context) async -> GatewayAnswer {
+        guard let (route, pathParameters) = match(request) else {
+            context.values["error.message"] = "Missing Authentication Token"
+            return .message(403, "Missing Authentication Token")
+        }
+        context.values["resourcePath"] = route.path
+        if bucket != nil, !bucket!.take(nowMs: backends.now()) {
+            context.values["error.message"] = "Too Many Requests"
+            return .message(429, "Too Many Requests")
+        }
+        if route.authorization == "AWS_IAM", let credentials {
+            let stagePath = request.path
+            switch SigV4Verifier.verify(
+                method: request.method, path: stagePath, query: request.query, headers: request.headers,
+                body: request.body, credentials: credentials)
+            {
+            case .valid: context.values["identity.caller"] = credentials.accessKeyId
+            case .refused(let message):
+                context.values["error.message"] = message
+                return .message(403, message)
+            }
+        }
+        if let refusal = validate(request, route: route, pathParameters: pathParameters, context: &context) {
+            return refusal
+        }
+        switch route.integration {
+        case .service(let integration): return await callService(integration, request, context: &context)
+        case .lambdaProxy(let function):
+            return await proxy(function, request, route: route, pathParameters: pathParameters, context: context)
+        case .unsupported(let what):
+            context.values["error.message"] = "not run locally: \(what)"
+            return .message(500, "orderstack local does not run this integration: \(what)")
+        }
+    }
+
+    /// The route for the request's method and path (the stage prefix optional), with its path parameters.
+    func match(_ request: GatewayRequest) -> (RestAPI.Route, [String: String])? {
+        var segments = request.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        if segments.first == api.stage { segments.removeFirst() }
+        for route in api.routes where route.method == request.method || route.method == "ANY" {
+            let pattern = route.path.split(separator: "/").map(String.init)
+            guard pattern.count == segments.count else { continue }
+            var parameters: [String: String] = [:]
+            var matched = true
+            for (part, segment) in zip(pattern, segments) {
+                if part.hasPrefix("{") && part.hasSuffix("}") {
+                    parameters[String(part.dropFirst().dropLast())] = segment
+                } else if part != segment {
+                    matched = false
+                    break
+                }
+            }
+            if matched { return (route, parameters) }
+        }
+        return nil
+    }
+
+    /// The validator's verdict: a gateway response when the request is refused.
+    func validate(
+        _ request: GatewayRequest, route: RestAPI.Route, pathParameters: [String: String], context: inout Context
+    ) -> GatewayAnswer? {
+        if route.validatesParameters {
+            let missing = route.requiredParameters.compactMap { name -> String? in
+                let parts = name.split(separator: ".")
+                guard parts.count == 4 else { return nil }
+                let key = String(parts[3])
+                let present =
+                    switch parts[2] {
+                    case "path": pathParameters[key].map { !$0.isEmpty } ?? false
+                    case "querystring": request.query.contains { $0.0 == key }
+                    case "header": request.header(key) != nil
+                    default: true
+                    }
+                return present ? nil : key
+            }
+            if !missing.isEmpty {
+                let message = "Missing required request parameters: [\(missing.joined(separator: ", "))]"
+                context.values["error.message"] = message
+                return gatewayResponse("BAD_REQUEST_PARAMETERS", status: 400, message: message, context: context)
+            }
+        }
+        guard route.validatesBody else { return nil }
+        let contentType = (request.header("content-type") ?? "application/json").split(separator: ";")[0]
+            .trimmingCharacters(in: .whitespaces)
+        guard let model = route.models[contentType] ?? route.models["application/json"] else { return nil }
+        let problems =
+            JSONValue.parse(request.body).map { model.problems($0) } ?? ["Invalid request body"]
+        guard !problems.isEmpty else { return nil }
+        context.values["error.message"] = "Invalid request body"
+        // API Gateway escapes the string for the JSON templates it is used in.
+        context.values["error.validationErrorString"] = String(
+            JSONText.quote("[" + problems.joined(separator: ", ") + "]").dropFirst().dropLast())
+        return gatewayResponse("BAD_REQUEST_BODY", status: 400, message: "Invalid request body", context: context)
+    }
+
+    /// A gateway response as the template overrides it (its status and template), or API Gateway's default.
+    func gatewayResponse(_ type: String, status: Int, message: String, context: Context) -> GatewayAnswer {
+        let override = api.gatewayResponses[type] ?? api.gatewayResponses["DEFAULT_4XX"]
+        guard let override, let template = override.templates["application/json"] ?? override.templates.values.first
+        else { return .message(status, message) }
+        let rendered = template.render(.init(body: [], context: context.values))
+        return GatewayAnswer(status: override.status ?? status, body: Array(rendered.utf8))
+    }
+
+    /// A non-proxy AWS integration: the request template rendered and sent, the integration response chosen by
+    /// the backend's status.
+    func callService(_ integration: RestAPI.ServiceIntegration, _ request: GatewayRequest, context: inout Context)
+        async -> GatewayAnswer
+    {
+        let contentType = request.header("content-type")?.split(separator: ";").first.map(String.init)
+        let template = contentType.flatMap { integration.templates[$0] } ?? integration.templates["application/json"]
+        let input = MappingTemplate.Input(
+            body: request.body, parameters: Dictionary(request.query, uniquingKeysWith: { first, _ in first }),
+            context: context.values)
+        let body = template.map { Array($0.render(input).utf8) } ?? request.body
+        let (status, answer) = await backends.callService(
+            integration.service, integration.path, integration.headers, body)
+        context.values["integration.status"] = String(status)
+        if status == 0 {
+            context.values["integration.error"] = String(decoding: answer, as: UTF8.self)
+            return .message(500, "Internal server error")
+        }
+        let code = String(status)
+        let chosen =
+            integration.responses.first { response in
+                guard let pattern = response.pattern, let regex = try? Regex("^(?:\(pattern))$") else { return false }
+                return (try? regex.wholeMatch(in: code)) != nil
+            } ?? integration.responses.first { $0.pattern == nil || $0.pattern == "" }
+        guard let chosen else { return GatewayAnswer(status: status, body: answer) }
+        let responseTemplate = chosen.templates["application/json"] ?? chosen.templates.values.first
+        let rendered =
+            responseTemplate.map { Array($0.render(.init(body: answer, context: context.values)).utf8) } ?? answer
+        return GatewayAnswer(status: chosen.status, body: rendered)
+    }
+
+    /// Lambda proxy: the event API Gateway sends, the function's answer as the response.
+    func proxy(
+        _ function: String, _ request: GatewayRequest, route: RestAPI.Route, pathParameters: [String: String],
+        context: Context
+    ) async -> GatewayAnswer {
+        let event = ProxyEvent.json(
+            request, resource: route.path, pathParameters: pathParameters, context: context.values)
+        switch await backends.invoke(function, Array(event.utf8)) {
+        case .failed: return .message(502, "Internal server error")
+        case .response(let bytes):
+            guard let document = JSONValue.parse(bytes), let status = document["statusCode"]?.integer else {
+                return .message(502, "Internal server error")
+            }
+            var headers: [String: String] = [:]
+            if case .object(let fields)? = document["headers"] {
+                for (key, value) in fields { headers[key] = value.string ?? LocalJSON.text(value) }
+            }
+            var body = Array((document["body"]?.string ?? "").utf8)
+            if document["isBase64Encoded"] == .bool(true), let decoded = Data(base64Encoded: Data(body)) {
+                body = Array(decoded)
+            }
+            return GatewayAnswer(status: status, headers: headers, body: body)
+        }
+    }
+
+    /// `02/Dec/2026:10:00:00 +0000`, as `$context.requestTime`.
+    static func clf(_ milliseconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+}
+
+/// The REST API (v1) Lambda proxy event.
+enum ProxyEvent {
+    static func json(
+        _ request: GatewayRequest, resource: String, pathParameters: [String: String], context: [String: String]
+    ) -> String {
+        func map(_ pairs: [(String, String)]) -> String {
+            pairs.isEmpty
+                ? "null"
+                : LocalJSON.object(
+                    Dictionary(pairs, uniquingKeysWith: { _, last in last }).sorted { $0.key < $1.key }.map {
+                        ($0.key, JSONText.quote($0.value))
+                    })
+        }
+        func multi(_ pairs: [(String, String)]) -> String {
+            pairs.isEmpty
+                ? "null"
+                : LocalJSON.object(
+                    Dictionary(grouping: pairs, by: \.0).sorted { $0.key < $1.key }.map { key, values in
+                        (key, "[" + values.map { JSONText.quote($0.1) }.joined(separator: ",") + "]")
+                    })
+        }
+        let body = String(decoding: request.body, as: UTF8.self)
+        let requestContext = LocalJSON.object([
+            ("resourcePath", JSONText.quote(resource)), ("httpMethod", JSONText.quote(request.method)),
+            ("path", JSONText.quote(request.path)), ("stage", JSONText.quote(context["stage"] ?? "")),
+            ("requestId", JSONText.quote(context["requestId"] ?? "")),
+            ("requestTimeEpoch", context["requestTimeEpoch"] ?? "0"), ("protocol", JSONText.quote("HTTP/1.1")),
+            ("accountId", JSONText.quote(context["accountId"] ?? "")), ("apiId", JSONText.quote("local")),
+            (
+                "identity",
+                LocalJSON.object([
+                    ("sourceIp", JSONText.quote(request.sourceIp)),
+                    ("caller", context["identity.caller"].map(JSONText.quote) ?? "null"),
+                    ("userAgent", request.header("user-agent").map(JSONText.quote) ?? "null"),
+                ])
+            ),
+        ])
+        return LocalJSON.object([
+            ("resource", JSONText.quote(resource)), ("path", JSONText.quote(request.path)),
+            ("httpMethod", JSONText.quote(request.method)), ("headers", map(request.headers)),
+            ("multiValueHeaders", multi(request.headers)), ("queryStringParameters", map(request.query)),
+            ("multiValueQueryStringParameters", multi(request.query)),
+            ("pathParameters", map(pathParameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
+            ("stageVariables", "null"), ("requestContext", requestContext),
+            ("body", request.body.isEmpty ? "null" : JSONText.quote(body)), ("isBase64Encoded", "false"),
+        ])
+    }
+}

@@ -1,0 +1,202 @@
+import CloudFormation
+import JSONDocument
+
+/// A REST API's methods as the template declares them, resolved to local names: what the local gateway serves.
+public struct RestAPI: Sendable {
+    /// One method of one resource.
+    public struct Route: Sendable {
+        public var method: String
+        /// `/orders/{orderId}`.
+        public var path: String
+        public var authorization: String
+        public var validatesBody = false
+        public var validatesParameters = false
+        /// Request models by content type.
+        public var models: [String: SchemaValidator] = [:]
+        /// `method.request.path.orderId` and the like that are required.
+        public var requiredParameters: [String] = []
+        public var integration: Integration
+    }
+
+    /// How a method reaches its backend.
+    public enum Integration: Sendable {
+        /// An AWS service action over HTTP (`arn:aws:apigateway:region:sqs:path/account/queue`).
+        case service(ServiceIntegration)
+        /// Lambda proxy: the function's local name.
+        case lambdaProxy(function: String)
+        /// Anything else, with what it is.
+        case unsupported(String)
+    }
+
+    /// A non-proxy AWS integration.
+    public struct ServiceIntegration: Sendable {
+        public var service: String
+        /// The service path (`/123456789012/orders-dev-OrderIntake`).
+        public var path: String
+        public var headers: [(String, String)]
+        public var templates: [String: MappingTemplate]
+        public var responses: [IntegrationResponse]
+    }
+
+    /// One integration response: chosen when `pattern` matches the backend's status.
+    public struct IntegrationResponse: Sendable {
+        public var status: Int
+        public var pattern: String?
+        public var templates: [String: MappingTemplate]
+    }
+
+    /// A gateway response (`BAD_REQUEST_BODY`, ...) as the template overrides it.
+    public struct GatewayResponse: Sendable {
+        public var status: Int?
+        public var templates: [String: MappingTemplate]
+    }
+
+    public var name: String
+    public var stage: String
+    public var routes: [Route]
+    public var rateLimit: Double?
+    public var burstLimit: Int?
+    public var accessLogFormat: String?
+    public var accessLogGroup: String?
+    public var gatewayResponses: [String: GatewayResponse] = [:]
+    /// Integration kinds and template constructs the local gateway does not run, for the start banner.
+    public var unsupported: [String] = []
+
+    /// The REST APIs of `template`, references resolved with `names`.
+    public static func all(in template: Template, names: LocalNames) -> [RestAPI] {
+        template.resources.filter { $0.type == "AWS::ApiGateway::RestApi" }.map {
+            read($0.logicalId, template: template, names: names)
+        }
+    }
+
+    static func read(_ apiId: String, template: Template, names: LocalNames) -> RestAPI {
+        let belongs: (Resource) -> Bool = { resource in
+            if case .ref(apiId)? = resource.properties["RestApiId"] { return true }
+            return false
+        }
+        let stage = template.resources.first { $0.type == "AWS::ApiGateway::Stage" && belongs($0) }
+        var api = RestAPI(
+            name: names.string(template.resource(apiId)?.properties["Name"]) ?? apiId,
+            stage: names.string(stage?.properties["StageName"]) ?? "local", routes: [])
+        if let settings = stage?.properties["MethodSettings"]?.items?.first(where: {
+            names.string($0["ResourcePath"]) == "/*"
+        }) {
+            api.rateLimit = names.string(settings["ThrottlingRateLimit"]).flatMap(Double.init)
+            api.burstLimit = names.string(settings["ThrottlingBurstLimit"]).flatMap(Int.init)
+        }
+        api.accessLogFormat = names.string(stage?.properties["AccessLogSetting"]?["Format"])
+        if case .getAtt(let group, _)? = stage?.properties["AccessLogSetting"]?["DestinationArn"] {
+            api.accessLogGroup = names.resources[group]?.ref
+        }
+        for response in template.resources
+        where response.type == "AWS::ApiGateway::GatewayResponse" && belongs(response) {
+            guard let type = names.string(response.properties["ResponseType"]) else { continue }
+            api.gatewayResponses[type] = GatewayResponse(
+                status: names.string(response.properties["StatusCode"]).flatMap(Int.init),
+                templates: templates(response.properties["ResponseTemplates"], names: names))
+        }
+        for method in template.resources where method.type == "AWS::ApiGateway::Method" && belongs(method) {
+            let route = route(method, template: template, names: names)
+            if case .unsupported(let what) = route.integration {
+                api.unsupported.append("\(route.method) \(route.path): \(what)")
+            }
+            api.routes.append(route)
+        }
+        api.unsupported += api.routes.flatMap { route -> [String] in
+            guard case .service(let service) = route.integration else { return [] }
+            let constructs = Set(
+                (service.templates.values + service.responses.flatMap { $0.templates.values }).flatMap(\.unsupported))
+            return constructs.sorted().map { "\(route.method) \(route.path): mapping template construct \($0)" }
+        }
+        return api
+    }
+
+    static func route(_ method: Resource, template: Template, names: LocalNames) -> Route {
+        let properties = method.properties
+        var route = Route(
+            method: names.string(properties["HttpMethod"]) ?? "ANY", path: path(of: properties["ResourceId"], template),
+            authorization: names.string(properties["AuthorizationType"]) ?? "NONE",
+            integration: integration(properties["Integration"], names: names))
+        if case .ref(let validatorId)? = properties["RequestValidatorId"],
+            let validator = template.resource(validatorId)
+        {
+            route.validatesBody = names.string(validator.properties["ValidateRequestBody"]) == "true"
+            route.validatesParameters = names.string(validator.properties["ValidateRequestParameters"]) == "true"
+        }
+        for entry in properties["RequestModels"]?.fields ?? Fields() {
+            guard case .ref(let modelId) = entry.value, let schema = template.resource(modelId)?.properties["Schema"],
+                let document = schemaDocument(schema, names: names)
+            else { continue }
+            route.models[entry.key] = SchemaValidator(schema: document)
+        }
+        route.requiredParameters = (properties["RequestParameters"]?.fields ?? Fields()).compactMap { entry in
+            names.string(entry.value) == "true" ? entry.key : nil
+        }
+        return route
+    }
+
+    /// A model's schema: a mapping in the template, or JSON text.
+    static func schemaDocument(_ value: Value, names: LocalNames) -> JSONValue? {
+        guard let resolved = names.resolve(value) else { return nil }
+        if case .string(let text) = resolved { return JSONValue.parse(Array(text.utf8)) }
+        return JSONValue.parse(Array(LocalJSON.text(resolved).utf8))
+    }
+
+    /// `/a/{b}` from a method's `ResourceId`, following `ParentId` to the root.
+    static func path(of resourceId: Value?, _ template: Template) -> String {
+        var parts: [String] = []
+        var current = resourceId
+        while case .ref(let id)? = current, let resource = template.resource(id),
+            resource.type == "AWS::ApiGateway::Resource"
+        {
+            parts.insert(resource.properties["PathPart"]?.stringValue ?? "", at: 0)
+            current = resource.properties["ParentId"]
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func integration(_ value: Value?, names: LocalNames) -> Integration {
+        guard let value else { return .unsupported("no integration") }
+        let type = names.string(value["Type"]) ?? "?"
+        let uri = names.string(value["Uri"]) ?? ""
+        switch type {
+        case "AWS_PROXY":
+            guard uri.contains(":lambda:path/"), let start = uri.range(of: "/functions/"),
+                let end = uri.range(of: "/invocations")
+            else { return .unsupported("AWS_PROXY to \(uri)") }
+            let arn = String(uri[start.upperBound..<end.lowerBound])
+            return .lambdaProxy(function: String(arn.split(separator: ":").last ?? ""))
+        case "AWS":
+            guard let marker = uri.range(of: ":path/"), uri.contains(":sqs:path/") else {
+                return .unsupported("AWS integration \(uri) (only SQS actions run locally)")
+            }
+            var headers: [(String, String)] = []
+            for entry in value["RequestParameters"]?.fields ?? Fields() {
+                guard entry.key.hasPrefix("integration.request.header."),
+                    let literal = names.string(entry.value), literal.hasPrefix("'"), literal.hasSuffix("'")
+                else { continue }
+                headers.append((String(entry.key.dropFirst(27)), String(literal.dropFirst().dropLast())))
+            }
+            let responses = (value["IntegrationResponses"]?.items ?? []).map { response in
+                IntegrationResponse(
+                    status: names.string(response["StatusCode"]).flatMap(Int.init) ?? 200,
+                    pattern: names.string(response["SelectionPattern"]),
+                    templates: templates(response["ResponseTemplates"], names: names))
+            }
+            return .service(
+                ServiceIntegration(
+                    service: "sqs", path: "/" + uri[marker.upperBound...], headers: headers,
+                    templates: templates(value["RequestTemplates"], names: names), responses: responses))
+        default:
+            return .unsupported("\(type) integration")
+        }
+    }
+
+    static func templates(_ value: Value?, names: LocalNames) -> [String: MappingTemplate] {
+        var result: [String: MappingTemplate] = [:]
+        for entry in value?.fields ?? Fields() {
+            if let text = names.string(entry.value) { result[entry.key] = MappingTemplate(text) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""`orderstack local` end to end: it starts moto_server itself, the gateway on loopback and the real handler
+bootstraps (every queue's visibility timeout 5 s instead of the template's minutes, so that retries and the
+dead-letter path take seconds; still above a batch's window plus its processing time, as the template's sizing
+rule requires); this script talks to it over HTTP as a client of the API would (SigV4-signed) and reads moto_server
+with boto3 to see what was stored and announced.
+
+Checks: a valid order gets 202, is stored once and gives one event on each subscriber queue with its message
+attributes; a schema-invalid one gets 400 with the reason and nothing is enqueued; a message with an unusable body
+put on the intake queue directly ends in the DLQ after maxReceiveCount receives; a duplicate orderId gives one
+item and one event; GET answers 200, 404 and 400; requests beyond the burst get 429; an unsigned request gets 403;
+SIGKILL of the processor in the middle of a batch: the batch comes back, every order ends stored exactly once and
+announced on each subscriber queue, none twice but the one order the kill interrupted between publish and record
+(the processor's at-least-once invariant); after Ctrl-C no process it started is left, and none is left after SIGKILL of orderstack itself.
+
+    python3 Tests/Integration/local_moto.py .build/debug/orderstack
+"""
+import concurrent.futures
+import json
+import os
+import pathlib
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from motolib import check, failures, free_port  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CREDENTIALS = Credentials("testing", "testing")
+SAMPLE = json.loads((ROOT / "blueprints" / "samples" / "orders.json").read_text())
+
+
+class Local:
+    """`orderstack local` as a child process, its banner read until it is ready."""
+
+    def __init__(self, binary, *arguments, stage="dev", visibility="5"):
+        self.port = free_port()
+        timeout = ["--visibility-timeout", visibility] if visibility else []
+        self.process = subprocess.Popen(
+            [binary, "local", "--project", str(ROOT), "--port", str(self.port), "--stage", stage, *timeout, *arguments],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        self.banner = []
+        self.errors = []
+        threading.Thread(target=self.read_errors, daemon=True).start()
+        started = time.time()
+        for line in self.process.stdout:
+            self.banner.append(line)
+            if "ready in" in line:
+                break
+        self.ready_seconds = time.time() - started
+        services = next((line for line in self.banner if line.startswith("services: ")), "services: ?")
+        self.endpoint = services.split(": ", 1)[1].strip()
+        self.base = f"http://127.0.0.1:{self.port}/{stage}"
+
+    def read_errors(self):
+        for line in self.process.stderr:
+            self.errors.append(line)
+
+    def client(self, name):
+        return boto3.client(name, endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def descendants(self):
+        """Every process below orderstack (moto_server, the bootstraps)."""
+        found, frontier = set(), {self.process.pid}
+        while frontier:
+            children = set()
+            for pid in frontier:
+                # Children hang off the thread that started them: read every task's list.
+                for task in pathlib.Path(f"/proc/{pid}/task").glob("*"):
+                    try:
+                        children |= {int(value) for value in (task / "children").read_text().split()}
+                    except OSError:
+                        continue
+            found |= children
+            frontier = children
+        return found
+
+
+def request(local, method, path, body=None, signed=True):
+    url = local.base + path
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json"}
+    if signed:
+        aws = AWSRequest(method=method, url=url, data=data or b"", headers=headers)
+        SigV4Auth(CREDENTIALS, "execute-api", "us-east-1").add_auth(aws)
+        headers = dict(aws.headers.items())
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=headers),
+                                    timeout=30) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def order(order_id):
+    return dict(SAMPLE, orderId=order_id)
+
+
+def items(local):
+    table = next(name for name in local.client("dynamodb").list_tables()["TableNames"] if name.endswith("OrdersTable"))
+    found = []
+    pages = local.client("dynamodb").get_paginator("scan").paginate(TableName=table)
+    for page in pages:
+        found += page["Items"]
+    return found
+
+
+def queue_url(local, suffix):
+    urls = local.client("sqs").list_queues().get("QueueUrls", [])
+    return next(url for url in urls if url.endswith(suffix))
+
+
+def drain(local, suffix, seconds=3):
+    """Every message of the queue: received (with attributes) and deleted until it stays empty for `seconds`."""
+    sqs, url, messages = local.client("sqs"), queue_url(local, suffix), []
+    quiet_since = time.time()
+    while time.time() - quiet_since < seconds:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                                    AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
+        if batch:
+            quiet_since = time.time()
+            messages += batch
+            sqs.delete_message_batch(QueueUrl=url, Entries=[
+                {"Id": str(index), "ReceiptHandle": message["ReceiptHandle"]} for index, message in enumerate(batch)])
+    return messages
+
+
+def wait_stored(local, ids, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        stored = [item["orderId"]["S"] for item in items(local)]
+        if all(order_id in stored for order_id in ids):
+            return stored
+        time.sleep(0.3)
+    return [item["orderId"]["S"] for item in items(local)]
+
+
+def the_flow(local):
+    status, body = request(local, "POST", "/orders", order("it-valid-0001"))
+    check(status == 202 and '"status":"accepted"' in body, f"a valid order gets 202 ({status} {body})")
+    status, body = request(local, "POST", "/orders", {"orderId": "it-bad-00001", "channel": "fax"})
+    check(status == 400 and "missing required properties" in body and "not found in enum" in body,
+          f"a schema-invalid order gets 400 with the reason ({status} {body})")
+    stored = wait_stored(local, ["it-valid-0001"])
+    check(stored.count("it-valid-0001") == 1, "the valid order is stored once")
+    check("it-bad-00001" not in stored, "the invalid order is not stored")
+    status, body = request(local, "POST", "/orders", order("it-valid-0001"))
+    check(status == 202, "the duplicate is accepted by the gateway")
+    time.sleep(2.5)
+    check([item["orderId"]["S"] for item in items(local)].count("it-valid-0001") == 1, "the duplicate adds no item")
+    for queue in ("InventoryFulfillment", "Accounting"):
+        events = [m for m in drain(local, queue) if "it-valid-0001" in m["Body"]]
+        check(len(events) == 1, f"one event on {queue} for the order and its duplicate (got {len(events)})")
+        check(bool(events) and events[0].get("MessageAttributes", {}).get("type", {}).get("StringValue") == "OrderAccepted",
+              f"the {queue} event carries its message attributes (raw delivery)")
+    status, body = request(local, "GET", "/orders/it-valid-0001")
+    check(status == 200 and json.loads(body)["orderId"] == "it-valid-0001", f"GET of a stored order: 200 ({status})")
+    status, _ = request(local, "GET", "/orders/it-missing-001")
+    check(status == 404, f"GET of an unknown order: 404 ({status})")
+    status, _ = request(local, "GET", "/orders/bad!")
+    check(status == 400, f"GET with a malformed orderId: 400 ({status})")
+    status, body = request(local, "GET", "/orders/it-valid-0001", signed=False)
+    check(status == 403 and "Missing Authentication Token" in body, f"an unsigned request gets 403 ({status} {body})")
+
+
+def dead_letters(local):
+    sqs = local.client("sqs")
+    sqs.send_message(QueueUrl=queue_url(local, "-OrderIntake"), MessageBody="not an order")
+    deadline, found = time.time() + 90, []
+    dlq = queue_url(local, "-OrderIntake-dlq")
+    while time.time() < deadline and not found:
+        found = sqs.receive_message(QueueUrl=dlq, AttributeNames=["All"], WaitTimeSeconds=1).get("Messages", [])
+    check(bool(found) and found[0]["Body"] == "not an order", "an unusable message ends in the DLQ")
+    count = int(found[0]["Attributes"].get("ApproximateReceiveCount", 0)) if found else 0
+    check(count >= 5, f"after maxReceiveCount (5) receives (receive count {count})")
+
+
+def throttle(local):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(lambda _: request(local, "GET", "/orders/it-valid-0001")[0], range(80)))
+    check(statuses.count(429) > 0 and statuses.count(200) >= 40,
+          f"beyond the burst of 40, requests get 429 ({statuses.count(200)} x 200, {statuses.count(429)} x 429)")
+    time.sleep(2.5)
+
+
+def killed_processor(local):
+    ids = [f"it-kill-{index:04d}" for index in range(40)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(pool.map(lambda order_id: request(local, "POST", "/orders", order(order_id))[0], ids))
+        time.sleep(0.05)
+    check(statuses.count(202) == len(ids), f"every order accepted ({statuses.count(202)} of {len(ids)})")
+    processors = []
+    deadline = time.time() + 10
+    while not processors and time.time() < deadline:
+        processors = [pid for pid in local.descendants() if "order-processor" in pathlib.Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
+    for pid in processors:
+        os.kill(pid, signal.SIGKILL)
+    check(bool(processors), f"the processor was killed in the middle of the run (pids {processors})")
+    time.sleep(1)
+    check(any("Runtime exited with error: signal 9" in line for line in local.errors),
+          "a batch was in flight when it died (the invocation failed and the batch came back)")
+    stored = wait_stored(local, ids, seconds=60)
+    check(all(stored.count(order_id) == 1 for order_id in ids), "every order stored exactly once after the kill")
+    time.sleep(2)
+    for queue in ("InventoryFulfillment", "Accounting"):
+        bodies = [m["Body"] for m in drain(local, queue, seconds=4)]
+        counts = {order_id: sum(order_id in body for body in bodies) for order_id in ids}
+        twice = [order_id for order_id, count in counts.items() if count > 1]
+        check(all(count >= 1 for count in counts.values()), f"every order announced on {queue}")
+        # The processor's invariant is at least once: a process killed after SNS took an event and before the
+        # table recorded it publishes that one order again on redelivery (consumers deduplicate by orderId). One
+        # kill can leave at most the one order it interrupted announced twice; no other order may be.
+        check(len(twice) <= 1 and all(counts[order_id] == 2 for order_id in twice),
+              f"no event repeated on {queue} but the interrupted order's (twice: {twice})")
+
+
+def logs(local):
+    folder = ROOT / "output" / "local" / "logs"
+    processor = (folder / "aws_lambda_orders-dev-OrderProcessor.log").read_text()
+    check("it-valid-0001" in processor and "REPORT RequestId:" in processor,
+          "the processor's lines are in output/local/logs/<its log group>.log")
+    access = [json.loads(line) for line in (folder / "aws_apigateway_orders-dev-OrdersApi_access.log").read_text().splitlines()]
+    check({"202", "400", "403", "429"} <= {entry["status"] for entry in access}
+          and any(entry["resourcePath"] == "/orders/{orderId}" for entry in access),
+          "the access log has a line per request in the stage's format")
+    status = [line for line in local.errors if line.startswith("requests ")]
+    check(bool(status) and "in flight" in status[-1] and "InventoryFulfillmentQueue" in status[-1],
+          f"without a terminal, a plain status line every 10 s ({status[-1].strip() if status else 'none'})")
+
+
+def stopped(local, how):
+    children = local.descendants()
+    check(len(children) >= 2, f"moto_server and the bootstraps run below orderstack ({len(children)} processes)")
+    os.kill(local.process.pid, how)
+    local.process.wait(timeout=30)
+    deadline = time.time() + 10
+    alive = children
+    while alive and time.time() < deadline:
+        alive = {pid for pid in alive if pathlib.Path(f"/proc/{pid}").exists()
+                 and "Z" not in pathlib.Path(f"/proc/{pid}/stat").read_text().split(")")[-1][:3]}
+        time.sleep(0.2)
+    check(not alive, f"after {signal.Signals(how).name} no process it started is left (left: {sorted(alive)})")
+
+
+def without_moto(binary):
+    environment = dict(os.environ, PATH="/usr/bin:/bin")
+    result = subprocess.run([binary, "local", "--project", str(ROOT), "--port", "0"], capture_output=True, text=True,
+                            env=environment, timeout=120)
+    check(result.returncode == 2 and "moto_server is not on PATH; install it with: python3 -m pip install" in result.stderr,
+          f"without moto_server on PATH: one message naming the install command, exit 2 ({result.returncode}: "
+          f"{result.stderr.strip()[-200:]})")
+
+
+def main():
+    binary = str(pathlib.Path(sys.argv[1]).resolve())
+    without_moto(binary)
+    local = Local(binary)
+    check("ready in" in "".join(local.banner), f"orderstack local is ready ({''.join(local.errors)[-400:]})")
+    print(f"ready in {local.ready_seconds:.2f} s (including moto_server's start)")
+    try:
+        the_flow(local)
+        dead_letters(local)
+        throttle(local)
+        killed_processor(local)
+        logs(local)
+    finally:
+        stopped(local, signal.SIGINT)
+    second = Local(binary, "--tail")
+    request(second, "POST", "/orders", order("it-second-001"))
+    wait_stored(second, ["it-second-001"], seconds=10)
+    time.sleep(0.5)
+    check(any(line.startswith("[OrderProcessorFunction] ") and "it-second-001" in line for line in second.errors)
+          and any(line.startswith("[api] ") for line in second.errors),
+          "--tail prints the function's and the API's log lines, marked by source")
+    stopped(second, signal.SIGKILL)
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+import JSONDocument
+import Testing
+
+@testable import LocalRun
+
+@Suite struct SchemaValidatorTests {
+    static let schema = JSONValue.parse(
+        Array(
+            """
+            {"type": "object", "additionalProperties": false, "required": ["id", "items"],
+             "properties": {
+               "id": {"type": "string", "pattern": "^[a-z]{3,5}$"},
+               "kind": {"type": "string", "enum": ["a", "b"]},
+               "items": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/item"}}},
+             "definitions": {"item": {"type": "object", "required": ["n"],
+               "properties": {"n": {"type": "integer", "minimum": 1, "maximum": 9}}}}}
+            """.utf8))!
+
+    static func problems(_ json: String) -> [String] {
+        SchemaValidator(schema: schema).problems(JSONValue.parse(Array(json.utf8))!)
+    }
+
+    @Test func aValidInstanceHasNoProblems() {
+        #expect(Self.problems(#"{"id": "abc", "kind": "a", "items": [{"n": 3}]}"#).isEmpty)
+    }
+
+    @Test func problemsAreSaidAsAPIGatewaySaysThem() {
+        #expect(
+            Self.problems(#"{"kind": "c", "x": 1}"#) == [
+                #"object has missing required properties (["id","items"])"#,
+                #"instance value ("c") not found in enum (possible values: ["a","b"])"#,
+                #"object instance has properties which are not allowed by the schema: ["x"]"#,
+            ])
+        #expect(
+            Self.problems(#"{"id": "ABCDEF", "items": []}"#) == [
+                #"ECMA 262 regex "^[a-z]{3,5}$" does not match input string "ABCDEF""#,
+                "array is too short: must have at least 1 elements but instance has 0 elements",
+            ])
+        #expect(
+            Self.problems(#"{"id": "abc", "items": [{"n": 0}, {"n": 2.5}, {"n": "x"}]}"#) == [
+                "numeric instance is lower than the required minimum (minimum: 1, found: 0)",
+                #"instance type (number) does not match any allowed primitive type (allowed: ["integer"])"#,
+                #"instance type (string) does not match any allowed primitive type (allowed: ["integer"])"#,
+            ])
+    }
+
+    @Test func keywordsItDoesNotCheckAreNamed() {
+        let schema = JSONValue.parse(Array(#"{"type": "object", "oneOf": [], "properties": {"a": {"not": {}}}}"#.utf8))!
+        #expect(SchemaValidator(schema: schema).unsupported == ["not", "oneOf"])
+    }
+}

@@ -29,6 +29,7 @@ import urllib.error
 import urllib.request
 
 import boto3
+from moto.server import ThreadedMotoServer
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
@@ -44,11 +45,12 @@ SAMPLE = json.loads((ROOT / "blueprints" / "samples" / "orders.json").read_text(
 class Local:
     """`orderstack local` as a child process, its banner read until it is ready."""
 
-    def __init__(self, binary, *arguments, stage="dev", visibility="5"):
+    def __init__(self, binary, *arguments, stage="dev", visibility="5", project=ROOT):
         self.port = free_port()
         timeout = ["--visibility-timeout", visibility] if visibility else []
         self.process = subprocess.Popen(
-            [binary, "local", "--project", str(ROOT), "--port", str(self.port), "--stage", stage, *timeout, *arguments],
+            [binary, "local", "--project", str(project), "--port", str(self.port), "--stage", stage, *timeout,
+             *arguments],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         self.banner = []
         self.errors = []
@@ -263,9 +265,31 @@ def without_moto(binary):
           f"{result.stderr.strip()[-200:]})")
 
 
+def external_endpoint(binary):
+    """--endpoint: a moto_server already running (started here) is used, not started; --smoke passes on it."""
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        result = subprocess.run([binary, "local", "--project", str(ROOT), "--port", "0", "--smoke", "--endpoint",
+                                 f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=120)
+        check(result.returncode == 0 and f"services: http://127.0.0.1:{port}" in result.stdout
+              and result.stdout.count("ok   ") == 6,
+              f"--endpoint uses a running moto_server and --smoke passes ({result.returncode}: "
+              f"{(result.stdout + result.stderr).strip()[-300:]})")
+        result = subprocess.run([binary, "local", "--project", str(ROOT), "--endpoint", "ftp:/x"],
+                                capture_output=True, text=True, timeout=60)
+        lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        check(result.returncode == 2 and len(lines) == 1 and "--endpoint ftp:/x is not an http(s) URL" in lines[0],
+              f"a malformed --endpoint is one message, exit 2 ({result.returncode}: {result.stderr.strip()[-200:]})")
+    finally:
+        server.stop()
+
+
 def main():
     binary = str(pathlib.Path(sys.argv[1]).resolve())
     without_moto(binary)
+    external_endpoint(binary)
     local = Local(binary)
     check("ready in" in "".join(local.banner), f"orderstack local is ready ({''.join(local.errors)[-400:]})")
     print(f"ready in {local.ready_seconds:.2f} s (including moto_server's start)")

@@ -1,3 +1,4 @@
+import AWSClients
 import ArgumentParser
 import CloudFormation
 import Dispatch
@@ -102,7 +103,11 @@ extension OrderStack {
             } catch {
                 moto?.stop(processes: processes)
                 processes.killAll()
-                console.err("error: \(AWSSession.explain(error, what: "starting the local stack"))")
+                if let failure = error as? TransientFailure {
+                    console.err("error: cannot reach the local services at \(fixed.endpoint): \(failure.reason)")
+                } else {
+                    console.err("error: \(AWSSession.explain(error, what: "starting the local stack"))")
+                }
                 throw BadInput()
             }
             let stop = Self.stopper(session: session, moto: moto, processes: processes)

@@ -109,7 +109,6 @@ public final class LocalSession: Sendable {
             template,
             names: LocalNames(stackName: configuration.stackName, region: configuration.region, parameters: parameters))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let processes = processes
         var hosts: [String: FunctionHost] = [:]
         for spec in try functions(template, names: names, configuration: configuration) {
             let log = LogSink(
@@ -357,9 +356,6 @@ extension LocalSession {
         return subscribed.filter { !consumed.contains($0.1) }
     }
 
-    /// Dead-letter queues of the queues that have a redrive policy.
-    public var deadLetterQueues: [(String, String)] { deadLetters }
-
     /// Receives and deletes every message of `url` (waiting briefly for stragglers).
     public func drain(_ url: String) async throws -> [ReceivedMessage] {
         var all: [ReceivedMessage] = []
@@ -401,7 +397,7 @@ extension LocalSession {
                 parts.append("\(name) \(count)")
             }
         }
-        for (name, url) in deadLetterQueues {
+        for (name, url) in deadLetters {
             if let depth = try? await sqs.depth(url) { parts.append("\(name) \(depth.visible + depth.inFlight)") }
         }
         for (name, url) in subscriberQueues {

@@ -77,7 +77,6 @@ final class RequestHandler: ChannelInboundHandler, @unchecked Sendable {
             guard let head else { return }
             let request = Self.request(head, body: body, peer: context.remoteAddress?.ipAddress ?? "127.0.0.1")
             let keepAlive = head.isKeepAlive
-            let channel = context.channel
             let handler = handler
             let loop = context.eventLoop
             let bound = NIOLoopBound(context, eventLoop: loop)
@@ -85,7 +84,6 @@ final class RequestHandler: ChannelInboundHandler, @unchecked Sendable {
                 let response = await handler(request)
                 loop.execute {
                     Self.write(response, keepAlive: keepAlive, version: head.version, context: bound.value)
-                    _ = channel
                 }
             }
             self.head = nil

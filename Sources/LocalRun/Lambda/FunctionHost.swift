@@ -44,9 +44,6 @@ public actor FunctionHost {
     var waiters: [CheckedContinuation<Void, Never>] = []
     var all: [RuntimeEnvironment] = []
     var stopped = false
-    /// Invocations by outcome, for the status line.
-    public private(set) var invocations = 0
-    public private(set) var failures = 0
 
     public init(spec: FunctionSpec, group: EventLoopGroup, log: LogSink, processes: ProcessRegistry) {
         self.spec = spec
@@ -75,8 +72,6 @@ public actor FunctionHost {
             }
         }
         let result = await environment.invoke(event)
-        invocations += 1
-        if case .failed = result { failures += 1 }
         release(await environment.isAlive ? environment : nil)
         return result
     }
@@ -85,13 +80,6 @@ public actor FunctionHost {
         running -= 1
         if let environment { idle.append(environment) } else { all.removeAll { environment === $0 } }
         if !waiters.isEmpty { waiters.removeFirst().resume() }
-    }
-
-    /// The process IDs of the running environments (for tests that kill one).
-    public func pids() async -> [Int32] {
-        var result: [Int32] = []
-        for environment in all { if let pid = await environment.pid { result.append(pid) } }
-        return result
     }
 
     /// Stops every environment.

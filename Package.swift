@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Already in the build through AsyncHTTPClient; named for the local gateway's and Runtime API's server.
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        // HDR latency histograms for `orderstack load` (the port package-benchmark uses; one file over swift-numerics).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -84,6 +86,16 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // load: a traffic profile replayed against a running API (seeded Poisson arrivals, requests from the
+        // route's schema, an open-model sender over the transport seam), every accepted order verified, the run held
+        // against the simulator's prediction. Clock and transport injected.
+        .target(
+            name: "LoadRun",
+            dependencies: [
+                "Costing", "CloudFormation", "LocalRun", "AWSClients", "AWSSigV4", "JSONDocument", "JSONText",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .target(
             name: "OrderHandlers",
             dependencies: [
@@ -129,7 +141,7 @@ let package = Package(
             dependencies: [
                 "CloudFormation", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging",
                 "Hashing",
-                "Deployment", "DeployClients", "AWSClients", "LocalRun",
+                "Deployment", "DeployClients", "AWSClients", "LocalRun", "LoadRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -155,6 +167,9 @@ let package = Package(
         .testTarget(
             name: "LocalRunTests",
             dependencies: ["LocalRun", "CloudFormation", "TemplateYAML", "JSONDocument", "AWSSigV4"]),
+        .testTarget(
+            name: "LoadRunTests",
+            dependencies: ["LoadRun", "Costing", "LocalRun", "AWSClients", "JSONDocument", "YAML"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
         .testTarget(name: "TemplateYAMLTests", dependencies: ["TemplateYAML", "CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),

@@ -222,15 +222,7 @@ public enum SimulationReport {
         let minutes = Array(window)
         let span = Double(max(1, minutes.count - 1))
         func x(_ index: Int) -> Double { left + plotWidth * Double(index) / span }
-        func niceMax(_ value: Double) -> Double {
-            guard value > 0 else { return 1 }
-            // The power of ten at or below `value`.
-            var magnitude = 1.0
-            while magnitude * 10 <= value { magnitude *= 10 }
-            while magnitude > value { magnitude /= 10 }
-            for factor in [1.0, 2, 2.5, 5, 10] where factor * magnitude >= value { return factor * magnitude }
-            return 10 * magnitude
-        }
+        let niceMax = Self.axisMaximum
         func polyline(_ values: [Double], maximum: Double, panelTop: Double, color: String, dash: String = "") -> String
         {
             let points = values.enumerated().map { index, value in
@@ -338,13 +330,25 @@ public enum SimulationReport {
         return body.joined(separator: "\n") + "\n"
     }
 
+    /// The top of a chart axis: 1, 2, 2.5, 5 or 10 times a power of ten, at or above `value` (1 for nothing).
+    public static func axisMaximum(_ value: Double) -> Double {
+        guard value > 0 else { return 1 }
+        // The power of ten at or below `value`.
+        var magnitude = 1.0
+        while magnitude * 10 <= value { magnitude *= 10 }
+        while magnitude > value { magnitude /= 10 }
+        for factor in [1.0, 2, 2.5, 5, 10] where factor * magnitude >= value { return factor * magnitude }
+        return 10 * magnitude
+    }
+
     static func clockShort(_ second: Int) -> String {
         let hour = (second % 86_400) / 3600
         let minute = (second % 3600) / 60
         return "d\(second / 86_400 + 1) \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
     }
 
-    static func format(_ value: Double) -> String {
+    /// An SVG coordinate: one decimal, none when whole.
+    public static func format(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }

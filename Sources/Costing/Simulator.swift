@@ -64,8 +64,29 @@ public struct SimulationResult: Sendable {
     public var series = Series()
     /// Consumers downstream of the processor, each simulated on what the processor finished.
     public var downstream: [DownstreamResult] = []
+    /// Second-by-second series of a run driven by per-second rates (`Simulator.run(perSecond:)`); `nil` otherwise.
+    public var perSecond: SecondSeries?
     /// Parameters used, for the report.
     public var parameters: SimulationParameters
+}
+
+/// What happened each second of a run driven by per-second rates: the granularity a load test is compared at.
+public struct SecondSeries: Sendable, Equatable {
+    /// An empty series.
+    public init() {}
+
+    /// API requests offered (orders and queries).
+    public var requests: [Double] = []
+    /// Requests admitted by the API's token bucket.
+    public var admitted: [Double] = []
+    /// Requests rejected with 429.
+    public var rejected: [Double] = []
+    /// Orders accepted into the queue.
+    public var accepted: [Double] = []
+    /// Orders processed.
+    public var processed: [Double] = []
+    /// Messages waiting in the intake queue at the end of the second.
+    public var backlog: [Double] = []
 }
 
 /// A downstream consumer's month: its queue fed by the processor's output through a topic.
@@ -144,10 +165,22 @@ public enum Simulator {
         return result
     }
 
+    /// A short run driven second by second: `rates[s]` orders per second during second `s` (a profile compressed
+    /// for a load test), then `tailSeconds` without traffic for the queue to drain. The profile gives the queries
+    /// per order and the assumptions; `perSecond` holds the series, and the drain time is measured on it.
+    public static func run(
+        perSecond rates: [Double], _ profile: TrafficProfile, _ parameters: SimulationParameters, tailSeconds: Int
+    ) -> SimulationResult {
+        let minutes = max(1, (rates.count + max(0, tailSeconds) + 59) / 60)
+        return simulate(profile, parameters, minutes: minutes, arrivals: nil, perSecond: rates)
+    }
+
     /// One queue-and-consumer path: `arrivals` (messages per second, one value per minute) replace the profile's
-    /// API traffic and skip the API when given.
+    /// API traffic and skip the API when given; `perSecond` (orders per second, one value per second) replaces it
+    /// at second resolution, with no closed-form minutes.
     static func simulate(
-        _ profile: TrafficProfile, _ parameters: SimulationParameters, minutes: Int, arrivals: [Double]?
+        _ profile: TrafficProfile, _ parameters: SimulationParameters, minutes: Int, arrivals: [Double]?,
+        perSecond: [Double]? = nil
     ) -> SimulationResult {
         var result = SimulationResult(profile: profile.name, parameters: parameters)
         let p = parameters
@@ -178,6 +211,10 @@ public enum Simulator {
             return (start..<end, spike.ordersPerSecond)
         }
         result.peakPollers = min(p.initialConcurrency, p.concurrencyCap)
+        if perSecond != nil { result.perSecond = SecondSeries() }
+        func secondRate(_ second: Int) -> Double? {
+            perSecond.map { second < $0.count ? $0[second] : 0 }
+        }
 
         func removeOldest(_ amount: Double, at second: Int, _ handle: (Cohort, Double) -> Void) {
             var remaining = amount
@@ -197,7 +234,16 @@ public enum Simulator {
         }
 
         for minute in 0..<minutes {
-            let rate = arrivals.map { $0[minute] } ?? profile.rate(atMinute: minute)
+            let rate: Double
+            if let arrivals {
+                rate = arrivals[minute]
+            } else if perSecond != nil {
+                var sum = 0.0
+                for second in (minute * 60)..<(minute * 60 + 60) { sum += secondRate(second) ?? 0 }
+                rate = sum / 60
+            } else {
+                rate = profile.rate(atMinute: minute)
+            }
             var offered = 0.0, accepted = 0.0, processed = 0.0, rejected = 0.0, lambdaThrottled = 0.0,
                 writeThrottled = 0.0
             var backlogMax = 0.0, ageMax = 0.0, concurrencyMax = 0.0, peakWrites = 0.0
@@ -213,7 +259,8 @@ public enum Simulator {
                 && (head >= visible.count
                     || Double(minute * 60 - visible[head].arrival) < max(1, p.batchingWindowSeconds))
             let steady =
-                flowing && returning.isEmpty && tokens + p.rateLimit >= p.burstLimit && apiRate <= p.rateLimit
+                perSecond == nil && flowing && returning.isEmpty && tokens + p.rateLimit >= p.burstLimit
+                && apiRate <= p.rateLimit
                 && rate * p.writeUnitsPerOrder <= writeLimit && rate <= p.snsPublishPerSecond
                 && rate * perBatch < min(p.initialConcurrency, p.reservedConcurrency ?? .infinity)
             if steady {
@@ -246,14 +293,16 @@ public enum Simulator {
                 for second in (minute * 60)..<(minute * 60 + 60) {
                     // API token bucket: refills at the rate limit up to the burst size.
                     tokens = min(p.burstLimit, tokens + p.rateLimit)
-                    let admitted = min(apiRate, tokens)
+                    let rateNow = secondRate(second) ?? rate
+                    let apiNow = rateNow * requestsPerOrder
+                    let admitted = min(apiNow, tokens)
                     tokens -= admitted
                     admittedRequests += admitted
                     traced += min(admitted, 1) + 0.05 * max(admitted - 1, 0)
-                    let acceptedNow = apiRate > 0 ? rate * admitted / apiRate : 0
-                    offered += rate
+                    let acceptedNow = apiNow > 0 ? rateNow * admitted / apiNow : 0
+                    offered += rateNow
                     accepted += acceptedNow
-                    rejected += apiRate - admitted
+                    rejected += apiNow - admitted
                     if !returning.isEmpty {
                         var stillAway: [(visibleAt: Int, cohort: Cohort)] = []
                         for entry in returning {
@@ -338,6 +387,8 @@ public enum Simulator {
                         result.peakBacklogSecond = second
                     }
                     result.peakPollers = max(result.peakPollers, pollers)
+                    result.perSecond?.record(
+                        requests: apiNow, admitted: admitted, accepted: acceptedNow, processed: take, backlog: backlog)
                 }
             }
             // DynamoDB on-demand: the write limit becomes twice the previous peak once that peak is 30 minutes old.
@@ -376,7 +427,10 @@ public enum Simulator {
             lambdaThrottleMetric[minute] = lambdaThrottled
             writeThrottleMetric[minute] = writeThrottled
         }
-        if result.peakBacklog > 0 {
+        if let seconds = result.perSecond, result.peakBacklog > 0 {
+            let after = seconds.backlog[result.peakBacklogSecond...]
+            result.drainSeconds = after.firstIndex { $0 < batchSize }.map { Double($0 - result.peakBacklogSecond) }
+        } else if result.peakBacklog > 0 {
             let after = result.series.backlog[(result.peakBacklogSecond / 60)...]
             // Drained when less than one batch waits (a partial batch waiting for its window is normal flow).
             if let drained = after.firstIndex(where: { $0 < batchSize }) {
@@ -437,5 +491,16 @@ public enum Simulator {
             }
         }
         return fired.sorted { $0.second < $1.second }
+    }
+}
+
+extension SecondSeries {
+    mutating func record(requests: Double, admitted: Double, accepted: Double, processed: Double, backlog: Double) {
+        self.requests.append(requests)
+        self.admitted.append(admitted)
+        rejected.append(requests - admitted)
+        self.accepted.append(accepted)
+        self.processed.append(processed)
+        self.backlog.append(backlog)
     }
 }

@@ -157,6 +157,14 @@ public struct TrafficProfile: Sendable, Equatable {
         return baseline + spikeRate
     }
 
+    /// Orders per second at `second` of the month, spikes and their ramps at second resolution (the baseline
+    /// changes by the minute): the rate a load test replays.
+    public func rate(atSecond second: Double) -> Double {
+        let minute = max(0, min(Double(Self.minutesPerMonth) - 1, second / 60))
+        let baseline = ordersPerMonth / Double(Self.minutesPerMonth) / 60 * baselineWeight(atMinute: Int(minute))
+        return baseline + spikes.reduce(0) { $0 + $1.rate(atMinute: second / 60) }
+    }
+
     /// Reads a profile from YAML; unknown keys, wrong types and impossible values are located errors.
     public static func load(_ text: String, path: String, name: String) -> (
         profile: TrafficProfile?, diagnostics: [Diagnostic]

@@ -62,7 +62,7 @@ public final class LocalSession: Sendable {
     /// (logical ID, URL) of dead-letter queues.
     let deadLetters: [(String, String)]
     /// (logical ID, name) of tables.
-    let tables: [(String, String)]
+    public let tables: [(String, String)]
     let server: HTTPServer?
     let pollers: Task<Void, Never>
     let group: MultiThreadedEventLoopGroup
@@ -356,12 +356,19 @@ extension LocalSession {
         return subscribed.filter { !consumed.contains($0.1) }
     }
 
-    /// Receives and deletes every message of `url` (waiting briefly for stragglers).
+    /// Receives and deletes every message of `url`: short polls while messages come (moto_server holds a long
+    /// poll for its whole wait whenever it has fewer than ten to give), then one 1-second long poll for stragglers.
     public func drain(_ url: String) async throws -> [ReceivedMessage] {
         var all: [ReceivedMessage] = []
+        var waited = false
         while true {
-            let batch = try await sqs.receive(url, max: 10, waitSeconds: 1)
-            if batch.isEmpty { return all }
+            let batch = try await sqs.receive(url, max: 10, waitSeconds: waited ? 1 : 0)
+            if batch.isEmpty {
+                if waited { return all }
+                waited = true
+                continue
+            }
+            waited = false
             all += batch
             try await sqs.delete(url, receipts: batch.map(\.receiptHandle))
         }

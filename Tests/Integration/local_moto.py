@@ -35,7 +35,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from motolib import check, failures, free_port  # noqa: E402
+from motolib import check, descendants, failures, free_port  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CREDENTIALS = Credentials("testing", "testing")
@@ -75,19 +75,7 @@ class Local:
 
     def descendants(self):
         """Every process below orderstack (moto_server, the bootstraps)."""
-        found, frontier = set(), {self.process.pid}
-        while frontier:
-            children = set()
-            for pid in frontier:
-                # Children hang off the thread that started them: read every task's list.
-                for task in pathlib.Path(f"/proc/{pid}/task").glob("*"):
-                    try:
-                        children |= {int(value) for value in (task / "children").read_text().split()}
-                    except OSError:
-                        continue
-            found |= children
-            frontier = children
-        return found
+        return descendants(self.process.pid)
 
 
 def request(local, method, path, body=None, signed=True):

@@ -1,6 +1,7 @@
 """What the moto_server deployment scripts share: a located check list, a moto server on a free loopback port,
 boto3 clients for it, and a placeholder Lambda zip."""
 import io
+import pathlib
 import socket
 import time
 import zipfile
@@ -17,6 +18,23 @@ def check(condition, message):
     if not condition:
         failures.append(message)
     print(("ok   " if condition else "FAIL ") + message)
+
+
+def descendants(pid):
+    """Every process below `pid`, its children's children included (children hang off the thread that started
+    them: every task's list is read)."""
+    found, frontier = set(), {pid}
+    while frontier:
+        children = set()
+        for parent in frontier:
+            for task in pathlib.Path(f"/proc/{parent}/task").glob("*"):
+                try:
+                    children |= {int(value) for value in (task / "children").read_text().split()}
+                except OSError:
+                    continue
+        found |= children
+        frontier = children
+    return found
 
 
 def free_port():

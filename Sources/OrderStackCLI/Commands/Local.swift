@@ -72,48 +72,17 @@ extension OrderStack {
             let project = try options.location
             let item = try SynthesisRun.synthesize(
                 project: project, stack: try stacks.single(console: console), stage: stage, console: console)
-            let template = item.synthesis.template
-            if endpoint == nil {
-                do {
-                    _ = try MotoServer.locate(path: ProcessInfo.processInfo.environment["PATH"] ?? "")
-                } catch let error as MotoServer.StartError {
-                    console.err("error: \(error.description)")
-                    throw BadInput()
-                }
-            }
-            let executables = try buildHandlers(template, project: project, console: console)
-            let logs = project.path("output/local/logs")
-            try FileSystem.createDirectory(logs)
-            let processes = ProcessRegistry()
-            let moto = try startMoto(logs: logs, processes: processes, console: console)
-            var configuration = LocalConfiguration(
-                stackName: "\(item.stack.name)-\(item.settings.name)", region: item.settings.region,
-                endpoint: endpoint ?? moto?.endpoint ?? "", port: port, executables: executables, logsDirectory: logs)
-            configuration.authorization = !noAuth
-            configuration.visibilityTimeout = visibilityTimeout
-            if tail { configuration.tail = { line in console.err(line) } }
-            let fixed = configuration
-            let session: LocalSession
-            do {
-                session = try blocking {
-                    try await LocalSession.start(template, configuration: fixed, processes: processes) {
-                        console.err($0)
-                    }
-                }
-            } catch {
-                moto?.stop(processes: processes)
-                processes.killAll()
-                if let failure = error as? TransientFailure {
-                    console.err("error: cannot reach the local services at \(fixed.endpoint): \(failure.reason)")
-                } else {
-                    console.err("error: \(AWSSession.explain(error, what: "starting the local stack"))")
-                }
-                throw BadInput()
-            }
-            let stop = Self.stopper(session: session, moto: moto, processes: processes)
+            let launch = try LocalLaunch.start(
+                item, project: project,
+                options: LocalLaunch.Options(
+                    endpoint: endpoint, port: port, release: release, authorization: !noAuth,
+                    visibilityTimeout: visibilityTimeout, tail: tail),
+                console: console)
+            let session = launch.session
+            let stop = launch.stop
             Self.installSignals(stop: stop)
             banner(
-                session, endpoint: configuration.endpoint, readyMs: Date().timeIntervalSince(started) * 1000,
+                session, endpoint: launch.endpoint, readyMs: Date().timeIntervalSince(started) * 1000,
                 console: console)
             if smoke {
                 let passed = try runSmoke(session, project: project, console: console)
@@ -121,45 +90,6 @@ extension OrderStack {
                 throw ExitCode(passed ? 0 : 1)
             }
             Self.statusLoop(session, console: console)
-        }
-
-        /// Builds each handler the template runs unless its binary is newer than the sources; their paths.
-        func buildHandlers(_ template: Template, project: Project, console: Console) throws -> [String: String] {
-            let configuration = release ? "release" : "debug"
-            let wanted = Package.executables(in: template)
-            let newest = HandlerBuild.newestSource(project)?.1 ?? 0
-            var paths: [String: String] = [:]
-            for (logicalId, executable) in wanted.sorted(by: { $0.key < $1.key }) {
-                let path = project.path(".build/\(configuration)/\(executable)")
-                // swift build leaves an up-to-date binary untouched: a stamp records when it was last checked.
-                let stamp = project.path(".build/\(configuration)/.orderstack-local-\(executable)")
-                if max(HandlerBuild.modified(path) ?? 0, HandlerBuild.modified(stamp) ?? 0) <= newest {
-                    console.err("building \(executable) (\(configuration))")
-                    let status = try Subprocess.run(
-                        "swift",
-                        ["build", "-c", configuration, "--product", executable, "--package-path", project.root],
-                        passthrough: true)
-                    guard status.code == 0 else {
-                        console.err("error: swift build of \(executable) failed (exit \(status.code))")
-                        throw ExitCode(1)
-                    }
-                    FileManager.default.createFile(atPath: stamp, contents: Data())
-                }
-                paths[logicalId] = path
-            }
-            return paths
-        }
-
-        func startMoto(logs: String, processes: ProcessRegistry, console: Console) throws -> MotoServer? {
-            guard endpoint == nil else { return nil }
-            do {
-                return try MotoServer.start(
-                    logPath: "\(logs)/moto_server.log", processes: processes,
-                    path: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin")
-            } catch let error as MotoServer.StartError {
-                console.err("error: \(error.description)")
-                throw BadInput()
-            }
         }
 
         func banner(_ session: LocalSession, endpoint: String, readyMs: Double, console: Console) {
@@ -210,39 +140,14 @@ extension OrderStack {
             return try blocking { try await smoke.run() }
         }
 
-        /// Stops the session, then moto_server, then anything left; once.
-        static func stopper(session: LocalSession, moto: MotoServer?, processes: ProcessRegistry)
-            -> @Sendable () -> Void
-        {
-            let once = Once()
-            return {
-                guard once.first() else { return }
-                _ = try? blocking { await session.stop() }
-                moto?.stop(processes: processes)
-                processes.killAll()
-            }
-        }
-
         /// SIGINT and SIGTERM stop everything it started, then exit 130 or 143. The handler only writes the signal's
         /// number to a pipe (async-signal-safe); a thread waiting on the pipe does the stopping.
         static func installSignals(stop: @escaping @Sendable () -> Void) {
-            var ends: [Int32] = [0, 0]
-            guard pipe(&ends) == 0 else { return }
-            StopPipe.writeEnd = ends[1]
-            for number in [SIGINT, SIGTERM] {
-                signal(number) { number in
-                    var byte = UInt8(truncatingIfNeeded: number)
-                    _ = write(StopPipe.writeEnd, &byte, 1)
-                }
-            }
-            let readEnd = ends[0]
-            Thread.detachNewThread {
-                var byte: UInt8 = 0
-                guard read(readEnd, &byte, 1) == 1 else { return }
+            LocalLaunch.onSignals { number in
                 FileHandle.standardError.write(
                     Data("\nstopping: the gateway, the pollers, the handlers, moto_server\n".utf8))
                 stop()
-                Glibc.exit(Int32(byte) == SIGINT ? 130 : 143)
+                Glibc.exit(number == SIGINT ? 130 : 143)
             }
         }
 
@@ -259,24 +164,6 @@ extension OrderStack {
                     sleep(10)
                 }
             }
-        }
-    }
-}
-
-/// Where the signal handler writes.
-enum StopPipe {
-    nonisolated(unsafe) static var writeEnd: Int32 = -1
-}
-
-/// True the first time only.
-final class Once: @unchecked Sendable {
-    let lock = NSLock()
-    var done = false
-
-    func first() -> Bool {
-        lock.withLock {
-            defer { done = true }
-            return !done
         }
     }
 }

@@ -1,0 +1,310 @@
+import AWSClients
+import AWSSigV4
+import ArgumentParser
+import AsyncHTTPClient
+import CloudFormation
+import Costing
+import Foundation
+import JSONDocument
+import LoadRun
+import LocalRun
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension OrderStack {
+    /// `orderstack load`: a traffic profile replayed against a running API, every accepted order verified.
+    public struct Load: ParsableCommand {
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text, json
+        }
+
+        public static let configuration = CommandConfiguration(
+            abstract: "Replay a traffic profile against the API, check every accepted order, compare with simulate.",
+            discussion: """
+                Plays hours --window of the profile's month --speedup times faster with every rate times --scale, \
+                as an open model: Poisson arrivals from a seeded generator (--seed), sent when due whatever the \
+                answers, so a slow API shows queueing. Orders are made from the POST route's request model with \
+                keys unique to the run; --invalid-share of them break the model (400 expected), \
+                --duplicate-share repeat an earlier order (a client retry), and the profile's queries_per_order \
+                GET earlier orders. AWS_IAM routes are SigV4-signed.
+
+                --target local (the default) runs the stage as `orderstack local` does (moto_server, the gateway, \
+                the real handler binaries), reads every accepted order back from the table and drains the \
+                subscriber queues: lost orders, orders never announced and orders announced more than once are \
+                listed by key, and the exit status is 1. --target URL sends to a running API (its stage path \
+                included) and reads orders back through the GET route; a target off this machine needs \
+                --confirm-endpoint HOST. Ctrl-C stops sending and still verifies what was sent; a second Ctrl-C \
+                stops at once.
+
+                The report: per second offered, 2xx, 4xx, 429, 5xx; latency percentiles from each request's due \
+                time; the intake queue's peak and drain time; and simulate's prediction for the same compressed \
+                profile on the stage's limits, with the figures that differ by more than 20 %.
+
+                Examples:
+                  orderstack load --profile sale-spike --scale 0.05
+                  orderstack load --profile sale-spike --scale 0.05 --speedup 120 --svg load.svg
+                  orderstack load --profile baseline --target http://127.0.0.1:3000/dev --duration 30
+                """)
+
+        @OptionGroup var options: ProjectOptions
+
+        @OptionGroup var stacks: StackOptions
+
+        @Option(name: .long, help: "A profile of blueprints/profiles, or a profile file (.yaml).")
+        var profile: String
+
+        @Option(name: .long, help: "local (run the stage here) or the API's URL with its stage path.")
+        var target: String = "local"
+
+        @Option(name: .long, help: "The stage whose template gives the routes, schema and limits (default: dev).")
+        var stage: String = "dev"
+
+        @Option(name: .long, help: "Every rate of the profile times this.")
+        var scale: Double = 1
+
+        @Option(name: .long, help: "Seconds of the month played per second of the run.")
+        var speedup: Double = 60
+
+        @Option(name: .long, help: "Hours of the month to play, START..END (default: the largest spike, whole).")
+        var window: String?
+
+        @Option(name: .long, help: "Stop sending after this long (90, 90s, 2m).")
+        var duration: String?
+
+        @Option(name: .customLong("max-rate"), help: "Refuse a run whose peak exceeds this many requests per second.")
+        var maxRate: Double = 200
+
+        @Option(name: .long, help: "The arrival and request generator's seed (the same seed, the same run).")
+        var seed: UInt64 = 1
+
+        @Option(name: .long, help: "Connections to the API at most.")
+        var connections: Int = 64
+
+        @Option(name: .customLong("invalid-share"), help: "Share of orders that break the request model.")
+        var invalidShare: Double = 0.01
+
+        @Option(name: .customLong("duplicate-share"), help: "Share of orders sent again with an earlier key.")
+        var duplicateShare: Double = 0.01
+
+        @Option(name: .long, help: "A valid request body to send instead of bodies made from the request model.")
+        var sample: String?
+
+        @Option(name: .long, help: "Seconds to wait at most for the stack to finish after sending.")
+        var settle: Double = 300
+
+        @Flag(name: .customLong("no-verify"), help: "Send and report only; look for no order afterwards.")
+        var noVerify = false
+
+        @Option(name: .customLong("confirm-endpoint"), help: "The target's host, repeated: required off loopback.")
+        var confirmEndpoint: String?
+
+        @Option(name: .long, help: "Output format.")
+        var format: Format = .text
+
+        @Option(name: .long, help: "Write an SVG chart of the run beside the prediction.")
+        var svg: String?
+
+        @Option(name: .long, help: "With --target local: a running moto_server to use instead of starting one.")
+        var endpoint: String?
+
+        @Option(name: .long, help: "With --target local: the API's port on 127.0.0.1 (0: a free one).")
+        var port: Int = 0
+
+        @Flag(name: .long, help: "With --target local: run the handlers built in release.")
+        var release = false
+
+        @Option(
+            name: .customLong("visibility-timeout"),
+            help: "With --target local: every queue's visibility timeout in seconds (faster retries after a crash).")
+        var visibilityTimeout: Int?
+
+        public init() {}
+
+        public func validate() throws {
+            if scale <= 0 || !scale.isFinite { throw ValidationError("--scale must be a positive number") }
+            if speedup < 1 || speedup > 3600 { throw ValidationError("--speedup must be between 1 and 3600") }
+            if let window, Self.hours(window) == nil {
+                throw ValidationError("--window takes hours of the month as START..END, e.g. 299.5..302.5 (0 to 730)")
+            }
+            if let duration, Self.seconds(duration) == nil {
+                throw ValidationError("--duration takes seconds (90), or 90s, 2m, 1h")
+            }
+            for (name, share) in [("--invalid-share", invalidShare), ("--duplicate-share", duplicateShare)]
+            where !(0...0.5).contains(share) {
+                throw ValidationError("\(name) must be between 0 and 0.5")
+            }
+            if connections < 1 || connections > 4096 { throw ValidationError("--connections must be 1 to 4096") }
+            if maxRate <= 0 { throw ValidationError("--max-rate must be positive") }
+            if target != "local" && TargetAddress(url: target) == nil {
+                throw ValidationError(
+                    "--target takes local or an http(s) URL with the stage path, e.g. http://127.0.0.1:3000/dev")
+            }
+        }
+
+        static func hours(_ text: String) -> Range<Double>? {
+            let parts = text.split(separator: "..", omittingEmptySubsequences: false)
+            guard parts.count == 2, let start = Double(parts[0]), let end = Double(parts[1]), start >= 0, end <= 730,
+                start < end
+            else { return nil }
+            return start..<end
+        }
+
+        static func seconds(_ text: String) -> Double? {
+            let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+            for (suffix, factor) in units where text.hasSuffix(suffix) {
+                if let value = Double(text.dropLast(suffix.count)), value > 0 { return value * factor }
+            }
+            return Double(text).flatMap { $0 > 0 ? $0 : nil }
+        }
+
+        public func run() throws {
+            let console = Console()
+            let project = try options.location
+            let loaded = try loadProfile(project, console: console)
+            let item = try SynthesisRun.synthesize(
+                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+            let template = item.synthesis.template
+            let shape = LoadShape(
+                profile: loaded, window: window.flatMap(Self.hours), scale: scale, speedup: speedup,
+                durationCap: duration.flatMap(Self.seconds))
+            try checkShape(shape, console: console)
+            let api = RestAPI.all(
+                in: template,
+                names: LocalNames(
+                    stackName: "\(item.stack.name)-\(item.settings.name)", region: item.settings.region,
+                    parameters: [:])
+            ).first
+            let (routes, post) = try Self.routes(api, profile: loaded, file: item.settings.name, console: console)
+            let mix = try makeMix(post: post, routes: routes, shape: shape, project: project, console: console)
+            let stop = StopFlag()
+            let client = Self.client(connections: connections)
+            defer { try? client.syncShutdown() }
+            var launch: LocalLaunch?
+            let outcome: (result: LoadResult, failed: Bool)
+            do {
+                let plan: LoadPlan
+                (plan, launch) = try prepare(
+                    item: item, project: project, api: api, routes: routes, shape: shape, mix: mix, stop: stop,
+                    client: client, console: console)
+                installSignals(stop: stop, launch: launch, console: console)
+                var result = try blocking { try await LoadRunner.run(plan) }
+                result.prediction = Self.prediction(
+                    template: template, shape: shape, invalidShare: mix.shares.invalid, settle: settle)
+                outcome = (result, result.verification.failed)
+            } catch {
+                launch?.stop()
+                if error is BadInput || error is ExitCode { throw error }
+                console.err("error: \(AWSSession.explain(error, what: "running the load"))")
+                throw ExitCode(1)
+            }
+            launch?.stop()
+            switch format {
+            case .text: console.out(LoadReport.text(outcome.result))
+            case .json: console.out(LoadReport.json(outcome.result))
+            }
+            if let svg {
+                try FileSystem.write(LoadChart.svg(outcome.result), to: svg)
+                if format == .text { console.out("wrote \(svg)\n") }
+            }
+            if outcome.failed { throw ExitCode(1) }
+        }
+
+        /// A profile by name, or from a `.yaml` file.
+        func loadProfile(_ project: Project, console: Console) throws -> TrafficProfile {
+            guard profile.hasSuffix(".yaml") || profile.contains("/") else {
+                switch project.loadProfiles(profile) {
+                case .success(let profiles): return profiles[0]
+                case .failure(let failure): throw failure.report(to: console)
+                }
+            }
+            guard let data = FileManager.default.contents(atPath: profile) else {
+                console.err("\(profile): error: cannot read the profile file")
+                throw BadInput()
+            }
+            let name = String((profile.split(separator: "/").last ?? "").dropLast(".yaml".count))
+            let loaded = TrafficProfile.load(String(decoding: data, as: UTF8.self), path: profile, name: name)
+            console.print(loaded.diagnostics)
+            guard let found = loaded.profile else { throw BadInput() }
+            return found
+        }
+
+        /// Refuses an empty run and one above `--max-rate`.
+        func checkShape(_ shape: LoadShape, console: Console) throws {
+            let peak = shape.peakRequestRate
+            if peak > maxRate {
+                let fit = maxRate / peak * scale
+                console.err(
+                    "error: profile \(shape.profile.name) peaks at \(LoadReport.number(peak)) requests/s at --scale \(LoadReport.number(scale)), above --max-rate \(LoadReport.number(maxRate)); use --scale \(LoadReport.number((fit * 100).rounded(.down) / 100)) or raise --max-rate"
+                )
+                throw BadInput()
+            }
+            if shape.expectedRequests < 1 {
+                console.err(
+                    "error: profile \(shape.profile.name) sends no request in hours \(LoadReport.number(shape.window.lowerBound))..\(LoadReport.number(shape.window.upperBound)) at --scale \(LoadReport.number(scale)); raise --scale or choose another --window"
+                )
+                throw BadInput()
+            }
+        }
+
+        /// The POST route orders go to (the profile's `entry_route`, else the only POST) and the GET route below it.
+        static func routes(_ api: RestAPI?, profile: TrafficProfile, file: String, console: Console) throws
+            -> (LoadRoutes, RestAPI.Route)
+        {
+            let posts = api?.routes.filter { $0.method == "POST" } ?? []
+            let wanted = profile.entryRoute.map { $0.split(separator: " ").last.map(String.init) ?? $0 }
+            guard
+                let post = wanted.map({ path in posts.first { $0.path == path } })
+                    ?? (posts.count == 1 ? posts.first : nil)
+            else {
+                let found = posts.map { "POST \($0.path)" }.joined(separator: ", ")
+                console.err(
+                    "error: stage \(file): load needs one POST route to send orders to (found: \(found.isEmpty ? "none" : found)); name it with entry_route in the profile"
+                )
+                throw BadInput()
+            }
+            let get = api?.routes.first { $0.method == "GET" && $0.path.hasPrefix(post.path + "/{") }
+            let key = get.map { String($0.path.split(separator: "/").last?.dropFirst().dropLast() ?? "") } ?? "id"
+            return (LoadRoutes(post: post.path, get: get?.path, key: key), post)
+        }
+
+        func makeMix(post: RestAPI.Route, routes: LoadRoutes, shape: LoadShape, project: Project, console: Console)
+            throws -> RequestMix
+        {
+            var base: JSONValue?
+            if let sample {
+                guard let data = FileManager.default.contents(atPath: sample), let parsed = JSONValue.parse(Array(data))
+                else {
+                    console.err("\(sample): error: cannot read a JSON request body (--sample)")
+                    throw BadInput()
+                }
+                base = parsed
+            }
+            let schema = post.models["application/json"]?.schema ?? post.models.values.first?.schema
+            let tag = "ld" + String(UInt64(Date().timeIntervalSince1970) % 2_176_782_336, radix: 36)
+            do {
+                return try RequestMix(
+                    schema: schema, base: base, routes: routes,
+                    shares: RequestMix.Shares(
+                        invalid: invalidShare, duplicate: duplicateShare, queriesPerOrder: shape.profile.queriesPerOrder
+                    ),
+                    runTag: tag, seed: seed)
+            } catch let problem as RequestMix.Problem {
+                console.err("error: POST \(routes.post): \(problem.description)")
+                throw BadInput()
+            }
+        }
+
+        static func prediction(template: Template, shape: LoadShape, invalidShare: Double, settle: Double)
+            -> LoadPrediction?
+        {
+            let model = StackUsageModel(
+                template, entryRoute: shape.profile.entryRoute, queryRoute: shape.profile.queryRoute)
+            guard model.intakeMapping != nil else { return nil }
+            return LoadPrediction.make(
+                shape: shape, invalidShare: invalidShare,
+                parameters: SimulationParameters(model: model, profile: shape.profile), tailSeconds: Int(settle))
+        }
+    }
+}

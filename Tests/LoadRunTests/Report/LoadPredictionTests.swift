@@ -1,0 +1,92 @@
+import Costing
+import JSONDocument
+import Testing
+
+@testable import LoadRun
+
+@Suite struct LoadPredictionTests {
+    static func parameters() -> SimulationParameters {
+        var parameters = SimulationParameters()
+        parameters.stageRateLimit = 20
+        parameters.stageBurstLimit = 40
+        parameters.batchSize = 10
+        parameters.batchingWindowSeconds = 1
+        parameters.maximumConcurrency = 2
+        return parameters
+    }
+
+    @Test func aBurstAboveTheStageThrottleIsPredictedSecondBySecond() {
+        // 40 requests/s for 10 s against rate 20, burst 40: the bucket admits 40 in the first second, then 20 a
+        // second: 220 admitted, 180 throttled.
+        let shape = LoadShape(profile: Fixtures.spike(rate: 40, minutes: 10), window: 10..<(10 + 1.0 / 6), speedup: 60)
+        let prediction = LoadPrediction.make(
+            shape: shape, invalidShare: 0, parameters: Self.parameters(), tailSeconds: 60)
+        let series = try! #require(prediction.result.perSecond)
+        #expect(abs(prediction.result.acceptedRequests - 220) < 1e-6)
+        #expect(abs(prediction.result.rejectedRequests - 180) < 1e-6)
+        #expect(abs(series.admitted[0] - 40) < 1e-6)
+        #expect(abs(series.admitted[5] - 20) < 1e-6)
+        #expect(series.rejected[10] == 0)
+        #expect(series.backlog.count >= 70)
+    }
+
+    @Test func invalidOrdersCountAgainstTheThrottleButNeverReachTheQueue() {
+        let shape = LoadShape(profile: Fixtures.spike(rate: 10, minutes: 10), window: 10..<(10 + 1.0 / 6), speedup: 60)
+        let prediction = LoadPrediction.make(
+            shape: shape, invalidShare: 0.5, parameters: Self.parameters(), tailSeconds: 30)
+        #expect(abs(prediction.result.acceptedRequests - 100) < 1e-6)
+        #expect(abs(prediction.result.acceptedOrders - 50) < 1e-6)
+    }
+
+    @Test func figuresDifferOnlyBeyondTwentyPercentAndTheFloor() {
+        typealias Row = LoadPrediction.Comparison
+        #expect(Row(name: "a", measured: 100, predicted: 79, floor: 5).differs)
+        #expect(!Row(name: "a", measured: 100, predicted: 81, floor: 5).differs)
+        #expect(!Row(name: "a", measured: 3, predicted: 0, floor: 5).differs)
+        #expect(!Row(name: "a", measured: nil, predicted: 10, floor: 0).differs)
+    }
+}
+
+@Suite struct LoadReportTests {
+    static func result(lost: [String]) -> LoadResult {
+        let recorder = Recorder()
+        let request = PlannedRequest(kind: .order, method: "POST", path: "/orders", body: [], key: "k1", scheduled: 0.5)
+        recorder.offered(request)
+        recorder.answered(request, status: 202, latency: 0.02, at: 0.52, error: nil)
+        let throttled = PlannedRequest(
+            kind: .order, method: "POST", path: "/orders", body: [], key: "k2", scheduled: 1.2)
+        recorder.offered(throttled)
+        recorder.answered(throttled, status: 429, latency: 0.01, at: 1.21, error: nil)
+        return LoadResult(
+            shape: LoadShape(profile: Fixtures.spike(rate: 1, minutes: 10)), seed: 3, runTag: "ldt", target: "fake",
+            counts: recorder.snapshot, expectedRequests: 2, sentSeconds: 2, stoppedEarly: false, backlog: [0, 3, 0],
+            verification: Verification(
+                accepted: 1, lost: lost, storedWithoutAnswer: 0, queues: ["Q"], unannounced: ["Q": []],
+                duplicated: ["Q": [:]], settleSeconds: 0),
+            prediction: nil)
+    }
+
+    @Test func aLostOrderIsNamedAndTheResultFails() throws {
+        let text = LoadReport.text(Self.result(lost: ["k1"]))
+        #expect(text.contains("LOST 1 accepted order(s), never stored: k1"))
+        #expect(text.hasSuffix("result: FAILED\n"))
+        #expect(text.contains("answers: 2xx 1, 4xx 0, 429 1, 5xx 0, no answer 0"))
+        let json = try #require(JSONValue.parse(Array(LoadReport.json(Self.result(lost: ["k1"])).utf8)))
+        #expect(json["failed"] == .bool(true))
+        #expect(json["verification"]?["lost"] == .array([.string("k1")]))
+        guard case .array(let seconds)? = json["seconds"] else {
+            Issue.record("no seconds")
+            return
+        }
+        #expect(seconds.count == 2)
+    }
+
+    @Test func aCleanRunSaysOkAndDrawsAChart() {
+        let run = Self.result(lost: [])
+        #expect(LoadReport.text(run).hasSuffix("result: ok\n"))
+        let svg = LoadChart.svg(run)
+        #expect(svg.hasPrefix("<?xml"))
+        #expect(svg.contains("intake backlog"))
+        #expect(svg.hasSuffix("</svg>\n"))
+    }
+}

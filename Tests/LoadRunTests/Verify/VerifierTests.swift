@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+@testable import LoadRun
+
+/// Virtual time: sleeping moves the clock.
+final class VirtualClock: LoadClock, @unchecked Sendable {
+    let lock = NSLock()
+    var time = 0.0
+
+    func now() -> Double { lock.withLock { time } }
+    func sleep(until deadline: Double) async { lock.withLock { time = max(time, deadline) } }
+}
+
+/// A stack that stored and announced what the test says, and stores `late` keys only after a few looks.
+final class FakeTarget: LoadTarget, @unchecked Sendable {
+    let label = "fake"
+    var storedKeys: Set<String>
+    var late: Set<String>
+    var looks = 0
+    var events: [(queue: String, counts: [String: Int])]
+
+    init(stored: Set<String>, late: Set<String> = [], events: [(queue: String, counts: [String: Int])]) {
+        self.storedKeys = stored
+        self.late = late
+        self.events = events
+    }
+
+    func backlog() async -> Int? { nil }
+    func settle(seconds: Double) async {}
+    func stored(_ keys: [String]) async throws -> Set<String> {
+        looks += 1
+        if looks == 3 { storedKeys.formUnion(late) }
+        return storedKeys.intersection(keys)
+    }
+    func announcements(key: String) async throws -> [(queue: String, counts: [String: Int])] { events }
+}
+
+@Suite struct VerifierTests {
+    static func counts(accepted: Set<String>, unanswered: Set<String> = []) -> LoadCounts {
+        let recorder = Recorder()
+        var counts = recorder.snapshot
+        counts.acceptedKeys = accepted
+        counts.unansweredKeys = unanswered
+        return counts
+    }
+
+    @Test func lostUnannouncedAndTwiceAnnouncedOrdersAreNamed() async throws {
+        let target = FakeTarget(
+            stored: ["a", "b", "c", "x"], late: ["d"],
+            events: [
+                (queue: "Inventory", counts: ["a": 1, "b": 1, "c": 2, "d": 1, "zz": 1]),
+                (queue: "Accounting", counts: ["a": 1, "c": 1, "d": 1]),
+            ])
+        let verification = try await Verifier.verify(
+            Self.counts(accepted: ["a", "b", "c", "d", "e"], unanswered: ["x", "y"]), target: target, key: "id",
+            quiet: 5, clock: VirtualClock())
+        #expect(verification.accepted == 5)
+        #expect(verification.lost == ["e"])
+        #expect(verification.storedWithoutAnswer == 1)
+        // x got no answer but was stored: it must be announced like any other.
+        #expect(verification.unannounced["Inventory"] == ["x"])
+        #expect(verification.unannounced["Accounting"]?.sorted() == ["b", "x"])
+        #expect(verification.duplicated["Inventory"] == ["c": 2])
+        #expect(verification.failed)
+        // The late order was waited for; the missing one given up after the quiet time.
+        #expect(verification.settleSeconds >= 5)
+    }
+
+    @Test func everythingStoredAndAnnouncedOncePasses() async throws {
+        let target = FakeTarget(stored: ["a", "b"], events: [(queue: "Q", counts: ["a": 1, "b": 1])])
+        let verification = try await Verifier.verify(
+            Self.counts(accepted: ["a", "b"]), target: target, key: "id", quiet: 5, clock: VirtualClock())
+        #expect(!verification.failed)
+        #expect(verification.lost.isEmpty)
+        #expect(LoadReport.findings(verification).isEmpty)
+    }
+
+    @Test func eventKeysAreFoundInRawAndEnvelopedBodies() {
+        #expect(EventKey.find("orderId", in: #"{"type":"OrderAccepted","orderId":"k1"}"#) == "k1")
+        #expect(EventKey.find("orderId", in: #"{"detail":{"order":{"orderId":"k2"}}}"#) == "k2")
+        #expect(
+            EventKey.find("orderId", in: #"{"Type":"Notification","Message":"{\"orderId\":\"k3\"}"}"#) == "k3")
+        #expect(EventKey.find("orderId", in: "not json") == nil)
+    }
+}

@@ -22,7 +22,7 @@ let package = Package(
                 .product(name: "CloudFormation", package: orderstack),
             ],
             path: "blueprints",
-            exclude: ["stages", "schemas"],
+            exclude: ["stages", "schemas", "profiles"],
             sources: ["WebhooksStack.swift"],
             plugins: [.plugin(name: "BlueprintFingerprint", package: orderstack)]
         ),

@@ -34,14 +34,20 @@ public struct LoadPrediction: Sendable {
             result: Simulator.run(perSecond: rates, profile, parameters, tailSeconds: tailSeconds))
     }
 
-    /// Admitted requests, 429s, the peak backlog and the drain time, measured against predicted. The backlog's
+    /// Admitted requests, orders accepted into the queue (new ones and retries), 429s, the peak backlog and the
+    /// drain time, measured against predicted. The backlog's
     /// floor is two batches: one filling during its batching window and one being received are normal flow.
     public func comparisons(_ run: LoadResult) -> [Comparison] {
         let counts = run.counts
         let admitted = counts.total(\.accepted) + counts.total(\.clientErrors) + counts.total(\.serverErrors)
+        let orders = [RequestKind.order, .duplicate].reduce(0) { total, kind in
+            total + (counts.byKind[kind] ?? [:]).filter { $0.key / 100 == 2 }.values.reduce(0, +)
+        }
         var rows = [
             Comparison(
                 name: "requests admitted", measured: Double(admitted), predicted: result.acceptedRequests, floor: 5),
+            Comparison(
+                name: "orders accepted", measured: Double(orders), predicted: result.acceptedOrders, floor: 5),
             Comparison(
                 name: "429 throttled", measured: Double(counts.total(\.throttled)), predicted: result.rejectedRequests,
                 floor: 5),

@@ -9,7 +9,16 @@ public enum LoadReport {
         if !verification.lost.isEmpty {
             lines.append("LOST \(verification.lost.count) accepted order(s), never stored: \(list(verification.lost))")
         }
+        if !verification.pending.isEmpty {
+            lines.append(
+                "NOT FINISHED: \(verification.pending.count) accepted order(s) not stored yet while \(verification.unfinishedMessages ?? 0) message(s) were still in the intake queue; wait longer with --settle, or send less: \(list(verification.pending))"
+            )
+        }
         for queue in verification.queues {
+            if let waiting = verification.unannouncedYet[queue], !waiting.isEmpty {
+                lines.append(
+                    "NOT FINISHED on \(queue): \(waiting.count) stored order(s) without an event yet: \(list(waiting))")
+            }
             if let missing = verification.unannounced[queue], !missing.isEmpty {
                 lines.append("NEVER ANNOUNCED on \(queue): \(missing.count) stored order(s): \(list(missing))")
             }
@@ -92,16 +101,25 @@ public enum LoadReport {
             return ["verification: skipped (--no-verify); \(verification.accepted) orders were accepted"]
         }
         var lines = [
-            "verification: \(verification.accepted) accepted orders looked for; \(verification.accepted - verification.lost.count) stored"
+            "verification: \(verification.accepted) accepted orders looked for; \(verification.accepted - verification.lost.count - verification.pending.count) stored"
                 + (verification.storedWithoutAnswer > 0
                     ? "; \(verification.storedWithoutAnswer) more stored that got no answer (a client retry finds them)"
                     : "")
         ]
+        if verification.accepted > 0 && verification.lost.count == verification.accepted && verification.pending.isEmpty
+        {
+            lines.append(
+                "  none of them is in \(verification.lookup): is that where the stack keeps what it accepts?")
+        }
         if verification.queues.isEmpty {
-            lines.append("  events: the subscriber queues are not visible from this target")
+            lines.append(
+                verification.seesQueues
+                    ? "  events: the stack has no subscriber queue (a queue subscribed to a topic, consumed outside it)"
+                    : "  events: the subscriber queues are not visible from this target")
         }
         for queue in verification.queues {
-            let missing = verification.unannounced[queue]?.count ?? 0
+            let missing =
+                (verification.unannounced[queue]?.count ?? 0) + (verification.unannouncedYet[queue]?.count ?? 0)
             let twice = verification.duplicated[queue]?.count ?? 0
             lines.append(
                 "  \(queue): \(missing == 0 && twice == 0 ? "one event for each stored order" : "\(missing) without an event, \(twice) with more than one")"
@@ -158,7 +176,7 @@ public enum LoadReport {
             "\"latencyMs\":{\"p50\":\(number(counts.latency.p50 * 1000)),\"p90\":\(number(counts.latency.p90 * 1000)),\"p99\":\(number(counts.latency.p99 * 1000)),\"max\":\(number(counts.latency.max * 1000))}",
             "\"seconds\":[\(seconds.joined(separator: ","))]",
             "\"backlog\":\(run.backlog.map { numbers($0.map(Double.init)) } ?? "null")",
-            "\"verification\":{\"skipped\":\(v.skipped),\"accepted\":\(v.accepted),\"lost\":\(strings(v.lost)),\"storedWithoutAnswer\":\(v.storedWithoutAnswer),\"queues\":{\(queues.joined(separator: ","))}}",
+            "\"verification\":{\"skipped\":\(v.skipped),\"accepted\":\(v.accepted),\"lost\":\(strings(v.lost)),\"pending\":\(strings(v.pending)),\"unfinishedMessages\":\(v.unfinishedMessages.map(String.init) ?? "null"),\"storedWithoutAnswer\":\(v.storedWithoutAnswer),\"queues\":{\(queues.joined(separator: ","))}}",
             "\"failed\":\(v.failed)",
         ]
         if let prediction = run.prediction {

@@ -73,6 +73,7 @@ public enum LoadRunner {
         let sampler = BacklogSampler()
         let sampling = Task { await sampler.sample(plan.target, clock: clock, origin: origin) }
         let reporting = Task { await report(recorder, plan: plan, clock: clock, origin: origin) }
+        if plan.verify { plan.target.startCollecting(key: plan.mix.routes.key) }
         let schedule = ArrivalSchedule(end: plan.shape.seconds, seed: plan.seed) { plan.shape.requestRate(at: $0) }
         _ = await plan.sender.run(
             schedule: schedule, mix: plan.mix, recorder: recorder, stop: plan.stop, origin: origin, signs: plan.signs)
@@ -123,7 +124,8 @@ actor BacklogSampler {
     func sample(_ target: any LoadTarget, clock: any LoadClock, origin: Double) async -> [Int]? {
         var samples: [Int] = []
         while !Task.isCancelled {
-            guard let depth = await target.backlog() else { return nil }
+            // No answer at the first look: the queue is not visible; later, a failed look keeps the last value.
+            guard let depth = await target.backlog() ?? samples.last else { return nil }
             // A slow answer leaves seconds unsampled: they carry the last value.
             let now = Int(clock.now() - origin)
             while samples.count < now { samples.append(samples.last ?? depth) }

@@ -134,10 +134,14 @@ public struct Sender: Sendable {
 
     /// A transport error in a few words, without type names.
     static func describe(_ error: Error) -> String {
-        let text = String(describing: error)
-        if text.contains("deadlineExceeded") || text.contains("timeout") { return "timed out" }
-        if text.contains("connect") || text.contains("refused") { return "connection failed" }
-        if text.contains("remoteConnectionClosed") { return "connection closed by the server" }
+        let text = String(describing: error).lowercased()
+        if text.contains("connecttimeout") {
+            return "no connection within 10 s (every connection busy, or none accepted)"
+        }
+        if text.contains("deadlineexceeded") || text.contains("timeout") { return "no answer within the timeout" }
+        if text.contains("refused") { return "connection refused" }
+        if text.contains("remoteconnectionclosed") { return "connection closed by the server" }
+        if text.contains("connect") { return "connection failed" }
         return "no answer"
     }
 }

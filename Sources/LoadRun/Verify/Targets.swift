@@ -1,5 +1,6 @@
 import AWSClients
 import CloudFormation
+import Foundation
 import JSONDocument
 import JSONText
 import LocalRun
@@ -14,6 +15,8 @@ public struct LocalTarget: LoadTarget {
     public var table: String
     public var keyAttribute: String
     public var label: String
+    /// Events counted while the run goes on.
+    let collector = EventCollector()
 
     /// The target for `session`; `nil` with the reason when no table of the template is keyed by `key`.
     public static func make(
@@ -41,14 +44,23 @@ public struct LocalTarget: LoadTarget {
             LocalTarget(session: session, intakeQueueUrl: intake, table: name, keyAttribute: key, label: label))
     }
 
-    static func hashKey(_ table: Resource) -> String? {
+    /// The partition key's attribute name of a table resource.
+    public static func hashKey(_ table: Resource) -> String? {
         table.properties["KeySchema"]?.items?.first { $0["KeyType"]?.stringValue == "HASH" }?["AttributeName"]?
             .stringValue
     }
 
+    public var lookup: String { "table \(table) by \(keyAttribute)" }
+    public let seesQueues = true
+
     public func backlog() async -> Int? {
         guard let intakeQueueUrl, let depth = try? await session.sqs.depth(intakeQueueUrl) else { return nil }
         return depth.visible
+    }
+
+    public func unfinished() async -> Int? {
+        guard let intakeQueueUrl, let depth = try? await session.sqs.depth(intakeQueueUrl) else { return nil }
+        return depth.visible + depth.inFlight
     }
 
     public func settle(seconds: Double) async { try? await session.waitUntilIdle(seconds: seconds) }
@@ -70,16 +82,65 @@ public struct LocalTarget: LoadTarget {
         return found
     }
 
+    public func startCollecting(key: String) {
+        for (queue, url) in session.subscriberQueues {
+            collector.start(queue) { [session] in
+                // Short polls while messages come; a 1-second long poll when the queue is empty.
+                let batch = try await session.sqs.receive(url, max: 10, waitSeconds: 0)
+                let messages = batch.isEmpty ? try await session.sqs.receive(url, max: 10, waitSeconds: 1) : batch
+                // Received is counted: the delete is retried, as a message that comes back would count twice.
+                for attempt in 1...3 where !messages.isEmpty {
+                    if (try? await session.sqs.delete(url, receipts: messages.map(\.receiptHandle))) != nil { break }
+                    if attempt < 3 { try? await Task.sleep(nanoseconds: 100_000_000) }
+                }
+                return messages.compactMap { EventKey.find(key, in: $0.body) }
+            }
+        }
+    }
+
+    /// Stops the collectors (each finishes the batch it holds), then drains what is left.
     public func announcements(key: String) async throws -> [(queue: String, counts: [String: Int])] {
+        let collected = await collector.finish()
         var result: [(queue: String, counts: [String: Int])] = []
         for (queue, url) in session.subscriberQueues {
-            var counts: [String: Int] = [:]
+            var counts = collected[queue] ?? [:]
             for message in try await session.drain(url) {
                 if let value = EventKey.find(key, in: message.body) { counts[value, default: 0] += 1 }
             }
             result.append((queue, counts))
         }
         return result
+    }
+}
+
+/// Loops that receive and count events per queue until told to finish. They stop at a loop's end, never inside
+/// a receive: a receive cut off after the service handed out messages would hide them until their visibility
+/// timeout, and they would be counted missing.
+final class EventCollector: @unchecked Sendable {
+    let lock = NSLock()
+    var counts: [String: [String: Int]] = [:]
+    var tasks: [Task<Void, Never>] = []
+    let stop = StopFlag()
+
+    /// Runs `receive` (the keys of one batch, received and deleted) for `queue` until `finish`.
+    func start(_ queue: String, receive: @escaping @Sendable () async throws -> [String]) {
+        let task = Task {
+            while !stop.isStopped {
+                guard let keys = try? await receive() else {
+                    try? await Task.sleep(nanoseconds: 200_000_000)
+                    continue
+                }
+                lock.withLock { for key in keys { counts[queue, default: [:]][key, default: 0] += 1 } }
+            }
+        }
+        lock.withLock { tasks.append(task) }
+    }
+
+    /// Stops every loop after its current batch; the counts so far.
+    func finish() async -> [String: [String: Int]] {
+        stop.stop()
+        for task in lock.withLock({ tasks }) { await task.value }
+        return lock.withLock { counts }
     }
 }
 
@@ -123,6 +184,9 @@ public struct APITarget: LoadTarget {
         self.signed = signed
         self.label = label
     }
+
+    public var lookup: String { getRoute.map { "GET \($0)" } ?? "nowhere (no GET route)" }
+    public let seesQueues = false
 
     public func backlog() async -> Int? { nil }
 

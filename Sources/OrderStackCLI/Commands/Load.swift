@@ -88,6 +88,9 @@ extension OrderStack {
         @Option(name: .customLong("duplicate-share"), help: "Share of orders sent again with an earlier key.")
         var duplicateShare: Double = 0.01
 
+        @Option(name: .long, help: "The body property that is the order's key (default: the GET route's parameter).")
+        var key: String?
+
         @Option(name: .long, help: "A valid request body to send instead of bodies made from the request model.")
         var sample: String?
 
@@ -176,7 +179,8 @@ extension OrderStack {
                     stackName: "\(item.stack.name)-\(item.settings.name)", region: item.settings.region,
                     parameters: [:])
             ).first
-            let (routes, post) = try Self.routes(api, profile: loaded, file: item.settings.name, console: console)
+            let (routes, post) = try Self.routes(
+                api, template: template, profile: loaded, key: key, stage: item.settings.name, console: console)
             let mix = try makeMix(post: post, routes: routes, shape: shape, project: project, console: console)
             let stop = StopFlag()
             let client = Self.client(connections: connections)
@@ -196,7 +200,12 @@ extension OrderStack {
             } catch {
                 launch?.stop()
                 if error is BadInput || error is ExitCode { throw error }
-                console.err("error: \(AWSSession.explain(error, what: "running the load"))")
+                if let failure = error as? TransientFailure {
+                    let whom = target == "local" ? "the local services (moto_server)" : target
+                    console.err("error: lost contact with \(whom) while verifying the run: \(failure.reason)")
+                } else {
+                    console.err("error: \(AWSSession.explain(error, what: "verifying the run"))")
+                }
                 throw ExitCode(1)
             }
             launch?.stop()
@@ -248,10 +257,13 @@ extension OrderStack {
             }
         }
 
-        /// The POST route orders go to (the profile's `entry_route`, else the only POST) and the GET route below it.
-        static func routes(_ api: RestAPI?, profile: TrafficProfile, file: String, console: Console) throws
-            -> (LoadRoutes, RestAPI.Route)
-        {
+        /// The POST route orders go to (the profile's `entry_route`, else the only POST), the GET route below it,
+        /// and the key: `--key`, else the GET route's parameter, else the request model's required property that a
+        /// table of the stack has as its partition key.
+        static func routes(
+            _ api: RestAPI?, template: Template, profile: TrafficProfile, key: String?, stage file: String,
+            console: Console
+        ) throws -> (LoadRoutes, RestAPI.Route) {
             let posts = api?.routes.filter { $0.method == "POST" } ?? []
             let wanted = profile.entryRoute.map { $0.split(separator: " ").last.map(String.init) ?? $0 }
             guard
@@ -265,8 +277,27 @@ extension OrderStack {
                 throw BadInput()
             }
             let get = api?.routes.first { $0.method == "GET" && $0.path.hasPrefix(post.path + "/{") }
-            let key = get.map { String($0.path.split(separator: "/").last?.dropFirst().dropLast() ?? "") } ?? "id"
-            return (LoadRoutes(post: post.path, get: get?.path, key: key), post)
+            let parameter = get.map { String($0.path.split(separator: "/").last?.dropFirst().dropLast() ?? "") }
+            guard let found = key ?? parameter ?? Self.tableKey(template, post: post) else {
+                console.err(
+                    "error: stage \(file): cannot tell which property of POST \(post.path)'s body is the order's key (no GET route below it, and no required property is a table's partition key); name it with --key"
+                )
+                throw BadInput()
+            }
+            if let get, let parameter, parameter != found {
+                console.err("error: --key \(found) is not the parameter of GET \(get.path) (\(parameter))")
+                throw BadInput()
+            }
+            return (LoadRoutes(post: post.path, get: get?.path, key: found), post)
+        }
+
+        /// The first required property of the POST route's model that a table of the template is keyed by.
+        static func tableKey(_ template: Template, post: RestAPI.Route) -> String? {
+            let schema = post.models["application/json"]?.schema ?? post.models.values.first?.schema
+            guard case .array(let required)? = schema?["required"] else { return nil }
+            let keys = Set(
+                template.resources.filter { $0.type == "AWS::DynamoDB::Table" }.compactMap(LocalTarget.hashKey))
+            return required.compactMap(\.string).first { keys.contains($0) }
         }
 
         func makeMix(post: RestAPI.Route, routes: LoadRoutes, shape: LoadShape, project: Project, console: Console)

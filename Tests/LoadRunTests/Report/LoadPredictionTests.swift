@@ -38,6 +38,34 @@ import Testing
         #expect(abs(prediction.result.acceptedOrders - 50) < 1e-6)
     }
 
+    @Test func theRunIsHeldAgainstThePredictionFigureByFigure() {
+        let shape = LoadShape(profile: Fixtures.spike(rate: 40, minutes: 10), window: 10..<(10 + 1.0 / 6), speedup: 60)
+        let prediction = LoadPrediction.make(
+            shape: shape, invalidShare: 0, parameters: Self.parameters(), tailSeconds: 60)
+        let recorder = Recorder()
+        let answers: [(RequestKind, Int)] = [
+            (.order, 202), (.order, 202), (.duplicate, 202), (.order, 429), (.invalid, 400),
+        ]
+        for (index, (kind, status)) in answers.enumerated() {
+            let request = PlannedRequest(
+                kind: kind, method: "POST", path: "/orders", body: [], key: "k\(index)", scheduled: Double(index))
+            recorder.offered(request)
+            recorder.answered(request, status: status, latency: 0.01, at: Double(index), error: nil)
+        }
+        var run = LoadReportTests.result(lost: [])
+        run.counts = recorder.snapshot
+        run.backlog = [0, 12, 30, 8, 2, 0]
+        let rows = Dictionary(uniqueKeysWithValues: prediction.comparisons(run).map { ($0.name, $0) })
+        #expect(rows["requests admitted"]?.measured == 4)
+        #expect(rows["orders accepted"]?.measured == 3)
+        #expect(rows["429 throttled"]?.measured == 1)
+        #expect(abs((rows["429 throttled"]?.predicted ?? 0) - 180) < 1e-6)
+        #expect(rows["peak intake backlog"]?.measured == 30)
+        // From 30 at second 2 to below a batch (10) at second 3.
+        #expect(rows["drain time (s)"]?.measured == 1)
+        #expect(rows["429 throttled"]?.differs == true)
+    }
+
     @Test func figuresDifferOnlyBeyondTwentyPercentAndTheFloor() {
         typealias Row = LoadPrediction.Comparison
         #expect(Row(name: "a", measured: 100, predicted: 79, floor: 5).differs)
@@ -79,6 +107,18 @@ import Testing
             return
         }
         #expect(seconds.count == 2)
+    }
+
+    @Test func nothingStoredSaysWhereItLookedAndNoQueueIsNotInvisible() {
+        var run = Self.result(lost: ["k1"])
+        run.verification.lookup = "table Deliveries by deliveryId"
+        run.verification.seesQueues = true
+        run.verification.queues = []
+        let text = LoadReport.text(run)
+        #expect(text.contains("none of them is in table Deliveries by deliveryId"))
+        #expect(text.contains("events: the stack has no subscriber queue"))
+        run.verification.seesQueues = false
+        #expect(LoadReport.text(run).contains("events: the subscriber queues are not visible from this target"))
     }
 
     @Test func aCleanRunSaysOkAndDrawsAChart() {

@@ -15,10 +15,14 @@ final class VirtualClock: LoadClock, @unchecked Sendable {
 /// A stack that stored and announced what the test says, and stores `late` keys only after a few looks.
 final class FakeTarget: LoadTarget, @unchecked Sendable {
     let label = "fake"
+    let lookup = "table T by id"
+    let seesQueues = true
     var storedKeys: Set<String>
     var late: Set<String>
     var looks = 0
     var events: [(queue: String, counts: [String: Int])]
+    /// Messages left in the intake queue.
+    var left: Int?
 
     init(stored: Set<String>, late: Set<String> = [], events: [(queue: String, counts: [String: Int])]) {
         self.storedKeys = stored
@@ -27,6 +31,7 @@ final class FakeTarget: LoadTarget, @unchecked Sendable {
     }
 
     func backlog() async -> Int? { nil }
+    func unfinished() async -> Int? { left }
     func settle(seconds: Double) async {}
     func stored(_ keys: [String]) async throws -> Set<String> {
         looks += 1
@@ -65,6 +70,28 @@ final class FakeTarget: LoadTarget, @unchecked Sendable {
         #expect(verification.failed)
         // The late order was waited for; the missing one given up after the quiet time.
         #expect(verification.settleSeconds >= 5)
+    }
+
+    @Test func ordersStillQueuedArePendingNotLost() async throws {
+        let target = FakeTarget(
+            stored: ["a"], events: [(queue: "Q", counts: ["a": 1]), (queue: "R", counts: [:])])
+        target.left = 40
+        let verification = try await Verifier.verify(
+            Self.counts(accepted: ["a", "b", "c"]), target: target, key: "id", quiet: 5, clock: VirtualClock())
+        #expect(verification.lost.isEmpty)
+        #expect(verification.pending == ["b", "c"])
+        // Stored but not announced yet while messages remain: not yet, rather than never.
+        #expect(verification.unannounced["R"] == [] && verification.unannouncedYet["R"] == ["a"])
+        #expect(verification.failed)
+        let findings = LoadReport.findings(verification)
+        #expect(
+            findings.first?.hasPrefix("NOT FINISHED: 2 accepted order(s) not stored yet while 40 message(s)") == true)
+        // With the queue empty, the same orders are lost.
+        target.left = 0
+        let settled = try await Verifier.verify(
+            Self.counts(accepted: ["a", "b", "c"]), target: target, key: "id", quiet: 5, clock: VirtualClock())
+        #expect(settled.lost == ["b", "c"] && settled.pending.isEmpty)
+        #expect(settled.unannounced["R"] == ["a"])
     }
 
     @Test func everythingStoredAndAnnouncedOncePasses() async throws {

@@ -58,7 +58,7 @@ extension OrderStack {
         @Option(name: .long, help: "local (run the stage here) or the API's URL with its stage path.")
         var target: String = "local"
 
-        @Option(name: .long, help: "The stage whose template gives the routes, schema and limits (default: dev).")
+        @Option(name: .long, help: "The stage whose template gives the routes, schema and limits.")
         var stage: String = "dev"
 
         @Option(name: .long, help: "Every rate of the profile times this.")

@@ -356,22 +356,33 @@ extension LocalSession {
         return subscribed.filter { !consumed.contains($0.1) }
     }
 
-    /// Receives and deletes every message of `url`: short polls while messages come (moto_server holds a long
-    /// poll for its whole wait whenever it has fewer than ten to give), then one 1-second long poll for stragglers.
+    /// Receives and deletes every message of `url` until a 1-second long poll finds none.
     public func drain(_ url: String) async throws -> [ReceivedMessage] {
         var all: [ReceivedMessage] = []
-        var waited = false
         while true {
-            let batch = try await sqs.receive(url, max: 10, waitSeconds: waited ? 1 : 0)
-            if batch.isEmpty {
-                if waited { return all }
-                waited = true
-                continue
-            }
-            waited = false
+            let batch = try await take(url)
+            if batch.isEmpty { return all }
             all += batch
-            try await sqs.delete(url, receipts: batch.map(\.receiptHandle))
         }
+    }
+
+    /// Up to ten messages of `url`, deleted: a short poll, and a 1-second long poll only when it finds none
+    /// (moto_server holds a long poll for its whole wait whenever it has fewer than ten to give). The delete is
+    /// tried three times, as a message that comes back would be seen twice.
+    public func take(_ url: String) async throws -> [ReceivedMessage] {
+        var batch = try await sqs.receive(url, max: 10, waitSeconds: 0)
+        if batch.isEmpty { batch = try await sqs.receive(url, max: 10, waitSeconds: 1) }
+        guard !batch.isEmpty else { return [] }
+        for attempt in 1...3 {
+            do {
+                try await sqs.delete(url, receipts: batch.map(\.receiptHandle))
+                break
+            } catch {
+                if attempt == 3 { throw error }
+                try? await Task.sleep(nanoseconds: 100_000_000)
+            }
+        }
+        return batch
     }
 
     /// Waits until every mapped queue is empty, nothing is in flight and no invocation runs.

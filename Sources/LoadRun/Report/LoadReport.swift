@@ -90,9 +90,8 @@ public enum LoadReport {
             lines.append("")
             lines += predictionLines(prediction, run: run)
         }
-        let findings = findings(run.verification)
         lines.append("")
-        lines.append(findings.isEmpty ? "result: ok" : "result: FAILED")
+        lines.append(run.verification.failed ? "result: FAILED" : "result: ok")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -80,8 +80,8 @@ public struct RequestMix: Sendable {
     var brokenPool: [[UInt8]] = []
     var sent: [(key: String, body: [UInt8], scheduled: Double)] = []
     var counter = 0
-    /// Keys of the run's new orders, in the order they were made.
-    public private(set) var keys: Set<String> = []
+    /// Keys of the run's new orders.
+    public var keys: Set<String> { Set(sent.map(\.key)) }
 
     /// A mix; checks that the bodies it makes are valid for `schema` and the invalid ones are not, and names the
     /// schema's constructs it cannot make values for.
@@ -172,7 +172,6 @@ public struct RequestMix: Sendable {
         let key = newKey()
         let body = Self.splice(key, as: routes.key, into: pool[pick(pool.count)])
         sent.append((key, body, scheduled))
-        keys.insert(key)
         return PlannedRequest(
             kind: .order, method: "POST", path: routes.post, body: body, key: key, scheduled: scheduled)
     }

@@ -75,28 +75,27 @@ public enum LoadRunner {
         let reporting = Task { await report(recorder, plan: plan, clock: clock, origin: origin) }
         if plan.verify { plan.target.startCollecting(key: plan.mix.routes.key) }
         let schedule = ArrivalSchedule(end: plan.shape.seconds, seed: plan.seed) { plan.shape.requestRate(at: $0) }
-        _ = await plan.sender.run(
+        await plan.sender.run(
             schedule: schedule, mix: plan.mix, recorder: recorder, stop: plan.stop, origin: origin, signs: plan.signs)
         let sentSeconds = min(plan.shape.seconds, clock.now() - origin)
         reporting.cancel()
-        let verification: Verification
-        let counts: LoadCounts
         if plan.verify {
             plan.progress(
                 "sent for \(Int(sentSeconds)) s; waiting for the stack to finish (at most \(Int(plan.settleSeconds)) s)"
             )
             await plan.target.settle(seconds: plan.settleSeconds)
-            sampling.cancel()
-            counts = recorder.snapshot
+        }
+        sampling.cancel()
+        let backlog = await sampling.value
+        let counts = recorder.snapshot
+        let verification: Verification
+        if plan.verify {
             plan.progress("verifying \(counts.acceptedKeys.count) accepted orders")
             verification = try await Verifier.verify(
                 counts, target: plan.target, key: plan.mix.routes.key, quiet: plan.quietSeconds, clock: clock)
         } else {
-            counts = recorder.snapshot
             verification = .skipped(accepted: counts.acceptedKeys.count)
         }
-        sampling.cancel()
-        let backlog = await sampling.value
         return LoadResult(
             shape: plan.shape, seed: plan.seed, runTag: plan.mix.runTag, target: plan.target.label, counts: counts,
             expectedRequests: plan.shape.expectedRequests, sentSeconds: sentSeconds,

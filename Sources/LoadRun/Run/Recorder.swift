@@ -22,7 +22,6 @@ public final class Recorder: @unchecked Sendable {
     var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     var acceptedKeys: Set<String> = []
     var unanswered: Set<String> = []
-    var lastAnswer = 0.0
     var errors: [String: Int] = [:]
 
     public init() {}
@@ -33,7 +32,7 @@ public final class Recorder: @unchecked Sendable {
     }
 
     /// Records the answer `status` (0: none, with `error`) to `request`, `latency` seconds after it was due.
-    public func answered(_ request: PlannedRequest, status: Int, latency: Double, at finished: Double, error: String?) {
+    public func answered(_ request: PlannedRequest, status: Int, latency: Double, error: String?) {
         lock.withLock {
             slot(request.scheduled) { second in
                 switch status {
@@ -46,7 +45,6 @@ public final class Recorder: @unchecked Sendable {
             }
             byKind[request.kind, default: [:]][status, default: 0] += 1
             _ = histogram.record(UInt64(max(0, latency) * 1_000_000))
-            lastAnswer = max(lastAnswer, finished)
             if let error { errors[error, default: 0] += 1 }
             guard let key = request.key, request.kind == .order || request.kind == .duplicate else { return }
             if status / 100 == 2 {
@@ -70,7 +68,7 @@ public final class Recorder: @unchecked Sendable {
         lock.withLock {
             LoadCounts(
                 seconds: seconds, byKind: byKind, acceptedKeys: acceptedKeys, unansweredKeys: unanswered,
-                latency: LatencySummary(histogram), lastAnswer: lastAnswer, errors: errors)
+                latency: LatencySummary(histogram), errors: errors)
         }
     }
 }
@@ -101,8 +99,6 @@ public struct LoadCounts: Sendable {
     /// Orders that got no answer or a 5xx and were never accepted by a retry: neither counted lost nor accepted.
     public var unansweredKeys: Set<String>
     public var latency: LatencySummary
-    /// Seconds from the start at which the last answer came.
-    public var lastAnswer: Double
     /// Transport errors by message.
     public var errors: [String: Int]
 

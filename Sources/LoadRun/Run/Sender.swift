@@ -82,7 +82,7 @@ public struct Sender: Sendable {
     public func run(
         schedule: ArrivalSchedule, mix: RequestMix, recorder: Recorder, stop: StopFlag, origin: Double,
         signs: @escaping @Sendable (PlannedRequest) -> Bool
-    ) async -> RequestMix {
+    ) async {
         var schedule = schedule
         var mix = mix
         await withDiscardingTaskGroup { group in
@@ -94,14 +94,11 @@ public struct Sender: Sendable {
                 group.addTask { await send(request, signed: signs(request), recorder: recorder, origin: origin) }
             }
         }
-        return mix
     }
 
     func send(_ request: PlannedRequest, signed: Bool, recorder: Recorder, origin: Double) async {
         let (status, failure) = await exchange(request, signed: signed)
-        let finished = clock.now() - origin
-        recorder.answered(
-            request, status: status, latency: finished - request.scheduled, at: finished, error: failure)
+        recorder.answered(request, status: status, latency: clock.now() - origin - request.scheduled, error: failure)
     }
 
     /// The status `request` is answered with; 0 when there is no answer.

@@ -18,7 +18,7 @@ public struct LocalTarget: LoadTarget {
     /// Events counted while the run goes on.
     let collector = EventCollector()
 
-    /// The target for `session`; `nil` with the reason when no table of the template is keyed by `key`.
+    /// The target for `session`; a failure with the reason when no table of the template is keyed by `key`.
     public static func make(
         session: LocalSession, template: Template, postRoute: String, key: String, label: String
     ) -> Result<LocalTarget, RequestMix.Problem> {
@@ -53,14 +53,13 @@ public struct LocalTarget: LoadTarget {
     public var lookup: String { "table \(table) by \(keyAttribute)" }
     public let seesQueues = true
 
-    public func backlog() async -> Int? {
-        guard let intakeQueueUrl, let depth = try? await session.sqs.depth(intakeQueueUrl) else { return nil }
-        return depth.visible
-    }
+    public func backlog() async -> Int? { await intakeDepth()?.visible }
 
-    public func unfinished() async -> Int? {
-        guard let intakeQueueUrl, let depth = try? await session.sqs.depth(intakeQueueUrl) else { return nil }
-        return depth.visible + depth.inFlight
+    public func unfinished() async -> Int? { await intakeDepth().map { $0.visible + $0.inFlight } }
+
+    func intakeDepth() async -> (visible: Int, inFlight: Int)? {
+        guard let intakeQueueUrl else { return nil }
+        return try? await session.sqs.depth(intakeQueueUrl)
     }
 
     public func settle(seconds: Double) async { try? await session.waitUntilIdle(seconds: seconds) }
@@ -85,15 +84,7 @@ public struct LocalTarget: LoadTarget {
     public func startCollecting(key: String) {
         for (queue, url) in session.subscriberQueues {
             collector.start(queue) { [session] in
-                // Short polls while messages come; a 1-second long poll when the queue is empty.
-                let batch = try await session.sqs.receive(url, max: 10, waitSeconds: 0)
-                let messages = batch.isEmpty ? try await session.sqs.receive(url, max: 10, waitSeconds: 1) : batch
-                // Received is counted: the delete is retried, as a message that comes back would count twice.
-                for attempt in 1...3 where !messages.isEmpty {
-                    if (try? await session.sqs.delete(url, receipts: messages.map(\.receiptHandle))) != nil { break }
-                    if attempt < 3 { try? await Task.sleep(nanoseconds: 100_000_000) }
-                }
-                return messages.compactMap { EventKey.find(key, in: $0.body) }
+                try await session.take(url).compactMap { EventKey.find(key, in: $0.body) }
             }
         }
     }

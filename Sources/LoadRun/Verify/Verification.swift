@@ -72,7 +72,7 @@ public struct Verification: Sendable, Equatable {
     /// Whether anything was lost, unannounced or announced twice, or the stack had not finished.
     public var failed: Bool {
         !lost.isEmpty || !pending.isEmpty || unannounced.values.contains { !$0.isEmpty }
-            || duplicated.values.contains { !$0.isEmpty }
+            || unannouncedYet.values.contains { !$0.isEmpty } || duplicated.values.contains { !$0.isEmpty }
     }
 }
 

@@ -128,7 +128,7 @@ extension OrderStack {
         public func validate() throws {
             if scale <= 0 || !scale.isFinite { throw ValidationError("--scale must be a positive number") }
             if speedup < 1 || speedup > 3600 { throw ValidationError("--speedup must be between 1 and 3600") }
-            if let window, Self.hours(window) == nil {
+            if let window, Simulate.hours(window) == nil {
                 throw ValidationError("--window takes hours of the month as START..END, e.g. 299.5..302.5 (0 to 730)")
             }
             if let duration, Self.seconds(duration) == nil {
@@ -144,14 +144,6 @@ extension OrderStack {
                 throw ValidationError(
                     "--target takes local or an http(s) URL with the stage path, e.g. http://127.0.0.1:3000/dev")
             }
-        }
-
-        static func hours(_ text: String) -> Range<Double>? {
-            let parts = text.split(separator: "..", omittingEmptySubsequences: false)
-            guard parts.count == 2, let start = Double(parts[0]), let end = Double(parts[1]), start >= 0, end <= 730,
-                start < end
-            else { return nil }
-            return start..<end
         }
 
         static func seconds(_ text: String) -> Double? {
@@ -170,7 +162,7 @@ extension OrderStack {
                 project: project, stack: try stacks.single(console: console), stage: stage, console: console)
             let template = item.synthesis.template
             let shape = LoadShape(
-                profile: loaded, window: window.flatMap(Self.hours), scale: scale, speedup: speedup,
+                profile: loaded, window: window.flatMap(Simulate.hours), scale: scale, speedup: speedup,
                 durationCap: duration.flatMap(Self.seconds))
             try checkShape(shape, console: console)
             let api = RestAPI.all(
@@ -186,17 +178,14 @@ extension OrderStack {
             let client = Self.client(connections: connections)
             defer { try? client.syncShutdown() }
             var launch: LocalLaunch?
-            let outcome: (result: LoadResult, failed: Bool)
+            var result: LoadResult
             do {
                 let plan: LoadPlan
                 (plan, launch) = try prepare(
                     item: item, project: project, api: api, routes: routes, shape: shape, mix: mix, stop: stop,
                     client: client, console: console)
                 installSignals(stop: stop, launch: launch, console: console)
-                var result = try blocking { try await LoadRunner.run(plan) }
-                result.prediction = Self.prediction(
-                    template: template, shape: shape, invalidShare: mix.shares.invalid, settle: settle)
-                outcome = (result, result.verification.failed)
+                result = try blocking { try await LoadRunner.run(plan) }
             } catch {
                 launch?.stop()
                 if error is BadInput || error is ExitCode { throw error }
@@ -209,15 +198,17 @@ extension OrderStack {
                 throw ExitCode(1)
             }
             launch?.stop()
+            result.prediction = Self.prediction(
+                template: template, shape: shape, invalidShare: mix.shares.invalid, settle: settle)
             switch format {
-            case .text: console.out(LoadReport.text(outcome.result))
-            case .json: console.out(LoadReport.json(outcome.result))
+            case .text: console.out(LoadReport.text(result))
+            case .json: console.out(LoadReport.json(result))
             }
             if let svg {
-                try FileSystem.write(LoadChart.svg(outcome.result), to: svg)
+                try FileSystem.write(LoadChart.svg(result), to: svg)
                 if format == .text { console.out("wrote \(svg)\n") }
             }
-            if outcome.failed { throw ExitCode(1) }
+            if result.verification.failed { throw ExitCode(1) }
         }
 
         /// A profile by name, or from a `.yaml` file.

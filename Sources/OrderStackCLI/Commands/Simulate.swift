@@ -70,12 +70,18 @@ extension OrderStack {
             }
         }
 
+        /// Minutes of the month of `--window START..END` (hours).
         static func parse(_ text: String) -> Range<Int>? {
+            hours(text).map { Int($0.lowerBound * 60)..<Int(($0.upperBound * 60).rounded(.up)) }
+        }
+
+        /// Hours of the month, `START..END` within 0 to 730 (`--window` of simulate and load).
+        static func hours(_ text: String) -> Range<Double>? {
             let parts = text.split(separator: "..", omittingEmptySubsequences: false)
             guard parts.count == 2, let start = Double(parts[0]), let end = Double(parts[1]), start >= 0, end <= 730,
                 start < end
             else { return nil }
-            return Int(start * 60)..<Int((end * 60).rounded(.up))
+            return start..<end
         }
 
         public func run() throws {

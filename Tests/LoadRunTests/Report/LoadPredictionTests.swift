@@ -50,7 +50,7 @@ import Testing
             let request = PlannedRequest(
                 kind: kind, method: "POST", path: "/orders", body: [], key: "k\(index)", scheduled: Double(index))
             recorder.offered(request)
-            recorder.answered(request, status: status, latency: 0.01, at: Double(index), error: nil)
+            recorder.answered(request, status: status, latency: 0.01, error: nil)
         }
         var run = LoadReportTests.result(lost: [])
         run.counts = recorder.snapshot
@@ -80,11 +80,11 @@ import Testing
         let recorder = Recorder()
         let request = PlannedRequest(kind: .order, method: "POST", path: "/orders", body: [], key: "k1", scheduled: 0.5)
         recorder.offered(request)
-        recorder.answered(request, status: 202, latency: 0.02, at: 0.52, error: nil)
+        recorder.answered(request, status: 202, latency: 0.02, error: nil)
         let throttled = PlannedRequest(
             kind: .order, method: "POST", path: "/orders", body: [], key: "k2", scheduled: 1.2)
         recorder.offered(throttled)
-        recorder.answered(throttled, status: 429, latency: 0.01, at: 1.21, error: nil)
+        recorder.answered(throttled, status: 429, latency: 0.01, error: nil)
         return LoadResult(
             shape: LoadShape(profile: Fixtures.spike(rate: 1, minutes: 10)), seed: 3, runTag: "ldt", target: "fake",
             counts: recorder.snapshot, expectedRequests: 2, sentSeconds: 2, stoppedEarly: false, backlog: [0, 3, 0],

@@ -43,7 +43,7 @@ actor SlowTarget: AWSTransport {
         let expected = Array(schedule).count
         let recorder = Recorder()
         let clock = SystemLoadClock()
-        _ = await sender.run(
+        await sender.run(
             schedule: schedule, mix: try Self.mix(), recorder: recorder, stop: StopFlag(), origin: clock.now(),
             signs: { _ in false })
         let counts = recorder.snapshot
@@ -64,7 +64,7 @@ actor SlowTarget: AWSTransport {
         sender.wallClock = { 1_796_000_000_000 }
         let schedule = ArrivalSchedule(end: 2, seed: 2) { _ in 50 }
         let clock = SystemLoadClock()
-        _ = await sender.run(
+        await sender.run(
             schedule: schedule, mix: try Self.mix(queries: 1), recorder: Recorder(), stop: StopFlag(),
             origin: clock.now(), signs: { $0.method == "POST" })
         let sent = await target.requests
@@ -91,7 +91,7 @@ actor SlowTarget: AWSTransport {
             Thread.sleep(forTimeInterval: 0.3)
             stop.stop()
         }
-        _ = await sender.run(
+        await sender.run(
             schedule: ArrivalSchedule(end: 10, seed: 4) { _ in 20 }, mix: try Self.mix(), recorder: recorder,
             stop: stop, origin: origin, signs: { _ in false })
         let counts = recorder.snapshot

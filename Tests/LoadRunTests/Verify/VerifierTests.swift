@@ -94,6 +94,18 @@ final class FakeTarget: LoadTarget, @unchecked Sendable {
         #expect(settled.unannounced["R"] == ["a"])
     }
 
+    @Test func anEventNotPublishedYetFailsTheRunToo() async throws {
+        // Every order stored, one event missing while the intake queue still holds messages: not finished, and the
+        // exit status says so as the report does.
+        let target = FakeTarget(stored: ["a", "b"], events: [(queue: "Q", counts: ["a": 1])])
+        target.left = 3
+        let verification = try await Verifier.verify(
+            Self.counts(accepted: ["a", "b"]), target: target, key: "id", quiet: 5, clock: VirtualClock())
+        #expect(verification.lost.isEmpty && verification.pending.isEmpty)
+        #expect(verification.unannouncedYet["Q"] == ["b"])
+        #expect(verification.failed)
+    }
+
     @Test func everythingStoredAndAnnouncedOncePasses() async throws {
         let target = FakeTarget(stored: ["a", "b"], events: [(queue: "Q", counts: ["a": 1, "b": 1])])
         let verification = try await Verifier.verify(

@@ -130,7 +130,7 @@ public struct Sender: Sendable {
     }
 
     /// A transport error in a few words, without type names.
-    static func describe(_ error: Error) -> String {
+    public static func describe(_ error: Error) -> String {
         let text = String(describing: error).lowercased()
         if text.contains("connecttimeout") {
             return "no connection within 10 s (every connection busy, or none accepted)"

@@ -191,7 +191,7 @@ extension OrderStack {
                 if error is BadInput || error is ExitCode { throw error }
                 if let failure = error as? TransientFailure {
                     let whom = target == "local" ? "the local services (moto_server)" : target
-                    console.err("error: lost contact with \(whom) while verifying the run: \(failure.reason)")
+                    console.err("error: lost contact with \(whom) while verifying the run: \(Sender.describe(failure))")
                 } else {
                     console.err("error: \(AWSSession.explain(error, what: "verifying the run"))")
                 }

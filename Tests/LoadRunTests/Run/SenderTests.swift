@@ -102,6 +102,23 @@ actor SlowTarget: AWSTransport {
         #expect(counts.total(\.accepted) == counts.total(\.offered))
     }
 
+    /// An error described as AsyncHTTPClient's are.
+    struct ClientError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    @Test(arguments: [
+        ("HTTPClientError.connectTimeout", "no connection within 10 s"),
+        ("dynamodb BatchGetItem: HTTPClientError.deadlineExceeded", "no answer within the timeout"),
+        ("connect(descriptor:addr:size:): Connection refused (errno: 111)", "connection refused"),
+        ("HTTPClientError.remoteConnectionClosed", "connection closed by the server"),
+    ])
+    func transportErrorsAreSaidWithoutTypeNames(raw: String, said: String) {
+        let text = Sender.describe(ClientError(description: raw))
+        #expect(text.hasPrefix(said))
+        #expect(!text.contains("HTTPClientError") && !text.contains("errno"))
+    }
+
     @Test func targetAddresses() {
         #expect(TargetAddress(url: "http://127.0.0.1:3000/dev")?.basePath == "/dev")
         #expect(TargetAddress(url: "http://127.0.0.1:3000/dev/")?.basePath == "/dev")

@@ -3,7 +3,7 @@
 
 Writes Sources/CloudFormation/ResourceCatalogue+Data.swift: one line per resource type,
 
-    Type|GetAtt attributes|required properties|writable properties|create-only properties
+    Type|GetAtt attributes|required properties|writable properties|create-only properties|conditionally create-only
 
 (lists comma-separated; nested create-only paths as `A/B`). The types are every type of the AWS services that
 the orders blueprint generates or that ../shared/corpus-real uses (the whole service, so neighbouring types are
@@ -47,13 +47,19 @@ def main():
         schema = manager.get_resource_schema("us-east-1", type_name)
         body = schema.schema
         create_only = sorted(pointer_names(body.get("createOnlyProperties")))
+        # Conditionally create-only: an update may replace the resource, depending on the change
+        # (AWS::DynamoDB::Table KeySchema, AWS::SNS::Subscription Region).
+        conditional = sorted(pointer_names(body.get("conditionalCreateOnlyProperties")))
         # Some schemas list a settable property as read-only too (SageMaker::Endpoint EndpointName); a
         # create-only property is settable whatever readOnlyProperties says.
         read_only = set(pointer_names(body.get("readOnlyProperties"))) - set(create_only)
         properties = [name for name in body.get("properties", {}) if name not in read_only]
         attributes = sorted(schema.get_atts.keys())
         required = sorted(body.get("required", []))
-        fields = [type_name, ",".join(attributes), ",".join(required), ",".join(properties), ",".join(create_only)]
+        fields = [
+            type_name, ",".join(attributes), ",".join(required), ",".join(properties), ",".join(create_only),
+            ",".join(conditional),
+        ]
         if any("|" in field for field in fields):
             sys.exit(f"unexpected '|' in {type_name}")
         lines.append("|".join(fields))
@@ -63,7 +69,7 @@ def main():
         f"{cfnlint_version}'s bundled CloudFormation resource schemas (us-east-1). Do not edit.\n"
         f"// {len(lines)} resource types of the services: {', '.join(sorted(wanted))}.\n\n"
         "extension ResourceCatalogue {\n"
-        "    /// `Type|attributes|required|properties|createOnly`, one resource type per line.\n"
+        "    /// `Type|attributes|required|properties|createOnly|conditionalCreateOnly`, one resource type per line.\n"
         f"    static let data = #\"\"\"\n{text}\n\"\"\"#\n"
         "}\n")
     print(f"wrote {OUT.relative_to(ROOT)}: {len(lines)} types, {OUT.stat().st_size} bytes")

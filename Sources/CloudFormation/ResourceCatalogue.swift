@@ -11,6 +11,9 @@ public struct ResourceTypeInfo: Sendable, Equatable {
     public var properties: Set<String>
     /// Create-only properties: changing one replaces the resource. Nested paths are written `A/B`.
     public var createOnly: [String]
+    /// Conditionally create-only properties: changing one may replace the resource, depending on the change
+    /// (the schemas' `conditionalCreateOnlyProperties`, such as `AWS::DynamoDB::Table` `KeySchema`).
+    public var conditionalCreateOnly: [String] = []
 }
 
 /// The resource types of the services orderstack works with, imported from cfn-lint's bundled CloudFormation
@@ -45,7 +48,8 @@ public enum ResourceCatalogue {
             index < fields.count ? fields[index].split(separator: ",").map(String.init) : []
         }
         return ResourceTypeInfo(
-            type: type, attributes: Set(list(0)), required: list(1), properties: Set(list(2)), createOnly: list(3))
+            type: type, attributes: Set(list(0)), required: list(1), properties: Set(list(2)), createOnly: list(3),
+            conditionalCreateOnly: list(4))
     }
 
     /// The entries of `types` the catalogue has, each looked up once: callers that ask per resource keep this

@@ -59,19 +59,10 @@ extension Deployer {
             "  \(elapsed.padding(8))\("\(done)/\(total)".padding(8))\(event.logicalId.padding(40))\(event.status)\(reason)"
     }
 
-    /// The review: orderstack's classification of the deployed template against the new one, and where the
-    /// change set says more (AWS's own Replacement and Scope).
-    static func review(_ diff: StackDiff, changeSet: ChangeSetDescription) -> String {
-        var text = DiffReport.render([diff], format: .text)
-        let replaced = changeSet.changes.filter { $0.replacement == "True" || $0.replacement == "Conditional" }
-        if !replaced.isEmpty {
-            text += "CloudFormation's change set:\n"
-            for change in replaced {
-                text +=
-                    "  \(change.logicalId) (\(change.resourceType)): Replacement \(change.replacement ?? ""), scope \(change.scope.joined(separator: ", "))\n"
-            }
-        }
-        return text
+    /// The review: orderstack's classification of the deployed template against the new one, with the change
+    /// set's own verdict (Replacement, scope) merged into each resource, in any format.
+    static func review(_ diff: StackDiff, format: DiffFormat) -> String {
+        DiffReport.render([diff], format: format)
     }
 }
 

@@ -45,6 +45,10 @@ public struct DeployRequest: Sendable {
     public var reviewFormat: DiffFormat = .text
     /// Wait for another operation on the stack to end (`false`: refuse, `--no-wait`).
     public var waitsForOtherOperations = true
+    /// Losses the project accepts on purpose (its acknowledgement file), honoured by the gate and printed.
+    public var acknowledgements: [Acknowledgement] = []
+    /// The names the acknowledgements may give this stack (the stack name and the output file's name).
+    public var names: [String] = []
 
     public init(
         stackName: String, templateBody: String, template: Template, parameters: [(String, String)],
@@ -162,11 +166,18 @@ public struct Deployer: Sendable {
             if Self.isEmpty(described) { return .noChanges }
             throw DeployError("the change set failed: \(described.statusReason ?? "no reason given")")
         }
+        var reviewed = diff
+        ChangeSetVerdict.merge(
+            described.changes.map {
+                ChangeSetResource(
+                    logicalId: $0.logicalId, resourceType: $0.resourceType, action: $0.action,
+                    replacement: $0.replacement, scope: $0.scope)
+            }, into: &reviewed)
+        Acknowledgement.apply(request.acknowledgements, to: &reviewed, names: [request.stackName] + request.names)
         let reviewText =
             existing == nil
             ? "new stack \(request.stackName): \(request.template.resources.count) resources, \(request.template.parameters.count) parameters, \(request.template.outputs.count) outputs\n"
-            : request.reviewFormat == .text
-                ? Self.review(diff, changeSet: described) : DiffReport.render([diff], format: request.reviewFormat)
+            : Self.review(reviewed, format: request.reviewFormat)
         // A service that lists no change and a template that compares equal (moto creates such change sets
         // where AWS would fail them as empty): nothing to execute.
         if let existing, diff.isEmpty, parameters.allSatisfy({ existing.parameters[$0.0] == $0.1 }) {
@@ -174,7 +185,7 @@ public struct Deployer: Sendable {
             return .noChanges
         }
         review(reviewText)
-        if request.failOn.fails([diff]) {
+        if request.failOn.fails([reviewed]) {
             try await cloudFormation.deleteChangeSet(id, stackName: request.stackName)
             return .refused(request.failOn.rawValue)
         }
@@ -364,6 +375,12 @@ public struct Deployer: Sendable {
             }
             old = parsed
         }
-        return Differ.diff(old: old, new: request.template, name: request.stackName)
+        let values = Dictionary(
+            ([(request.bucketParameter, request.bucket)] + request.artifacts.map { ($0.parameter, $0.key) }
+                + request.parameters),
+            uniquingKeysWith: { _, last in last })
+        return Differ.diff(
+            old: old, new: request.template, name: request.stackName, parameters: values,
+            oldParameters: existing?.parameters)
     }
 }

@@ -13,8 +13,9 @@ public enum DiffFormat: String, Sendable, CaseIterable {
 
 /// What fails the run.
 public enum FailOn: String, Sendable, CaseIterable {
-    /// A stateful resource replaced (whatever its policies) or removed without `Retain`, or a replacement
-    /// CloudFormation refuses (a custom name kept).
+    /// Data or deliveries lost and not acknowledged (a stateful resource replaced, renamed or removed without
+    /// `Retain`, retention lowered, redrive or partial batch responses removed, a subscription removed or narrowed),
+    /// or an update CloudFormation refuses or that fails.
     case dataLoss = "data-loss"
     /// Any replacement (conditional included), or data loss.
     case replacement
@@ -55,8 +56,16 @@ public enum DiffReport {
         add(resources.filter { $0.kind == .removed }.count, "removed")
         add(resources.filter { $0.replacement == .always }.count, "replaced")
         add(resources.filter { $0.replacement == .conditional }.count, "maybe replaced")
-        add(resources.filter { $0.dataLoss != nil }.count, "losing data")
+        func count(_ gate: Finding.Gate) -> Int {
+            resources.filter { $0.findings.contains { $0.kind.gate == gate && $0.failsGate } }.count
+        }
+        add(count(.dataLoss), "losing data")
+        add(count(.deliveryLoss), "losing deliveries")
         add(resources.filter { $0.blocked != nil }.count, "refused by CloudFormation")
+        add(resources.filter { $0.findings.contains { $0.kind.gate == .warning } }.count, "safeguards removed")
+        add(
+            resources.filter { $0.findings.contains { $0.acknowledged != nil && $0.kind != .refused } }.count,
+            "acknowledged losses")
         if diff.breaks { parts.append("breaks importing stacks") }
         return parts.isEmpty ? "changes outside resources" : parts.joined(separator: ", ")
     }
@@ -75,14 +84,12 @@ public enum DiffReport {
             var head = "  \(marker(change.kind)) \(change.logicalId) (\(change.type))"
             if change.replacement == .always { head += " REPLACED" }
             if change.replacement == .conditional { head += " MAY BE REPLACED" }
-            if let loss = change.dataLoss { head += " DATA LOSS: \(loss)" }
-            if let blocked = change.blocked { head += " REFUSED: \(blocked)" }
             if let rename = change.renameHint {
-                head +=
-                    change.kind == .added
-                    ? " (same properties as removed \(rename): a rename?)" : " (renamed to \(rename)?)"
+                head += change.kind == .added ? " (renamed from \(rename))" : " (renamed to \(rename))"
             }
             lines.append(head)
+            lines += change.findings.map { "      \(label($0)): \($0.message)" + acknowledgement($0) }
+            if let verdict = change.changeSet { lines.append("      CloudFormation's change set: \(verdict)") }
             for property in change.properties {
                 var line =
                     "      \(property.path): \(property.old.map(ValueText.compact) ?? "(unset)") -> \(property.new.map(ValueText.compact) ?? "(unset)")"
@@ -103,7 +110,27 @@ public enum DiffReport {
                 "  \(marker(entry.kind)) output \(entry.name): \(entry.detail)\(entry.breaking ? " (BREAKING)" : "")")
         }
         for section in diff.sections { lines.append("  ~ \(section)") }
+        for unused in diff.unusedAcknowledgements { lines.append("  note: \(unused)") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `DATA LOSS (replaced)`, `REFUSED`, `WARNING (safeguard-removed)`, `note`; prefixed `acknowledged` when
+    /// the project accepts the loss.
+    static func label(_ finding: Finding) -> String {
+        let name: String
+        switch finding.kind.gate {
+        case .dataLoss: name = "DATA LOSS (\(finding.kind.rawValue))"
+        case .deliveryLoss: name = "DELIVERY LOSS (\(finding.kind.rawValue))"
+        case .refused: name = "REFUSED"
+        case .warning: name = "WARNING (\(finding.kind.rawValue))"
+        case .note: name = "note"
+        }
+        return finding.acknowledged != nil && finding.kind != .refused ? "acknowledged \(name)" : name
+    }
+
+    private static func acknowledgement(_ finding: Finding) -> String {
+        guard let reason = finding.acknowledged, finding.kind != .refused else { return "" }
+        return " [accepted in the acknowledgement file: \(reason)]"
     }
 
     static func markdown(_ diff: StackDiff) -> String {
@@ -111,7 +138,7 @@ public enum DiffReport {
         guard !diff.isEmpty else { return lines.joined(separator: "\n") + "\n" }
         if !diff.resources.isEmpty {
             lines += [
-                "| | Logical ID | Type | Replacement | Data loss | Changes |", "| --- | --- | --- | --- | --- | --- |",
+                "| | Logical ID | Type | Replacement | Findings | Changes |", "| --- | --- | --- | --- | --- | --- |",
             ]
             for change in diff.resources {
                 var details = change.properties.map { "`\($0.path)`: \(cell($0.old)) → \(cell($0.new))" }
@@ -119,11 +146,16 @@ public enum DiffReport {
                 details +=
                     change.grantsAdded.map { "IAM + `\(escape($0))`" }
                     + change.grantsRemoved.map { "IAM − `\(escape($0))`" }
-                if let rename = change.renameHint { details.append("rename of/to `\(rename)`?") }
+                if let rename = change.renameHint {
+                    details.append(change.kind == .added ? "renamed from `\(rename)`" : "renamed to `\(rename)`")
+                }
+                if let verdict = change.changeSet { details.append("CloudFormation's change set: \(escape(verdict))") }
                 let replacement = change.replacement == .never ? "" : "**\(change.replacement.rawValue)**"
-                let loss =
-                    [change.dataLoss.map { "⚠️ \(escape($0))" }, change.blocked.map { "⛔ refused: \(escape($0))" }]
-                    .compactMap { $0 }.joined(separator: "<br>")
+                let loss = change.findings.map { finding in
+                    let mark =
+                        finding.kind.gate.fails && finding.failsGate ? "⛔" : finding.kind.gate == .note ? "ℹ️" : "⚠️"
+                    return "\(mark) \(label(finding)): \(escape(finding.message))\(escape(acknowledgement(finding)))"
+                }.joined(separator: "<br>")
                 lines.append(
                     "| \(marker(change.kind)) | `\(change.logicalId)` | \(change.type) | \(replacement) | \(loss) | \(details.joined(separator: "<br>")) |"
                 )
@@ -137,6 +169,7 @@ public enum DiffReport {
             )
         }
         for section in diff.sections { lines.append("- \(section)") }
+        for unused in diff.unusedAcknowledgements { lines.append("- note: \(escape(unused))") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -162,8 +195,11 @@ public enum DiffReport {
                 return
                     "{\"logicalId\": \(quote(change.logicalId)), \"type\": \(quote(change.type)), \"change\": \(quote(change.kind.rawValue)), "
                     + "\"replacement\": \(quote(change.replacement.rawValue)), \"dataLoss\": \(optional(change.dataLoss)), "
-                    + "\"refused\": \(optional(change.blocked)), "
-                    + "\"renameOf\": \(optional(change.renameHint)), \"properties\": [\(properties.joined(separator: ", "))], "
+                    + "\"refused\": \(optional(change.blocked)), \"findings\": [\(change.findings.map(findingJSON).joined(separator: ", "))], "
+                    + "\"changeSet\": \(optional(change.changeSet)), "
+                    + "\"renamedTo\": \(optional(change.kind == .removed ? change.renameHint : nil)), "
+                    + "\"renamedFrom\": \(optional(change.kind == .added ? change.renameHint : nil)), "
+                    + "\"properties\": [\(properties.joined(separator: ", "))], "
                     + "\"attributes\": \(strings(change.attributes)), \"grantsAdded\": \(strings(change.grantsAdded)), "
                     + "\"grantsRemoved\": \(strings(change.grantsRemoved))}"
             }
@@ -175,10 +211,18 @@ public enum DiffReport {
             }
             return
                 "  {\"stack\": \(quote(diff.name)), \"summary\": \(quote(summary(diff))), \"dataLoss\": \(diff.losesData), "
-                + "\"refused\": \(diff.blocks), "
+                + "\"refused\": \(diff.blocks), \"warnings\": \(diff.warns), "
+                + "\"unusedAcknowledgements\": \(strings(diff.unusedAcknowledgements)), "
                 + "\"replacement\": \(diff.replaces), \"breaking\": \(diff.breaks),\n   \"resources\": [\(resources.joined(separator: ",\n     "))],\n"
                 + "   \"parameters\": \(entries(diff.parameters)), \"outputs\": \(entries(diff.outputs)), \"sections\": \(strings(diff.sections))}"
         }
         return "[\n" + stacks.joined(separator: ",\n") + "\n]\n"
+    }
+
+    private static func findingJSON(_ finding: Finding) -> String {
+        let quote = JSONText.quote
+        return "{\"class\": \(quote(finding.kind.rawValue)), \"gate\": \(quote(finding.kind.gate.rawValue)), "
+            + "\"failsGate\": \(finding.failsGate), \"message\": \(quote(finding.message)), "
+            + "\"acknowledged\": \(finding.acknowledged.map(quote) ?? "null")}"
     }
 }

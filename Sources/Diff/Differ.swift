@@ -2,53 +2,49 @@ import CloudFormation
 
 /// Compares two templates the way CloudFormation will apply them.
 ///
-/// Values are compared semantically: key order, short and long forms, and a number written as a string do not
-/// count as changes. A property change replaces the resource when the property is create-only in the resource
-/// schema (`ResourceCatalogue`); the replacement is conditional when a create-only property's value depends on a
-/// resource being replaced or on a parameter, or when the type is not in the catalogue.
+/// Both sides are evaluated first (`TemplateEvaluation`): parameters take their defaults or the overrides given,
+/// conditions are decided, and values are resolved, so a resource whose condition turns false is removed and the
+/// same name written through `Fn::Sub`, `Fn::Join` or a parameter default is no change. Values are then compared
+/// semantically (key order, short and long forms, a number written as a string). Whether a change replaces the
+/// resource comes from the resource schemas (`ResourceCatalogue`: create-only and conditionally create-only
+/// properties) and from AWS's documented update behaviour where the schemas say nothing (`DocumentedUpdateRules`).
+/// Losses that need no replacement (retention lowered, redrive or partial batch responses removed, a subscription
+/// removed or narrowed), renames and removed safeguards come from the rules in `Rules/`.
 public enum Differ {
     /// Resource types that hold data: removing or replacing one without `Retain` loses it.
-    public static let statefulTypes: Set<String> = [
-        "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::SQS::Queue", "AWS::Logs::LogGroup", "AWS::KMS::Key",
-        "AWS::S3::Bucket", "AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::EFS::FileSystem",
-        "AWS::Kinesis::Stream", "AWS::Cognito::UserPool", "AWS::SecretsManager::Secret",
-        "AWS::ElastiCache::ReplicationGroup", "AWS::Neptune::DBCluster", "AWS::OpenSearchService::Domain",
-    ]
-
-    /// Properties whose change replaces the resource although the registry schema does not list them as
-    /// create-only. Source: the AWS CloudFormation template reference, "Update requires: Replacement"
-    /// (AWS::DynamoDB::Table KeySchema and LocalSecondaryIndexes).
-    public static let replacingProperties: [String: Set<String>] = [
-        "AWS::DynamoDB::Table": ["KeySchema", "LocalSecondaryIndexes"]
-    ]
+    public static let statefulTypes: Set<String> = StatefulTypes.all
 
     /// Compares `old` with `new`.
-    /// - Parameter name: the name to report the diff under.
-    public static func diff(old: Template, new: Template, name: String) -> StackDiff {
-        var result = StackDiff(name: name)
-        let oldResources = Dictionary(old.resources.map { ($0.logicalId, $0) }, uniquingKeysWith: { first, _ in first })
-        let newIds = Set(new.resources.map(\.logicalId))
-        let types = ResourceCatalogue.infos(for: new.resources.map(\.type))
+    /// - Parameters:
+    ///   - name: the name to report the diff under.
+    ///   - parameters: parameter values of the new side (`--parameter K=V`), overriding the defaults.
+    ///   - oldParameters: the values the old side was deployed with (default: `parameters`).
+    public static func diff(
+        old: Template, new: Template, name: String, parameters: [String: String] = [:],
+        oldParameters: [String: String]? = nil
+    ) -> StackDiff {
+        let context = DiffContext(
+            before: TemplateEvaluation(old, overrides: oldParameters ?? parameters),
+            after: TemplateEvaluation(new, overrides: parameters))
         var changes: [ResourceChange] = []
-        for resource in new.resources {
-            guard let previous = oldResources[resource.logicalId] else {
+        for resource in context.after.createdResources {
+            guard let previous = context.oldResource(resource.logicalId) else {
                 changes.append(ResourceChange(logicalId: resource.logicalId, type: resource.type, kind: .added))
                 continue
             }
-            if let change = modification(previous, resource, info: types[resource.type]) { changes.append(change) }
+            if let change = modification(previous, resource, context: context) { changes.append(change) }
         }
-        for resource in old.resources where !newIds.contains(resource.logicalId) {
-            var change = ResourceChange(logicalId: resource.logicalId, type: resource.type, kind: .removed)
-            if statefulTypes.contains(resource.type), !isRetain(resource.deletionPolicy) {
-                change.dataLoss = "removed without DeletionPolicy: Retain; CloudFormation deletes it and its data"
-            }
-            changes.append(change)
+        for resource in context.before.createdResources where context.newResource(resource.logicalId) == nil {
+            changes.append(Removals.change(resource, context: context))
         }
-        propagateReplacements(&changes, new: new, types: types)
-        hintRenames(&changes, old: old, new: new)
+        propagateReplacements(&changes, context: context)
+        Renames.detect(&changes, context: context)
+        for index in changes.indices { changes[index].findings.sort { $0.kind.gate > $1.kind.gate } }
+        var result = StackDiff(name: name)
         result.resources = changes
         result.parameters = parameterChanges(old, new)
-        result.outputs = outputChanges(old, new)
+        result.outputs = outputChanges(
+            context, replaced: Set(changes.filter { $0.replacement > .never }.map(\.logicalId)))
         result.sections = sectionChanges(old, new)
         return result
     }
@@ -57,34 +53,37 @@ public enum Differ {
         policy == .string("Retain") || policy == .string("RetainExceptOnCreate") || policy == .string("Snapshot")
     }
 
-    private static func modification(_ old: Resource, _ new: Resource, info: ResourceTypeInfo?) -> ResourceChange? {
+    private static func modification(_ old: Resource, _ new: Resource, context: DiffContext) -> ResourceChange? {
         var change = ResourceChange(logicalId: new.logicalId, type: new.type, kind: .modified)
         if old.type != new.type {
             change.attributes.append("Type: \(old.type) -> \(new.type)")
             change.replacement = .always
         }
-        for (path, before, after) in Comparison.changes(.map(old.properties), .map(new.properties), path: []) {
+        let before = context.before.resolvedProperties(old)
+        let after = context.after.resolvedProperties(new)
+        for (path, previous, next) in Comparison.changes(before, after, path: []) {
             var property = PropertyChange(
-                path: path.joined(separator: "/"), old: before, new: after, replacement: .never)
-            if let top = path.first, replacingProperties[new.type]?.contains(top) == true {
-                property.replacement = .always
-                property.reason = "\(top) cannot be updated in place: changing it replaces the resource"
-            } else if let info {
-                let createOnly = info.createOnly.first { createOnlyPath in
-                    let parts = createOnlyPath.split(separator: "/").map(String.init)
-                    return Array(path.prefix(parts.count)) == parts || Array(parts.prefix(path.count)) == path
-                }
-                if let createOnly {
-                    property.replacement = .always
-                    property.reason = "\(createOnly) is create-only: changing it replaces the resource"
-                }
-            } else if !ResourceCatalogue.isCustom(new.type) {
-                property.replacement = .conditional
-                property.reason = "\(new.type) is not in the resource catalogue; replacement unknown"
-            }
+                path: path.joined(separator: "/"), old: previous, new: next, replacement: .never)
+            let verdict = ReplacementRules.classify(
+                path: path, old: before, new: after, type: new.type, context: context)
+            property.replacement = verdict.replacement
+            property.reason = verdict.reason
+            if let refusal = verdict.refusal { change.add(.refused, refusal) }
             change.properties.append(property)
         }
         change.replacement = max(change.replacement, change.properties.map(\.replacement).max() ?? .never)
+        attributeChanges(&change, old: old, new: new)
+        let grantsBefore = IAMGrants.of(old)
+        let grantsAfter = IAMGrants.of(new)
+        change.grantsAdded = grantsAfter.subtracting(grantsBefore).sorted()
+        change.grantsRemoved = grantsBefore.subtracting(grantsAfter).sorted()
+        Replacements.judge(&change, old: old, new: new, context: context)
+        DestructiveUpdates.judge(&change, old: old, new: new, context: context)
+        Safeguards.judge(&change, old: old, new: new, context: context)
+        return change.properties.isEmpty && change.attributes.isEmpty ? nil : change
+    }
+
+    private static func attributeChanges(_ change: inout ResourceChange, old: Resource, new: Resource) {
         for (label, before, after) in [
             ("DeletionPolicy", old.deletionPolicy, new.deletionPolicy),
             ("UpdateReplacePolicy", old.updateReplacePolicy, new.updateReplacePolicy),
@@ -100,112 +99,53 @@ public enum Differ {
             change.attributes.append("Condition: \(old.condition ?? "(none)") -> \(new.condition ?? "(none)")")
         }
         if !Comparison.same(old.metadata, new.metadata) { change.attributes.append("Metadata changed") }
-        let grantsBefore = IAMGrants.of(old)
-        let grantsAfter = IAMGrants.of(new)
-        change.grantsAdded = grantsAfter.subtracting(grantsBefore).sorted()
-        change.grantsRemoved = grantsBefore.subtracting(grantsAfter).sorted()
-        updateDataLoss(&change, old: old, new: new)
-        checkCustomName(&change, old: old, new: new, info: info)
-        return change.properties.isEmpty && change.attributes.isEmpty ? nil : change
-    }
-
-    /// A replaced stateful resource loses data for the running system whatever its policies: the stack moves to
-    /// a new, empty resource. The policy only decides where the old data stays.
-    private static func updateDataLoss(_ change: inout ResourceChange, old: Resource, new: Resource) {
-        guard change.replacement > .never, statefulTypes.contains(new.type) || statefulTypes.contains(old.type) else {
-            change.dataLoss = nil
-            return
-        }
-        let verb = change.replacement == .always ? "replaced" : "may be replaced"
-        let policy = new.updateReplacePolicy
-        if policy == .string("Snapshot") {
-            change.dataLoss =
-                "\(verb): the stack moves to a new, empty resource; the old one is deleted after a snapshot "
-                + "(UpdateReplacePolicy: Snapshot), restored only by hand"
-        } else if isRetain(policy) {
-            change.dataLoss =
-                "\(verb): the stack moves to a new, empty resource; the old one and its data stay outside the stack "
-                + "(UpdateReplacePolicy: Retain), orphaned"
-        } else {
-            change.dataLoss = "\(verb) without UpdateReplacePolicy: Retain; the old resource and its data are deleted"
-        }
-    }
-
-    /// The property that holds a custom physical name: the create-only `<Type>Name` (`TableName`, `QueueName`,
-    /// `StageName`) or `Name`.
-    static func nameProperty(of type: String, info: ResourceTypeInfo?) -> String? {
-        guard let info, let last = type.split(separator: ":").last else { return nil }
-        return ["\(last)Name", "Name"].first { info.createOnly.contains($0) }
-    }
-
-    /// CloudFormation creates the replacement before deleting the old resource, so a replacement that keeps a
-    /// custom name fails ("cannot update a stack when a custom-named resource requires replacing").
-    private static func checkCustomName(
-        _ change: inout ResourceChange, old: Resource, new: Resource, info: ResourceTypeInfo?
-    ) {
-        guard change.replacement == .always, old.type == new.type,
-            let property = nameProperty(of: new.type, info: info), let name = new.properties[property],
-            Comparison.same(old.properties[property], name)
-        else { return }
-        change.blocked =
-            "\(property) \(ValueText.compact(name)) is a custom name: CloudFormation refuses to replace a resource "
-            + "that keeps its name and rolls the update back; give it a new name in the same change or remove \(property)"
     }
 
     /// A create-only property that references a resource being replaced changes too: that resource is
     /// (conditionally) replaced as well. Repeats until nothing new is replaced.
-    private static func propagateReplacements(
-        _ changes: inout [ResourceChange], new: Template, types: [String: ResourceTypeInfo]
-    ) {
+    private static func propagateReplacements(_ changes: inout [ResourceChange], context: DiffContext) {
         var replaced = Set(changes.filter { $0.replacement == .always && $0.kind == .modified }.map(\.logicalId))
         var changed = true
         while changed {
             changed = false
-            for resource in new.resources where !replaced.contains(resource.logicalId) {
-                guard let info = types[resource.type] else { continue }
-                for property in info.createOnly {
-                    let top = String(property.split(separator: "/").first ?? "")
-                    guard let value = resource.properties[top] else { continue }
-                    let targets = References.resources(in: value).intersection(replaced)
-                    guard let target = targets.sorted().first else { continue }
-                    var change =
-                        changes.first { $0.logicalId == resource.logicalId }
-                        ?? ResourceChange(logicalId: resource.logicalId, type: resource.type, kind: .modified)
-                    change.properties.append(
-                        PropertyChange(
-                            path: top, old: value, new: value, replacement: .conditional,
-                            reason: "references \(target), which is replaced; its new value may replace this resource"))
-                    change.replacement = max(change.replacement, .conditional)
-                    if let old = new.resource(resource.logicalId) { updateDataLoss(&change, old: old, new: old) }
-                    if let index = changes.firstIndex(where: { $0.logicalId == resource.logicalId }) {
-                        changes[index] = change
-                    } else {
-                        changes.append(change)
-                    }
-                    replaced.insert(resource.logicalId)
-                    changed = true
-                    break
+            for resource in context.after.createdResources where !replaced.contains(resource.logicalId) {
+                guard let info = context.types[resource.type],
+                    let (property, target) = createOnlyReference(resource, info: info, replaced: replaced),
+                    let old = context.oldResource(resource.logicalId)
+                else { continue }
+                var change =
+                    changes.first { $0.logicalId == resource.logicalId }
+                    ?? ResourceChange(logicalId: resource.logicalId, type: resource.type, kind: .modified)
+                let value = resource.properties[property]
+                change.properties.append(
+                    PropertyChange(
+                        path: property, old: value, new: value, replacement: .conditional,
+                        reason: "references \(target), which is replaced; its new value may replace this resource"))
+                change.replacement = max(change.replacement, .conditional)
+                Replacements.judge(&change, old: old, new: resource, context: context)
+                if let index = changes.firstIndex(where: { $0.logicalId == resource.logicalId }) {
+                    changes[index] = change
+                } else {
+                    changes.append(change)
                 }
+                replaced.insert(resource.logicalId)
+                changed = true
             }
         }
     }
 
-    /// A removed and an added resource of the same type with equal properties are probably a rename.
-    private static func hintRenames(_ changes: inout [ResourceChange], old: Template, new: Template) {
-        let added = changes.indices.filter { changes[$0].kind == .added }
-        let removed = changes.indices.filter { changes[$0].kind == .removed }
-        for addIndex in added {
-            guard let addedResource = new.resource(changes[addIndex].logicalId) else { continue }
-            for removeIndex in removed where changes[removeIndex].renameHint == nil {
-                guard let removedResource = old.resource(changes[removeIndex].logicalId),
-                    removedResource.type == addedResource.type,
-                    Comparison.same(.map(removedResource.properties), .map(addedResource.properties))
-                else { continue }
-                changes[addIndex].renameHint = removedResource.logicalId
-                changes[removeIndex].renameHint = addedResource.logicalId
-                break
+    /// The first create-only property of `resource` that references a replaced resource, with that resource.
+    private static func createOnlyReference(_ resource: Resource, info: ResourceTypeInfo, replaced: Set<String>)
+        -> (String, String)?
+    {
+        for property in info.createOnly + info.conditionalCreateOnly {
+            let top = String(property.split(separator: "/").first ?? "")
+            guard let value = resource.properties[top] else { continue }
+            if let target = References.resources(in: value).intersection(replaced).sorted().first {
+                return (top, target)
             }
         }
+        return nil
     }
 
     private static func parameterChanges(_ old: Template, _ new: Template) -> [EntryChange] {
@@ -246,7 +186,9 @@ public enum Differ {
         return result
     }
 
-    private static func outputChanges(_ old: Template, _ new: Template) -> [EntryChange] {
+    private static func outputChanges(_ context: DiffContext, replaced: Set<String>) -> [EntryChange] {
+        let old = context.before.template
+        let new = context.after.template
         var result: [EntryChange] = []
         let before = Dictionary(old.outputs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let afterNames = Set(new.outputs.map(\.name))
@@ -257,8 +199,15 @@ public enum Differ {
             }
             var details: [String] = []
             var breaking = false
-            if !Comparison.same(previous.value, output.value) {
+            if !Comparison.same(context.before.resolve(previous.value), context.after.resolve(output.value)) {
                 details.append("Value: \(ValueText.compact(previous.value)) -> \(ValueText.compact(output.value))")
+            }
+            let moved = References.resources(in: output.value).intersection(replaced).sorted()
+            if let name = output.exportName, Comparison.same(previous.exportName, name), let target = moved.first {
+                details.append(
+                    "export \(ValueText.compact(name)) takes a new value because \(target) is replaced: CloudFormation "
+                        + "refuses to change an exported value while another stack imports it (the update rolls back)")
+                breaking = true
             }
             if !Comparison.same(previous.exportName, output.exportName) {
                 if let name = previous.exportName {

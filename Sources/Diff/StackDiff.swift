@@ -35,6 +35,93 @@ public struct PropertyChange: Sendable, Equatable {
     public var reason: String?
 }
 
+/// One thing a change does that a reviewer must see: a loss, a refusal, a removed safeguard.
+public struct Finding: Sendable, Equatable {
+    /// How the gate treats a finding.
+    public enum Gate: String, Sendable, Comparable {
+        /// Context a reviewer should read; never fails.
+        case note
+        /// A safeguard removed: printed in every format, never fails the data-loss gate.
+        case warning
+        /// Events stop reaching a subscriber from the deploy on: fails the data-loss gate.
+        case deliveryLoss = "delivery-loss"
+        /// Data deleted, purged or orphaned: fails the data-loss gate.
+        case dataLoss = "data-loss"
+        /// CloudFormation refuses the update or it fails whatever the policies: fails the data-loss gate.
+        case refused
+
+        private var rank: Int {
+            switch self {
+            case .note: return 0
+            case .warning: return 1
+            case .deliveryLoss: return 2
+            case .dataLoss: return 3
+            case .refused: return 4
+            }
+        }
+
+        public static func < (lhs: Gate, rhs: Gate) -> Bool { lhs.rank < rhs.rank }
+
+        /// Whether the data-loss gate fails on it (unless acknowledged).
+        public var fails: Bool { self >= .deliveryLoss }
+    }
+
+    /// What happens; the raw value is the class an acknowledgement names.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A stateful resource removed (or its condition turned false) and deleted.
+        case removed
+        /// A stateful resource replaced: the stack moves to a new, empty one.
+        case replaced
+        /// A stateful resource's logical ID renamed: the references move to a new, empty one.
+        case renamed
+        /// A retention period lowered: older messages, items or events are purged.
+        case retentionLowered = "retention-lowered"
+        /// A redrive policy removed: failing messages expire instead of reaching the dead-letter queue.
+        case redriveRemoved = "redrive-removed"
+        /// Partial batch responses turned off while the function returns them: failed messages are deleted.
+        case partialBatchRemoved = "partial-batch-removed"
+        /// A subscription removed: its endpoint no longer receives events.
+        case subscriptionRemoved = "subscription-removed"
+        /// A subscription's filter narrowed: events it matched before no longer reach its endpoint.
+        case filterNarrowed = "filter-narrowed"
+        /// CloudFormation refuses the update, or the update fails.
+        case refused
+        /// A safeguard removed (point-in-time recovery, deletion protection, Retain, ...).
+        case safeguardRemoved = "safeguard-removed"
+        /// Where data stays, or what else to know.
+        case note
+
+        /// How the gate treats this kind.
+        public var gate: Gate {
+            switch self {
+            case .removed, .replaced, .renamed, .retentionLowered, .redriveRemoved, .partialBatchRemoved:
+                return .dataLoss
+            case .subscriptionRemoved, .filterNarrowed: return .deliveryLoss
+            case .refused: return .refused
+            case .safeguardRemoved: return .warning
+            case .note: return .note
+            }
+        }
+    }
+
+    /// What happens.
+    public var kind: Kind
+    /// The sentence a reviewer reads.
+    public var message: String
+    /// The reason from the project's acknowledgement file, when this loss is accepted on purpose.
+    public var acknowledged: String?
+
+    /// Creates a finding.
+    public init(_ kind: Kind, _ message: String, acknowledged: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.acknowledged = acknowledged
+    }
+
+    /// Whether it fails the data-loss gate: a loss or refusal not acknowledged (a refusal cannot be).
+    public var failsGate: Bool { kind.gate.fails && (acknowledged == nil || kind == .refused) }
+}
+
 /// What happens to one logical ID.
 public struct ResourceChange: Sendable, Equatable {
     /// Added, removed or modified.
@@ -58,13 +145,26 @@ public struct ResourceChange: Sendable, Equatable {
     public var grantsAdded: [String] = []
     /// IAM statements of the old template that the new one no longer grants.
     public var grantsRemoved: [String] = []
-    /// Why data is lost, when it is: a stateful resource removed without `Retain`, or replaced (whatever its
-    /// policies: the stack moves to a new, empty resource).
-    public var dataLoss: String?
-    /// Why CloudFormation will refuse the update, when it will: a replacement that keeps a custom physical name.
-    public var blocked: String?
-    /// For a removal or addition whose properties match a resource on the other side: that resource.
+    /// Losses, refusals, removed safeguards and notes, strongest first once the diff is complete.
+    public var findings: [Finding] = []
+    /// For a removal or addition that is a rename: the logical ID on the other side.
     public var renameHint: String?
+    /// What CloudFormation's change set says of this resource (`Replacement: True, scope Properties`), in deploy.
+    public var changeSet: String?
+
+    /// The first loss that fails the gate: data or delivery lost and not acknowledged.
+    public var dataLoss: String? {
+        findings.first { $0.failsGate && ($0.kind.gate == .dataLoss || $0.kind.gate == .deliveryLoss) }?.message
+    }
+
+    /// Why CloudFormation refuses the update or it fails, when it does.
+    public var blocked: String? { findings.first { $0.kind == .refused }?.message }
+
+    /// Adds a finding unless the same kind already says so.
+    public mutating func add(_ kind: Finding.Kind, _ message: String) {
+        guard !findings.contains(where: { $0.kind == kind && $0.message == message }) else { return }
+        findings.append(Finding(kind, message))
+    }
 }
 
 /// A change to a parameter or an output.
@@ -94,8 +194,12 @@ public struct StackDiff: Sendable, Equatable {
 
     /// Whether nothing changed.
     public var isEmpty: Bool { resources.isEmpty && parameters.isEmpty && outputs.isEmpty && sections.isEmpty }
-    /// Whether any resource loses data.
+    /// Whether any resource loses data or deliveries (not acknowledged).
     public var losesData: Bool { resources.contains { $0.dataLoss != nil } }
+    /// Whether any safeguard is removed.
+    public var warns: Bool { resources.contains { $0.findings.contains { $0.kind.gate == .warning } } }
+    /// Acknowledgements in the project's file that matched no finding of this diff.
+    public var unusedAcknowledgements: [String] = []
     /// Whether any resource may be replaced.
     public var replaces: Bool { resources.contains { $0.replacement > .never } }
     /// Whether CloudFormation will refuse a replacement (a custom name kept).

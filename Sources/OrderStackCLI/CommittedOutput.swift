@@ -1,4 +1,5 @@
 import CloudFormation
+import Diff
 import TemplateYAML
 
 #if canImport(FoundationEssentials)
@@ -80,5 +81,30 @@ enum TemplateFile {
             throw BadInput()
         }
         return template
+    }
+}
+
+/// The project's acknowledged losses (`blueprints/acknowledged-losses.yaml`), honoured by `diff` and `deploy`.
+enum AcknowledgedLosses {
+    /// The acknowledgements of `project`; none when it has no file.
+    /// - Throws: `BadInput` after printing each located problem of the file.
+    static func load(_ project: Project?, console: Console) throws -> [Acknowledgement] {
+        guard let project else { return [] }
+        let path =
+            project.root == "."
+            ? AcknowledgementFile.relativePath : "\(project.root)/\(AcknowledgementFile.relativePath)"
+        guard let text = project.read(path) else { return [] }
+        let (acknowledgements, diagnostics) = AcknowledgementFile.read(text, path: path)
+        guard diagnostics.isEmpty else {
+            console.print(diagnostics)
+            throw BadInput()
+        }
+        return acknowledgements
+    }
+
+    /// `output/orders-prod.yaml` as `orders-prod`, the name an acknowledgement's `stack` gives it.
+    static func stackName(of outputPath: String) -> String {
+        let file = outputPath.split(separator: "/").last.map(String.init) ?? outputPath
+        return file.hasSuffix(".yaml") ? String(file.dropLast(5)) : file
     }
 }

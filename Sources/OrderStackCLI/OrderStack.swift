@@ -79,6 +79,11 @@ public struct ProjectOptions: ParsableArguments {
 
     public init() {}
 
+    /// The project if there is one, without a message when there is none.
+    var found: Project? {
+        project.map { Project(root: $0) } ?? Project.discover(from: FileManager.default.currentDirectoryPath)
+    }
+
     /// The project: `--project`, else found by walking up from the current folder as git and SwiftPM do.
     /// - Throws: `BadInput` after naming `--project` when no folder upward holds `blueprints/`.
     var location: Project {

@@ -2,6 +2,7 @@ import AWSClients
 import AWSSigV4
 import CloudFormation
 import DeployClients
+import Diff
 import TemplateYAML
 import Testing
 
@@ -394,5 +395,49 @@ enum Recorded {
         #expect(plan.text.contains("stays behind under Retain (outside any stack, still billed"))
         let none = Replay(["DescribeStacks": [Recorded.missing]])
         #expect(try await Self.deployer(none, lines: Lines()).destroyPlan("s") == nil)
+    }
+}
+
+/// The change set's own Replacement verdict, replayed as AWS answers it, decides the gate with ours.
+@Suite struct ChangeSetGateTests {
+    static let deployed =
+        "Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n"
+    static let new =
+        "Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PROVISIONED\n"
+
+    static func replay(replacement: String) -> Replay {
+        Replay([
+            "DescribeStacks": [Recorded.stack("UPDATE_COMPLETE")], "HeadObject": [(200, "")],
+            "GetTemplate": [
+                (200, "<R><GetTemplateResult><TemplateBody>\(deployed)</TemplateBody></GetTemplateResult></R>")
+            ],
+            "CreateChangeSet": [Recorded.created],
+            "DescribeChangeSet": [
+                (
+                    200,
+                    "<R><DescribeChangeSetResult><ChangeSetId>arn:cs/1</ChangeSetId><Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus><Changes><member><ResourceChange><Action>Modify</Action><LogicalResourceId>Table</LogicalResourceId><ResourceType>AWS::DynamoDB::Table</ResourceType><Replacement>\(replacement)</Replacement><Scope><member>Properties</member></Scope></ResourceChange></member></Changes></DescribeChangeSetResult></R>"
+                )
+            ],
+            "DeleteChangeSet": [Recorded.ok],
+        ])
+    }
+
+    @Test(arguments: ["True", "Conditional"], DiffFormat.allCases)
+    func aStatefulReplacementTheChangeSetAnnouncesIsRefusedInEveryFormat(replacement: String, format: DiffFormat)
+        async throws
+    {
+        let replay = Self.replay(replacement: replacement)
+        var request = try DeployerTests.request(Self.new)
+        request.reviewFormat = format
+        let review = Lines()
+        let outcome = try await DeployerTests.deployer(replay, lines: Lines()).deploy(request) {
+            review.lines.append($0)
+        }
+        #expect(outcome == .refused("data-loss"), "orderstack's diff predicts no replacement; AWS's verdict decides")
+        #expect(!replay.operations.contains("ExecuteChangeSet"))
+        #expect(replay.operations.last == "DeleteChangeSet")
+        let text = review.lines.joined()
+        #expect(text.contains("Replacement: \(replacement)"), "\(format): \(text)")
+        #expect(text.contains("CloudFormation's change set"), "\(format): \(text)")
     }
 }

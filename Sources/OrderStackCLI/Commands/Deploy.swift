@@ -155,6 +155,8 @@ extension OrderStack {
             configuring.hotswap = hotswap
             configuring.reviewFormat = format
             configuring.waitsForOtherOperations = !noWait
+            configuring.acknowledgements = try AcknowledgedLosses.load(project, console: console)
+            configuring.names = [AcknowledgedLosses.stackName(of: item.outputPath)]
             let configuredRequest = configuring
             let deployer = try makeDeployer(stackName: request.stackName, console: console)
             let outcome: DeployOutcome

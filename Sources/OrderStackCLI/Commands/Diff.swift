@@ -24,11 +24,20 @@ extension OrderStack {
                 fresh synth of the blueprint (what this change would deploy). Files on disk are not read, so a \
                 local synth does not hide the change.
 
-                A modified resource is replaced when a create-only property changes (from the CloudFormation \
-                resource schemas). Replacing a table, queue, log group, key or bucket is data loss whatever its \
-                policies (the stack moves to a new, empty resource; Retain only keeps the old one as an orphan); \
-                removing one without Retain is data loss; a replacement that keeps a custom name (TableName, \
-                QueueName) is refused by CloudFormation; a removed export breaks stacks that import it.
+                Both sides are evaluated first: parameters take their defaults (or --parameter), conditions are \
+                decided, and values are resolved, so a resource whose condition turns false is removed and one name \
+                written through !Sub, !Join or a parameter is no change. A modified resource is replaced when a \
+                create-only property changes, and may be when a conditionally create-only one does (from the \
+                CloudFormation resource schemas).
+
+                The data-loss gate fails on: a stateful resource (table, queue, log group, key, bucket, ...) \
+                replaced, renamed or removed without Retain; a retention period lowered; a redrive policy removed; \
+                ReportBatchItemFailures removed from a mapping; a subscription removed or its filter narrowed \
+                (delivery loss); an update CloudFormation refuses or that fails (a custom name kept, an immutable \
+                KMS property). It warns, without failing, when a safeguard is removed (point-in-time recovery, \
+                deletion protection, Retain, TTL turned on, a disabled mapping, zero reserved concurrency). A loss \
+                accepted on purpose is listed with its reason in blueprints/acknowledged-losses.yaml (see \
+                docs/ci.md); the gate then prints it as acknowledged and passes.
 
                 Exit status: 0 nothing at the --fail-on level, 1 found, 2 unreadable input or bad usage.
 
@@ -55,6 +64,11 @@ extension OrderStack {
         @Option(name: .long, help: "What makes the exit status 1.")
         var failOn: FailOn = .dataLoss
 
+        @Option(
+            name: .customLong("parameter"),
+            help: "A template parameter, KEY=VALUE (repeatable): what a deploy would pass; defaults otherwise.")
+        var parameters: [String] = []
+
         @Option(name: .long, help: "Only this stage (repeatable), without files.")
         var stage: [String] = []
 
@@ -78,13 +92,19 @@ extension OrderStack {
 
         public func run() throws {
             let console = Console()
-            var diffs: [StackDiff] = []
+            let values = Dictionary(
+                try OrderStack.Deploy.pairs(parameters, option: "--parameter"), uniquingKeysWith: { _, last in last })
+            var diffs: [(StackDiff, String)] = []
             if let deployed {
-                diffs.append(try deployedDiff(deployed, console: console))
+                diffs.append((try deployedDiff(deployed, parameters: values, console: console), deployed))
             } else if files.count == 2 {
                 let old = try TemplateFile.read(files[0], console: console)
                 let new = try TemplateFile.read(files[1], console: console)
-                diffs.append(Differ.diff(old: old, new: new, name: files[1]))
+                diffs.append(
+                    (
+                        Differ.diff(old: old, new: new, name: files[1], parameters: values),
+                        AcknowledgedLosses.stackName(of: files[1])
+                    ))
             } else {
                 let project = try options.location
                 let committed = try CommittedOutput(project: project, revision: base ?? "HEAD", console: console)
@@ -93,17 +113,25 @@ extension OrderStack {
                     project: project, stacks: chosen, stages: stage, console: console)
                 {
                     let old = try committed.template(item.outputPath, console: console)
-                    diffs.append(
-                        Differ.diff(old: old ?? Template(), new: item.synthesis.template, name: item.outputPath))
+                    let diff = Differ.diff(
+                        old: old ?? Template(), new: item.synthesis.template, name: item.outputPath, parameters: values)
+                    diffs.append((diff, AcknowledgedLosses.stackName(of: item.outputPath)))
                 }
             }
-            console.out(DiffReport.render(diffs, format: format))
-            if failOn.fails(diffs) { throw ExitCode.failure }
+            let project = files.isEmpty ? try options.location : options.found
+            let acknowledgements = try AcknowledgedLosses.load(project, console: console)
+            let reviewed = diffs.map { diff, name in
+                var diff = diff
+                Acknowledgement.apply(acknowledgements, to: &diff, names: [name])
+                return diff
+            }
+            console.out(DiffReport.render(reviewed, format: format))
+            if failOn.fails(reviewed) { throw ExitCode.failure }
         }
 
         /// The live stack's template (GetTemplate) against a fresh synth of the stage: what a deploy would change,
         /// and where the live template was edited outside orderstack.
-        func deployedDiff(_ stackName: String, console: Console) throws -> StackDiff {
+        func deployedDiff(_ stackName: String, parameters: [String: String], console: Console) throws -> StackDiff {
             let project = try options.location
             let item = try SynthesisRun.synthesize(
                 project: project, stack: try stacks.single(console: console), stage: stage.first, console: console)
@@ -118,7 +146,8 @@ extension OrderStack {
             }
             let old = try TemplateFile.parse(body, path: "deployed \(stackName)", console: console)
             return Differ.diff(
-                old: old, new: item.synthesis.template, name: "\(stackName) (deployed) -> \(item.outputPath)")
+                old: old, new: item.synthesis.template, name: "\(stackName) (deployed) -> \(item.outputPath)",
+                parameters: parameters)
         }
 
     }

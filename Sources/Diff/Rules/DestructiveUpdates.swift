@@ -1,0 +1,175 @@
+import CloudFormation
+
+/// Updates CloudFormation applies in place ("Update requires: No interruption") that still lose data or
+/// deliveries: a retention period lowered, a redrive policy or partial batch responses removed, a subscription's
+/// filter narrowed.
+enum DestructiveUpdates {
+    /// A retention property: its unit, the value AWS assumes when unset, and what a lower value purges.
+    struct Retention {
+        var type: String
+        var property: String
+        /// Seconds per unit of the property's value.
+        var unitSeconds: Int
+        /// The value in force when the property is unset; `nil`: kept forever.
+        var defaultValue: Int?
+        var purged: String
+        var source: String
+    }
+
+    /// Sources: Amazon SQS Developer Guide, "Amazon SQS message retention" (a shorter period applies to messages
+    /// already in the queue); CloudWatch Logs PutRetentionPolicy (events older than the period are deleted;
+    /// unset: never expire); Kinesis DecreaseStreamRetentionPeriod (older records become inaccessible).
+    static let retentions: [Retention] = [
+        Retention(
+            type: "AWS::SQS::Queue", property: "MessageRetentionPeriod", unitSeconds: 1, defaultValue: 345_600,
+            purged: "messages",
+            source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html"),
+        Retention(
+            type: "AWS::Logs::LogGroup", property: "RetentionInDays", unitSeconds: 86_400, defaultValue: nil,
+            purged: "log events",
+            source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html"),
+        Retention(
+            type: "AWS::Kinesis::Stream", property: "RetentionPeriodHours", unitSeconds: 3_600, defaultValue: 24,
+            purged: "records",
+            source:
+                "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DecreaseStreamRetentionPeriod.html"),
+    ]
+
+    /// Adds the losses of an in-place update of `old` to `new`.
+    static func judge(_ change: inout ResourceChange, old: Resource, new: Resource, context: DiffContext) {
+        guard old.type == new.type, change.replacement == .never else { return }
+        let before = context.before.resolvedProperties(old)
+        let after = context.after.resolvedProperties(new)
+        for retention in retentions where retention.type == new.type {
+            if let message = lowered(retention, before: before, after: after, queue: new.logicalId, context: context) {
+                change.add(.retentionLowered, message)
+            }
+        }
+        if let message = redriveRemoved(new, before: before, after: after, context: context) {
+            change.add(.redriveRemoved, message)
+        }
+        if let message = partialBatchRemoved(new, before: before, after: after) {
+            change.add(.partialBatchRemoved, message)
+        }
+        if new.type == "AWS::SNS::Subscription", let message = FilterPolicies.narrowed(before: before, after: after) {
+            change.add(.filterNarrowed, message)
+        }
+    }
+
+    private static func lowered(
+        _ retention: Retention, before: Value, after: Value, queue: String, context: DiffContext
+    ) -> String? {
+        let old = before[retention.property].map { $0.intValue } ?? retention.defaultValue
+        let new = after[retention.property].map { $0.intValue } ?? retention.defaultValue
+        guard let new, old.map({ new < $0 }) ?? true else { return nil }
+        let from = old.map { Self.duration($0 * retention.unitSeconds) } ?? "kept forever"
+        let to = Self.duration(new * retention.unitSeconds)
+        var message =
+            "\(retention.property) lowered from \(from) to \(to): \(retention.purged) older than \(to) are deleted "
+            + "when the change applies, and from then on"
+        if retention.type == "AWS::SQS::Queue", DiffContext.isDeadLetterQueue(queue, in: context.after) {
+            message +=
+                "; this is a dead-letter queue: parked failed messages are purged (for a standard queue the age "
+                + "counts from the original enqueue, not from the move to the DLQ)"
+        }
+        return message + " (\(retention.source))"
+    }
+
+    /// Redrive removed: messages that keep failing are no longer moved aside, they are received until they expire.
+    private static func redriveRemoved(_ resource: Resource, before: Value, after: Value, context: DiffContext)
+        -> String?
+    {
+        guard before["RedrivePolicy"] != nil, after["RedrivePolicy"] == nil else { return nil }
+        let target =
+            before["RedrivePolicy"]?["deadLetterTargetArn"].map { References.resources(in: $0).sorted() }?.first
+            .map { " to \($0)" } ?? ""
+        switch resource.type {
+        case "AWS::SQS::Queue":
+            let retention = after["MessageRetentionPeriod"]?.intValue ?? 345_600
+            let consumed = DiffContext.mappings(consuming: resource.logicalId, in: context.after).map(\.logicalId)
+            let by = consumed.isEmpty ? "" : " by \(consumed.joined(separator: ", "))"
+            return
+                "RedrivePolicy removed: messages that keep failing\(by) are no longer moved\(target); they are "
+                + "received again and again until the retention period (\(duration(retention))) deletes them"
+        case "AWS::SNS::Subscription":
+            return
+                "RedrivePolicy removed: messages SNS cannot deliver to this endpoint are no longer kept\(target); "
+                + "after SNS's delivery retries they are discarded"
+        default:
+            return nil
+        }
+    }
+
+    /// Partial batch responses removed from a mapping whose function was wired to return them. Without
+    /// `ReportBatchItemFailures` Lambda ignores a `batchItemFailures` answer: an invocation that succeeds deletes its
+    /// whole batch, the messages the function reported failed included (Lambda Developer Guide, "Handling errors
+    /// for an SQS event source": https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
+    private static func partialBatchRemoved(_ resource: Resource, before: Value, after: Value) -> String? {
+        guard resource.type == "AWS::Lambda::EventSourceMapping" else { return nil }
+        func reports(_ side: Value) -> Bool {
+            side["FunctionResponseTypes"]?.items?.contains(.string("ReportBatchItemFailures")) ?? false
+        }
+        guard reports(before), !reports(after) else { return nil }
+        let function = after["FunctionName"].map { References.resources(in: $0).sorted().first ?? "" } ?? ""
+        let who = function.isEmpty ? "the function" : function
+        return
+            "ReportBatchItemFailures removed while \(who) was wired to report failed messages: Lambda now ignores its "
+            + "batchItemFailures answer and deletes the whole batch when the invocation succeeds, so the messages it "
+            + "reported failed are deleted unprocessed"
+    }
+
+    /// `seconds` in the largest whole unit (`14 days`, `4 hours`, `90 seconds`).
+    static func duration(_ seconds: Int) -> String {
+        for (unit, size) in [("day", 86_400), ("hour", 3_600), ("minute", 60)]
+        where seconds >= size && seconds % size == 0 {
+            let count = seconds / size
+            return "\(count) \(unit)\(count == 1 ? "" : "s")"
+        }
+        return "\(seconds) second\(seconds == 1 ? "" : "s")"
+    }
+}
+
+/// SNS subscription filter policies: whether a change can only let more messages through.
+enum FilterPolicies {
+    /// Why the new filter may drop messages the old one delivered; `nil` when it only widens (or is removed).
+    static func narrowed(before: Value, after: Value) -> String? {
+        let old = policy(before["FilterPolicy"])
+        let new = policy(after["FilterPolicy"])
+        let scopeBefore = before["FilterPolicyScope"]?.stringValue ?? "MessageAttributes"
+        let scopeAfter = after["FilterPolicyScope"]?.stringValue ?? "MessageAttributes"
+        guard let new else { return nil }
+        guard let old else {
+            return "FilterPolicy added: messages it does not match no longer reach this subscription's endpoint"
+        }
+        if scopeBefore != scopeAfter {
+            return "FilterPolicyScope changed from \(scopeBefore) to \(scopeAfter): the filter reads other fields, and "
+                + "messages that matched before may no longer reach the endpoint"
+        }
+        guard !widens(old: old, new: new) else { return nil }
+        return "FilterPolicy narrowed: messages the old filter delivered may no longer reach this subscription's "
+            + "endpoint from this deploy on"
+    }
+
+    /// The policy as a mapping (a JSON string is parsed as written in the template's own YAML/JSON model).
+    private static func policy(_ value: Value?) -> Fields? {
+        guard let value else { return nil }
+        if case .map(let fields) = value { return fields }
+        return Fields([("", value)])
+    }
+
+    /// Whether every message `old` lets through passes `new` too: `new` constrains no key `old` leaves free, and
+    /// each key's allowed values under `new` include the old ones (plain value lists; anything richer counts as a
+    /// possible narrowing).
+    static func widens(old: Fields, new: Fields) -> Bool {
+        for entry in new {
+            guard let previous = old[entry.key] else { return false }
+            if Comparison.same(previous, entry.value) { continue }
+            guard case .list(let before) = previous, case .list(let after) = entry.value,
+                before.allSatisfy(Resolver.isScalar), after.allSatisfy(Resolver.isScalar)
+            else { return false }
+            let allowed = Set(after.map(Comparison.normalized))
+            guard before.allSatisfy({ allowed.contains(Comparison.normalized($0)) }) else { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,90 @@
+import CloudFormation
+
+/// Protections a change removes without losing data by itself: warnings in every format, never a failure.
+enum Safeguards {
+    /// A boolean protection: the property path, the value that protects, and what is gone without it.
+    struct Switch {
+        var type: String
+        var path: [String]
+        /// `true`: the protection is on when the value is true; `false`: on when the value is false or unset.
+        var protectsWhenTrue: Bool
+        var gone: String
+    }
+
+    static let switches: [Switch] = [
+        Switch(
+            type: "AWS::DynamoDB::Table", path: ["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"],
+            protectsWhenTrue: true,
+            gone: "point-in-time recovery turned off: the table can no longer be restored to a moment of the "
+                + "last 35 days, and the existing recovery window is lost"),
+        Switch(
+            type: "AWS::DynamoDB::Table", path: ["DeletionProtectionEnabled"], protectsWhenTrue: true,
+            gone: "deletion protection turned off: a later removal or replacement deletes the table"),
+        Switch(
+            type: "AWS::DynamoDB::Table", path: ["TimeToLiveSpecification", "Enabled"], protectsWhenTrue: false,
+            gone: "time to live turned on: DynamoDB deletes, without a write of yours, every item whose TTL attribute "
+                + "holds a past time"),
+        Switch(
+            type: "AWS::Lambda::EventSourceMapping", path: ["Enabled"], protectsWhenTrue: true,
+            gone: "the mapping is disabled: nothing polls the queue, so messages wait and expire after its "
+                + "retention period"),
+        Switch(
+            type: "AWS::RDS::DBInstance", path: ["DeletionProtection"], protectsWhenTrue: true,
+            gone: "deletion protection turned off"),
+        Switch(
+            type: "AWS::RDS::DBCluster", path: ["DeletionProtection"], protectsWhenTrue: true,
+            gone: "deletion protection turned off"),
+    ]
+
+    /// Adds a warning for each safeguard `new` removes from `old`.
+    static func judge(_ change: inout ResourceChange, old: Resource, new: Resource, context: DiffContext) {
+        let before = context.before.resolvedProperties(old)
+        let after = context.after.resolvedProperties(new)
+        for item in switches where item.type == new.type && old.type == new.type {
+            let wasOn = isOn(value(before, item.path), item)
+            if wasOn && !isOn(value(after, item.path), item) { change.add(.safeguardRemoved, item.gone) }
+        }
+        if new.type == "AWS::Lambda::Function", after["ReservedConcurrentExecutions"]?.intValue == 0,
+            before["ReservedConcurrentExecutions"]?.intValue != 0
+        {
+            change.add(
+                .safeguardRemoved,
+                "ReservedConcurrentExecutions set to 0: every invocation is throttled, so nothing the function "
+                    + "consumes is processed; messages wait and expire after their queue's retention period")
+        }
+        if new.type == "AWS::S3::Bucket", before["VersioningConfiguration"]?["Status"] == .string("Enabled"),
+            after["VersioningConfiguration"]?["Status"] != .string("Enabled")
+        {
+            change.add(
+                .safeguardRemoved, "versioning suspended: overwritten and deleted objects are no longer kept")
+        }
+        policies(&change, old: old, new: new)
+    }
+
+    private static func policies(_ change: inout ResourceChange, old: Resource, new: Resource) {
+        guard StatefulTypes.all.contains(new.type) else { return }
+        if Differ.isRetain(old.deletionPolicy), !Differ.isRetain(new.deletionPolicy) {
+            change.add(
+                .safeguardRemoved,
+                "DeletionPolicy no longer Retain: removing the resource later deletes \(StatefulTypes.what(new.type))")
+        }
+        if Differ.isRetain(old.updateReplacePolicy), !Differ.isRetain(new.updateReplacePolicy) {
+            change.add(
+                .safeguardRemoved,
+                "UpdateReplacePolicy no longer Retain: a later replacement deletes \(StatefulTypes.what(new.type))")
+        }
+    }
+
+    private static func value(_ properties: Value, _ path: [String]) -> Value? {
+        path.reduce(Optional(properties)) { $0?[$1] }
+    }
+
+    private static func isOn(_ value: Value?, _ item: Switch) -> Bool {
+        let text = value.map { Comparison.normalized($0) }
+        if item.protectsWhenTrue {
+            // Enabled on a mapping is on when unset; the others protect only when set.
+            return text == .string("true") || (text == nil && item.path == ["Enabled"])
+        }
+        return text != .string("true")
+    }
+}

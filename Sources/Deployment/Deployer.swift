@@ -135,9 +135,11 @@ public struct Deployer: Sendable {
         let existing = try await deployableStack(request)
         try await upload(request)
         // The deployed template against the new one, read once for hotswap and for the review.
-        let diff = try await self.diff(existing: existing, request: request)
+        let deployed = try await deployedTemplate(existing: existing, request: request)
+        let diff = self.diff(old: deployed, existing: existing, request: request)
         if request.hotswap, let existing, let lambda {
-            switch try await hotswapTargets(request, existing: existing, diff: diff) {
+            let codeless = self.diff(old: deployed, existing: existing, request: request, deployedCode: true)
+            switch try await hotswapTargets(request, existing: existing, diff: codeless) {
             case .success(let targets):
                 return .hotswapped(try await hotswap(targets, bucket: request.bucket, lambda: lambda))
             case .failure(let why):
@@ -366,18 +368,27 @@ public struct Deployer: Sendable {
     }
 
     /// The deployed template against the new one, through `orderstack diff`'s classification.
-    func diff(existing: StackDescription?, request: DeployRequest) async throws -> StackDiff {
-        var old = Template()
-        if existing != nil {
-            let body = try await cloudFormation.template(request.stackName)
-            guard let parsed = TemplateReader.read(body, path: "deployed \(request.stackName)").template else {
-                throw DeployError("the deployed template of \(request.stackName) cannot be read as a template")
-            }
-            old = parsed
+    /// The deployed template (empty for a new stack).
+    func deployedTemplate(existing: StackDescription?, request: DeployRequest) async throws -> Template {
+        guard existing != nil else { return Template() }
+        let body = try await cloudFormation.template(request.stackName)
+        guard let parsed = TemplateReader.read(body, path: "deployed \(request.stackName)").template else {
+            throw DeployError("the deployed template of \(request.stackName) cannot be read as a template")
+        }
+        return parsed
+    }
+
+    /// The deployed template against the new one, each side with its own parameter values. With
+    /// `deployedCode`, the code keys keep their deployed values (what `--hotswap` asks: did anything but code
+    /// change?).
+    func diff(old: Template, existing: StackDescription?, request: DeployRequest, deployedCode: Bool = false)
+        -> StackDiff
+    {
+        let codeKeys = request.artifacts.map {
+            ($0.parameter, deployedCode ? existing?.parameters[$0.parameter] ?? $0.key : $0.key)
         }
         let values = Dictionary(
-            ([(request.bucketParameter, request.bucket)] + request.artifacts.map { ($0.parameter, $0.key) }
-                + request.parameters),
+            [(request.bucketParameter, request.bucket)] + codeKeys + request.parameters,
             uniquingKeysWith: { _, last in last })
         return Differ.diff(
             old: old, new: request.template, name: request.stackName, parameters: values,

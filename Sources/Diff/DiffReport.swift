@@ -62,10 +62,10 @@ public enum DiffReport {
         add(count(.dataLoss), "losing data")
         add(count(.deliveryLoss), "losing deliveries")
         add(resources.filter { $0.blocked != nil }.count, "refused by CloudFormation")
-        add(resources.filter { $0.findings.contains { $0.kind.gate == .warning } }.count, "safeguards removed")
-        add(
-            resources.filter { $0.findings.contains { $0.acknowledged != nil && $0.kind != .refused } }.count,
-            "acknowledged losses")
+        let warned = resources.filter { $0.findings.contains { $0.kind.gate == .warning } }.count
+        add(warned, warned == 1 ? "with a safeguard removed" : "with safeguards removed")
+        let accepted = resources.filter { $0.findings.contains { $0.acknowledged != nil && $0.kind != .refused } }.count
+        add(accepted, accepted == 1 ? "acknowledged loss" : "acknowledged losses")
         if diff.breaks { parts.append("breaks importing stacks") }
         return parts.isEmpty ? "changes outside resources" : parts.joined(separator: ", ")
     }

@@ -205,8 +205,8 @@ public enum Differ {
             let moved = References.resources(in: output.value).intersection(replaced).sorted()
             if let name = output.exportName, Comparison.same(previous.exportName, name), let target = moved.first {
                 details.append(
-                    "export \(ValueText.compact(name)) takes a new value because \(target) is replaced: CloudFormation "
-                        + "refuses to change an exported value while another stack imports it (the update rolls back)")
+                    "export \(ValueText.compact(name)) takes a new value if \(target) is replaced: while another stack "
+                        + "imports it, CloudFormation refuses to change an exported value and rolls the update back")
                 breaking = true
             }
             if !Comparison.same(previous.exportName, output.exportName) {

@@ -166,7 +166,8 @@ public enum Rules {
         fix: "Set maxReceiveCount to 5 or more.")
     public static let noPartialBatchResponse = Rule(
         id: "OS2008", severity: .warning, title: "SQS mapping without ReportBatchItemFailures",
-        why: "One failing message makes the whole batch return to the queue and be processed again.",
+        why:
+            "Lambda ignores a batchItemFailures answer without it: an invocation that succeeds deletes its whole batch, the messages the function reported failed included; only an invocation error returns the batch, all of it.",
         fix: "Set FunctionResponseTypes: [ReportBatchItemFailures] and return batchItemFailures.")
     public static let maximumConcurrencyAboveReserved = Rule(
         id: "OS2009", severity: .warning, title: "MaximumConcurrency above the function's reserved concurrency",

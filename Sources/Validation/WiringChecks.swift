@@ -51,7 +51,7 @@ enum WiringChecks {
         if !(mapping["FunctionResponseTypes"]?.items?.contains(.string("ReportBatchItemFailures")) ?? false) {
             context.report(
                 Rules.noPartialBatchResponse, at: base.appending("FunctionResponseTypes"), subject: mapping.logicalId,
-                "the mapping from '\(queue.logicalId)' does not set FunctionResponseTypes: [ReportBatchItemFailures]; one failed message retries its whole batch"
+                "the mapping from '\(queue.logicalId)' does not set FunctionResponseTypes: [ReportBatchItemFailures]: Lambda ignores a batchItemFailures answer, so the messages a successful invocation reports failed are deleted, and an invocation error retries the whole batch"
             )
         }
         let queueBase = properties(queue)

@@ -441,3 +441,85 @@ enum Recorded {
         #expect(text.contains("CloudFormation's change set"), "\(format): \(text)")
     }
 }
+
+/// `--hotswap` compares the templates with the deployed code keys, so a new code key alone is a hotswap and
+/// anything else falls back to a change set.
+@Suite struct HotswapTests {
+    static let template = """
+        Parameters:
+          ArtifactBucket:
+            Type: String
+          FnCodeKey:
+            Type: String
+        Resources:
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              MemorySize: MEMORY
+              Code:
+                S3Bucket: !Ref ArtifactBucket
+                S3Key: !Ref FnCodeKey
+        """
+
+    static func replay(deployedMemory: Int) -> Replay {
+        let deployed = template.replacing("MEMORY", with: "\(deployedMemory)")
+        let stack =
+            "<R><DescribeStacksResult><Stacks><member><StackId>arn:stack/s/1</StackId><StackName>s</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><Parameters><member><ParameterKey>ArtifactBucket</ParameterKey><ParameterValue>b</ParameterValue></member><member><ParameterKey>FnCodeKey</ParameterKey><ParameterValue>fn/old.zip</ParameterValue></member></Parameters></member></Stacks></DescribeStacksResult></R>"
+        return Replay([
+            "DescribeStacks": [(200, stack)], "HeadObject": [(200, "")],
+            "GetTemplate": [
+                (200, "<R><GetTemplateResult><TemplateBody>\(deployed)</TemplateBody></GetTemplateResult></R>")
+            ],
+            "ListStackResources": [
+                (
+                    200,
+                    "<R><ListStackResourcesResult><StackResourceSummaries><member><LogicalResourceId>Fn</LogicalResourceId><PhysicalResourceId>s-Fn-1</PhysicalResourceId></member></StackResourceSummaries></ListStackResourcesResult></R>"
+                )
+            ],
+            "UpdateFunctionCode": [(200, "{}")],
+            "GetFunctionConfiguration": [(200, #"{"LastUpdateStatus":"Successful"}"#)],
+            "CreateChangeSet": [Recorded.created], "DescribeChangeSet": [Recorded.changeSet],
+            "DeleteChangeSet": [Recorded.ok], "ExecuteChangeSet": [Recorded.ok],
+            "DescribeStackEvents": [
+                Recorded.events([
+                    (id: "e1", logical: "s", type: "AWS::CloudFormation::Stack", status: "UPDATE_COMPLETE", reason: nil)
+                ])
+            ],
+        ])
+    }
+
+    static func deployer(_ replay: Replay, lines: Lines) -> Deployer {
+        var deployer = DeployerTests.deployer(replay, lines: lines)
+        let environment = AWSEnvironment(
+            region: "us-east-1", credentials: Credentials(accessKeyId: "AKID", secretAccessKey: "s"), environment: [:])
+        deployer.lambda = LambdaClient(
+            caller: AWSCaller(
+                transport: replay, environment: environment,
+                endpoint: Endpoint(scheme: "http", host: "lambda.test", port: 80), service: "lambda",
+                now: { 1_796_000_000_000 }))
+        return deployer
+    }
+
+    static func request() throws -> DeployRequest {
+        var request = try DeployerTests.request(template.replacing("MEMORY", with: "512"))
+        request.hotswap = true
+        return request
+    }
+
+    @Test func aNewCodeKeyAloneUpdatesTheCodeWithoutAChangeSet() async throws {
+        let replay = Self.replay(deployedMemory: 512)
+        let outcome = try await Self.deployer(replay, lines: Lines()).deploy(try Self.request()) { _ in }
+        #expect(outcome == .hotswapped(["Fn"]))
+        #expect(replay.requests.contains { $0.operation == "UpdateFunctionCode" && $0.body.contains("fn/abc.zip") })
+        #expect(!replay.operations.contains("CreateChangeSet"))
+    }
+
+    @Test func anotherChangeFallsBackToAChangeSetSayingWhy() async throws {
+        let replay = Self.replay(deployedMemory: 256)
+        let lines = Lines()
+        _ = try await Self.deployer(replay, lines: lines).deploy(try Self.request()) { _ in }
+        #expect(!replay.operations.contains("UpdateFunctionCode"))
+        #expect(replay.operations.contains("CreateChangeSet"))
+        #expect(lines.lines.contains { $0.contains("hotswap not possible: the template changed (1 resources)") })
+    }
+}

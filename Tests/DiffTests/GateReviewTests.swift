@@ -63,7 +63,7 @@ import Testing
         Acknowledgement.apply([right], to: &diff, names: ["t"])
         #expect(!FailOn.dataLoss.fails([diff]))
         #expect(DiffReport.render([diff], format: .text).contains("acknowledged DATA LOSS (retention-lowered)"))
-        #expect(DiffReport.summary(diff).contains("1 acknowledged losses"))
+        #expect(DiffReport.summary(diff).contains("1 acknowledged loss"))
 
         var refused = try Pair.diff("TableName: orders\n", "TableName: orders\n      ImportSourceSpecification: {}\n")
         let attempt = Acknowledgement(resource: "Orders", kind: .refused, reason: "cannot be", location: "f:4:1")

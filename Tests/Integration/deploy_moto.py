@@ -279,7 +279,7 @@ def plan_and_apply(binary, endpoint, project, stage, text, processor):
     set_memory(384)
     status, out, err = run(binary, endpoint, ["--deployed", "orders-dev", "--stage", "dev", "--project", str(project)],
                            project, command="diff")
-    check(status == 0 and "MemorySize" not in out, f"diff --deployed of the deployed stage shows no change ({out[:120]})")
+    check(status == 0 and "no changes" in out, f"diff --deployed of the deployed stage shows no change ({out[:600]})")
 
 
 def gate(binary, endpoint, project):

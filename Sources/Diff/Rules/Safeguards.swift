@@ -15,8 +15,8 @@ enum Safeguards {
         Switch(
             type: "AWS::DynamoDB::Table", path: ["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"],
             protectsWhenTrue: true,
-            gone: "point-in-time recovery turned off: the table can no longer be restored to a moment of the "
-                + "last 35 days, and the existing recovery window is lost"),
+            gone: "point-in-time recovery turned off: the table can no longer be restored to a moment within its "
+                + "recovery period, and turning it on again starts a new, empty window"),
         Switch(
             type: "AWS::DynamoDB::Table", path: ["DeletionProtectionEnabled"], protectsWhenTrue: true,
             gone: "deletion protection turned off: a later removal or replacement deletes the table"),

@@ -118,9 +118,22 @@ enum Replacements {
             change.add(.refused, refusal)
             return
         }
+        if new.type == "AWS::SNS::Subscription", let note = confirmation(new, context: context) {
+            change.add(.note, note)
+        }
         guard StatefulTypes.all.contains(new.type) || StatefulTypes.all.contains(old.type) else { return }
         let verb = change.replacement == .always ? "replaced" : "may be replaced"
         change.add(.replaced, "\(verb): \(whereOldDataStays(old: old, new: new, context: context))")
+    }
+
+    /// A replaced subscription to an e-mail or HTTP endpoint starts unconfirmed: SNS delivers nothing to it until
+    /// its owner confirms (SNS Developer Guide, "Confirm your Amazon SNS subscription").
+    private static func confirmation(_ subscription: Resource, context: DiffContext) -> String? {
+        let protocolName = subscription["Protocol"].map(context.after.resolve)?.stringValue ?? ""
+        guard ["email", "email-json", "http", "https"].contains(protocolName) else { return nil }
+        let endpoint = subscription["Endpoint"].map { ValueText.compact(context.after.resolve($0)) } ?? "the endpoint"
+        return "the new subscription is pending until \(endpoint) confirms it (SNS sends a confirmation message); "
+            + "until then nothing reaches it, and the old subscription is deleted"
     }
 
     private static func whereOldDataStays(old: Resource, new: Resource, context: DiffContext) -> String {

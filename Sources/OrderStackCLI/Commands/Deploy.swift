@@ -227,7 +227,7 @@ extension OrderStack {
                 console.out("\(stackName): no changes; the empty change set was deleted\n")
             case .refused(let level):
                 console.err(
-                    "error: refused by --fail-on \(level): nothing was executed and the change set was deleted; --fail-on none deploys it anyway"
+                    "error: refused by --fail-on \(level): nothing was executed and the change set was deleted; a loss intended on purpose is accepted by naming the resource, its class and the reason in blueprints/acknowledged-losses.yaml (reviewed like code; docs/ci.md)"
                 )
                 throw ExitCode(1)
             case .needsApproval(let widening):

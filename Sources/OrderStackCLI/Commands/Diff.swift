@@ -137,17 +137,24 @@ extension OrderStack {
                 project: project, stack: try stacks.single(console: console), stage: stage.first, console: console)
             let session = try AWSSession.resolve(console: console)
             let body: String
+            let deployedValues: [String: String]
             do {
                 let client = CloudFormationClient(caller: try session.caller("cloudformation"))
                 body = try blocking { try await client.template(stackName) }
+                deployedValues = try blocking { try await client.describeStack(stackName)?.parameters ?? [:] }
             } catch {
                 console.err("error: \(AWSSession.explain(error, what: "reading the template of \(stackName)"))")
                 throw BadInput()
             }
             let old = try TemplateFile.parse(body, path: "deployed \(stackName)", console: console)
+            // The artifact bucket and code keys, unless given with --parameter, keep their deployed values (code
+            // changes are deploy's business); every other parameter takes its default, as a deploy would.
+            var values = parameters
+            let packaged = ["ArtifactBucket"] + Package.artifacts(in: item.synthesis.template).map(\.parameter)
+            for name in packaged where values[name] == nil { values[name] = deployedValues[name] }
             return Differ.diff(
                 old: old, new: item.synthesis.template, name: "\(stackName) (deployed) -> \(item.outputPath)",
-                parameters: parameters)
+                parameters: values, oldParameters: deployedValues)
         }
 
     }

@@ -141,7 +141,7 @@ let package = Package(
             dependencies: [
                 "CloudFormation", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging",
                 "Hashing",
-                "Deployment", "DeployClients", "AWSClients", "LocalRun", "LoadRun",
+                "Deployment", "DeployClients", "AWSClients", "AWSSigV4", "LocalRun", "LoadRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

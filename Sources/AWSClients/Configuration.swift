@@ -61,7 +61,7 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
 
     public init(variable: String, problem: String) {
         self.variable = variable
-        self.problem = problem
+        self.problem = Redaction.redact(problem)  // an endpoint URL may carry user:password@
     }
 
     public var description: String { "\(variable): \(problem)" }

@@ -81,7 +81,9 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
         self.operation = operation
         self.status = status
         self.code = code
-        self.message = message
+        // AWS echoes parts of the request in some messages (the canonical request of SignatureDoesNotMatch):
+        // redacted here, so no caller can print a credential from it.
+        self.message = Redaction.redact(message)
     }
 
     public var description: String { "\(service) \(operation): \(status) \(code): \(message)" }
@@ -155,7 +157,7 @@ public struct TransientFailure: Error, Sendable, Equatable, CustomStringConverti
     public var reason: String
 
     /// Creates a transient failure.
-    public init(_ reason: String) { self.reason = reason }
+    public init(_ reason: String) { self.reason = Redaction.redact(reason) }
 
     public var description: String { reason }
 }

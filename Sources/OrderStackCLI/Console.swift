@@ -1,3 +1,4 @@
+import AWSSigV4
 import YAML
 
 #if canImport(Glibc)
@@ -6,16 +7,25 @@ import YAML
     import Darwin
 #endif
 
-/// Where commands write: machine output to stdout, diagnostics to stderr, colour only on a terminal.
+/// Where commands write: machine output to stdout, diagnostics to stderr, colour only on a terminal. Everything
+/// written goes through ``Redaction``: no credential, token or URL password reaches either stream.
 public struct Console: Sendable {
-    /// Writes `text` to standard output as is.
+    /// The credential values of this process's environment, redacted wherever they appear.
+    static let secrets: [String] = Redaction.secrets(
+        in: Dictionary(
+            uniqueKeysWithValues: [
+                "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY_ID",
+            ]
+            .compactMap { name in getenv(name).map { (name, String(cString: $0)) } }))
+
+    /// Writes `text` to standard output, redacted.
     public func out(_ text: String) {
-        Self.write(text, to: 1)
+        Self.write(Redaction.redact(text, secrets: Self.secrets), to: 1)
     }
 
-    /// Writes `line` and a newline to standard error.
+    /// Writes `line` and a newline to standard error, redacted.
     public func err(_ line: String) {
-        Self.write(line + "\n", to: 2)
+        Self.write(Redaction.redact(line, secrets: Self.secrets) + "\n", to: 2)
     }
 
     private static func write(_ text: String, to descriptor: Int32) {

@@ -29,10 +29,14 @@ public enum JSONSyntax {
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         }
 
-        var mark: Mark {
+        /// The position of `index`, computed only for an error (computing it for every value would make a long
+        /// line quadratic).
+        var mark: Mark { mark(at: index) }
+
+        func mark(at offset: Int) -> Mark {
             var column = 1
             var position = lineStart
-            while position < min(index, bytes.count) {
+            while position < min(offset, bytes.count) {
                 if bytes[position] & 0xC0 != 0x80 { column += 1 }
                 position += 1
             }
@@ -181,7 +185,7 @@ public enum JSONSyntax {
         }
 
         mutating func number() -> (mark: Mark, problem: String)? {
-            let start = mark
+            let start = index
             if current == UInt8(ascii: "-") { index += 1 }
             func digits() -> Int {
                 var count = 0
@@ -194,16 +198,16 @@ public enum JSONSyntax {
             if current == UInt8(ascii: "0") {
                 index += 1
             } else if digits() == 0 {
-                return (start, "invalid number")
+                return (mark(at: start), "invalid number")
             }
             if current == UInt8(ascii: ".") {
                 index += 1
-                if digits() == 0 { return (start, "invalid number: digits must follow '.'") }
+                if digits() == 0 { return (mark(at: start), "invalid number: digits must follow '.'") }
             }
             if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
                 index += 1
                 if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
-                if digits() == 0 { return (start, "invalid number: digits must follow the exponent") }
+                if digits() == 0 { return (mark(at: start), "invalid number: digits must follow the exponent") }
             }
             return nil
         }

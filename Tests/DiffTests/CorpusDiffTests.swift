@@ -117,4 +117,15 @@ import Testing
         let diff = Differ.diff(old: template, new: reread, name: name)
         #expect(diff.isEmpty, "\(DiffReport.render([diff], format: .text))")
     }
+
+    /// The orders stacks re-serialised as long-form JSON with keys reversed: nothing changed, nothing said.
+    @Test(arguments: ["prod", "dev"])
+    func theOrdersStacksReserialisedAsJSONGiveNoChange(stage: String) throws {
+        let template = try Pair.template(try GatePairTests.stage(stage))
+        let copy = Self.reformatted(template)
+        #expect(copy.hasPrefix("{"))
+        let reread = try #require(TemplateReader.read(copy, path: "orders-\(stage).json").template)
+        let diff = Differ.diff(old: template, new: reread, name: stage)
+        #expect(diff.isEmpty, "\(DiffReport.render([diff], format: .text))")
+    }
 }

@@ -366,6 +366,58 @@ def credentials(binary, endpoint, project, directory):
           f"an unreachable endpoint is one message, exit 2 ({status}: {err.strip()[-300:]})")
 
 
+def echoed_secrets(binary, project):
+    """An endpoint that answers every call as AWS answers a signature it cannot match: 403 SignatureDoesNotMatch
+    with the canonical request it expected, the session token header among it. Neither the token, nor the secret
+    key, nor the password in the endpoint URL may appear in any output or format."""
+    session_token = "IQoJb3JpZ2luX2VjEOrderstackSessionToken0123456789abcdef+/=="
+
+    class Refusing(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            echoed = self.headers.get("X-Amz-Security-Token", "")
+            body = ("<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>The request "
+                    "signature we calculated does not match the signature you provided.\n\nThe Canonical String for "
+                    "this request should have been\n'POST\n/\n\nhost:cloudformation.us-east-1.amazonaws.com\n"
+                    f"x-amz-date:20261203T101500Z\nx-amz-security-token:{echoed}\n\nhost;x-amz-date;"
+                    "x-amz-security-token\nabc'</Message></Error><RequestId>1</RequestId></ErrorResponse>").encode()
+            self.send_response(403)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST
+        do_PUT = do_POST
+        do_HEAD = do_POST
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        keys = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMIsecretEXAMPLEKEY",
+                "AWS_SESSION_TOKEN": session_token}
+        for endpoint in (f"http://127.0.0.1:{port}", f"http://ci:urlpassword99@127.0.0.1:{port}"):
+            for arguments, command in ((["--stage", "dev"], "deploy"), (["--stage", "dev", "--format", "json"], "deploy"),
+                                       (["--stack-name", "orders-dev"], "status")):
+                status, out, err = run(binary, endpoint, arguments, project, keys=False, extra=keys, command=command)
+                printed = out + err
+                leaked = [name for name, value in (("session token", session_token), ("token prefix", "IQoJb3JpZ2lu"),
+                                                   ("secret key", "wJalrXUtnFEMIsecret"),
+                                                   ("URL password", "urlpassword99"))
+                          if value in printed]
+                # The URL with user information is refused before any call; the message names the variable.
+                said = "SignatureDoesNotMatch" if "@" not in endpoint else "AWS_ENDPOINT_URL"
+                check(status != 0 and not leaked and said in printed,
+                      f"{command} {' '.join(arguments)} against {endpoint.split('//')[1].split('@')[0]}: refused, "
+                      f"nothing secret printed (exit {status}, leaked {leaked}: {err.strip()[-160:]})")
+    finally:
+        server.shutdown()
+
+
 def main():
     warnings.filterwarnings("ignore")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -386,6 +438,7 @@ def main():
             destroy(binary, endpoint, project)
 
         with_moto(scenario, None)
+        echoed_secrets(binary, project)
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 

@@ -295,6 +295,41 @@ def url_target(binary):
         local.process.wait(timeout=30)
 
 
+def nothing_accepted(binary):
+    """A run whose valid orders were never accepted proves nothing: against a closed port, and against an API that
+    answers every request 403, load exits 1 and says why (with --no-verify too: the answers alone decide)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Forbidden(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = b'{"message":"Missing Authentication Token"}'
+            self.send_response(403)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Forbidden)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        targets = (("a closed port", f"http://127.0.0.1:{free_port()}/dev", "NOTHING ACCEPTED"),
+                   ("an API answering 403", f"http://127.0.0.1:{server.server_address[1]}/dev", "REFUSED"))
+        for what, url, said in targets:
+            run = Load(binary, "--profile", profile("nothing", 5, 10), "--window", "10..10.1667", "--duration", "5",
+                       "--target", url, "--invalid-share", "0", "--no-verify")
+            findings = run.report.get("answerFindings", [])
+            check(run.status == 1 and run.report.get("failed") is True and any(said in f for f in findings),
+                  f"load against {what}: exit 1, saying {said} (exit {run.status}: {findings[:2]})")
+    finally:
+        server.shutdown()
+
+
 def refusals(binary):
     def refused(arguments, text, what):
         process = subprocess.run([binary, "load", "--project", str(ROOT), *arguments], capture_output=True,
@@ -321,6 +356,7 @@ def main():
     interrupted(binary)
     aborted(binary)
     url_target(binary)
+    nothing_accepted(binary)
     print(f"{len(failures)} failure(s)")
     sys.exit(1 if failures else 0)
 

@@ -85,13 +85,14 @@ public enum LoadReport {
                 pad(String(index), 6) + pad(String(second.offered), 9) + cells.map { pad(String($0), 5) }.joined())
         }
         lines.append("")
+        lines += run.answerFindings
         lines += verificationLines(run.verification)
         if let prediction = run.prediction {
             lines.append("")
             lines += predictionLines(prediction, run: run)
         }
         lines.append("")
-        lines.append(run.verification.failed ? "result: FAILED" : "result: ok")
+        lines.append(run.failed ? "result: FAILED" : "result: ok")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -176,7 +177,7 @@ public enum LoadReport {
             "\"seconds\":[\(seconds.joined(separator: ","))]",
             "\"backlog\":\(run.backlog.map { numbers($0.map(Double.init)) } ?? "null")",
             "\"verification\":{\"skipped\":\(v.skipped),\"accepted\":\(v.accepted),\"lost\":\(strings(v.lost)),\"pending\":\(strings(v.pending)),\"unfinishedMessages\":\(v.unfinishedMessages.map(String.init) ?? "null"),\"storedWithoutAnswer\":\(v.storedWithoutAnswer),\"queues\":{\(queues.joined(separator: ","))}}",
-            "\"failed\":\(v.failed)",
+            "\"answerFindings\":\(strings(run.answerFindings))", "\"failed\":\(run.failed)",
         ]
         if let prediction = run.prediction {
             let rows = prediction.comparisons(run).map {

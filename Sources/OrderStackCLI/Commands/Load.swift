@@ -208,7 +208,7 @@ extension OrderStack {
                 try FileSystem.write(LoadChart.svg(result), to: svg)
                 if format == .text { console.out("wrote \(svg)\n") }
             }
-            if result.verification.failed { throw ExitCode(1) }
+            if result.failed { throw ExitCode(1) }
         }
 
         /// A profile by name, or from a `.yaml` file.

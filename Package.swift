@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "TemplateYAML", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "StackDSL", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
         .target(name: "Validation", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
-        .target(name: "Diff", dependencies: ["CloudFormation", "YAML"]),
+        .target(name: "Diff", dependencies: ["CloudFormation", "YAML", "Hashing"]),
         .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
         // RFC 3339 timestamps without Foundation's calendars, for logs, items and request dates.
         .target(name: "Timestamps"),

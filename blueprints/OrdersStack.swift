@@ -1,7 +1,8 @@
 import StackDSL
 
 /// The orders backend: API Gateway validates and enqueues orders, a Swift Lambda stores each one idempotently in
-/// DynamoDB and announces it on SNS to the downstream services' queues, with alarms on every failure path.
+/// DynamoDB, and the table's change stream (the outbox) has it announced on SNS to the downstream services'
+/// queues, so no stored order goes unannounced; alarms on every failure path.
 ///
 /// Edit this file to change the architecture; stage differences live in `blueprints/stages/*.yaml`.
 public enum OrdersBlueprint {
@@ -14,7 +15,7 @@ public enum OrdersBlueprint {
         Function("OrderProcessor", handler: .orderProcessor)
             .consumes(intake)
             .writes(orders)
-            .publishes(events)
+            .publishes(events, from: orders)
 
         RestAPI("OrdersApi") {
             Route.post("/orders", validatedBy: .order, enqueueTo: intake)

@@ -140,6 +140,11 @@ extension LineCollector {
             "handler time follows Lambda's CPU share (CPU in proportion to memory, one full vCPU at 1,769 MB): \(q(a.handlerCPUShare * 100)) % of it is CPU and scales by min(measured, 1769) ÷ min(memory, 1769), the rest waits on DynamoDB and SNS",
         ]
         list += flowAssumptions()
+        for outbox in model.outboxes {
+            list.append(
+                "\(outbox.consumer.table)'s change stream (the outbox) invokes \(outbox.function.logicalId) once per stream batch: min(BatchSize \(Int(outbox.consumer.batchSize)), max(1, stored items per second × max(batching window \(q(outbox.consumer.batchingWindowSeconds)) s, 0.25 s between polls, handler time))); GetRecords by a Lambda trigger is free and records dropped by its filter are not billed (the published-flag update is one of them); its handler time is the processor's"
+            )
+        }
         list += [
             "idle Lambda pollers make \(q(a.idleReceivesPerMinute)) empty long polls per minute on each consumed queue when no batch is received",
             "each message a function stores costs \(Money.count(a.tableWritesPerMessage, "DynamoDB write")) (table_writes_per_message; 2: a conditional put, then the published flag) of ⌈(order + \(q(a.itemOverheadBytes)) B) / 1 KB⌉ WRU",

@@ -1,14 +1,16 @@
 extension LineCollector {
     /// Requests and GB-seconds of one function.
+    /// `source` tells apart two triggers of one function (`outbox stream`).
     mutating func lambda(
         _ function: StackUsageModel.FunctionInfo, invocations: Double, milliseconds: Double, why: String,
-        per: String
+        per: String, source: String? = nil
     ) {
         let architecture = options.architecture ?? function.architecture
-        add("AWS Lambda", "requests (\(function.logicalId))", invocations, "requests", .lambdaRequests, why)
+        let name = function.logicalId + (source.map { ", \($0)" } ?? "")
+        add("AWS Lambda", "requests (\(name))", invocations, "requests", .lambdaRequests, why)
         let rounded = milliseconds.rounded(.up)
         add(
-            "AWS Lambda", "duration (\(function.logicalId), \(architecture))",
+            "AWS Lambda", "duration (\(name), \(architecture))",
             invocations * rounded / 1000 * function.memoryMB / 1024, "GB-seconds",
             architecture == "arm64" ? .lambdaGBSecondsArm : .lambdaGBSecondsX86,
             "\(q(invocations)) \(per) × \(q(rounded)) ms at \(Int(function.memoryMB)) MB × \(Int(function.memoryMB)) MB ÷ 1024"
@@ -26,6 +28,14 @@ extension LineCollector {
                 flow.function, invocations: usage.consumerBatches[flow.consumer.mapping] ?? 0,
                 milliseconds: a.processorMs(atMemoryMB: flow.function.memoryMB),
                 why: "one invocation per batch from \(flow.consumer.queue)", per: "batches")
+        }
+        for outbox in model.outboxes {
+            lambda(
+                outbox.function, invocations: usage.streamBatches[outbox.consumer.mapping] ?? 0,
+                milliseconds: a.processorMs(atMemoryMB: outbox.function.memoryMB),
+                why:
+                    "one invocation per batch of \(outbox.consumer.table)'s change stream (the outbox; reads by Lambda are free, filtered records are not billed)",
+                per: "stream batches", source: "outbox stream")
         }
         if let function = model.entryFunction, let route = model.entry {
             lambda(

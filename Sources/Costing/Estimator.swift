@@ -83,6 +83,8 @@ public struct MonthlyUsage: Sendable, Equatable {
     /// Downstream consumers' invocations and receives, by mapping logical ID.
     public var consumerBatches: [String: Double] = [:]
     public var consumerReceives: [String: Double] = [:]
+    /// Invocations of each outbox's stream mapping, by mapping logical ID.
+    public var streamBatches: [String: Double] = [:]
     /// Requests traced by X-Ray (1 per second, then 5 % of the rest).
     public var tracedRequests = 0.0
     /// Five-minute periods (the KMS data-key reuse period) with at least one order: a month without traffic
@@ -101,6 +103,11 @@ public enum Estimator {
         let batch = min(max(1, batchSize), max(1, rate * max(window, handlerSeconds)))
         return rate * 60 / batch
     }
+
+    /// How often Lambda polls each shard of a DynamoDB stream: 4 times a second
+    /// (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), so records arriving within a quarter second
+    /// share an invocation.
+    static let streamPollSeconds = 0.25
 
     /// Integrates the profile over the month: orders, batches, receives, traces.
     public static func usage(_ profile: TrafficProfile, model: StackUsageModel, window: Double) -> MonthlyUsage {
@@ -127,6 +134,12 @@ public enum Estimator {
                 let batches = batches(rate: rate * share, batchSize: size, window: ownWindow, handlerSeconds: seconds)
                 usage.consumerBatches[mapping, default: 0] += batches
                 usage.consumerReceives[mapping, default: 0] += max(a.idleReceivesPerMinute, batches)
+            }
+            for outbox in model.outboxes {
+                usage.streamBatches[outbox.consumer.mapping, default: 0] += batches(
+                    rate: rate * outbox.perArrival, batchSize: outbox.consumer.batchSize,
+                    window: max(streamPollSeconds, outbox.consumer.batchingWindowSeconds),
+                    handlerSeconds: handlerSeconds)
             }
             guard model.processor != nil else { continue }
             let batches = batches(

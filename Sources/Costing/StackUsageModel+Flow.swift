@@ -55,6 +55,14 @@ extension StackUsageModel {
             } else {
                 writes.append((table, perArrival))
             }
+            for stream in graph.streamConsumers where stream.table == table {
+                guard let reader = graph.function(stream.function) else { continue }
+                if let index = outboxes.firstIndex(where: { $0.consumer.mapping == stream.mapping }) {
+                    outboxes[index].perArrival += perArrival
+                } else {
+                    outboxes.append(OutboxFlow(consumer: stream, function: Self.info(reader), perArrival: perArrival))
+                }
+            }
         }
         for topic in node.publishes {
             if let index = publishes.firstIndex(where: { $0.topic == topic }) {

@@ -42,6 +42,14 @@ public struct StackUsageModel: Sendable {
         public var fromTopic = true
     }
 
+    /// A function reading the change stream of a table the traffic writes (an outbox).
+    public struct OutboxFlow: Sendable, Equatable {
+        public var consumer: StackGraph.StreamConsumer
+        public var function: FunctionInfo
+        /// Stream records (stored items) per arrival.
+        public var perArrival: Double
+    }
+
     /// The graph the model was read from.
     public var graph: StackGraph
     /// The route the arrivals are sent to.
@@ -72,6 +80,8 @@ public struct StackUsageModel: Sendable {
     public var authorizer: FunctionInfo?
     /// Consumers downstream of the entry queue.
     public var consumers: [ConsumerFlow] = []
+    /// The outboxes of the tables the traffic writes.
+    public var outboxes: [OutboxFlow] = []
     /// Functions subscribed to a topic the traffic publishes to, invoked once per event.
     public var eventFunctions: [(function: FunctionInfo, perArrival: Double)] = []
     /// Topics the traffic publishes to, with publishes per arrival.

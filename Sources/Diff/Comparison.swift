@@ -1,4 +1,5 @@
 import CloudFormation
+import Hashing
 
 /// Semantic comparison of template values.
 enum Comparison {
@@ -74,7 +75,13 @@ enum References {
 }
 
 /// IAM grants of a resource as comparable lines: `Allow sqs:SendMessage on !GetAtt Q.Arn`.
+///
+/// Linear in the policy's size: a principal or condition longer than ``longText`` characters is named by its
+/// length and digest, and a statement whose actions times resources exceed ``maxProduct`` is one line naming both
+/// lists by count and digest (a generated policy of thousands of ARNs must not become millions of lines).
 enum IAMGrants {
+    static let longText = 200
+    static let maxProduct = 1_024
     static func of(_ resource: Resource) -> Set<String> {
         var documents: [(String, Value)] = []
         for (index, policy) in (resource["Policies"]?.items ?? []).enumerated() {
@@ -97,8 +104,14 @@ enum IAMGrants {
                 let effect = statement["Effect"]?.stringValue ?? "?"
                 let actions = list(statement["Action"] ?? statement["NotAction"])
                 let resources = list(statement["Resource"] ?? statement["NotResource"])
-                let principal = statement["Principal"].map { " to \(ValueText.compact($0))" } ?? ""
-                let condition = statement["Condition"].map { " if \(ValueText.compact($0))" } ?? ""
+                let principal = statement["Principal"].map { " to \(short(ValueText.compact($0)))" } ?? ""
+                let condition = statement["Condition"].map { " if \(short(ValueText.compact($0)))" } ?? ""
+                if actions.count * max(1, resources.count) > maxProduct {
+                    let joinedActions = short(actions.joined(separator: ", "))
+                    let joinedResources = short(resources.joined(separator: ", "))
+                    grants.insert("\(effect) \(joinedActions) on \(joinedResources)\(principal)\(condition)")
+                    continue
+                }
                 for action in actions {
                     for target in resources.isEmpty ? [""] : resources {
                         grants.insert(
@@ -108,6 +121,13 @@ enum IAMGrants {
             }
         }
         return grants
+    }
+
+    /// `text`, or for a long one `{N characters, sha256 0123456789ab}`.
+    static func short(_ text: String) -> String {
+        let count = text.utf8.count
+        guard count > longText else { return text }
+        return "{\(count) characters, sha256 \(hexString(SHA256.hash(Array(text.utf8))).prefix(12))}"
     }
 
     private static func list(_ value: Value?) -> [String] {

@@ -66,12 +66,18 @@ public final class LocalSession: Sendable {
     let server: HTTPServer?
     let pollers: Task<Void, Never>
     let group: MultiThreadedEventLoopGroup
+    /// The DynamoDB stream mappings (the outboxes) and how far their pollers have read.
+    public let streamMappings: [StreamMappingSpec]
+    let streamActivity: StreamActivity
 
     init(
         names: LocalNames, report: ProvisionReport, api: RestAPI?, server: HTTPServer?, hosts: [String: FunctionHost],
         mappings: [MappingSpec], sqs: SQSClient, dynamodb: DynamoDBAdmin, counters: RequestCounters,
-        wiring: Wiring, pollers: Task<Void, Never>, group: MultiThreadedEventLoopGroup
+        wiring: Wiring, pollers: Task<Void, Never>, group: MultiThreadedEventLoopGroup,
+        streamMappings: [StreamMappingSpec] = [], streamActivity: StreamActivity = StreamActivity()
     ) {
+        self.streamMappings = streamMappings
+        self.streamActivity = streamActivity
         self.names = names
         self.report = report
         self.api = api
@@ -128,15 +134,26 @@ public final class LocalSession: Sendable {
             guard let host = hosts[mapping.function] else { return nil }
             return Poller(spec: mapping, sqs: sqs, invoke: { await host.invoke($0) }, report: say)
         }
+        let streamMappings = Self.streamMappings(template, names: names)
+        let activity = StreamActivity()
+        let streams = DynamoDBAdmin(caller: dynamodb.caller, targetPrefix: "DynamoDBStreams_20120810")
+        let streamPollers = streamMappings.compactMap { mapping -> StreamPoller? in
+            guard let host = hosts[mapping.function] else { return nil }
+            var poller = StreamPoller(
+                spec: mapping, streams: streams, sqs: sqs, invoke: { await host.invoke($0) }, report: say)
+            poller.activity = activity
+            return poller
+        }
         let pollers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for poller in pollerList { group.addTask { await poller.run() } }
+                for poller in streamPollers { group.addTask { await poller.run() } }
             }
         }
         return LocalSession(
             names: names, report: report, api: api, server: server, hosts: hosts, mappings: mappings, sqs: sqs,
             dynamodb: dynamodb, counters: counters, wiring: Wiring(template, names: names), pollers: pollers,
-            group: group)
+            group: group, streamMappings: streamMappings, streamActivity: activity)
     }
 
     /// Stops the pollers, the gateway and every function environment.
@@ -203,6 +220,33 @@ public final class LocalSession: Sendable {
                 windowSeconds: names.string(properties["MaximumBatchingWindowInSeconds"]).flatMap(Int.init) ?? 0,
                 maxConcurrency: names.string(properties["ScalingConfig"]?["MaximumConcurrency"]).flatMap(Int.init) ?? 2,
                 reportsItemFailures: types.contains(.string("ReportBatchItemFailures")), region: names.region)
+        }
+    }
+
+    /// The DynamoDB stream event source mappings (a table's `StreamArn` as the source), resolved.
+    static func streamMappings(_ template: Template, names: LocalNames) -> [StreamMappingSpec] {
+        template.resources.filter { $0.type == "AWS::Lambda::EventSourceMapping" }.compactMap { resource in
+            let properties = resource.properties
+            guard names.string(properties["Enabled"]) != "false",
+                case .getAtt(let tableId, "StreamArn")? = properties["EventSourceArn"],
+                let stream = names.resources[tableId]?.attributes["StreamArn"],
+                let function = names.string(properties["FunctionName"])
+            else { return nil }
+            let types = names.resolve(properties["FunctionResponseTypes"] ?? .list([]))?.items ?? []
+            let filters = (properties["FilterCriteria"]?["Filters"]?.items ?? []).compactMap { filter in
+                names.string(filter["Pattern"]).flatMap { JSONValue.parse(Array($0.utf8)) }
+            }
+            var failureQueue: String?
+            if case .getAtt(let queueId, _)? = properties["DestinationConfig"]?["OnFailure"]?["Destination"] {
+                failureQueue = names.resources[queueId]?.attributes["QueueUrl"]
+            }
+            return StreamMappingSpec(
+                logicalId: resource.logicalId, streamArn: stream,
+                function: function.split(separator: ":").last.map(String.init) ?? function,
+                batchSize: names.string(properties["BatchSize"]).flatMap(Int.init) ?? 100,
+                reportsItemFailures: types.contains(.string("ReportBatchItemFailures")),
+                maximumRetryAttempts: names.string(properties["MaximumRetryAttempts"]).flatMap(Int.init) ?? -1,
+                filters: filters, onFailureQueueUrl: failureQueue, region: names.region)
         }
     }
 
@@ -385,7 +429,8 @@ extension LocalSession {
         return batch
     }
 
-    /// Waits until every mapped queue is empty, nothing is in flight and no invocation runs.
+    /// Waits until every mapped queue is empty, nothing is in flight, and every stream poller has read to the end
+    /// of its stream after that (what the queue's consumers stored has been handed to the outbox's reader).
     public func waitUntilIdle(seconds: Double) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
@@ -394,7 +439,14 @@ extension LocalSession {
                 let depth = try await sqs.depth(mapping.queueUrl)
                 busy = busy || depth.visible + depth.inFlight > 0
             }
-            if !busy { return }
+            if !busy {
+                let drained = Date()
+                while Date() < deadline {
+                    if await streamActivity.caughtUp(streamMappings.map(\.logicalId), since: drained) { return }
+                    try await Task.sleep(nanoseconds: 100_000_000)
+                }
+                return
+            }
             try await Task.sleep(nanoseconds: 100_000_000)
         }
     }

@@ -45,11 +45,14 @@ public struct OrderAcceptedEvent: Sendable, Equatable {
     public var totalCents: Int
     public var acceptedAt: String
 
+    /// The same on every announcement of the same order (`OrderAccepted:<orderId>`): a consumer deduplicates on it.
+    public var eventId: String { "OrderAccepted:\(order.orderId)" }
+
     /// The event body.
     public var json: String {
         struct Body: Encodable {
             var type = "OrderAccepted"
-            var orderId, customerId, channel, currency: String
+            var eventId, orderId, customerId, channel, currency: String
             var totalCents: Int
             var items: [Order.LineItem]
             var acceptedAt: String
@@ -57,13 +60,13 @@ public struct OrderAcceptedEvent: Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = Body(
-            orderId: order.orderId, customerId: order.customerId, channel: order.channel, currency: order.currency,
-            totalCents: totalCents, items: order.items, acceptedAt: acceptedAt)
+            eventId: eventId, orderId: order.orderId, customerId: order.customerId, channel: order.channel,
+            currency: order.currency, totalCents: totalCents, items: order.items, acceptedAt: acceptedAt)
         return String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
     }
 
-    /// `type` and `channel`, for subscription filter policies.
-    public var attributes: [String: String] { ["type": "OrderAccepted", "channel": order.channel] }
+    /// `type`, `channel` and `eventId`, for subscription filter policies and for consumers reading attributes.
+    public var attributes: [String: String] { ["type": "OrderAccepted", "channel": order.channel, "eventId": eventId] }
 }
 
 /// What the table can answer to a conditional put.
@@ -85,6 +88,8 @@ public protocol OrderStore: Sendable {
     func putIfAbsent(_ order: StoredOrder) async throws -> PutOutcome
     /// Records that the order's event was published.
     func markPublished(_ orderId: String) async throws
+    /// The stored order with that orderId, read strongly consistently, or `nil`.
+    func current(_ orderId: String) async throws -> StoredOrder?
 }
 
 /// The orders table as the query handler reads it.
@@ -127,18 +132,30 @@ public enum ProcessingOutcome: Sendable, Equatable {
     case rejected(messageId: String, orderId: String, reason: String)
     /// Stored, announced and the announcement recorded.
     case accepted(messageId: String, orderId: String)
+    /// Stored; the table's change stream announces it (the outbox).
+    case stored(messageId: String, orderId: String)
     /// The orderId was stored before; `announcedNow` when its pending event was published by this delivery.
     case duplicate(messageId: String, orderId: String, announcedNow: Bool)
     /// A call still failed after the retries the deadline allowed: the message goes back to the queue.
     case failed(messageId: String, orderId: String, error: String)
 }
 
-/// Processes SQS batches of orders: idempotent store, then publish, then record the publish.
+/// How a stored order is announced.
+public enum Delivery: String, Sendable {
+    /// The processor publishes after the put and records it. A stored order whose publish fails on the message's
+    /// last receive is announced only if the message is redriven from the DLQ.
+    case direct
+    /// The processor only stores; the table's change stream hands each new unpublished order to the
+    /// ``OutboxAnnouncer``, which retries until it is published (the transactional outbox).
+    case outbox
+}
+
+/// Processes SQS batches of orders: idempotent store, then (``Delivery/direct``) publish and record the publish.
 ///
 /// Invariant: a stored accepted order is announced at least once, and once its publish is recorded never again.
 /// A redelivered message whose order exists but is not marked published is published now (the first content is
 /// kept when a duplicate orderId brings different content); a failure between the publish and its record can
-/// publish twice, which the event's stable `orderId` lets consumers deduplicate.
+/// publish twice, with the same `eventId`, on which consumers deduplicate.
 public struct OrderProcessor: Sendable {
     public var store: any OrderStore
     public var publisher: any EventPublisher
@@ -146,6 +163,8 @@ public struct OrderProcessor: Sendable {
     public var now: @Sendable () -> Int64
     /// Sleeps for the given milliseconds (injected for tests).
     public var sleep: @Sendable (Int64) async -> Void
+    /// Who announces stored orders.
+    public var delivery = Delivery.direct
     /// Attempts per AWS call before the message is reported as failed.
     public var attempts = 4
     /// Backoff before attempt n (n ≥ 2): `base × 2^(n−2)` ms.
@@ -204,6 +223,13 @@ public struct OrderProcessor: Sendable {
                     stored = existing
                     duplicate = true
                 }
+                if delivery == .outbox {
+                    report(
+                        duplicate
+                            ? .duplicate(messageId: id, orderId: order.orderId, announcedNow: false)
+                            : .stored(messageId: id, orderId: order.orderId))
+                    return true
+                }
                 guard stored.status == .accepted, !stored.published, let first = stored.order,
                     let total = stored.totalCents
                 else {
@@ -227,16 +253,26 @@ public struct OrderProcessor: Sendable {
 
     /// Runs `call`, retrying transient errors with exponential backoff while the deadline allows.
     func retrying<T>(_ deadlineMs: Int64, _ call: () async throws -> T) async throws -> T {
-        var attempt = 1
-        while true {
-            do {
-                return try await call()
-            } catch let error as TransientError {
-                let wait = backoffBaseMs << Int64(attempt - 1)
-                guard attempt < attempts, now() + wait < deadlineMs else { throw error }
-                await sleep(wait)
-                attempt += 1
-            }
+        try await retryingTransient(
+            attempts: attempts, backoffBaseMs: backoffBaseMs, now: now, sleep: sleep, deadlineMs: deadlineMs, call)
+    }
+}
+
+/// Runs `call`, retrying ``TransientError``s up to `attempts` times with exponential backoff (`base × 2^(n−2)` ms
+/// before attempt n) while `now()` plus the wait stays before `deadlineMs`.
+func retryingTransient<T>(
+    attempts: Int, backoffBaseMs: Int64, now: @Sendable () -> Int64, sleep: @Sendable (Int64) async -> Void,
+    deadlineMs: Int64, _ call: () async throws -> T
+) async throws -> T {
+    var attempt = 1
+    while true {
+        do {
+            return try await call()
+        } catch let error as TransientError {
+            let wait = backoffBaseMs << Int64(attempt - 1)
+            guard attempt < attempts, now() + wait < deadlineMs else { throw error }
+            await sleep(wait)
+            attempt += 1
         }
     }
 }

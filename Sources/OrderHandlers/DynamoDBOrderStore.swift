@@ -48,11 +48,15 @@ public struct DynamoDBOrderStore: OrderStore, OrderReader {
     }
 
     public func order(_ orderId: String) async throws -> StoredOrder? {
-        try await TransientFailure.asTransientError { try await read(orderId) }
+        try await TransientFailure.asTransientError { try await read(orderId, consistent: false) }
     }
 
-    func read(_ orderId: String) async throws -> StoredOrder? {
-        guard let item = try await client.getItem(table: table, key: key(orderId), consistent: false) else {
+    public func current(_ orderId: String) async throws -> StoredOrder? {
+        try await TransientFailure.asTransientError { try await read(orderId, consistent: true) }
+    }
+
+    func read(_ orderId: String, consistent: Bool) async throws -> StoredOrder? {
+        guard let item = try await client.getItem(table: table, key: key(orderId), consistent: consistent) else {
             return nil
         }
         return try OrderItemCodec.storedOrder(item)

@@ -27,6 +27,36 @@ public enum SQSEvent {
     }
 }
 
+/// The DynamoDB stream event Lambda's event source mapping delivers:
+/// `{"Records": [{"eventSource": "aws:dynamodb", "eventName", "dynamodb": {"SequenceNumber", "NewImage"}}]}`
+/// (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html).
+public enum DynamoDBStreamEvent {
+    /// Whether `bytes` is a stream batch (its first record comes from `aws:dynamodb`).
+    public static func isStream(_ bytes: [UInt8]) -> Bool {
+        guard let event = JSONValue.parse(bytes), case .array(let records)? = event["Records"] else { return false }
+        return records.first?["eventSource"]?.string == "aws:dynamodb"
+    }
+
+    /// The batch's records in stream order; an image that is not a stored order decodes to `nil`.
+    public static func records(_ bytes: [UInt8]) throws(EventError) -> [ChangeRecord] {
+        guard let event = JSONValue.parse(bytes), case .array(let records)? = event["Records"] else {
+            throw EventError("the event is not a DynamoDB stream batch (no Records array)")
+        }
+        var changes: [ChangeRecord] = []
+        for (index, record) in records.enumerated() {
+            guard let sequence = record["dynamodb"]?["SequenceNumber"]?.string, !sequence.isEmpty else {
+                throw EventError("Records[\(index)] has no dynamodb.SequenceNumber")
+            }
+            var image: StoredOrder?
+            if case .object(let item)? = record["dynamodb"]?["NewImage"] {
+                image = try? OrderItemCodec.storedOrder(item)
+            }
+            changes.append(ChangeRecord(sequenceNumber: sequence, image: image))
+        }
+        return changes
+    }
+}
+
 /// The API Gateway Lambda proxy integration: the parts of the request the query reads, and the response shape.
 public enum APIGatewayProxy {
     /// `pathParameters.orderId`, or `nil` when absent.

@@ -67,10 +67,19 @@ public enum HandlerMain {
                 caller: AWSCaller(
                     transport: transport, environment: aws, endpoint: try aws.endpoint(for: "sns"), service: "sns",
                     now: clock))
-            let processor = OrderProcessor(
-                store: store, publisher: SNSEventPublisher(client: sns, topicArn: topic), now: clock,
-                sleep: { milliseconds in try? await Task.sleep(nanoseconds: UInt64(max(0, milliseconds)) * 1_000_000) })
-            let handler = ProcessorHandler(processor: processor, logger: logger)
+            let publisher = SNSEventPublisher(client: sns, topicArn: topic)
+            let sleep: @Sendable (Int64) async -> Void = { milliseconds in
+                try? await Task.sleep(nanoseconds: UInt64(max(0, milliseconds)) * 1_000_000)
+            }
+            var processor = OrderProcessor(store: store, publisher: publisher, now: clock, sleep: sleep)
+            let delivery = environment["ORDER_EVENTS_DELIVERY"] ?? "direct"
+            guard let mode = Delivery(rawValue: delivery) else {
+                throw ConfigurationError(
+                    variable: "ORDER_EVENTS_DELIVERY", problem: "'\(delivery)' is neither direct nor outbox")
+            }
+            processor.delivery = mode
+            let announcer = OutboxAnnouncer(store: store, publisher: publisher, now: clock, sleep: sleep)
+            let handler = ProcessorHandler(processor: processor, announcer: announcer, logger: logger)
             return { try await handler.handle($0) }
         case .query:
             let handler = QueryHandler(reader: store, logger: logger)

@@ -2,14 +2,17 @@ import LambdaRuntime
 import Logging
 import OrderDomain
 
-/// `order-processor`: an SQS batch in, `{"batchItemFailures": [...]}` out; every message's fate logged with its
-/// message ID and order ID.
+/// `order-processor`: an SQS batch of orders, or a batch of the orders table's change stream (the outbox), in;
+/// `{"batchItemFailures": [...]}` out; every message's and record's fate logged with its ID and the order ID.
 public struct ProcessorHandler: Sendable {
     public var processor: OrderProcessor
+    /// The outbox's reader, for stream batches.
+    public var announcer: OutboxAnnouncer
     public var logger: Logger
 
-    public init(processor: OrderProcessor, logger: Logger) {
+    public init(processor: OrderProcessor, announcer: OutboxAnnouncer, logger: Logger) {
         self.processor = processor
+        self.announcer = announcer
         self.logger = logger
     }
 
@@ -17,6 +20,7 @@ public struct ProcessorHandler: Sendable {
     public func handle(_ invocation: Invocation) async throws -> [UInt8] {
         var logger = logger
         logger[metadataKey: "requestId"] = .string(invocation.requestId)
+        if DynamoDBStreamEvent.isStream(invocation.event) { return try await announce(invocation, logger: logger) }
         let messages = try SQSEvent.messages(invocation.event)
         var processor = processor
         processor.report = { [logger] outcome in Self.log(outcome, to: logger) }
@@ -25,6 +29,21 @@ public struct ProcessorHandler: Sendable {
             "batch done",
             metadata: [
                 "messages": .stringConvertible(messages.count),
+                "batchItemFailures": .stringConvertible(response.failedMessageIds.count),
+            ])
+        return Array(response.json.utf8)
+    }
+
+    /// Announces a stream batch's unpublished orders.
+    func announce(_ invocation: Invocation, logger: Logger) async throws -> [UInt8] {
+        let records = try DynamoDBStreamEvent.records(invocation.event)
+        var announcer = announcer
+        announcer.report = { [logger] outcome in Self.log(outcome, to: logger) }
+        let response = await announcer.handle(records, deadlineMs: invocation.deadlineMs - safetyMarginMs)
+        logger.info(
+            "stream batch done",
+            metadata: [
+                "records": .stringConvertible(records.count),
                 "batchItemFailures": .stringConvertible(response.failedMessageIds.count),
             ])
         return Array(response.json.utf8)
@@ -45,6 +64,10 @@ public struct ProcessorHandler: Sendable {
             logger.info(
                 "order accepted and announced",
                 metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
+        case .stored(let messageId, let orderId):
+            logger.info(
+                "order accepted and stored; the outbox announces it",
+                metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
         case .duplicate(let messageId, let orderId, let announcedNow):
             logger.info(
                 announcedNow ? "duplicate delivery: pending event published" : "duplicate delivery: nothing to do",
@@ -53,6 +76,23 @@ public struct ProcessorHandler: Sendable {
             logger.error(
                 "order left for redelivery: \(error)",
                 metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
+        }
+    }
+
+    static func log(_ outcome: AnnouncementOutcome, to logger: Logger) {
+        switch outcome {
+        case .announced(let sequence, let orderId):
+            logger.info(
+                "order announced from the outbox",
+                metadata: ["sequenceNumber": .string(sequence), "orderId": .string(orderId)])
+        case .skipped(let sequence, let orderId, let reason):
+            logger.debug(
+                "stream record skipped: \(reason)",
+                metadata: ["sequenceNumber": .string(sequence), "orderId": .string(orderId ?? "")])
+        case .failed(let sequence, let orderId, let error):
+            logger.error(
+                "announcement left for the stream to retry: \(error)",
+                metadata: ["sequenceNumber": .string(sequence), "orderId": .string(orderId)])
         }
     }
 }

@@ -114,6 +114,8 @@ public struct Function: Sendable, Hashable {
     public private(set) var reads: [Table] = []
     /// Topics published to.
     public private(set) var publishes: [Topic] = []
+    /// The table whose change stream this function reads to publish (the transactional outbox), if any.
+    public private(set) var outbox: Table?
 
     /// Creates a function.
     public init(_ name: String, handler: Handler, memoryMB: Int? = nil) {
@@ -161,6 +163,20 @@ public struct Function: Sendable, Hashable {
     public func publishes(_ topic: Topic) -> Function {
         var copy = self
         copy.publishes.append(topic)
+        return copy
+    }
+
+    /// Publishes to `topic` what it stores in `table`, through the table's change stream: a transactional outbox.
+    ///
+    /// The function only stores (an item enters the outbox with `published: false`); the table's stream
+    /// (`NEW_IMAGE`) invokes the same function with each new unpublished item, filtered on `published` false,
+    /// which publishes and sets `published: true`. The stream retries a failing record until it is published or
+    /// 24 hours old (the stream's retention), splitting batches on error, and reports records it gave up on to a
+    /// failure queue with an alarm. Sets `<NAME>_TOPIC_ARN` and `<NAME>_DELIVERY=outbox`, grants `sns:Publish`, the
+    /// stream reads and `sqs:SendMessage` to the failure queue.
+    public func publishes(_ topic: Topic, from table: Table) -> Function {
+        var copy = publishes(topic)
+        copy.outbox = table
         return copy
     }
 }

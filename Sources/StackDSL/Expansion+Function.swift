@@ -44,7 +44,9 @@ extension ExpansionContext {
         for topic in function.publishes {
             statements.append(.allow(["sns:Publish"], on: [.ref("\(topic.name)Topic")], sid: "Publish\(topic.name)"))
             environment["\(Names.upperSnake(topic.name))_TOPIC_ARN"] = .ref("\(topic.name)Topic")
+            if function.outbox != nil { environment["\(Names.upperSnake(topic.name))_DELIVERY"] = .string("outbox") }
         }
+        if let table = function.outbox { statements += outboxStatements(function, table: table) }
         var nagRules: [(String, String, [String])] = []
         if stage.tracing {
             statements.append(
@@ -146,6 +148,7 @@ extension ExpansionContext {
                     ])))
             graph.edge(queueId, functionId, "batches of \(batchSize), partial failures")
         }
+        if let table = function.outbox { expandOutbox(function, table: table, functionId: functionId) }
         for table in function.writes { graph.edge(functionId, "\(table.name)Table", "conditional put") }
         for table in function.reads where !function.writes.contains(table) {
             graph.edge(functionId, "\(table.name)Table", "get by key")

@@ -9,20 +9,25 @@ extension ExpansionContext {
         add(
             Resource(
                 logicalId, type: "AWS::DynamoDB::Table",
-                properties: Fields([
-                    ("BillingMode", .string("PAY_PER_REQUEST")),
-                    (
-                        "AttributeDefinitions",
-                        .list([.object(["AttributeName": .string(table.partitionKey), "AttributeType": .string("S")])])
-                    ),
-                    (
-                        "KeySchema",
-                        .list([.object(["AttributeName": .string(table.partitionKey), "KeyType": .string("HASH")])])
-                    ),
-                    ("PointInTimeRecoverySpecification", .object(["PointInTimeRecoveryEnabled": .bool(true)])),
-                    ("SSESpecification", .object(["SSEEnabled": .bool(true)])),
-                    ("DeletionProtectionEnabled", .bool(stage.deletionProtection)),
-                ]),
+                properties: Fields(
+                    [
+                        ("BillingMode", .string("PAY_PER_REQUEST")),
+                        (
+                            "AttributeDefinitions",
+                            .list([
+                                .object(["AttributeName": .string(table.partitionKey), "AttributeType": .string("S")])
+                            ])
+                        ),
+                        (
+                            "KeySchema",
+                            .list([.object(["AttributeName": .string(table.partitionKey), "KeyType": .string("HASH")])])
+                        ),
+                        ("PointInTimeRecoverySpecification", .object(["PointInTimeRecoveryEnabled": .bool(true)])),
+                        ("SSESpecification", .object(["SSEEnabled": .bool(true)])),
+                        ("DeletionProtectionEnabled", .bool(stage.deletionProtection)),
+                    ]
+                        + (isOutbox(table)
+                            ? [("StreamSpecification", .object(["StreamViewType": .string("NEW_IMAGE")]))] : [])),
                 deletionPolicy: .string("Retain"), updateReplacePolicy: .string("Retain"),
                 metadata: Self.suppressions(
                     checkov: [

@@ -428,17 +428,16 @@ enum WiringChecks {
             if name == "FunctionName", alarm["MetricName"] == .string("IteratorAge"),
                 let (function, _) = context.target(of: value)
             {
-                let fedBySQS = context.resourceList.contains { mapping in
+                // The source types of the function's mappings: IteratorAge exists only for stream sources.
+                let sources = context.resourceList.filter { mapping in
                     mapping.type == "AWS::Lambda::EventSourceMapping"
                         && mapping["FunctionName"].flatMap { context.target(of: $0)?.resource.logicalId }
                             == function.logicalId
-                        && mapping["EventSourceArn"].flatMap { context.target(of: $0)?.resource.type }
-                            == "AWS::SQS::Queue"
-                }
-                if fedBySQS {
+                }.compactMap { $0["EventSourceArn"].flatMap { context.target(of: $0)?.resource.type } }
+                if sources.contains("AWS::SQS::Queue") && !sources.contains(where: { $0 != "AWS::SQS::Queue" }) {
                     context.report(
                         Rules.iteratorAgeOnSQS, at: properties(alarm).appending("MetricName"), subject: alarm.logicalId,
-                        "'\(alarm.logicalId)' watches IteratorAge of '\(function.logicalId)', which is fed by SQS; that metric exists only for streams"
+                        "'\(alarm.logicalId)' watches IteratorAge of '\(function.logicalId)', which is fed only by SQS; that metric exists only for streams"
                     )
                 }
             }

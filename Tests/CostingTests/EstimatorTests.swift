@@ -61,8 +61,20 @@ import Testing
             close(
                 estimate.line("log ingestion (OrdersApiAccessLogGroup)")?.cost, 2_260_000 * 450 / 1_073_741_824 * 0.5,
                 1e-9))
-        // Fixed: 14 alarms × $0.10, 1 dashboard × $3, 1 key × $1, KMS 7 × 2 × 8,760 requests × $0.03/10k
-        #expect(close(estimate.line("alarms")?.cost, 1.40, 1e-9))
+        // The outbox: the table's stream invokes the processor once per stream batch, batch = min(100, max(1, rate ×
+        // max(1 s window, 0.25 s polls, 0.12 s))): baseline minutes 2.283 invocations, spike minutes
+        // 18,002.28 / 100 = 180.02. 43,680 × 2.283 + 120 × 180.02 = 121,328.77 invocations at 0.12 s × 0.5 GB.
+        let streamBatches: Double = 43_680 * baselinePerMinute + 120 * (18_000 + baselinePerMinute) / 100
+        #expect(
+            close(
+                estimate.line("requests (OrderProcessorFunction, outbox stream)")?.quantity, streamBatches, 1e-6))
+        #expect(
+            close(
+                estimate.line("duration (OrderProcessorFunction, outbox stream, x86_64)")?.quantity,
+                streamBatches * 0.12 * 0.5, 1e-6))
+        let outbox: Double = streamBatches * 0.0000002 + streamBatches * 0.12 * 0.5 * 0.0000166667
+        // Fixed: 16 alarms × $0.10, 1 dashboard × $3, 1 key × $1, KMS 7 × 2 × 8,760 requests × $0.03/10k
+        #expect(close(estimate.line("alarms")?.cost, 1.60, 1e-9))
         #expect(close(estimate.line("dashboards")?.cost, 3.00, 1e-9))
         #expect(close(estimate.line("customer-managed keys")?.cost, 1.00, 1e-9))
         #expect(estimate.line("requests")?.quantity == 122_640)
@@ -75,17 +87,18 @@ import Testing
             close(
                 estimate.line("out to the internet (API responses)")?.cost, 2_260_000 * 400 / 1_073_741_824 * 0.09, 1e-9
             ))
-        // Total: 7.91 + 6.80 + 0.06 + 0.32 + 8.48 + 1.27 + 1.02 + 1.13 + 1.08 + 0.47 + 0.01 + 1.40 + 3.00 + 1.00 + 0.37
-        // + 0.08 + 1.07
-        #expect(close(estimate.total, 35.47))
+        // Total: 7.91 + 6.80 + 0.06 + 0.32 + 8.48 + 1.27 + 1.02 + 1.13 + 1.08 + 0.47 + 0.01 + 1.60 + 3.00 + 1.00 + 0.37
+        // + 0.08 + 1.07, and the outbox's 0.0243 + 0.1213
+        #expect(close(estimate.total, 35.67 + outbox, 0.005))
     }
 
     @Test func quietMonthCostsOnlyTheStandingItems() throws {
         let estimate = try estimate("quiet")
         // Idle pollers: 43,800 × 15 = 657,000 receives × $0.40/M = $0.2628
         #expect(estimate.line("ReceiveMessage (OrderIntakeQueue, Lambda pollers)")?.quantity == 657_000)
-        // Storage 1,200,000 × 2,348 B = 2.6241 GiB: $0.6560 + PITR $0.5248; alarms $1.40; dashboard $3; key $1.
-        // No KMS requests: nothing is sent, received or logged, so no data key is asked for. Total $6.8436
+        // Storage 1,200,000 × 2,348 B = 2.6241 GiB: $0.6560 + PITR $0.5248; alarms $1.60; dashboard $3; key $1.
+        // No KMS requests: nothing is sent, received or logged, so no data key is asked for; no order, so no stream
+        // record and no outbox invocation. Total $7.0436
         #expect(
             estimate.lines.map(\.item) == [
                 "ReceiveMessage (OrderIntakeQueue, Lambda pollers)", "storage", "point-in-time recovery", "alarms",
@@ -93,18 +106,19 @@ import Testing
             ])
         #expect(!estimate.lines.contains { $0.service == "AWS KMS" && $0.item == "requests" })
         #expect(estimate.line("customer-managed keys")?.formula == "1 key, rotation on")
-        #expect(close(estimate.total, 6.8436, 0.0001))
+        #expect(close(estimate.total, 7.0436, 0.0001))
     }
 
     @Test func baselineTotal() throws {
         // API 0.35; SQS (100,000 + 657,000 + 100,000 + 200,000 + 400,000) × 0.40/M = 0.5828; Lambda 0.02 + 6,000 GB-s
         // × 0.0000166667 = 0.1; WRU 600,000 × 0.625/M = 0.375; storage 1,250,000 × 2,348 B = 2.7334 GiB → 0.6834 +
-        // PITR 0.5467; SNS 0.05; logs 0.0477 + 0.0210 + storage 0.0006; alarms 1.40; dashboard 3; key 1;
+        // PITR 0.5467; SNS 0.05; logs 0.0477 + 0.0210 + storage 0.0006; alarms 1.60; dashboard 3; key 1;
         // KMS 0.3679; X-Ray 100,000 traces (under 1/s, all sampled) × $5/M = 0.50; data transfer 100,000 × 400 B =
-        // 0.03725 GiB × $0.09 = 0.0034. Total 9.0484
+        // 0.03725 GiB × $0.09 = 0.0034; the outbox, one stream batch per order at 0.038/s: 0.02 + 0.1. Total 9.3684
         let estimate = try estimate("baseline")
         #expect(close(estimate.line("traces recorded")?.quantity, 100_000, 0.01))
-        #expect(close(estimate.total, 9.0484, 0.0001))
+        #expect(close(estimate.line("requests (OrderProcessorFunction, outbox stream)")?.quantity, 100_000, 0.01))
+        #expect(close(estimate.total, 9.3684, 0.0001))
     }
 
     @Test func blackFridayTotal() throws {
@@ -120,22 +134,29 @@ import Testing
         #expect(close(estimate.line("read request units")?.cost, 0.625, 1e-9))
         // Integrated lines: batches, receives and traces follow the diurnal curve and the two peaks (full batches of
         // 10 at 300-400/s); data transfer (20M × 400 B + 10M × 2,548 B = 31.18 GiB × $0.09 = 2.81); together with
-        // storage, PITR and the fixed items the month comes to $314.22.
-        #expect(close(estimate.total, 314.22))
+        // storage, PITR and the fixed items (16 alarms) the month comes to $314.42, and the outbox's invocations (at
+        // least one per 100 stored orders, at most one per order) to the rest.
+        let outbox = ["requests", "duration"].compactMap { item in
+            estimate.lines.first { $0.item.hasPrefix("\(item) (OrderProcessorFunction, outbox stream") }
+        }
+        #expect(outbox.count == 2)
+        let invocations = outbox.first?.quantity ?? 0
+        #expect(invocations >= 20_000_000 / 100 && invocations <= 20_000_000)
+        #expect(close(estimate.total, 314.42 + outbox.reduce(0) { $0 + $1.cost }))
     }
 
     @Test func freeTierAppliesAllowancesOnlyWhenAsked() throws {
         let plain = try estimate("baseline")
         let free = try estimate("baseline") { $0.freeTier = true }
         // SQS 1,457,000 − 1,000,000 free = 457,000 billable; Lambda, SNS, storage, log ingestion, X-Ray all within
-        // their allowances; alarms 14 − 10 = 4; KMS 122,640 − 20,000. API Gateway's allowance is first-year only.
+        // their allowances; alarms 16 − 10 = 6; KMS 122,640 − 20,000. API Gateway's allowance is first-year only.
         let sqs = free.lines.filter { $0.service == "Amazon SQS" }
         #expect(close(sqs.reduce(0) { $0 + $1.quantity }, 457_000, 1e-6))
         #expect(free.line("requests (OrderProcessorFunction)")?.cost == 0)
-        #expect(free.line("alarms")?.quantity == 4)
+        #expect(free.line("alarms")?.quantity == 6)
         #expect(free.line("requests")?.quantity == 102_640)
         #expect(close(free.line("REST API requests")?.cost, 0.35, 1e-9))
-        #expect(close(free.total, 3.1630, 0.0001))
+        #expect(close(free.total, 3.3630, 0.0001))
         let firstYear = try estimate("baseline") {
             $0.freeTier = true; $0.firstYearFreeTier = true
         }
@@ -166,15 +187,16 @@ import Testing
         // HTTP API: 2,260,000 × (3.50 − 1.00)/M = 5.65 saved
         let http = try #require(suggestions.first { $0.change.hasPrefix("HTTP API") })
         #expect(close(http.saving, 5.65))
-        // arm64: 18,945.2 GB-s × (0.0000166667 − 0.0000133334)
+        // arm64: (18,945.2 GB-s from the queue + 7,279.7 from the outbox's stream) × (0.0000166667 − 0.0000133334)
         let arm = try #require(suggestions.first { $0.change.hasPrefix("arm64") })
-        #expect(close(arm.saving, 18_945.2 * (0.0000166667 - 0.0000133334), 0.001))
+        #expect(close(arm.saving, (18_945.2 + 7_279.7) * (0.0000166667 - 0.0000133334), 0.001))
         #expect(suggestions.first?.change.hasPrefix("HTTP API") == true, "largest saving first")
         #expect(suggestions.allSatisfy { $0.saving > 0 && !$0.tradeOff.isEmpty })
     }
 
     @Test func usageFollowsTheTemplate() throws {
-        // Double the processor's memory in the template: only its duration line moves, and by less than double,
+        // Double the processor's memory in the template: only its duration lines move (its queue batches and its
+        // outbox stream batches), and by less than double,
         // because 30 % of the 120 ms measured at 512 MB is CPU, which Lambda doubles with the memory:
         // 120 × (0.3 × 512 / 1024 + 0.7) = 102 ms, so GB-seconds grow by 2 × 102 / 120 = 1.7.
         let template = try Files.prodTemplate()
@@ -183,8 +205,11 @@ import Testing
         let a = Estimator.estimate(template: template, profile: profile, prices: prices)
         let b = Estimator.estimate(template: try withProcessorMemory(1024, template), profile: profile, prices: prices)
         let item = "duration (OrderProcessorFunction, x86_64)"
+        let stream = "duration (OrderProcessorFunction, outbox stream, x86_64)"
         #expect(close(b.line(item)?.cost, 1.7 * (a.line(item)?.cost ?? 0), 1e-9))
-        #expect(close(b.total - a.total, 0.7 * (a.line(item)?.cost ?? 0), 1e-9))
+        #expect(close(b.line(stream)?.cost, 1.7 * (a.line(stream)?.cost ?? 0), 1e-9))
+        #expect(
+            close(b.total - a.total, 0.7 * ((a.line(item)?.cost ?? 0) + (a.line(stream)?.cost ?? 0)), 1e-9))
         #expect(b.line(item)?.formula.contains("× 102 ms at 1024 MB × 1024 MB ÷ 1024") == true)
         // Above one vCPU (1,769 MB) the single-threaded handler gets no faster:
         // 120 × (0.3 × 512 / 1769 + 0.7) = 94.42 ms, billed 95 ms.

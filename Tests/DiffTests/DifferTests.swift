@@ -217,3 +217,52 @@ enum Pair {
         #expect(diff.resources.first?.attributes == ["DeletionPolicy: Retain -> Delete"])
     }
 }
+
+/// IAM grants stay linear in the policy's size, and a change inside a large statement is still seen.
+@Suite struct IAMGrantTests {
+    static func role(resources: Int, condition: Int, last: String = "q-last") -> Resource {
+        let arns = (0..<resources).map { Value.string("arn:aws:sqs:us-east-1:123456789012:q-\($0)") }
+        return Resource(
+            "Role", type: "AWS::IAM::Role",
+            properties: Fields([
+                (
+                    "Policies",
+                    .list([
+                        .object([
+                            "PolicyName": .string("p"),
+                            "PolicyDocument": .object([
+                                "Statement": .list([
+                                    .object([
+                                        "Effect": .string("Allow"),
+                                        "Action": .strings(["sqs:SendMessage", "sqs:GetQueueUrl"]),
+                                        "Resource": .list(arns + [.string(last)]),
+                                        "Condition": .object([
+                                            "NumericLessThan": .object([
+                                                "aws:MultiFactorAuthAge": .list((0..<condition).map { .int($0) })
+                                            ])
+                                        ]),
+                                    ])
+                                ])
+                            ]),
+                        ])
+                    ])
+                )
+            ]))
+    }
+
+    @Test func aSmallStatementIsOneLinePerActionAndResource() {
+        let grants = IAMGrants.of(Self.role(resources: 2, condition: 2))
+        #expect(grants.count == 6)
+        #expect(
+            grants.contains("Allow sqs:SendMessage on q-last if {NumericLessThan: {aws:MultiFactorAuthAge: [0, 1]}}"))
+    }
+
+    @Test func aLargeStatementIsOneLineWithDigestsThatStillChangeWithTheContent() {
+        let large = IAMGrants.of(Self.role(resources: 5_000, condition: 5_000))
+        #expect(large.count == 1)
+        let line = large.first ?? ""
+        #expect(line.count < 300, "\(line)")
+        #expect(line.contains("characters, sha256 "))
+        #expect(IAMGrants.of(Self.role(resources: 5_000, condition: 5_000, last: "q-other")) != large)
+    }
+}

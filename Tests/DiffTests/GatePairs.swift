@@ -4,7 +4,8 @@ extension GatePair {
     private static let queue =
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html"
     private static let intakeRetention = "      MessageRetentionPeriod: 345600\n      SqsManagedSseEnabled: true"
-    private static let mapping = "      FunctionResponseTypes:\n      - ReportBatchItemFailures\n"
+    private static let mapping =
+        "      MaximumBatchingWindowInSeconds: 1\n      FunctionResponseTypes:\n      - ReportBatchItemFailures\n"
 
     /// The pairs of each class issue 23 names, written from the resource reference before the gate was changed.
     static let mine: [GatePair] = [
@@ -84,8 +85,8 @@ extension GatePair {
             name: "DLQ retention lowered", stage: "prod",
             edits: [
                 edit(
-                    "      MessageRetentionPeriod: 1209600\n      SqsManagedSseEnabled: true",
-                    "      MessageRetentionPeriod: 86400\n      SqsManagedSseEnabled: true")
+                    "OrderIntake-dlq\n      MessageRetentionPeriod: 1209600\n",
+                    "OrderIntake-dlq\n      MessageRetentionPeriod: 86400\n")
             ], expect: .dataLoss, resource: "OrderIntakeDeadLetterQueue", says: ["dead-letter", "1 day"]),
         GatePair(
             name: "log group retention lowered", stage: "prod",
@@ -101,7 +102,8 @@ extension GatePair {
                     "")
             ], expect: .dataLoss, resource: "OrderIntakeQueue", says: ["OrderIntakeDeadLetterQueue"]),
         GatePair(
-            name: "partial batch responses removed", stage: "prod", edits: [edit(mapping, "")],
+            name: "partial batch responses removed", stage: "prod",
+            edits: [edit(mapping, "      MaximumBatchingWindowInSeconds: 1\n")],
             expect: .dataLoss, resource: "OrderProcessorOrderIntakeEventSourceMapping",
             says: ["batchItemFailures", "deleted"]),
         GatePair(
@@ -158,7 +160,12 @@ extension GatePair {
             expect: .warning, resource: "OrderProcessorFunction", says: ["throttled"]),
         GatePair(
             name: "mapping disabled", stage: "prod",
-            edits: [edit("      Enabled: true\n", "      Enabled: false\n")], expect: .warning,
+            edits: [
+                edit(
+                    "        MaximumConcurrency: 50\n      Enabled: true\n",
+                    "        MaximumConcurrency: 50\n      Enabled: false\n")
+            ],
+            expect: .warning,
             resource: "OrderProcessorOrderIntakeEventSourceMapping", says: ["disabled"]),
         GatePair(
             name: "stack key removed", stage: "prod",

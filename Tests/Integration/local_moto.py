@@ -11,7 +11,8 @@ put on the intake queue directly ends in the DLQ after maxReceiveCount receives;
 item and one event; GET answers 200, 404 and 400; requests beyond the burst get 429; an unsigned request gets 403;
 SIGKILL of the processor in the middle of a batch: the batch comes back, every order ends stored exactly once and
 announced on each subscriber queue, none twice but at most the one order each killed process interrupted between
-publish and record (the processor's at-least-once invariant); after Ctrl-C no process it started is left, and none is left after SIGKILL of orderstack itself.
+publish and record (the processor's at-least-once invariant); after Ctrl-C no process it started is left, and none is left after SIGKILL of orderstack itself. The outbox under an SNS
+outage that outlasts every intake message's receives: every stored order announced exactly once when SNS returns.
 
     python3 Tests/Integration/local_moto.py .build/debug/orderstack
 """
@@ -276,10 +277,103 @@ def external_endpoint(binary):
         server.stop()
 
 
+def sns_outage(binary):
+    """The outbox under the fault that stranded stored orders before it: SNS refuses every Publish (503) from
+    before the orders arrive until long after each intake message was received for the last time. The intake
+    messages succeed (the orders are stored; nothing reaches the DLQ), nothing is announced during the outage, and
+    once SNS answers again every stored order is announced exactly once on each subscriber queue, with the same
+    eventId on both."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    port = free_port()
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    moto.start()
+    outage = threading.Event()
+    outage.set()
+    refused = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def forward(self, method):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+            if outage.is_set() and b"Action=Publish" in body:
+                refused.append(1)
+                payload = (b"<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>"
+                           b"<Message>SNS is down (injected)</Message></Error></ErrorResponse>")
+                status = 503
+            else:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}{self.path}", data=body or None,
+                                                 method=method,
+                                                 headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as answer:
+                        status, payload = answer.status, answer.read()
+                except urllib.error.HTTPError as error:
+                    status, payload = error.code, error.read()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the caller gave up on a long poll
+
+        def do_POST(self):
+            self.forward("POST")
+
+        def do_GET(self):
+            self.forward("GET")
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    local = Local(binary, "--endpoint", f"http://127.0.0.1:{proxy.server_address[1]}")
+    try:
+        ids = [f"it-outage-{index:03d}" for index in range(20)]
+        statuses = [request(local, "POST", "/orders", order(order_id))[0] for order_id in ids]
+        check(statuses.count(202) == len(ids), f"every order accepted during the SNS outage ({statuses.count(202)})")
+        stored = wait_stored(local, ids, seconds=60)
+        check(all(stored.count(order_id) == 1 for order_id in ids), "every order stored once while SNS is down")
+        # Five receives at a 5 s visibility timeout: what the DLQ path needed before the outbox.
+        time.sleep(27)
+        sqs = local.client("sqs")
+        depth = sqs.get_queue_attributes(QueueUrl=queue_url(local, "-OrderIntake-dlq"),
+                                         AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+        check(depth["ApproximateNumberOfMessages"] == "0", f"no intake message reached the DLQ ({depth})")
+        early = [m for m in drain(local, "InventoryFulfillment", seconds=1) if "it-outage-" in m["Body"]]
+        check(not early and len(refused) > 0,
+              f"nothing announced while SNS refuses ({len(early)} events, {len(refused)} publishes refused)")
+        outage.clear()
+        deadline, counts = time.time() + 60, {}
+        seen = {"InventoryFulfillment": [], "Accounting": []}
+        while time.time() < deadline and not all(
+                sum(order_id in m["Body"] for m in seen[q]) >= 1 for q in seen for order_id in ids):
+            for queue in seen:
+                seen[queue] += drain(local, queue, seconds=1)
+        for queue in seen:
+            seen[queue] += drain(local, queue, seconds=3)
+            counts = {order_id: sum(order_id in m["Body"] for m in seen[queue]) for order_id in ids}
+            check(all(count == 1 for count in counts.values()),
+                  f"after SNS returns, every stored order announced exactly once on {queue} "
+                  f"({sum(counts.values())} events for {len(ids)} orders)")
+        event_ids = {json.loads(m["Body"]).get("eventId") for m in seen["Accounting"] if "it-outage-" in m["Body"]}
+        check(event_ids == {f"OrderAccepted:{order_id}" for order_id in ids},
+              "each event carries its order's eventId")
+        attribute = [m.get("MessageAttributes", {}).get("eventId", {}).get("StringValue")
+                     for m in seen["Accounting"] if "it-outage-000" in m["Body"]]
+        check(attribute == ["OrderAccepted:it-outage-000"], f"and as a message attribute ({attribute})")
+    finally:
+        stopped(local, signal.SIGINT)
+        proxy.shutdown()
+        moto.stop()
+
+
 def main():
     binary = str(pathlib.Path(sys.argv[1]).resolve())
     without_moto(binary)
     external_endpoint(binary)
+    sns_outage(binary)
     local = Local(binary)
     check("ready in" in "".join(local.banner), f"orderstack local is ready ({''.join(local.errors)[-400:]})")
     print(f"ready in {local.ready_seconds:.2f} s (including moto_server's start)")

@@ -73,7 +73,12 @@ def run(path, endpoint):
     check(env.get("ORDERS_TABLE_NAME") == table_name, "processor knows the table name")
     check(env.get("ORDER_EVENTS_TOPIC_ARN") == topic_arn, "processor knows the topic ARN")
     mappings = lam.list_event_source_mappings(FunctionName=f"{STACK}-OrderProcessor")["EventSourceMappings"]
-    check(len(mappings) == 1 and mappings[0]["EventSourceArn"].endswith(f"{STACK}-OrderIntake"), "processor consumes the intake queue")
+    sources = sorted(mapping["EventSourceArn"] for mapping in mappings)
+    check(len(mappings) == 2 and any(arn.endswith(f"{STACK}-OrderIntake") for arn in sources),
+          f"processor consumes the intake queue ({sources})")
+    check(any(":table/" in arn and "/stream/" in arn for arn in sources),
+          f"processor reads the orders table's change stream, the outbox ({sources})")
+    check(env.get("ORDER_EVENTS_DELIVERY") == "outbox", "processor leaves announcing to the outbox")
     if mappings:
         check(mappings[0].get("BatchSize") == 10, f"batch size 10 (got {mappings[0].get('BatchSize')})")
     query = lam.get_function(FunctionName=f"{STACK}-OrderQuery")["Configuration"]

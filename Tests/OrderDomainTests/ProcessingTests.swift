@@ -37,6 +37,8 @@ actor World: OrderStore, EventPublisher {
         items[orderId]?.published = true
     }
 
+    func current(_ orderId: String) async throws -> StoredOrder? { items[orderId] }
+
     func publish(_ event: OrderAcceptedEvent) async throws {
         if publishFailures > 0 {
             publishFailures -= 1
@@ -78,7 +80,10 @@ actor World: OrderStore, EventPublisher {
         #expect(items["order-0002"]?.rejectionReason?.contains("currency") == true)
         #expect(items["order-0003"]?.totalCents == 1_000)
         #expect(events.map(\.order.orderId) == ["order-0001", "order-0003"], "one event per distinct valid order")
-        #expect(events.first?.attributes == ["type": "OrderAccepted", "channel": "app"])
+        #expect(
+            events.first?.attributes == [
+                "type": "OrderAccepted", "channel": "app", "eventId": "OrderAccepted:order-0001",
+            ])
         #expect(items["order-0001"]?.acceptedAt == "2026-11-18T11:06:40.000Z")
     }
 
@@ -156,7 +161,7 @@ actor World: OrderStore, EventPublisher {
         let event = OrderAcceptedEvent(order: order, totalCents: 500, acceptedAt: "2026-11-28T00:00:00.000Z")
         #expect(
             event.json
-                == #"{"acceptedAt":"2026-11-28T00:00:00.000Z","channel":"app","currency":"EUR","customerId":"c-1","items":[{"quantity":2,"sku":"S","unitPriceCents":250}],"orderId":"order-0030","totalCents":500,"type":"OrderAccepted"}"#
+                == #"{"acceptedAt":"2026-11-28T00:00:00.000Z","channel":"app","currency":"EUR","customerId":"c-1","eventId":"OrderAccepted:order-0030","items":[{"quantity":2,"sku":"S","unitPriceCents":250}],"orderId":"order-0030","totalCents":500,"type":"OrderAccepted"}"#
         )
     }
 

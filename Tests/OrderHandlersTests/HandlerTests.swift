@@ -38,6 +38,7 @@ actor MemoryTable: OrderStore, OrderReader {
         if failReads { throw TransientError("ProvisionedThroughputExceededException") }
         return items[orderId]
     }
+    func current(_ orderId: String) async throws -> StoredOrder? { items[orderId] }
     func setFailReads() { failReads = true }
 }
 
@@ -83,7 +84,9 @@ struct Announcer: EventPublisher {
         let log = LogLines()
         let processor = OrderProcessor(
             store: table, publisher: Announcer(table: table), now: { 1_795_000_000_000 }, sleep: { _ in })
-        let handler = ProcessorHandler(processor: processor, logger: log.logger)
+        let announcer = OutboxAnnouncer(
+            store: table, publisher: Announcer(table: table), now: { 1_795_000_000_000 }, sleep: { _ in })
+        let handler = ProcessorHandler(processor: processor, announcer: announcer, logger: log.logger)
         let bad = #"{"orderId":"order-0002","channel":"fax"}"#
         let answer = try await handler.handle(
             Self.invocation(Self.sqs([("m1", Self.order), ("m2", "not json"), ("m3", bad), ("m4", Self.order)])))
@@ -97,6 +100,42 @@ struct Announcer: EventPublisher {
         #expect(
             lines.contains { $0["messageId"] == .string("m4") && $0["message"]?.string?.contains("duplicate") == true })
         await #expect(throws: EventError.self) { try await handler.handle(Self.invocation("{}")) }
+    }
+
+    /// A DynamoDB stream batch as Lambda delivers it (eventSource `aws:dynamodb`, the item as `NewImage`).
+    static func stream(_ records: [(String, StoredOrder)]) -> String {
+        let encoded = records.map { sequence, stored in
+            let image = String(
+                decoding: try! JSONEncoder().encode(JSONValue.object(OrderItemCodec.item(stored))), as: UTF8.self)
+            return
+                "{\"eventSource\":\"aws:dynamodb\",\"eventName\":\"INSERT\",\"dynamodb\":{\"SequenceNumber\":\(quote(sequence)),\"NewImage\":\(image),\"StreamViewType\":\"NEW_IMAGE\"}}"
+        }
+        return "{\"Records\":[\(encoded.joined(separator: ","))]}"
+    }
+
+    @Test func aStreamBatchIsAnnouncedAndRecordedBySequenceNumber() async throws {
+        let table = MemoryTable()
+        let log = LogLines()
+        let order = try OrderValidation.validate(Array(Self.order.utf8)).get()
+        let stored = StoredOrder(
+            orderId: "order-0001", status: .accepted, order: order, totalCents: 500,
+            acceptedAt: "2026-11-18T11:06:40.000Z", rejectionReason: nil, published: false)
+        _ = try await table.putIfAbsent(stored)
+        let processor = OrderProcessor(
+            store: table, publisher: Announcer(table: table), now: { 1_795_000_000_000 }, sleep: { _ in })
+        let announcer = OutboxAnnouncer(
+            store: table, publisher: Announcer(table: table), now: { 1_795_000_000_000 }, sleep: { _ in })
+        let handler = ProcessorHandler(processor: processor, announcer: announcer, logger: log.logger)
+        let answer = try await handler.handle(Self.invocation(Self.stream([("4100000000000001", stored)])))
+        #expect(String(decoding: answer, as: UTF8.self) == #"{"batchItemFailures":[]}"#)
+        #expect(await table.items["order-0001"]?.published == true)
+        #expect(
+            log.objects.contains {
+                $0["sequenceNumber"] == .string("4100000000000001") && $0["orderId"] == .string("order-0001")
+            })
+        #expect(throws: EventError("Records[0] has no dynamodb.SequenceNumber")) {
+            try DynamoDBStreamEvent.records(Array(#"{"Records":[{"eventSource":"aws:dynamodb","dynamodb":{}}]}"#.utf8))
+        }
     }
 
     @Test func queryAnswers200404400And503() async throws {

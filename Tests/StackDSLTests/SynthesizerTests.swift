@@ -36,9 +36,15 @@ enum Fixture {
         let statements = Fixture.statements(of: role)
         #expect(
             statements.map { $0["Sid"] }
-                == ["WriteOwnLogs", "ConsumeOrderIntake", "WriteOrders", "PublishOrderEvents", "WriteTraces"].map {
-                    .string($0)
-                })
+                == [
+                    "WriteOwnLogs", "ConsumeOrderIntake", "WriteOrders", "PublishOrderEvents", "ReadOutboxOrders",
+                    "ReportOutboxFailures", "WriteTraces",
+                ].map { .string($0) })
+        #expect(
+            Fixture.statement("ReadOutboxOrders", in: role)?["Resource"] == .getAtt("OrdersTable", "StreamArn"),
+            "the stream reads are granted on the outbox table's stream only")
+        #expect(
+            Fixture.statement("ReportOutboxFailures", in: role)?["Action"] == .string("sqs:SendMessage"))
         #expect(
             Fixture.statement("WriteOwnLogs", in: role)?["Action"]
                 == .strings(["logs:CreateLogStream", "logs:PutLogEvents"]))
@@ -305,7 +311,7 @@ enum Fixture {
                 "AWS/ApiGateway 5XXError", "AWS/ApiGateway 4XXError", "AWS/ApiGateway Latency",
                 "AWS/SQS ApproximateAgeOfOldestMessage", "AWS/SQS ApproximateNumberOfMessagesVisible",
                 "AWS/Lambda Errors", "AWS/Lambda Throttles", "AWS/DynamoDB WriteThrottleEvents",
-                "AWS/DynamoDB ReadThrottleEvents", "AWS/SNS NumberOfNotificationsFailed",
+                "AWS/DynamoDB ReadThrottleEvents", "AWS/SNS NumberOfNotificationsFailed", "AWS/Lambda IteratorAge",
             ])
         let dlqAlarms = alarms.filter { $0["MetricName"] == .string("ApproximateNumberOfMessagesVisible") }
         #expect(
@@ -313,10 +319,16 @@ enum Fixture {
                 .getAtt("OrderIntakeDeadLetterQueue", "QueueName"),
                 .getAtt("InventoryFulfillmentDeadLetterQueue", "QueueName"),
                 .getAtt("AccountingDeadLetterQueue", "QueueName"),
+                .getAtt("OrderProcessorOutboxFailureQueue", "QueueName"),
             ])
-        #expect(!alarms.contains { $0["MetricName"] == .string("IteratorAge") })
+        let iteratorAge = alarms.filter { $0["MetricName"] == .string("IteratorAge") }
+        #expect(
+            iteratorAge.map { $0["Dimensions"]?.items?.first?["Value"] } == [.ref("OrderProcessorFunction")],
+            "IteratorAge only where a stream feeds the function (the outbox)")
         #expect(alarms.allSatisfy { $0["AlarmActions"] == .list([.ref("AlarmTopic")]) })
-        #expect(alarms.count == 14, "3 API + 2 intake + 2 subscriber DLQs + 2x2 functions + 2 table + 1 topic")
+        #expect(
+            alarms.count == 16,
+            "3 API + 2 intake + 2 subscriber DLQs + 2x2 functions + 2 table + 1 topic + outbox failures and age")
     }
 
     @Test func outputsAreExportedWithTheStackNamePrefix() throws {

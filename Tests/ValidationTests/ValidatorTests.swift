@@ -302,6 +302,10 @@ func r(_ rule: Rule, _ subject: String, _ line: String, after anchor: String? = 
             with: "      FifoQueue: true\n      VisibilityTimeout: 181\n",
             expected: [r(Rules.dlqTypeMismatch, "Work", "RedrivePolicy:", after: "  Work:")]),
         Case(
+            name: "IteratorAge alarm on a function fed only by SQS (the orders stacks, fed by a stream too, are clean)",
+            replace: "      MetricName: Errors\n", with: "      MetricName: IteratorAge\n",
+            expected: [r(Rules.iteratorAgeOnSQS, "WorkerErrors", "MetricName: IteratorAge")]),
+        Case(
             name: "SAM type without the transform", replace: "Resources:\n",
             with: "Resources:\n  Extra:\n    Type: AWS::Serverless::SimpleTable\n",
             expected: [r(Rules.serverlessWithoutTransform, "Extra", "Type: AWS::Serverless::SimpleTable")]),

@@ -120,6 +120,16 @@ struct GraphReader {
     }
 
     mutating func consumer(_ resource: Resource) {
+        if let table = referenced(resource["EventSourceArn"], type: "AWS::DynamoDB::Table"),
+            let function = referenced(resource["FunctionName"], type: "AWS::Lambda::Function")
+        {
+            graph.streamConsumers.append(
+                StackGraph.StreamConsumer(
+                    mapping: resource.logicalId, table: table, function: function,
+                    batchSize: Self.number(resource["BatchSize"]) ?? 100,
+                    batchingWindowSeconds: Self.number(resource["MaximumBatchingWindowInSeconds"]) ?? 0))
+            return
+        }
         guard let queue = referenced(resource["EventSourceArn"], type: "AWS::SQS::Queue"),
             let function = referenced(resource["FunctionName"], type: "AWS::Lambda::Function")
         else { return }

@@ -92,6 +92,15 @@ public struct StackGraph: Sendable, Equatable {
         public var maximumConcurrency: Double?
     }
 
+    /// A DynamoDB stream event source mapping: a function reading a table's change stream (an outbox).
+    public struct StreamConsumer: Sendable, Equatable {
+        public var mapping: String
+        public var table: String
+        public var function: String
+        public var batchSize: Double
+        public var batchingWindowSeconds: Double
+    }
+
     /// A topic subscription.
     public struct Subscription: Sendable, Equatable {
         public var logicalId: String
@@ -139,6 +148,8 @@ public struct StackGraph: Sendable, Equatable {
     public var functions: [FunctionNode] = []
     public var queues: [QueueNode] = []
     public var consumers: [Consumer] = []
+    /// Functions reading a table's change stream.
+    public var streamConsumers: [StreamConsumer] = []
     public var topics: [String] = []
     public var subscriptions: [Subscription] = []
     public var tables: [TableNode] = []

@@ -189,20 +189,25 @@ public struct Provisioner: Sendable {
             }
             fields.append((key, LocalJSON.text(.list(kept))))
         }
+        if let view = names.string(resource.properties["StreamSpecification"]?["StreamViewType"]) {
+            fields.append(
+                ("StreamSpecification", "{\"StreamEnabled\":true,\"StreamViewType\":\(JSONText.quote(view))}"))
+        }
+        var streamArn = names.arn("dynamodb", "table/\(name)/stream/local")
         do {
-            _ = try await dynamodb.call("CreateTable", LocalJSON.object(fields))
-        } catch let error as AWSServiceError where error.code == "ResourceInUseException" {}
-        for key in ["SSESpecification", "PointInTimeRecoverySpecification", "StreamSpecification"]
-        where resource.properties[key] != nil {
+            let created = try await dynamodb.call("CreateTable", LocalJSON.object(fields))
+            if let arn = created["TableDescription"]?["LatestStreamArn"]?.string { streamArn = arn }
+        } catch let error as AWSServiceError where error.code == "ResourceInUseException" {
+            let described = try await dynamodb.call(
+                "DescribeTable", LocalJSON.object([("TableName", JSONText.quote(name))]))
+            if let arn = described["Table"]?["LatestStreamArn"]?.string { streamArn = arn }
+        }
+        for key in ["SSESpecification", "PointInTimeRecoverySpecification"] where resource.properties[key] != nil {
             report.notes.append("\(id): \(key) not emulated")
         }
         report.created.append("\(id): table \(name)")
         return LocalIdentity(
-            ref: name,
-            attributes: [
-                "Arn": names.arn("dynamodb", "table/\(name)"),
-                "StreamArn": names.arn("dynamodb", "table/\(name)/stream/local"),
-            ])
+            ref: name, attributes: ["Arn": names.arn("dynamodb", "table/\(name)"), "StreamArn": streamArn])
     }
 
     func subscribe(topic: String, _ properties: Value, owner: String, names: LocalNames, report: inout ProvisionReport)

@@ -147,15 +147,20 @@ public struct SNSAdmin: Sendable {
 /// DynamoDB's control and scan calls over JSON 1.0.
 public struct DynamoDBAdmin: Sendable {
     public var caller: AWSCaller
+    /// `DynamoDB_20120810`, or `DynamoDBStreams_20120810` for the streams API (same endpoint and signing name).
+    public var targetPrefix: String
 
-    public init(caller: AWSCaller) { self.caller = caller }
+    public init(caller: AWSCaller, targetPrefix: String = "DynamoDB_20120810") {
+        self.caller = caller
+        self.targetPrefix = targetPrefix
+    }
 
     /// Calls `operation` with a JSON body; the parsed answer.
     public func call(_ operation: String, _ body: String) async throws -> JSONValue {
         let response = try await caller.send(
             operation: operation,
             headers: [
-                ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "DynamoDB_20120810.\(operation)"),
+                ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "\(targetPrefix).\(operation)"),
             ], body: Array(body.utf8))
         let document = JSONValue.parse(response.body) ?? .null
         guard response.status == 200 else {

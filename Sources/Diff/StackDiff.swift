@@ -84,6 +84,9 @@ public struct Finding: Sendable, Equatable {
         case subscriptionRemoved = "subscription-removed"
         /// A subscription's filter narrowed: events it matched before no longer reach its endpoint.
         case filterNarrowed = "filter-narrowed"
+        /// A change stream's reader removed, or the stream turned off or replaced under it: changes not yet read
+        /// (for an outbox, stored items not yet announced) are never delivered.
+        case streamCut = "stream-cut"
         /// CloudFormation refuses the update, or the update fails.
         case refused
         /// A safeguard removed (point-in-time recovery, deletion protection, Retain, ...).
@@ -96,7 +99,7 @@ public struct Finding: Sendable, Equatable {
             switch self {
             case .removed, .replaced, .renamed, .retentionLowered, .redriveRemoved, .partialBatchRemoved:
                 return .dataLoss
-            case .subscriptionRemoved, .filterNarrowed: return .deliveryLoss
+            case .subscriptionRemoved, .filterNarrowed, .streamCut: return .deliveryLoss
             case .refused: return .refused
             case .safeguardRemoved: return .warning
             case .note: return .note

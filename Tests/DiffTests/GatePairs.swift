@@ -3,6 +3,10 @@ extension GatePair {
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html"
     private static let queue =
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html"
+    private static let streams =
+        "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html"
+    private static let batchFailures =
+        "https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html"
     private static let intakeRetention = "      MessageRetentionPeriod: 345600\n      SqsManagedSseEnabled: true"
     private static let mapping =
         "      MaximumBatchingWindowInSeconds: 1\n      FunctionResponseTypes:\n      - ReportBatchItemFailures\n"
@@ -203,5 +207,33 @@ extension GatePair {
             name: "dev table key attribute type (no deletion protection)", stage: "dev",
             edits: [edit("        AttributeType: S", "        AttributeType: B")], expect: .dataLoss,
             resource: "OrdersTable", says: ["orphaned"]),
+        GatePair(
+            name: "outbox mapping removed", stage: "prod",
+            edits: [
+                edit(
+                    "  OrderProcessorOrdersOutboxEventSourceMapping:\n    Type: AWS::Lambda::EventSourceMapping\n",
+                    "  OrderProcessorOrdersOutboxEventSourceMapping:\n    Type: AWS::Lambda::EventSourceMapping\n    Condition: Never\n"
+                ),
+                edit("Resources:\n", "Conditions:\n  Never: !Equals [a, b]\nResources:\n"),
+            ], expect: .deliveryLoss, resource: "OrderProcessorOrdersOutboxEventSourceMapping",
+            says: ["change stream", "never delivered"], source: streams),
+        GatePair(
+            name: "the outbox table's stream turned off", stage: "prod",
+            edits: [edit("      StreamSpecification:\n        StreamViewType: NEW_IMAGE\n", "")],
+            expect: .deliveryLoss, resource: "OrdersTable", says: ["turned off"], source: streams),
+        GatePair(
+            name: "the outbox table's stream view type changed", stage: "prod",
+            edits: [edit("        StreamViewType: NEW_IMAGE\n", "        StreamViewType: NEW_AND_OLD_IMAGES\n")],
+            expect: .deliveryLoss, resource: "OrdersTable", says: ["new one started"], source: streams),
+        GatePair(
+            name: "outbox mapping renamed, reading from the trim horizon", stage: "prod",
+            edits: [renameAll("OrderProcessorOrdersOutboxEventSourceMapping", "OutboxReader")], expect: .pass),
+        GatePair(
+            name: "partial batch responses removed from the outbox's stream mapping", stage: "prod",
+            edits: [
+                edit(
+                    "      BisectBatchOnFunctionError: true\n      FunctionResponseTypes:\n      - ReportBatchItemFailures\n",
+                    "      BisectBatchOnFunctionError: true\n")
+            ], expect: .pass, source: batchFailures),
     ]
 }

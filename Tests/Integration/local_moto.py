@@ -285,9 +285,17 @@ def sns_outage(binary):
     eventId on both."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+    # Its own moto_server process: a ThreadedMotoServer shares the in-process backends with the one
+    # external_endpoint started, whose queues (other attributes) would make CreateQueue fail.
     port = free_port()
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    moto.start()
+    moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1).read()
+            break
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.1)
     outage = threading.Event()
     outage.set()
     refused = []
@@ -329,6 +337,13 @@ def sns_outage(binary):
     proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
     local = Local(binary, "--endpoint", f"http://127.0.0.1:{proxy.server_address[1]}")
+    started = "ready in" in "".join(local.banner)
+    check(started, f"local starts behind the fault proxy ({''.join(local.errors)[-300:]})")
+    if not started:
+        local.process.kill()
+        proxy.shutdown()
+        moto.kill()
+        return
     try:
         ids = [f"it-outage-{index:03d}" for index in range(20)]
         statuses = [request(local, "POST", "/orders", order(order_id))[0] for order_id in ids]
@@ -366,7 +381,8 @@ def sns_outage(binary):
     finally:
         stopped(local, signal.SIGINT)
         proxy.shutdown()
-        moto.stop()
+        moto.kill()
+        moto.wait()
 
 
 def main():

@@ -54,6 +54,29 @@ enum DestructiveUpdates {
         if new.type == "AWS::SNS::Subscription", let message = FilterPolicies.narrowed(before: before, after: after) {
             change.add(.filterNarrowed, message)
         }
+        if new.type == "AWS::DynamoDB::Table",
+            let message = streamCut(new, before: before, after: after, context: context)
+        {
+            change.add(.streamCut, message)
+        }
+    }
+
+    /// A table's stream turned off, or its view type changed (DynamoDB then ends the stream and starts another,
+    /// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html), while a mapping reads it.
+    private static func streamCut(_ table: Resource, before: Value, after: Value, context: DiffContext) -> String? {
+        let readers = DiffContext.mappings(consuming: table.logicalId, in: context.before).filter(
+            DiffContext.readsStream)
+        let old = before["StreamSpecification"]?["StreamViewType"]
+        let new = after["StreamSpecification"]?["StreamViewType"]
+        guard !readers.isEmpty, old != nil, old != new else { return nil }
+        let names = readers.map(\.logicalId).joined(separator: ", ")
+        let what =
+            new == nil
+            ? "StreamSpecification removed: the change stream is turned off"
+            : "StreamViewType changed: the stream is ended and a new one started"
+        return
+            "\(what) while \(names) reads it: changes not yet read (for an outbox, stored items not yet announced) "
+            + "are never delivered"
     }
 
     private static func lowered(
@@ -104,8 +127,13 @@ enum DestructiveUpdates {
     /// `ReportBatchItemFailures` Lambda ignores a `batchItemFailures` answer: an invocation that succeeds deletes its
     /// whole batch, the messages the function reported failed included (Lambda Developer Guide, "Handling errors
     /// for an SQS event source": https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
+    /// A stream mapping is left alone: without partial responses Lambda retries the whole batch
+    /// (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html); more duplicates, no
+    /// loss.
     private static func partialBatchRemoved(_ resource: Resource, before: Value, after: Value) -> String? {
-        guard resource.type == "AWS::Lambda::EventSourceMapping" else { return nil }
+        guard resource.type == "AWS::Lambda::EventSourceMapping", !DiffContext.readsStream(resource) else {
+            return nil
+        }
         func reports(_ side: Value) -> Bool {
             side["FunctionResponseTypes"]?.items?.contains(.string("ReportBatchItemFailures")) ?? false
         }

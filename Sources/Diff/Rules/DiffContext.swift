@@ -44,6 +44,13 @@ struct DiffContext {
     }
 
     /// The event source mappings on that side that poll `logicalId`.
+    /// Whether `mapping` reads a stream (a table's `StreamArn`, or a Kinesis stream: it has a `StartingPosition`),
+    /// not a queue.
+    static func readsStream(_ mapping: Resource) -> Bool {
+        if case .getAtt(_, "StreamArn")? = mapping["EventSourceArn"] { return true }
+        return mapping["StartingPosition"] != nil
+    }
+
     static func mappings(consuming logicalId: String, in evaluation: TemplateEvaluation) -> [Resource] {
         evaluation.createdResources.filter { resource in
             resource.type == "AWS::Lambda::EventSourceMapping"

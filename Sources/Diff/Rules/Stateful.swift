@@ -72,6 +72,26 @@ enum Removals {
                 .subscriptionRemoved,
                 "\(why)the subscription is deleted: \(endpoint) no longer receives the topic's messages from this deploy on"
             )
+        } else if resource.type == "AWS::Lambda::EventSourceMapping", DiffContext.readsStream(resource) {
+            let function = resource["FunctionName"].map { References.resources(in: $0).sorted().first ?? "" } ?? ""
+            let source = resource["EventSourceArn"].map { References.resources(in: $0).sorted().first ?? "" } ?? ""
+            let successor = context.after.createdResources.first {
+                $0.type == resource.type && $0["EventSourceArn"] == resource["EventSourceArn"]
+                    && $0["FunctionName"] == resource["FunctionName"]
+            }
+            if let successor, successor["StartingPosition"] == .string("TRIM_HORIZON") {
+                change.add(
+                    .note,
+                    "\(why)replaced by \(successor.logicalId), which reads the same stream from its oldest record "
+                        + "(TRIM_HORIZON): the last 24 hours of changes are delivered again (duplicates, none lost)")
+                return change
+            }
+            change.add(
+                .streamCut,
+                "\(why)the mapping is deleted: \(function.isEmpty ? "its function" : function) no longer reads "
+                    + "\(source.isEmpty ? "the" : "\(source)'s") change stream; changes it has not read yet (for an "
+                    + "outbox, stored items not yet announced) are never delivered, and the stream drops them after "
+                    + "24 hours")
         } else if Differ.isRetain(resource.deletionPolicy) {
             change.add(.note, retained(resource, why: why, context: context))
         } else if resource.type == "AWS::KMS::Key" {

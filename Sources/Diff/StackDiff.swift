@@ -84,6 +84,11 @@ public struct Finding: Sendable, Equatable {
         case subscriptionRemoved = "subscription-removed"
         /// A subscription's filter narrowed: events it matched before no longer reach its endpoint.
         case filterNarrowed = "filter-narrowed"
+        /// A queue's mapping given a filter, or its filter changed: Lambda deletes the messages the filter does not
+        /// match, unprocessed.
+        case filteredAway = "filtered-away"
+        /// A queue policy no longer lets a subscribed topic send: the topic's deliveries are refused.
+        case deliveryRefused = "delivery-refused"
         /// A change stream's reader removed, or the stream turned off or replaced under it: changes not yet read
         /// (for an outbox, stored items not yet announced) are never delivered.
         case streamCut = "stream-cut"
@@ -97,9 +102,9 @@ public struct Finding: Sendable, Equatable {
         /// How the gate treats this kind.
         public var gate: Gate {
             switch self {
-            case .removed, .replaced, .renamed, .retentionLowered, .redriveRemoved, .partialBatchRemoved:
+            case .removed, .replaced, .renamed, .retentionLowered, .redriveRemoved, .partialBatchRemoved, .filteredAway:
                 return .dataLoss
-            case .subscriptionRemoved, .filterNarrowed, .streamCut: return .deliveryLoss
+            case .subscriptionRemoved, .filterNarrowed, .streamCut, .deliveryRefused: return .deliveryLoss
             case .refused: return .refused
             case .safeguardRemoved: return .warning
             case .note: return .note

@@ -59,6 +59,49 @@ enum DestructiveUpdates {
         {
             change.add(.streamCut, message)
         }
+        if new.type == "AWS::Lambda::EventSourceMapping", let found = mappingFiltered(new, before, after) {
+            change.add(found.kind, found.message)
+        }
+        if new.type == "AWS::SQS::QueuePolicy", let message = deliveryRefused(old, new, context: context) {
+            change.add(.deliveryRefused, message)
+        }
+    }
+
+    /// A mapping's filter added or changed (removed widens it). Lambda deletes the queue messages a filter does
+    /// not match, and skips the stream records it does not match
+    /// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+    private static func mappingFiltered(_ mapping: Resource, _ before: Value, _ after: Value)
+        -> (kind: Finding.Kind, message: String)?
+    {
+        guard let new = after["FilterCriteria"], !Comparison.same(before["FilterCriteria"], new) else { return nil }
+        let what = before["FilterCriteria"] == nil ? "FilterCriteria added" : "FilterCriteria changed"
+        if DiffContext.readsStream(mapping) {
+            return (
+                .filterNarrowed,
+                "\(what): stream records it does not match are skipped, never delivered to the function (for an "
+                    + "outbox, stored items not announced)"
+            )
+        }
+        return (.filteredAway, "\(what): Lambda deletes the queue's messages that it does not match, unprocessed")
+    }
+
+    /// A queue policy that let a topic send to a queue subscribed to it, and no longer does.
+    private static func deliveryRefused(_ old: Resource, _ new: Resource, context: DiffContext) -> String? {
+        let lost = IAMGrants.of(old).subtracting(IAMGrants.of(new)).filter {
+            $0.hasPrefix("Allow ") && $0.contains("sqs:SendMessage") && $0.contains("sns.amazonaws.com")
+        }
+        guard !lost.isEmpty else { return nil }
+        let queues = Set((new["Queues"]?.items ?? []).flatMap { References.resources(in: $0) })
+        let subscribed = context.before.createdResources.filter { resource in
+            resource.type == "AWS::SNS::Subscription"
+                && resource["Endpoint"].map { !References.resources(in: $0).isDisjoint(with: queues) } == true
+        }
+        guard !subscribed.isEmpty else { return nil }
+        let names = subscribed.map(\.logicalId).joined(separator: ", ")
+        return
+            "the policy no longer lets SNS send (\(lost.count) statement line(s) removed) to a queue that \(names) "
+            + "delivers to: SNS's deliveries are refused, retried, then moved to the subscription's dead-letter queue "
+            + "or discarded (https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html)"
     }
 
     /// A table's stream turned off, or its view type changed (DynamoDB then ends the stream and starts another,
@@ -193,11 +236,29 @@ enum FilterPolicies {
             guard let previous = old[entry.key] else { return false }
             if Comparison.same(previous, entry.value) { continue }
             guard case .list(let before) = previous, case .list(let after) = entry.value,
-                before.allSatisfy(Resolver.isScalar), after.allSatisfy(Resolver.isScalar)
+                before.allSatisfy(Resolver.isScalar)
             else { return false }
-            let allowed = Set(after.map(Comparison.normalized))
-            guard before.allSatisfy({ allowed.contains(Comparison.normalized($0)) }) else { return false }
+            guard before.allSatisfy({ value in after.contains { covers($0, value) } }) else { return false }
         }
         return true
+    }
+
+    /// Whether the new filter item `matcher` lets the old literal `value` through: the same literal, or a
+    /// `prefix`, `suffix`, `anything-but` or `exists: true` match that includes it
+    /// (https://docs.aws.amazon.com/sns/latest/dg/string-value-matching.html). Other matchers count as not.
+    static func covers(_ matcher: Value, _ value: Value) -> Bool {
+        if Resolver.isScalar(matcher) { return Comparison.normalized(matcher) == Comparison.normalized(value) }
+        guard case .map(let fields) = matcher, fields.count == 1, let entry = fields.entries.first,
+            let text = value.stringValue
+        else { return false }
+        switch (entry.key, entry.value) {
+        case ("prefix", .string(let prefix)): return text.hasPrefix(prefix)
+        case ("suffix", .string(let suffix)): return text.hasSuffix(suffix)
+        case ("exists", .bool(true)): return true
+        case ("anything-but", .list(let excluded)):
+            return excluded.allSatisfy(Resolver.isScalar) && !excluded.contains { covers($0, value) }
+        case ("anything-but", let single) where Resolver.isScalar(single): return !covers(single, value)
+        default: return false
+        }
     }
 }

@@ -118,8 +118,15 @@ enum DocumentedUpdateRules {
     private static let immutable =
         "KMS cannot change it on an existing key: the update fails, regardless of UpdateReplacePolicy"
 
+    private static let logGroupClass =
+        "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"
+
     /// The rules.
     static let rules: [Rule] = [
+        Rule(
+            type: "AWS::Logs::LogGroup", property: "LogGroupClass", defaultValue: .string("STANDARD"),
+            effect: .fails("CloudWatch Logs cannot change a log group's class after it is created: the update fails"),
+            replaces: "", source: logGroupClass),
         Rule(
             type: "AWS::KMS::Key", property: "KeySpec", defaultValue: .string("SYMMETRIC_DEFAULT"),
             effect: .fails(immutable), replaces: "", source: kmsKey),

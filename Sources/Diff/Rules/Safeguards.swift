@@ -58,7 +58,24 @@ enum Safeguards {
             change.add(
                 .safeguardRemoved, "versioning suspended: overwritten and deleted objects are no longer kept")
         }
+        if new.type == "AWS::DynamoDB::Table", let message = recoveryShortened(before: before, after: after) {
+            change.add(.safeguardRemoved, message)
+        }
         policies(&change, old: old, new: new)
+    }
+
+    /// Point-in-time recovery's period shortened (unset: 35 days;
+    /// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html).
+    private static func recoveryShortened(before: Value, after: Value) -> String? {
+        let path = ["PointInTimeRecoverySpecification", "RecoveryPeriodInDays"]
+        guard value(before, ["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"]) == .bool(true),
+            value(after, ["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"]) == .bool(true)
+        else { return nil }
+        let old = value(before, path)?.intValue ?? 35
+        guard let new = value(after, path)?.intValue, new < old else { return nil }
+        return
+            "point-in-time recovery period shortened from \(old) to \(new) days: the table can no longer be restored "
+            + "to a moment more than \(new) days back"
     }
 
     private static func policies(_ change: inout ResourceChange, old: Resource, new: Resource) {

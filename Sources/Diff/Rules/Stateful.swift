@@ -92,6 +92,14 @@ enum Removals {
                     + "\(source.isEmpty ? "the" : "\(source)'s") change stream; changes it has not read yet (for an "
                     + "outbox, stored items not yet announced) are never delivered, and the stream drops them after "
                     + "24 hours")
+        } else if resource.type == "AWS::Lambda::EventSourceMapping" {
+            let source = resource["EventSourceArn"].map { References.resources(in: $0).sorted().first ?? "" } ?? ""
+            if !source.isEmpty, DiffContext.mappings(consuming: source, in: context.after).isEmpty {
+                change.add(
+                    .safeguardRemoved,
+                    "\(why)the mapping is deleted and nothing else consumes \(source): its messages wait, and are "
+                        + "deleted when its retention period ends")
+            }
         } else if Differ.isRetain(resource.deletionPolicy) {
             change.add(.note, retained(resource, why: why, context: context))
         } else if resource.type == "AWS::KMS::Key" {
@@ -140,6 +148,20 @@ enum Replacements {
         }
         if new.type == "AWS::SNS::Subscription", let note = confirmation(new, context: context) {
             change.add(.note, note)
+        }
+        if new.type == "AWS::Lambda::EventSourceMapping", DiffContext.readsStream(new) {
+            let position = context.after.resolve(new["StartingPosition"] ?? .null).stringValue ?? "?"
+            if position == "TRIM_HORIZON" {
+                change.add(
+                    .note,
+                    "the new mapping reads the stream from its oldest record (TRIM_HORIZON): the last 24 hours of "
+                        + "changes are delivered again (duplicates, none lost)")
+            } else {
+                change.add(
+                    .streamCut,
+                    "the mapping is replaced and the new one starts at \(position): changes the old one had not read "
+                        + "yet (for an outbox, stored items not yet announced) are never delivered")
+            }
         }
         guard StatefulTypes.all.contains(new.type) || StatefulTypes.all.contains(old.type) else { return }
         let verb = change.replacement == .always ? "replaced" : "may be replaced"

@@ -1,1 +1,0 @@
-extension GatePair { static let adversary: [GatePair] = [] }

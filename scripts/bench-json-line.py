@@ -5,7 +5,8 @@ generated templates have), beside cfn-lint on the same files in the same run.
 
 A reader that computes a position from the start of the line for every value is quadratic on such a file; the
 figures per size show the growth (linear: each doubling of size about doubles the time). Whole process, median
-of N runs after one warm-up. Target: each command under 1 s on the 1 MB file.
+of N runs after one warm-up. Target: each command under 1 s on the 1 MB file. The template has no API route, so
+`cost` reads it, builds its wiring and then exits 2 ("no entry"): its figure is the reading, not a price.
 
     python3 scripts/bench-json-line.py [--runs 5]
 """

@@ -135,7 +135,7 @@ public struct AWSCaller: Sendable {
         do {
             return try await transport.send(request, timeoutMs: attemptTimeoutMs)
         } catch {
-            throw TransientFailure("\(service) \(operation): \(error)")
+            throw TransientFailure("\(service) \(operation): \(TransientFailure.plainWords(error))")
         }
     }
 
@@ -158,6 +158,25 @@ public struct TransientFailure: Error, Sendable, Equatable, CustomStringConverti
 
     /// Creates a transient failure.
     public init(_ reason: String) { self.reason = Redaction.redact(reason) }
+
+    /// What a transport error means, in words a reader knows, without the HTTP client's type names.
+    public static func plainWords(_ error: any Error) -> String {
+        if let failure = error as? TransientFailure { return failure.reason }
+        let text = String(describing: error)
+        let lower = text.lowercased()
+        let known: [(String, String)] = [
+            ("refused", "connection refused"), ("remoteconnectionclosed", "connection closed by the server"),
+            ("reset", "connection reset by the server"), ("connecttimeout", "no connection within the timeout"),
+            ("deadlineexceeded", "no answer within the timeout"), ("timeout", "no answer within the timeout"),
+            ("timedout", "no answer within the timeout"), ("connect", "connection failed"),
+        ]
+        if let (_, words) = known.first(where: { lower.contains($0.0) }) { return words }
+        // `SomeClientError.someCase` says nothing to a reader: keep the case, drop the type.
+        if let dot = text.firstIndex(of: "."), text[..<dot].hasSuffix("Error"), !text[..<dot].contains(" ") {
+            return String(text[text.index(after: dot)...])
+        }
+        return text
+    }
 
     public var description: String { reason }
 }

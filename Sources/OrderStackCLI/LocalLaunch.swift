@@ -26,6 +26,11 @@ struct LocalLaunch: Sendable {
     let endpoint: String
     /// Stops the session, then moto_server, then anything left; once.
     let stop: @Sendable () -> Void
+    /// Every process it started (moto_server, the bootstraps).
+    let processes: ProcessRegistry
+    /// Why the local AWS services are gone (moto_server exited, or a loopback endpoint stopped answering), or
+    /// `nil` while they serve.
+    let servicesGone: @Sendable () -> String?
 
     /// Starts `item`'s template; errors are printed and thrown as exit codes.
     static func start(_ item: StackStage, project: Project, options: Options, console: Console) throws -> LocalLaunch {
@@ -68,7 +73,8 @@ struct LocalLaunch: Sendable {
         }
         return LocalLaunch(
             session: session, endpoint: fixed.endpoint,
-            stop: stopper(session: session, moto: moto, processes: processes))
+            stop: stopper(session: session, moto: moto, processes: processes), processes: processes,
+            servicesGone: watcher(moto: moto, endpoint: fixed.endpoint))
     }
 
     /// Builds each handler the template runs unless its binary is newer than the sources; their paths.
@@ -111,6 +117,16 @@ struct LocalLaunch: Sendable {
             console.err("error: \(error.description)")
             throw BadInput()
         }
+    }
+
+    /// What tells that the services are gone: moto_server's own process, or for `--endpoint` on this machine, its
+    /// port no longer accepting connections (an endpoint elsewhere is not watched).
+    static func watcher(moto: MotoServer?, endpoint: String) -> @Sendable () -> String? {
+        if let moto { return { moto.ended.map { "moto_server stopped (\($0))" } } }
+        guard let parsed = Endpoint(url: endpoint), ["127.0.0.1", "localhost"].contains(parsed.host) else {
+            return { nil }
+        }
+        return { MotoServer.accepts(port: parsed.port) ? nil : "\(endpoint) no longer accepts connections" }
     }
 
     static func stopper(session: LocalSession, moto: MotoServer?, processes: ProcessRegistry) -> @Sendable () -> Void {

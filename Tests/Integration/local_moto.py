@@ -13,6 +13,8 @@ SIGKILL of the processor in the middle of a batch: the batch comes back, every o
 announced on each subscriber queue, none twice but at most the one order each killed process interrupted between
 publish and record (the processor's at-least-once invariant); after Ctrl-C no process it started is left, and none is left after SIGKILL of orderstack itself. The outbox under an SNS
 outage that outlasts every intake message's receives: every stored order announced exactly once when SNS returns.
+moto_server killed under a running local: one message naming it, exit 1, no process left. An environment killed
+while idle is replaced before the next batch.
 
     python3 Tests/Integration/local_moto.py .build/debug/orderstack
 """
@@ -385,8 +387,49 @@ def sns_outage(binary):
         moto.wait()
 
 
+def dead_idle_environment(local):
+    """A processor environment killed while idle is not handed the next batch: a fresh one takes it, so the order
+    is stored in seconds, not after the init timeout and the visibility timeout (41.5 s when it was reused)."""
+    time.sleep(2)
+    idle = [pid for pid in local.descendants()
+            if "order-processor" in pathlib.Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
+    for pid in idle:
+        os.kill(pid, signal.SIGKILL)
+    check(bool(idle), f"idle processor environments killed ({idle})")
+    time.sleep(1)
+    started = time.time()
+    status, _ = request(local, "POST", "/orders", order("it-after-idle-kill"))
+    stored = wait_stored(local, ["it-after-idle-kill"], seconds=25)
+    took = time.time() - started
+    check(status == 202 and "it-after-idle-kill" in stored and took < 8,
+          f"the next order is stored by a fresh environment ({took:.1f} s; the init timeout alone is 10 s)")
+
+
+def moto_dies(binary):
+    """moto_server killed under a running local: one clear message, exit 1, and nothing it started left."""
+    local = Local(binary)
+    children = local.descendants()
+    moto = [pid for pid in children if "moto" in pathlib.Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
+    check(bool(moto), f"moto_server runs below orderstack ({moto})")
+    for pid in moto:
+        os.kill(pid, signal.SIGKILL)
+    try:
+        status = local.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        local.process.kill()
+        status = None
+    time.sleep(0.5)
+    said = [line for line in local.errors if "the local AWS services are gone" in line]
+    check(status == 1 and bool(said) and "moto_server stopped (killed by signal 9)" in said[0],
+          f"moto_server killed: local says so and exits 1 ({status}: {''.join(local.errors)[-300:].strip()})")
+    alive = {pid for pid in children if pathlib.Path(f"/proc/{pid}").exists()
+             and "Z" not in pathlib.Path(f"/proc/{pid}/stat").read_text().split(")")[-1][:3]}
+    check(not alive, f"and leaves no process it started (left: {sorted(alive)})")
+
+
 def main():
     binary = str(pathlib.Path(sys.argv[1]).resolve())
+    moto_dies(binary)
     without_moto(binary)
     external_endpoint(binary)
     sns_outage(binary)
@@ -398,6 +441,7 @@ def main():
         dead_letters(local)
         throttle(local)
         killed_processor(local)
+        dead_idle_environment(local)
         logs(local)
     finally:
         stopped(local, signal.SIGINT)

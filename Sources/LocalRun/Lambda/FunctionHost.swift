@@ -60,7 +60,7 @@ public actor FunctionHost {
         }
         running += 1
         let environment: RuntimeEnvironment
-        if let reused = idle.popLast() {
+        if let reused = await liveIdle() {
             environment = reused
         } else {
             do {
@@ -72,13 +72,27 @@ public actor FunctionHost {
             }
         }
         let result = await environment.invoke(event)
-        release(await environment.isAlive ? environment : nil)
+        release(environment, keep: await environment.isAlive)
         return result
     }
 
-    func release(_ environment: RuntimeEnvironment?) {
+    /// An idle environment whose bootstrap still runs; one that died while idle (killed, crashed) is dropped
+    /// here, so the invocation starts a fresh one instead of waiting out the init timeout on a dead one.
+    func liveIdle() async -> RuntimeEnvironment? {
+        while let candidate = idle.popLast() {
+            if await candidate.isAlive { return candidate }
+            all.removeAll { $0 === candidate }
+            log.write("an idle environment of \(spec.executable) died; starting a fresh one\n")
+        }
+        return nil
+    }
+
+    /// Frees a slot; `environment` goes back to the idle ones when `keep`, else it is forgotten.
+    func release(_ environment: RuntimeEnvironment?, keep: Bool = false) {
         running -= 1
-        if let environment { idle.append(environment) } else { all.removeAll { environment === $0 } }
+        if let environment {
+            if keep { idle.append(environment) } else { all.removeAll { $0 === environment } }
+        }
         if !waiters.isEmpty { waiters.removeFirst().resume() }
     }
 
@@ -122,7 +136,9 @@ actor RuntimeEnvironment {
         self.processes = processes
     }
 
-    var isAlive: Bool { alive }
+    /// Whether the bootstrap can take an invocation: not timed out or killed, and its process still running
+    /// (asked directly, since the exit's notice arrives later).
+    var isAlive: Bool { alive && (process?.isRunning ?? false) }
     var pid: Int32? { process?.processIdentifier }
 
     static func start(_ spec: FunctionSpec, group: EventLoopGroup, log: LogSink, processes: ProcessRegistry)

@@ -65,6 +65,13 @@ public final class MotoServer: Sendable {
         self.process = process
     }
 
+    /// Why it is gone (`exit status N` or `killed by signal N`), or `nil` while it runs.
+    public var ended: String? {
+        guard !process.isRunning else { return nil }
+        let status = process.terminationStatus
+        return process.terminationReason == .uncaughtSignal ? "killed by signal \(status)" : "exit status \(status)"
+    }
+
     /// Stops it and waits for it to exit.
     public func stop(processes: ProcessRegistry) {
         if process.isRunning {

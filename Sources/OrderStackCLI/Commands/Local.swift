@@ -89,6 +89,7 @@ extension OrderStack {
                 stop()
                 throw ExitCode(passed ? 0 : 1)
             }
+            Self.watchServices(launch, console: console)
             Self.statusLoop(session, console: console)
         }
 
@@ -163,6 +164,26 @@ extension OrderStack {
                     console.err(line)
                     sleep(10)
                 }
+            }
+        }
+
+        /// Checks every second, on a thread of its own, that the local AWS services still serve; when they are
+        /// gone, says so once, stops everything (at most 10 s, then kills what is left) and exits 1.
+        static func watchServices(_ launch: LocalLaunch, console: Console) {
+            Thread.detachNewThread {
+                while launch.servicesGone() == nil { sleep(1) }
+                console.err(
+                    "\nerror: the local AWS services are gone: \(launch.servicesGone() ?? "?"); every request would "
+                        + "now fail, so local stops (the gateway, the pollers, the handlers). What they held is lost; "
+                        + "see output/local/logs/moto_server.log")
+                let stopped = DispatchSemaphore(value: 0)
+                Thread.detachNewThread {
+                    launch.stop()
+                    stopped.signal()
+                }
+                _ = stopped.wait(timeout: .now() + 10)
+                launch.processes.killAll()
+                Glibc.exit(1)
             }
         }
     }

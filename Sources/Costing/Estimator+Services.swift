@@ -108,8 +108,11 @@ extension LineCollector {
         case "processor":
             let messages = orders * model.processorShare
             let quiet = model.systemLogLevelQuiet
+            // Its stream batches (the outbox) are invocations too, each with its START, END and REPORT lines.
+            let streamBatches = model.outboxes.filter { $0.function.logicalId == model.processor?.logicalId }
+                .reduce(0) { $0 + (usage.streamBatches[$1.consumer.mapping] ?? 0) }
             return (
-                messages * a.logBytesPerOrder + (quiet ? 0 : 350 * usage.batches),
+                messages * a.logBytesPerOrder + (quiet ? 0 : 350 * (usage.batches + streamBatches)),
                 "\(q(messages)) orders × \(q(a.logBytesPerOrder)) B\(quiet ? " (platform logs at WARN)" : " \(platform)")"
             )
         case "consumer":

@@ -76,6 +76,34 @@ public struct SimulationParameters: Sendable, Equatable {
     public var acceptanceSeconds = 0.03
     /// The template's alarms that the simulator can evaluate.
     public var alarms: [AlarmRule] = []
+    /// The outbox, when the processor also reads the table's change stream and announces from it.
+    public var outbox: Outbox?
+
+    /// The processor's second trigger: the change stream of the table it writes (the transactional outbox).
+    public struct Outbox: Sendable, Equatable {
+        /// The stream mapping's `BatchSize`.
+        public var batchSize: Double
+        /// From a record's write to its batch: the mapping's batching window, at least Lambda's polling of a
+        /// stream shard (4 times a second).
+        public var windowSeconds: Double
+        /// Handler time per stream batch (the processor's).
+        public var secondsPerBatch: Double
+        /// Shards read at once, one invocation at a time each (`ParallelizationFactor` 1): one per table
+        /// partition, and a partition takes up to 1,000 write units a second (DynamoDB developer guide,
+        /// partitions), so a new on-demand table's 4,000 give 4.
+        public var shards: Double
+
+        /// Stream batches a second when `stored` items a second are written.
+        public func batches(stored: Double) -> Double {
+            stored > 0 ? stored / min(batchSize, max(1, stored * windowSeconds)) : 0
+        }
+
+        /// Concurrent executions the stream's batches hold at `stored` items a second (at most one per shard).
+        public func concurrency(stored: Double) -> Double { min(shards, batches(stored: stored) * secondsPerBatch) }
+
+        /// From stored to announced: the window, then the batch's handler time.
+        public var announceSeconds: Double { windowSeconds + secondsPerBatch }
+    }
     /// Consumers of subscriber queues downstream of the processor, simulated on the processor's output.
     public var downstream: [DownstreamConsumer] = []
 
@@ -118,6 +146,13 @@ public struct SimulationParameters: Sendable, Equatable {
         }
         alarms = Self.alarms(
             graph.alarms, model: model, deadLetterQueue: model.intakeQueue.flatMap { graph.queue($0)?.deadLetterQueue })
+        if let flow = model.outboxes.first(where: { $0.function.logicalId == model.processor?.logicalId }) {
+            outbox = Outbox(
+                batchSize: flow.consumer.batchSize,
+                windowSeconds: max(Estimator.streamPollSeconds, flow.consumer.batchingWindowSeconds),
+                secondsPerBatch: a.processorMs(atMemoryMB: flow.function.memoryMB) / 1000,
+                shards: (initialWriteUnitsPerSecond / 1_000).rounded(.up))
+        }
         downstream = model.consumers.filter(\.fromTopic).map { flow in
             var own = SimulationParameters()
             own.accountRateLimit = .infinity

@@ -121,6 +121,12 @@ public enum SimulationReport {
                 + "p90 \(seconds(result.processingLatency["p90"] ?? 0)), p99 \(seconds(result.processingLatency["p99"] ?? 0)), "
                 + "max \(seconds(result.processingLatency["max"] ?? 0))",
         ]
+        if let outbox = result.parameters.outbox {
+            lines.append(
+                "  outbox            \(q(result.streamInvocations)) stream invocations beside \(q(result.invocations)) from the queue; "
+                    + "each order announced about \(seconds(outbox.announceSeconds)) after it is stored (in the latency above)"
+            )
+        }
         if result.alarms.isEmpty {
             lines.append("  alarms            none fire")
         } else {
@@ -197,6 +203,7 @@ public enum SimulationReport {
              "peak_backlog_second": \(result.peakBacklogSecond), "max_age_seconds": \(result.maximumAgeSeconds),
              "drain_seconds": \(result.drainSeconds.map { "\($0)" } ?? "null"), "peak_concurrency": \(result.peakConcurrency),
              "peak_pollers": \(result.peakPollers), "lambda_throttles": \(result.lambdaThrottles.rounded()),
+             "invocations": \(result.invocations.rounded()), "stream_invocations": \(result.streamInvocations.rounded()),
              "dynamodb_throttled_writes": \(result.writeThrottles.rounded()), "acceptance_latency_seconds": \(result.acceptanceLatency),
              "processing_latency_seconds": {\(latency)},
              "alarms": [\(alarms.joined(separator: ", "))],

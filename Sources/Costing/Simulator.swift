@@ -49,6 +49,8 @@ public struct SimulationResult: Sendable {
     public var writeThrottles = 0.0
     /// Processor invocations, throttled ones included (each received its batch).
     public var invocations = 0.0
+    /// Processor invocations by the table's change stream (the outbox), beside the queue's.
+    public var streamInvocations = 0.0
     /// ReceiveMessage calls on the intake queue: one per batch (throttled ones included) plus idle long polls.
     public var receives = 0.0
     /// Accepted API requests that X-Ray samples (first each second, then 5 %).
@@ -199,6 +201,13 @@ public enum Simulator {
         var minutePeaks: [Double] = []
         var olderPeak = 0.0
         var histogram = Histogram()
+        // The outbox: announcing waits for the stream's window and batch, and its batches share the processor's
+        // reserved concurrency with the queue's.
+        let announce = p.outbox?.announceSeconds ?? 0
+        var lastTake = 0.0
+        func reserved(_ stored: Double) -> Double? {
+            p.reservedConcurrency.map { max(0, $0 - (p.outbox?.concurrency(stored: stored) ?? 0)) }
+        }
         // One array per metric, filled minute by minute; keyed by metric only at the end (hashing the metric's
         // name five times a minute cost more than the month's closed-form minutes).
         var queueAge = [Double](repeating: 0, count: minutes), dlqDepth = queueAge, api4xx = queueAge
@@ -262,12 +271,13 @@ public enum Simulator {
                 perSecond == nil && flowing && returning.isEmpty && tokens + p.rateLimit >= p.burstLimit
                 && apiRate <= p.rateLimit
                 && rate * p.writeUnitsPerOrder <= writeLimit && rate <= p.snsPublishPerSecond
-                && rate * perBatch < min(p.initialConcurrency, p.reservedConcurrency ?? .infinity)
+                && rate * perBatch < min(p.initialConcurrency, reserved(rate) ?? .infinity)
             if steady {
                 if backlog > 0 {
                     // The waiting partial batch goes with the minute's first batch.
                     removeOldest(backlog, at: minute * 60) { cohort, count in
-                        histogram.add(Double(minute * 60 - cohort.arrival) + perBatch + p.acceptanceSeconds, count)
+                        histogram.add(
+                            Double(minute * 60 - cohort.arrival) + perBatch + p.acceptanceSeconds + announce, count)
                         processed += count
                     }
                     minuteBatches += 1
@@ -279,8 +289,9 @@ public enum Simulator {
                 offered = orders
                 accepted = orders
                 processed += orders
+                lastTake = rate
                 let wait = rate > 0 ? min(p.batchingWindowSeconds, batchSize / rate) : 0
-                histogram.add(wait + perBatch + p.acceptanceSeconds, orders)
+                histogram.add(wait + perBatch + p.acceptanceSeconds + announce, orders)
                 // At most BatchSize - 1 messages wait: the next one completes a batch that is taken at once.
                 backlogMax = min(rate * p.batchingWindowSeconds, batchSize - 1)
                 ageMax = rate > 0 ? wait : 0
@@ -323,7 +334,8 @@ public enum Simulator {
                     // messages return after the visibility timeout with a receive counted (the DLQ trap), and the
                     // mapping stops asking for more than the reserved concurrency until the queue is empty.
                     let attempted = min(pollers, (backlog / batchSize).rounded(.up))
-                    if let reserved = p.reservedConcurrency, attempted > reserved {
+                    let reservedNow = reserved(lastTake)
+                    if let reserved = reservedNow, attempted > reserved {
                         let throttledBatches = attempted - reserved
                         lambdaThrottled += throttledBatches
                         minuteBatches += throttledBatches
@@ -342,7 +354,7 @@ public enum Simulator {
                         throttleCeiling = reserved
                         pollers = min(pollers, reserved)
                     }
-                    let slots = min(pollers, p.reservedConcurrency ?? .infinity)
+                    let slots = min(pollers, reservedNow ?? .infinity)
                     let slotsBefore = pollers
                     // Batches started on environments added in the previous second pay a cold start.
                     let warmSlotSeconds = max(0, slots - newEnvironments * p.coldStartSeconds)
@@ -362,9 +374,11 @@ public enum Simulator {
                     take = min(take, p.snsPublishPerSecond)
                     let before = backlog
                     removeOldest(take, at: second) { cohort, count in
-                        histogram.add(Double(second - cohort.arrival) + perBatch + p.acceptanceSeconds, count)
+                        histogram.add(
+                            Double(second - cohort.arrival) + perBatch + p.acceptanceSeconds + announce, count)
                     }
                     processed += take
+                    lastTake = take
                     peakWrites = max(peakWrites, take * p.writeUnitsPerOrder)
                     let batches = take / min(batchSize, max(1, before))
                     minuteBatches += batches
@@ -398,6 +412,7 @@ public enum Simulator {
             writeLimit = max(p.initialWriteUnitsPerSecond, 2 * olderPeak)
 
             result.invocations += minuteBatches
+            result.streamInvocations += (p.outbox?.batches(stored: processed / 60) ?? 0) * 60
             result.receives += max(profile.assumptions.idleReceivesPerMinute, minuteBatches)
             result.tracedRequests += traced
             result.acceptedRequests += admittedRequests

@@ -274,8 +274,10 @@ public final class LocalSession: Sendable {
             }, now: { Int64(Date().timeIntervalSince1970 * 1000) })
         let gateway = Gateway(
             api: api, backends: backends, credentials: configuration.authorization ? configuration.credentials : nil,
-            accessLog: { accessLog.write($0 + "\n") })
-        return try await HTTPServer(port: configuration.port, group: group) { request in
+            region: configuration.region, accessLog: { accessLog.write($0 + "\n") })
+        return try await HTTPServer(
+            port: configuration.port, group: group, maximumBody: Gateway.maximumPayload, tooLarge: Gateway.tooLarge
+        ) { request in
             let answer = await gateway.handle(
                 GatewayRequest(
                     method: request.method, path: request.path, query: request.query, headers: request.headers,
@@ -362,11 +364,18 @@ struct Callers: Sendable {
     /// A service integration's request; XML answers turned into the JSON API Gateway asks for with
     /// `Accept: application/json`.
     func call(_ service: String, path: String, headers: [(String, String)], body: [UInt8]) async -> (Int, [UInt8]) {
+        if service == "sqs", let refusal = SQSRules.refusal(formBody: body) {
+            return (400, SQSRules.errorJSON(code: refusal.code, message: refusal.message, requestId: UUID().uuidString))
+        }
         do {
             let response = try await caller(service, path: path).send(
                 operation: "Integration", headers: headers, body: body)
             if let tree = XMLNode.parse(response.body) {
-                return (response.status, Array(LocalJSON.object([(tree.name, XMLJSON.text(tree))]).utf8))
+                // Query API errors in JSON are `{"Error": {...}, "RequestId": ...}`, without the XML's root element.
+                let json =
+                    tree.name == "ErrorResponse"
+                    ? XMLJSON.text(tree) : LocalJSON.object([(tree.name, XMLJSON.text(tree))])
+                return (response.status, Array(json.utf8))
             }
             return (response.status, response.body)
         } catch {

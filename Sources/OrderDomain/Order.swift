@@ -112,7 +112,7 @@ public enum OrderValidation {
         guard let channel = fields["channel"]?.string, channels.contains(channel) else {
             return invalid("channel must be web, app or wholesale")
         }
-        guard let customerId = fields["customerId"]?.string, (1...64).contains(customerId.count) else {
+        guard let customerId = fields["customerId"]?.string, (1...64).contains(customerId.unicodeScalars.count) else {
             return invalid("customerId must be 1-64 characters")
         }
         guard let currency = fields["currency"]?.string, currency.utf8.count == 3,
@@ -127,7 +127,7 @@ public enum OrderValidation {
             if let extra = line.keys.sorted().first(where: { !["sku", "quantity", "unitPriceCents"].contains($0) }) {
                 return invalid("items[\(index)] has unknown field \(extra)")
             }
-            guard let sku = line["sku"]?.string, (1...64).contains(sku.count) else {
+            guard let sku = line["sku"]?.string, (1...64).contains(sku.unicodeScalars.count) else {
                 return invalid("items[\(index)].sku must be 1-64 characters")
             }
             guard let quantity = line["quantity"]?.integer, (1...10_000).contains(quantity) else {
@@ -143,7 +143,9 @@ public enum OrderValidation {
         }
         func text(_ key: String, _ limit: Int, required: Bool = true) -> String?? {
             guard let value = address[key] else { return required ? nil : .some(nil) }
-            guard let string = value.string, string.count <= limit, !required || !string.isEmpty else { return nil }
+            guard let string = value.string, string.unicodeScalars.count <= limit, !required || !string.isEmpty else {
+                return nil
+            }
             return .some(string)
         }
         if let extra = address.keys.sorted().first(where: {
@@ -173,7 +175,7 @@ public enum OrderValidation {
         }
         var coupon: String?
         if let raw = fields["couponCode"] {
-            guard let code = raw.string, (1...32).contains(code.count) else {
+            guard let code = raw.string, (1...32).contains(code.unicodeScalars.count) else {
                 return invalid("couponCode must be 1-32 characters")
             }
             coupon = code

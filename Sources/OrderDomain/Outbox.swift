@@ -67,7 +67,16 @@ public struct OutboxAnnouncer: Sendable {
             return true
         }
         do {
-            let current = try await retrying(deadlineMs) { try await store.current(image.orderId) } ?? image
+            // Gone from the table (deleted by hand, by a retention job): the deletion is the later decision, and
+            // retrying could never record the publish, so it would hold the shard's every later record until the
+            // stream drops it 24 hours on.
+            guard let current = try await retrying(deadlineMs, { try await store.current(image.orderId) }) else {
+                report(
+                    .skipped(
+                        sequenceNumber: sequence, orderId: image.orderId,
+                        reason: "deleted from the table before it was announced; not announced"))
+                return true
+            }
             guard !current.published, let order = current.order, let total = current.totalCents else {
                 report(.skipped(sequenceNumber: sequence, orderId: image.orderId, reason: "already announced"))
                 return true

@@ -33,8 +33,14 @@ public struct DynamoDBOrderStore: OrderStore, OrderReader {
         }
     }
 
+    /// Records the publish; an item deleted since it was read has nothing to record (the condition fails), and
+    /// that is not an error to retry.
     public func markPublished(_ orderId: String) async throws {
-        try await TransientFailure.asTransientError { try await mark(orderId) }
+        do {
+            try await TransientFailure.asTransientError { try await mark(orderId) }
+        } catch let error as AWSServiceError where error.code == "ConditionalCheckFailedException" {
+            return
+        }
     }
 
     func mark(_ orderId: String) async throws {

@@ -302,6 +302,41 @@ extension ExpansionContext {
             + #"","requestId":"$context.requestId"}"#
     }
 
+    /// The 202 answer: the message ID, the request ID and, when the schema names a key, which of two requests
+    /// with the same key is kept (the first stored one, whatever its outcome).
+    static func queuedBody(schema: Schema, body: Value) -> String {
+        let key = body["required"]?.items?.first?.stringValue
+        let note = key.map {
+            #","note":"queued; of requests with the same "# + $0 + ", the first " + schema.name + " stored is kept, "
+                + "even if it is rejected: a corrected \(schema.name) needs a new \($0)\""
+        }
+        return #"{"status":"accepted","messageId":"$input.path('$.SendMessageResponse.SendMessageResult.MessageId')","#
+            + #""requestId":"$context.requestId""# + (note ?? "") + "}"
+    }
+
+    /// SQS's answer to a message it refuses for its content: `InvalidMessageContents` (characters outside the
+    /// allowed set) or `InvalidParameterValue` (over 1 MiB; the body is the only parameter a request varies)
+    /// ("SendMessage", Amazon SQS API Reference), read from the Query API's JSON error (`Error.Code`) or the JSON
+    /// protocol's (`__type`). These become 400, since a retry cannot succeed; any other 4xx (throttling, KMS,
+    /// permissions) stays a 500 to retry. SQS's own message is not echoed: `$util.escapeJavaScript` turns its
+    /// quotes into `\'`, which is not JSON.
+    static func clientErrorTemplate(schema: Schema, body: Value) -> String {
+        let refused = #"{"message":"the queue refused this "# + schema.name + ": "
+        let end = #"; do not retry it unchanged","requestId":"$context.requestId"}"#
+        return """
+            #set($code = "$input.path('$.Error.Code')$input.path('$.__type')")
+            #if($code.endsWith('InvalidMessageContents'))
+            #set($context.responseOverride.status = 400)
+            \(refused)it holds characters SQS does not accept (allowed: tab, line feed, carriage return, U+0020 to U+D7FF, U+E000 to U+FFFD, U+10000 to U+10FFFF)\(end)
+            #elseif($code.endsWith('InvalidParameterValue'))
+            #set($context.responseOverride.status = 400)
+            \(refused)it is larger than the queue's 1 MiB message limit\(end)
+            #else
+            \(notQueuedBody(schema: schema, body: body))
+            #end
+            """
+    }
+
     private mutating func enqueueIntegration(
         into method: inout Fields, api: RestAPI, route: Route, queue: Queue, schema: Schema,
         deploymentInputs: inout [Resource]
@@ -365,17 +400,19 @@ extension ExpansionContext {
                 .object([
                     "StatusCode": .string("202"), "SelectionPattern": .string("2\\d{2}"),
                     "ResponseTemplates": .object([
-                        "application/json": .string(
-                            #"{"status":"accepted","messageId":"$input.path('$.SendMessageResponse.SendMessageResult.MessageId')","requestId":"$context.requestId"}"#
-                        )
+                        "application/json": .string(Self.queuedBody(schema: schema, body: body))
                     ]),
                 ]),
                 .object([
-                    "StatusCode": .string("500"), "SelectionPattern": .string("(4|5)\\d{2}"),
+                    "StatusCode": .string("500"), "SelectionPattern": .string("4\\d{2}"),
                     "ResponseTemplates": .object([
-                        "application/json": .string(
-                            Self.notQueuedBody(schema: schema, body: body)
-                        )
+                        "application/json": .string(Self.clientErrorTemplate(schema: schema, body: body))
+                    ]),
+                ]),
+                .object([
+                    "StatusCode": .string("500"), "SelectionPattern": .string("5\\d{2}"),
+                    "ResponseTemplates": .object([
+                        "application/json": .string(Self.notQueuedBody(schema: schema, body: body))
                     ]),
                 ]),
             ]),

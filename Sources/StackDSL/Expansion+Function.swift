@@ -94,8 +94,11 @@ extension ExpansionContext {
         properties["Role"] = .getAtt(roleId, "Arn")
         properties["Code"] = .object(["S3Bucket": .ref("ArtifactBucket"), "S3Key": .ref("\(function.name)CodeKey")])
         if !environment.isEmpty { properties["Environment"] = .object(["Variables": .map(environment)]) }
+        // System logs at INFO: the platform's START, END and REPORT records are INFO-level events (Lambda developer
+        // guide, log-level filtering), and REPORT's duration, billed time and memory are what cost and latency
+        // analysis reads.
         properties["LoggingConfig"] = .object([
-            "LogFormat": .string("JSON"), "ApplicationLogLevel": .string("INFO"), "SystemLogLevel": .string("WARN"),
+            "LogFormat": .string("JSON"), "ApplicationLogLevel": .string("INFO"), "SystemLogLevel": .string("INFO"),
             "LogGroup": .ref(logGroupId),
         ])
         properties["TracingConfig"] = .object(["Mode": .string(stage.tracing ? "Active" : "PassThrough")])
@@ -173,6 +176,8 @@ extension ExpansionContext {
                     ["AWS/Lambda", "Errors", "FunctionName", "${\(functionId)}"],
                     ["AWS/Lambda", "Throttles", "FunctionName", "${\(functionId)}"],
                     ["AWS/Lambda", "ConcurrentExecutions", "FunctionName", "${\(functionId)}"],
-                ]))
+                ],
+                // "ConcurrentExecutions ... Useful statistic: Max" (Lambda developer guide, function metrics).
+                statistics: ["ConcurrentExecutions": "Maximum"]))
     }
 }

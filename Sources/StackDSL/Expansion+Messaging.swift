@@ -105,6 +105,9 @@ extension ExpansionContext {
         graph.edge(queueId, dlqId, "after \(stage.maxReceiveCount) receives")
         alarms.append(dlqAlarm(subscriber.name, dlqId))
         output("\(subscriber.name)QueueUrl", .ref(queueId), "URL of the \(subscriber.name) subscriber queue")
+        output(
+            "\(subscriber.name)QueueArn", .getAtt(queueId, "Arn"),
+            "ARN of the \(subscriber.name) subscriber queue (encrypted with StackKeyArn's key)")
         output("\(subscriber.name)DeadLetterQueueUrl", .ref(dlqId), "URL of the \(subscriber.name) dead-letter queue")
     }
 }

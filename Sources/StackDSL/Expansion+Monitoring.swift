@@ -75,8 +75,10 @@ extension ExpansionContext {
     private func dashboardBody() -> String {
         var entries: [String] = []
         for (index, widget) in widgets.enumerated() {
-            let metrics = widget.metrics.map { row in "[" + row.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
-                .joined(separator: ",")
+            let metrics = widget.metrics.map { row in
+                let own = row.count > 1 ? widget.statistics[row[1]].map { ",{\"stat\":\"\($0)\"}" } : nil
+                return "[" + row.map { "\"\($0)\"" }.joined(separator: ",") + (own ?? "") + "]"
+            }.joined(separator: ",")
             entries.append(
                 "{\"type\":\"metric\",\"x\":\((index % 2) * 12),\"y\":\((index / 2) * 6),\"width\":12,\"height\":6,"
                     + "\"properties\":{\"title\":\"\(widget.title)\",\"region\":\"${AWS::Region}\",\"stat\":\"\(widget.statistic)\","

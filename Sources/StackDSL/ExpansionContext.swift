@@ -20,6 +20,9 @@ struct WidgetSpec {
     /// Metric rows as `[namespace, metric, dimension name, dimension value (a `${...}` Sub expression)]`.
     var metrics: [[String]]
     var statistic = "Sum"
+    /// Metrics drawn with another statistic than the widget's, by metric name (a gauge such as
+    /// `ConcurrentExecutions` is read as its Maximum, not summed).
+    var statistics: [String: String] = [:]
 }
 
 /// State shared by the expansions of one stack: the template being built, alarms and widgets waiting for
@@ -124,6 +127,10 @@ struct ExpansionContext {
         template.parameters = parameters
         if keyForLogs || keyForAlarms || !keyTopics.isEmpty {
             template.resources.insert(contentsOf: stackKey(), at: 0)
+            // A subscriber queue's consumer needs kms:Decrypt on this key (docs/consumers.md).
+            output(
+                "StackKeyArn", .getAtt(Self.keyId, "Arn"),
+                "ARN of the stack's KMS key: consumers of its subscriber queues need kms:Decrypt on it")
         }
         template.outputs = outputs
     }

@@ -97,6 +97,37 @@ import Testing
         #expect(abs(safe.processedOrders - 6_000) < 1e-6)
     }
 
+    @Test func theOutboxAnnouncesAfterItsWindowAndCountsItsInvocations() throws {
+        // 10 orders/s for 10 minutes: steady. The stream's 1 s window gathers 10 records a batch: one stream
+        // invocation a second, 600 in all, and every order is announced 1 s + 0.1 s after it is stored.
+        let traffic = try profile(spikes: spike(minutes: 10, rate: 10))
+        let direct = Simulator.run(traffic, fast, minutes: 10)
+        var p = fast
+        p.outbox = .init(batchSize: 100, windowSeconds: 1, secondsPerBatch: 0.1, shards: 4)
+        let outbox = Simulator.run(traffic, p, minutes: 10)
+        #expect(direct.streamInvocations == 0)
+        #expect(abs(outbox.streamInvocations - 600) < 1e-6)
+        #expect(abs((outbox.processingLatency["p50"] ?? 0) - (direct.processingLatency["p50"] ?? 0) - 1.1) < 0.05)
+        #expect(abs(outbox.processedOrders - 6_000) < 1e-6)
+    }
+
+    @Test func theOutboxsBatchesShareTheReservedConcurrency() throws {
+        // The DLQ-trap case above with a stream reader holding one of the two reserved executions while orders
+        // are stored: more of the queue's batches are throttled than the 3 of the first second.
+        var p = fast
+        p.secondsPerBatch = 1
+        p.reservedConcurrency = 2
+        p.visibilityTimeoutSeconds = 30
+        p.maxReceiveCount = 5
+        let traffic = try profile(spikes: spike(minutes: 1, rate: 100))
+        let alone = Simulator.run(traffic, p, minutes: 10)
+        p.outbox = .init(batchSize: 100, windowSeconds: 1, secondsPerBatch: 1, shards: 4)
+        let shared = Simulator.run(traffic, p, minutes: 10)
+        #expect(alone.lambdaThrottles == 3)
+        #expect(shared.lambdaThrottles > alone.lambdaThrottles)
+        #expect(shared.deadLettered == 0 && abs(shared.processedOrders - 6_000) < 1e-6)
+    }
+
     @Test func dynamoDBStepOverFourThousandWriteUnits() throws {
         // 1,000 orders/s × 6 WRU = 6,000 WRU/s against 4,000: 666.67 orders/s get through, 333.33/s queue, and
         // (1,000 − 666.67) × 2 writes are throttled each second. After minute 30 the limit doubles to 8,000 (twice

@@ -100,6 +100,11 @@ def on_terminal(binary, endpoint, arguments, answer):
 
 
 def first_deploys(binary, endpoint, project):
+    status, out, err = run(binary, endpoint, [], project)
+    check(status == 2 and "dev, prod" in err and "--stage" in err,
+          f"without --stage, a project with two stages deploys nothing and names them ({status}: {err.strip()[-200:]})")
+    stacks = client("cloudformation", endpoint).list_stacks()["StackSummaries"]
+    check(not stacks, "nothing was created without --stage")
     status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
     check(status == 1 and "approval needed and no terminal" in err and "--approve never" in err,
           f"without a terminal, new IAM roles fail closed and name the flag ({status}: {err.strip()[-200:]})")

@@ -14,7 +14,9 @@ announced on each subscriber queue, none twice but at most the one order each ki
 publish and record (the processor's at-least-once invariant); after Ctrl-C no process it started is left, and none is left after SIGKILL of orderstack itself. The outbox under an SNS
 outage that outlasts every intake message's receives: every stored order announced exactly once when SNS returns.
 moto_server killed under a running local: one message naming it, exit 1, no process left. An environment killed
-while idle is replaced before the next batch.
+while idle is replaced before the next batch. The gateway refuses what API Gateway and SQS refuse (an old or
+foreign signature, a bogus session token, text/plain, a trailing comma, 1.0000000000000001 as an integer, 11 MB
+before its body is read, U+FFFF and 1 MiB + 1 byte with 400) without touching the orders sent beside them.
 
     python3 Tests/Integration/local_moto.py .build/debug/orderstack
 """
@@ -166,6 +168,101 @@ def the_flow(local):
     check(status == 400, f"GET with a malformed orderId: 400 ({status})")
     status, body = request(local, "GET", "/orders/it-valid-0001", signed=False)
     check(status == 403 and "Missing Authentication Token" in body, f"an unsigned request gets 403 ({status} {body})")
+
+
+def sign(method, url, body, when=None, region="us-east-1", token=None, content_type="application/json"):
+    """SigV4 headers for execute-api, signed at `when` (seconds since 1970; now by default), written here so the
+    date, the scope and the token can be what an attacker chooses."""
+    import datetime
+    import hashlib
+    import hmac
+    import urllib.parse
+    stamp = datetime.datetime.fromtimestamp(when if when is not None else time.time(), datetime.timezone.utc)
+    amz_date, day = stamp.strftime("%Y%m%dT%H%M%SZ"), stamp.strftime("%Y%m%d")
+    parts = urllib.parse.urlsplit(url)
+    headers = {"host": parts.netloc, "x-amz-date": amz_date, "content-type": content_type}
+    if token:
+        headers["x-amz-security-token"] = token
+    names = sorted(headers)
+    canonical = "\n".join([method, urllib.parse.quote(parts.path, safe="/-_.~"), "",
+                           "".join(f"{name}:{headers[name]}\n" for name in names), ";".join(names),
+                           hashlib.sha256(body).hexdigest()])
+    scope = f"{day}/{region}/execute-api/aws4_request"
+    to_sign = f"AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    key = ("AWS4testing").encode()
+    for part in (day, region, "execute-api", "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    headers["authorization"] = (f"AWS4-HMAC-SHA256 Credential=testing/{scope}, SignedHeaders={';'.join(names)}, "
+                                f"Signature={signature}")
+    return headers
+
+
+def send_raw(local, path, body, content_type="application/json", **signing):
+    url = local.base + path
+    headers = sign("POST", url, body, content_type=content_type, **signing)
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST", headers=headers),
+                                    timeout=60) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def too_large(local):
+    """A Content-Length over 10 MB with only 64 KiB of it sent: answered 413 before the body is read."""
+    import socket
+    with socket.create_connection(("127.0.0.1", local.port), timeout=10) as connection:
+        connection.sendall((f"POST /dev/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            f"Content-Length: {11 * 1024 * 1024}\r\n\r\n").encode() + b" " * 65536)
+        answer = b""
+        while b"Request Too Long" not in answer:
+            chunk = connection.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    return answer.decode(errors="replace")
+
+
+def gateway_refusals(local):
+    """What API Gateway and SQS refuse is refused locally, with their statuses, and refusing one client's order
+    does not touch the orders sent beside it."""
+    now = time.time()
+    valid = json.dumps(order("it-refuse-ok1")).encode()
+    for label, signing, expected in [
+            ("an X-Amz-Date 20 minutes old", {"when": now - 1200}, "Signature expired"),
+            ("an X-Amz-Date a year old", {"when": now - 365 * 86400}, "Signature expired"),
+            ("a scope for another Region", {"region": "eu-west-1"}, "valid region"),
+            ("a session token that was never issued", {"token": "bogus"}, "security token included in the request is invalid")]:
+        status, body = send_raw(local, "/orders", valid, **signing)
+        check(status == 403 and expected in body, f"{label}: 403 ({status} {body})")
+    status, body = send_raw(local, "/orders", valid, content_type="text/plain")
+    check(status == 415 and "Unsupported Media Type" in body, f"text/plain under passthrough NEVER: 415 ({status} {body})")
+    status, body = send_raw(local, "/orders", valid[:-1] + b",}")
+    check(status == 400, f"a trailing comma: 400 ({status} {body})")
+    status, body = send_raw(local, "/orders", json.dumps(dict(order("it-refuse-int1"), items=[
+        {"sku": "A", "quantity": 1.0000000000000001, "unitPriceCents": 1}])).replace("1.0,", "1.0000000000000001,").encode())
+    check(status == 400 and "integer" in body, f"1.0000000000000001 as an integer: 400 ({status} {body})")
+    answer = too_large(local)
+    check(answer.startswith("HTTP/1.1 413") and "Request Too Long" in answer,
+          f"11 MB announced, 64 KiB sent: 413 before the body is read ({answer[:80]!r})")
+    # U+FFFF in one order, sent beside ten valid ones: it gets 400 and the others are all stored.
+    bad = json.dumps(dict(order("it-refuse-ffff"), customerId="cust-\uffff"), ensure_ascii=False).encode()
+    beside = [f"it-beside-{n:04d}" for n in range(10)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=11) as pool:
+        answers = list(pool.map(lambda body: send_raw(local, "/orders", body),
+                                [bad] + [json.dumps(order(key)).encode() for key in beside]))
+    check(answers[0][0] == 400 and "characters SQS does not accept" in answers[0][1],
+          f"U+FFFF in an order: 400 before anything is queued ({answers[0]})")
+    check(all(status == 202 for status, _ in answers[1:]), f"the ten orders beside it: 202 ({answers[1:3]})")
+    padded = json.dumps(order("it-refuse-big1")).encode()[:-1] + b" " * (1024 * 1024 + 10) + b"}"
+    status, body = send_raw(local, "/orders", padded)
+    check(status == 400 and "1 MiB" in body, f"a valid order padded past SQS's 1 MiB: 400, not 500 ({status} {body[:160]})")
+    stored = wait_stored(local, beside)
+    check(all(key in stored for key in beside), "the ten orders sent beside the refused one are stored")
+    check(not any(key in stored for key in ("it-refuse-ffff", "it-refuse-big1", "it-refuse-int1")),
+          "nothing refused is stored")
+    check(not [m for m in drain(local, "-OrderIntake-dlq", seconds=1)], "the intake DLQ stays empty")
 
 
 def dead_letters(local):
@@ -438,6 +535,7 @@ def main():
     print(f"ready in {local.ready_seconds:.2f} s (including moto_server's start)")
     try:
         the_flow(local)
+        gateway_refusals(local)
         dead_letters(local)
         throttle(local)
         killed_processor(local)

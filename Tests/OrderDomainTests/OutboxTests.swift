@@ -109,6 +109,30 @@ import Testing
         #expect(await world.events.isEmpty)
     }
 
+    @Test func anOrderDeletedBeforeItsAnnouncementIsSkippedAndDoesNotHoldTheStream() async {
+        // The record of order-0001 says stored and unpublished, but the item was deleted since: announcing it could
+        // never be recorded, and failing it would stop the shard at that record. It is skipped; order-0002 after
+        // it is announced in the same batch.
+        let world = World()
+        let skipped = Outcomes()
+        _ = await processor(world).handle(
+            [
+                QueueMessage(messageId: "m1", body: ProcessingTests.order("order-0001")),
+                QueueMessage(messageId: "m2", body: ProcessingTests.order("order-0002")),
+            ], deadlineMs: .max)
+        let batch = await records(world, ["order-0001", "order-0002"])
+        await world.delete("order-0001")
+        var announcer = announcer(world)
+        announcer.report = { skipped.add($0) }
+        #expect(await announcer.handle(batch, deadlineMs: .max).failedMessageIds.isEmpty)
+        #expect(await world.events.map(\.order.orderId) == ["order-0002"])
+        #expect(
+            skipped.all.contains(
+                .skipped(
+                    sequenceNumber: "100", orderId: "order-0001",
+                    reason: "deleted from the table before it was announced; not announced")))
+    }
+
     @Test func theDeadlineStopsRetriesAndLeavesTheRecordToTheStream() async {
         let world = World()
         _ = await processor(world).handle(
@@ -119,4 +143,13 @@ import Testing
         #expect(response.failedMessageIds == ["100"], "a 50 ms backoff does not fit 10 ms before the deadline")
         #expect(await world.events.isEmpty)
     }
+}
+
+/// Outcomes reported by the announcer.
+final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [AnnouncementOutcome] = []
+
+    func add(_ outcome: AnnouncementOutcome) { lock.withLock { outcomes.append(outcome) } }
+    var all: [AnnouncementOutcome] { lock.withLock { outcomes } }
 }

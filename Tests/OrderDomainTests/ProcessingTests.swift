@@ -39,6 +39,8 @@ actor World: OrderStore, EventPublisher {
 
     func current(_ orderId: String) async throws -> StoredOrder? { items[orderId] }
 
+    func delete(_ orderId: String) { items[orderId] = nil }
+
     func publish(_ event: OrderAcceptedEvent) async throws {
         if publishFailures > 0 {
             publishFailures -= 1

@@ -336,9 +336,15 @@ enum Fixture {
         #expect(
             template.outputs.map(\.name) == [
                 "OrdersTableName", "OrderIntakeQueueUrl", "OrderIntakeDeadLetterQueueUrl", "OrderEventsTopicArn",
-                "InventoryFulfillmentQueueUrl", "InventoryFulfillmentDeadLetterQueueUrl", "AccountingQueueUrl",
-                "AccountingDeadLetterQueueUrl", "OrdersApiUrl", "AlarmTopicArn",
+                "InventoryFulfillmentQueueUrl", "InventoryFulfillmentQueueArn",
+                "InventoryFulfillmentDeadLetterQueueUrl",
+                "AccountingQueueUrl", "AccountingQueueArn", "AccountingDeadLetterQueueUrl", "OrdersApiUrl",
+                "AlarmTopicArn", "StackKeyArn",
             ])
+        // What a downstream team needs to read its queue (docs/consumers.md): the queue's ARN and the key's.
+        let outputs = Dictionary(template.outputs.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        #expect(outputs["AccountingQueueArn"] == .getAtt("AccountingQueue", "Arn"))
+        #expect(outputs["StackKeyArn"] == .getAtt("StackKey", "Arn"))
         #expect(template.outputs.allSatisfy { $0.exportName == .sub("${AWS::StackName}-\($0.name)", nil) })
     }
 

@@ -26,6 +26,14 @@ public struct GatewayRequest: Sendable {
     }
 
     func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+
+    /// The media type of `Content-Type` without parameters; `application/json` when absent, as API Gateway
+    /// assumes.
+    var contentType: String {
+        (header("content-type") ?? "application/json").split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? "application/json"
+    }
 }
 
 /// The gateway's answer.
@@ -80,21 +88,33 @@ public actor Gateway {
     let backends: GatewayBackends
     /// `nil` turns IAM authorization off (`--no-auth`).
     let credentials: Credentials?
+    /// The Region signatures must be scoped to.
+    let region: String
     var bucket: TokenBucket?
     var counter = 0
     /// One access-log line per request (the stage's format).
     let accessLog: @Sendable (String) -> Void
 
     public init(
-        api: RestAPI, backends: GatewayBackends, credentials: Credentials?,
+        api: RestAPI, backends: GatewayBackends, credentials: Credentials?, region: String,
         accessLog: @escaping @Sendable (String) -> Void
     ) {
         self.api = api
         self.backends = backends
         self.credentials = credentials
+        self.region = region
         self.accessLog = accessLog
         if let rate = api.rateLimit { bucket = TokenBucket(rate: rate, burst: api.burstLimit ?? Int(rate)) }
     }
+
+    /// API Gateway's payload limit for REST APIs, 10 MB ("API Gateway quotas for configuring and running a REST
+    /// API"); larger requests get REQUEST_TOO_LARGE, 413, whose response cannot be customized.
+    public static let maximumPayload = 10_485_760
+
+    /// The answer to a request over `maximumPayload`.
+    public static let tooLarge = HTTPServerResponse(
+        status: 413, headers: [("Content-Type", "application/json")],
+        body: Array(#"{"message":"Request Too Long"}"#.utf8))
 
     /// Answers one request and writes its access-log line.
     public func handle(_ request: GatewayRequest) async -> GatewayAnswer {
@@ -137,7 +157,7 @@ public actor Gateway {
             let stagePath = request.path
             switch SigV4Verifier.verify(
                 method: request.method, path: stagePath, query: request.query, headers: request.headers,
-                body: request.body, credentials: credentials)
+                body: request.body, credentials: credentials, region: region, nowMs: backends.now())
             {
             case .valid: context.values["identity.caller"] = credentials.accessKeyId
             case .refused(let message):
@@ -147,6 +167,16 @@ public actor Gateway {
         }
         if let refusal = validate(request, route: route, pathParameters: pathParameters, context: &context) {
             return refusal
+        }
+        if case .service(let integration) = route.integration, integration.template(for: request) == nil,
+            integration.refusesUnmatchedContent
+        {
+            // PassthroughBehavior NEVER (or WHEN_NO_TEMPLATES with templates): a content type without a template
+            // is refused with UNSUPPORTED_MEDIA_TYPE, 415 (API Gateway developer guide, "Method request data
+            // mapping: passthrough behaviors").
+            context.values["error.message"] = "Unsupported Media Type"
+            return gatewayResponse(
+                "UNSUPPORTED_MEDIA_TYPE", status: 415, message: "Unsupported Media Type", context: context)
         }
         switch route.integration {
         case .service(let integration): return await callService(integration, request, context: &context)
@@ -205,11 +235,12 @@ public actor Gateway {
             }
         }
         guard route.validatesBody else { return nil }
-        let contentType = (request.header("content-type") ?? "application/json").split(separator: ";")[0]
-            .trimmingCharacters(in: .whitespaces)
-        guard let model = route.models[contentType] ?? route.models["application/json"] else { return nil }
-        let problems =
-            JSONValue.parse(request.body).map { model.problems($0) } ?? ["Invalid request body"]
+        guard let model = route.models[request.contentType] ?? route.models["application/json"] else { return nil }
+        let problems: [String]
+        switch StrictJSON.parse(request.body) {
+        case .success(let instance): problems = model.problems(instance)
+        case .failure(let failure): problems = ["Invalid JSON: \(failure.message) at byte \(failure.offset)"]
+        }
         guard !problems.isEmpty else { return nil }
         context.values["error.message"] = "Invalid request body"
         // API Gateway escapes the string for the JSON templates it is used in.
@@ -232,8 +263,7 @@ public actor Gateway {
     func callService(_ integration: RestAPI.ServiceIntegration, _ request: GatewayRequest, context: inout Context)
         async -> GatewayAnswer
     {
-        let contentType = request.header("content-type")?.split(separator: ";").first.map(String.init)
-        let template = contentType.flatMap { integration.templates[$0] } ?? integration.templates["application/json"]
+        let template = integration.template(for: request)
         let input = MappingTemplate.Input(
             body: request.body, parameters: Dictionary(request.query, uniquingKeysWith: { first, _ in first }),
             context: context.values)
@@ -253,9 +283,11 @@ public actor Gateway {
             } ?? integration.responses.first { $0.pattern == nil || $0.pattern == "" }
         guard let chosen else { return GatewayAnswer(status: status, body: answer) }
         let responseTemplate = chosen.templates["application/json"] ?? chosen.templates.values.first
-        let rendered =
-            responseTemplate.map { Array($0.render(.init(body: answer, context: context.values)).utf8) } ?? answer
-        return GatewayAnswer(status: chosen.status, body: rendered)
+        guard let rendering = responseTemplate?.evaluate(.init(body: answer, context: context.values)) else {
+            return GatewayAnswer(status: chosen.status, body: answer)
+        }
+        // `#set($context.responseOverride.status = ...)` replaces the integration response's status.
+        return GatewayAnswer(status: rendering.status ?? chosen.status, body: Array(rendering.text.utf8))
     }
 
     /// Lambda proxy: the event API Gateway sends, the function's answer as the response.

@@ -2,10 +2,13 @@ import Foundation
 import JSONDocument
 import JSONText
 
-/// The part of API Gateway's mapping-template language (Velocity) the local gateway renders: `$input.body`,
-/// `$input.json('$.path')`, `$input.path('$.path')`, `$input.params('name')`, `$context.*`, `$stageVariables.*`,
-/// `$util.urlEncode(...)`, `$util.escapeJavaScript(...)`, `$util.base64Encode(...)`. Directives (`#set`, `#if`,
-/// `#foreach`) and other references are named by `unsupported` at start and left as written.
+/// API Gateway's mapping templates as the local gateway renders them: the Velocity subset of `Velocity` with the
+/// references API Gateway defines: `$input.body`, `$input.json('$.path')`, `$input.path('$.path')`,
+/// `$input.params('name')`, `$context.*` (and `#set($context.responseOverride.status = 400)`),
+/// `$stageVariables.*`, `$util.urlEncode`, `$util.urlDecode`, `$util.escapeJavaScript`, `$util.base64Encode`,
+/// `$util.base64Decode`, `$util.parseJson`; string methods `contains`, `startsWith`, `endsWith`, `length`,
+/// `isEmpty`, `trim`, `toLowerCase`, `toUpperCase`. Other directives (`#foreach`, `#macro`, ...) and references are
+/// named by `unsupported` at start and left as written.
 public struct MappingTemplate: Sendable, Equatable {
     public var text: String
 
@@ -24,108 +27,62 @@ public struct MappingTemplate: Sendable, Equatable {
         }
     }
 
+    /// A rendering: the text and the `$context.responseOverride.*` values the template set.
+    public struct Rendering: Sendable, Equatable {
+        public var text: String
+        public var overrides: [String: String]
+
+        /// `$context.responseOverride.status`, when the template set a valid one.
+        public var status: Int? {
+            overrides["status"].flatMap { Int($0) }.flatMap { (100...599).contains($0) ? $0 : nil }
+        }
+    }
+
     /// Constructs in the template the renderer does not evaluate.
     public var unsupported: [String] {
-        var found: [String] = []
-        for directive in ["#set", "#if", "#foreach", "#else", "#end", "#define", "#macro"]
-        where text.contains(directive) {
-            found.append(directive)
+        var found: Set<String> = []
+        for directive in ["foreach", "define", "macro", "break", "stop", "evaluate", "parse", "include"]
+        where text.contains("#\(directive)") || text.contains("#{\(directive)}") {
+            found.insert("#\(directive)")
         }
-        // Quoted arguments (`$input.path('$.a')`) are JSONPath, not references.
-        var unquoted = ""
-        var quote: Character?
-        for character in text {
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" {
-                quote = character
-            } else {
-                unquoted.append(character)
+        var assigned: Set<String> = ["context", "input", "util", "stageVariables"]
+        Self.walk(Velocity.parse(text)) { node in
+            if case .set(let target, _) = node { assigned.insert(target.root) }
+        }
+        Self.walk(Velocity.parse(text)) { node in
+            guard case .reference(let reference, _) = node else { return }
+            if !assigned.contains(reference.root) {
+                found.insert("$" + ([reference.root] + reference.steps.map(\.name)).joined(separator: "."))
+            } else if reference.root == "util", let name = reference.steps.first?.name, !Self.utilities.contains(name) {
+                found.insert("$util.\(name)")
             }
         }
-        var rest = Substring(unquoted)
-        while let dollar = rest.firstIndex(of: "$") {
-            rest = rest[rest.index(after: dollar)...]
-            let name = rest.prefix { $0.isLetter || $0 == "." || $0 == "_" }
-            if name.isEmpty { continue }
-            if !Self.known.contains(where: { name.hasPrefix($0) }) { found.append("$\(name)") }
-        }
-        return Array(Set(found)).sorted()
+        return found.sorted()
     }
 
-    static let known = [
-        "input.body", "input.json", "input.path", "input.params", "context.", "stageVariables.", "util.urlEncode",
-        "util.escapeJavaScript", "util.base64Encode",
+    static let utilities: Set<String> = [
+        "urlEncode", "urlDecode", "escapeJavaScript", "base64Encode", "base64Decode", "parseJson",
     ]
 
+    static func walk(_ nodes: [Velocity.Node], _ visit: (Velocity.Node) -> Void) {
+        for node in nodes {
+            visit(node)
+            if case .branch(let branches) = node { for branch in branches { walk(branch.body, visit) } }
+        }
+    }
+
     /// The template rendered with `input`.
-    public func render(_ input: Input) -> String {
-        var output = ""
-        var rest = Substring(text)
-        let document = JSONValue.parse(input.body)
-        while let dollar = rest.firstIndex(of: "$") {
-            output += rest[..<dollar]
-            rest = rest[dollar...]
-            if let (value, after) = expression(rest, input: input, document: document) {
-                output += value
-                rest = after
-            } else {
-                output.append("$")
-                rest = rest.dropFirst()
-            }
-        }
-        return output + rest
-    }
+    public func render(_ input: Input) -> String { evaluate(input).text }
 
-    /// One `$...` reference at the start of `text`: its value and what follows it.
-    func expression(_ text: Substring, input: Input, document: JSONValue?) -> (String, Substring)? {
-        let body = text.dropFirst()
-        let name = body.prefix { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
-        var after = body[name.endIndex...]
-        var argument: String?
-        if after.first == "(" {
-            guard let (inner, rest) = Self.parenthesized(after, input: input, document: document, template: self)
-            else { return nil }
-            argument = inner
-            after = rest
+    /// The template rendered with `input`, with the response overrides it set.
+    public func evaluate(_ input: Input) -> Rendering {
+        var evaluator = TemplateEvaluator(input: input, document: JSONValue.parse(input.body))
+        let text = evaluator.run(Velocity.parse(text))
+        var overrides: [String: String] = [:]
+        for (key, value) in evaluator.context where key.hasPrefix("responseOverride.") {
+            overrides[String(key.dropFirst(17))] = value
         }
-        switch name {
-        case "input.body": return (String(decoding: input.body, as: UTF8.self), after)
-        case "input.json": return (Self.jsonPath(argument ?? "$", document).map(LocalJSON.text) ?? "null", after)
-        case "input.path": return (Self.jsonPath(argument ?? "$", document).map(Self.plain) ?? "", after)
-        case "input.params": return (input.parameters[argument ?? ""] ?? "", after)
-        case "util.urlEncode": return (Self.formEncode(argument ?? ""), after)
-        case "util.escapeJavaScript": return (String(JSONText.quote(argument ?? "").dropFirst().dropLast()), after)
-        case "util.base64Encode": return (Data((argument ?? "").utf8).base64EncodedString(), after)
-        default:
-            if name.hasPrefix("context.") { return (input.context[String(name.dropFirst(8))] ?? "", after) }
-            if name.hasPrefix("stageVariables.") { return ("", after) }
-            return nil
-        }
-    }
-
-    /// The argument of `(...)`: a quoted literal, or a nested reference rendered.
-    static func parenthesized(_ text: Substring, input: Input, document: JSONValue?, template: MappingTemplate)
-        -> (String, Substring)?
-    {
-        var inner = text.dropFirst().drop { $0 == " " }
-        var value: String
-        if let quote = inner.first, quote == "'" || quote == "\"" {
-            guard let close = inner.dropFirst().firstIndex(of: quote) else { return nil }
-            value = String(inner[inner.index(after: inner.startIndex)..<close])
-            inner = inner[inner.index(after: close)...]
-        } else if inner.first == "$" {
-            guard let (rendered, rest) = template.expression(inner, input: input, document: document) else {
-                return nil
-            }
-            value = rendered
-            inner = rest
-        } else {
-            return nil
-        }
-        inner = inner.drop { $0 == " " }
-        guard inner.first == ")" else { return nil }
-        return (value, inner.dropFirst())
+        return Rendering(text: text, overrides: overrides)
     }
 
     /// `$.a.b[0]` in `document`.

@@ -36,6 +36,16 @@ public struct RestAPI: Sendable {
         public var headers: [(String, String)]
         public var templates: [String: MappingTemplate]
         public var responses: [IntegrationResponse]
+        /// `PassthroughBehavior`: `WHEN_NO_MATCH` (the default), `WHEN_NO_TEMPLATES` or `NEVER`.
+        public var passthrough = "WHEN_NO_MATCH"
+
+        /// The request template for the request's content type, if any.
+        func template(for request: GatewayRequest) -> MappingTemplate? { templates[request.contentType] }
+
+        /// Whether a content type without a template is refused (415) rather than passed through.
+        var refusesUnmatchedContent: Bool {
+            passthrough == "NEVER" || (passthrough == "WHEN_NO_TEMPLATES" && !templates.isEmpty)
+        }
     }
 
     /// One integration response: chosen when `pattern` matches the backend's status.
@@ -186,7 +196,8 @@ public struct RestAPI: Sendable {
             return .service(
                 ServiceIntegration(
                     service: "sqs", path: "/" + uri[marker.upperBound...], headers: headers,
-                    templates: templates(value["RequestTemplates"], names: names), responses: responses))
+                    templates: templates(value["RequestTemplates"], names: names), responses: responses,
+                    passthrough: names.string(value["PassthroughBehavior"]) ?? "WHEN_NO_MATCH"))
         default:
             return .unsupported("\(type) integration")
         }

@@ -38,13 +38,16 @@ public struct SchemaValidator: Sendable {
     }
 
     /// API Gateway's messages for what is wrong with `instance`; empty when it is valid.
-    public func problems(_ instance: JSONValue) -> [String] {
+    public func problems(_ instance: JSONInstance) -> [String] {
         var problems: [String] = []
         check(instance, against: schema, into: &problems)
         return problems
     }
 
-    func check(_ instance: JSONValue, against schema: JSONValue, into problems: inout [String]) {
+    /// The messages for a parsed value (whole numbers taken as written without a fraction).
+    public func problems(_ value: JSONValue) -> [String] { problems(JSONInstance(value)) }
+
+    func check(_ instance: JSONInstance, against schema: JSONValue, into problems: inout [String]) {
         var schema = schema
         if let reference = schema["$ref"]?.string, let target = resolve(reference) { schema = target }
         guard case .object = schema else { return }
@@ -54,14 +57,14 @@ public struct SchemaValidator: Sendable {
             )
             return
         }
-        if case .array(let options)? = schema["enum"], !options.contains(instance) {
+        if case .array(let options)? = schema["enum"], !options.contains(instance.json) {
             problems.append(
-                "instance value (\(LocalJSON.text(instance))) not found in enum (possible values: [\(options.map(LocalJSON.text).joined(separator: ","))])"
+                "instance value (\(LocalJSON.text(instance.json))) not found in enum (possible values: [\(options.map(LocalJSON.text).joined(separator: ","))])"
             )
         }
         switch instance {
         case .string(let text): checkString(text, schema, into: &problems)
-        case .number(let number): checkNumber(number, schema, into: &problems)
+        case .number(let number, _): checkNumber(number, schema, into: &problems)
         case .array(let items): checkArray(items, schema, into: &problems)
         case .object(let fields): checkObject(fields, schema, into: &problems)
         default: break
@@ -69,7 +72,8 @@ public struct SchemaValidator: Sendable {
     }
 
     func checkString(_ text: String, _ schema: JSONValue, into problems: inout [String]) {
-        let length = text.count
+        // Draft 4 counts characters as RFC 7159 defines them: code points, not grapheme clusters.
+        let length = text.unicodeScalars.count
         if let minimum = schema["minLength"]?.integer, length < minimum {
             problems.append(
                 "string \(JSONText.quote(text)) is too short (length: \(length), required minimum: \(minimum))")
@@ -105,7 +109,7 @@ public struct SchemaValidator: Sendable {
         }
     }
 
-    func checkArray(_ items: [JSONValue], _ schema: JSONValue, into problems: inout [String]) {
+    func checkArray(_ items: [JSONInstance], _ schema: JSONValue, into problems: inout [String]) {
         if let minimum = schema["minItems"]?.integer, items.count < minimum {
             problems.append(
                 "array is too short: must have at least \(minimum) elements but instance has \(items.count) elements")
@@ -114,7 +118,7 @@ public struct SchemaValidator: Sendable {
             problems.append(
                 "array is too long: must have at most \(maximum) elements but instance has \(items.count) elements")
         }
-        if schema["uniqueItems"] == .bool(true), Set(items.map(LocalJSON.text)).count != items.count {
+        if schema["uniqueItems"] == .bool(true), Set(items.map { LocalJSON.text($0.json) }).count != items.count {
             problems.append("array must not contain duplicate elements")
         }
         if let itemSchema = schema["items"] {
@@ -122,7 +126,7 @@ public struct SchemaValidator: Sendable {
         }
     }
 
-    func checkObject(_ fields: [String: JSONValue], _ schema: JSONValue, into problems: inout [String]) {
+    func checkObject(_ fields: [String: JSONInstance], _ schema: JSONValue, into problems: inout [String]) {
         if case .array(let required)? = schema["required"] {
             let missing = required.compactMap(\.string).filter { fields[$0] == nil }.sorted()
             if !missing.isEmpty {
@@ -170,24 +174,24 @@ public struct SchemaValidator: Sendable {
         }
     }
 
-    static func matches(_ instance: JSONValue, type: String) -> Bool {
+    static func matches(_ instance: JSONInstance, type: String) -> Bool {
         switch (type, instance) {
         case ("string", .string), ("boolean", .bool), ("null", .null), ("array", .array), ("object", .object),
             ("number", .number):
             true
-        case ("integer", .number(let number)): number == number.rounded()
+        case ("integer", .number(_, let integral)): integral
         default: false
         }
     }
 
-    static func typeName(_ instance: JSONValue) -> String {
+    static func typeName(_ instance: JSONInstance) -> String {
         switch instance {
         case .string: "string"
         case .bool: "boolean"
         case .null: "null"
         case .array: "array"
         case .object: "object"
-        case .number(let number): number == number.rounded() ? "integer" : "number"
+        case .number(_, let integral): integral ? "integer" : "number"
         }
     }
 

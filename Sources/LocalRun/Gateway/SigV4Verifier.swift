@@ -1,3 +1,4 @@
+import AWSClients
 import AWSSigV4
 import Hashing
 
@@ -10,10 +11,17 @@ public enum SigV4Verifier {
         case refused(String)
     }
 
-    /// Verifies `headers` (as received) for `method` `path`?`query` with `body`.
+    /// How far X-Amz-Date may be from the gateway's clock: "a request must reach AWS within five minutes of the
+    /// time stamp in the request" (IAM User Guide, AWS Signature Version 4 for API requests).
+    public static let allowedSkewSeconds: Int64 = 300
+
+    /// Verifies `headers` (as received) for `method` `path`?`query` with `body`, signed for `execute-api` in
+    /// `region`, at `nowMs` (milliseconds since 1970). The checks and their messages follow what API Gateway answers:
+    /// the scope's date, Region, service and terminator, `host` among the signed headers, the time window, the
+    /// access key, the session token, then the signature.
     public static func verify(
         method: String, path: String, query: [(String, String)], headers: [(String, String)], body: [UInt8],
-        credentials: Credentials
+        credentials: Credentials, region: String, nowMs: Int64
     ) -> Outcome {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
         guard let authorization = header("authorization"), authorization.hasPrefix("AWS4-HMAC-SHA256 ") else {
@@ -21,43 +29,118 @@ public enum SigV4Verifier {
         }
         let fields = parse(String(authorization.dropFirst(17)))
         guard let credential = fields["Credential"], let signedList = fields["SignedHeaders"],
-            let signature = fields["Signature"], let amzDate = header("x-amz-date")
+            let signature = fields["Signature"]
         else {
             return .refused("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.")
         }
-        let scopeParts = credential.split(separator: "/", maxSplits: 1).map(String.init)
-        guard scopeParts.count == 2, scopeParts[0] == credentials.accessKeyId else {
-            return .refused("The security token included in the request is invalid.")
+        guard let amzDate = header("x-amz-date") else {
+            return .refused("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
         }
-        let scope = scopeParts[1]
-        let parts = scope.split(separator: "/").map(String.init)
-        guard parts.count == 4 else { return .refused("Credential should be scoped to a valid region.") }
         let signed = signedList.split(separator: ";").map { String($0).lowercased() }
-        let canonicalHeaders = signed.map { name in
-            let values = headers.filter { $0.0.lowercased() == name }.map { normalize($0.1) }
-            return "\(name):\(values.joined(separator: ","))\n"
-        }.joined()
-        let canonicalQuery = query.map { (SigV4.encode($0.0), SigV4.encode($0.1)) }
-            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        // The path as sent, each segment encoded once more (SigV4 for services other than S3).
-        let canonicalPath =
-            path.isEmpty
-            ? "/"
-            : path.split(separator: "/", omittingEmptySubsequences: false).map { SigV4.encode(String($0)) }
-                .joined(separator: "/")
-        let canonical = [
-            method.uppercased(), canonicalPath, canonicalQuery, canonicalHeaders, signed.joined(separator: ";"),
-            SigV4.hex(SHA256.hash(body)),
-        ].joined(separator: "\n")
+        let scopeParts = credential.split(separator: "/", maxSplits: 1).map(String.init)
+        guard scopeParts.count == 2 else { return .refused("The security token included in the request is invalid.") }
+        let scope = scopeParts[1]
+        if let refusal = checkScope(scope, amzDate: amzDate, signed: signed, region: region, nowMs: nowMs) {
+            return .refused(refusal)
+        }
+        guard scopeParts[0] == credentials.accessKeyId, header("x-amz-security-token") == credentials.sessionToken
+        else { return .refused("The security token included in the request is invalid.") }
+        let canonical = canonicalRequest(
+            method: method, path: path, query: query, headers: headers, signed: signed, body: body)
         let toSign = SigV4.stringToSign(canonicalRequest: canonical, amzDate: amzDate, scope: scope)
         let key = SigV4.signingKey(
-            secret: credentials.secretAccessKey, date: parts[0], region: parts[1], service: parts[2])
+            secret: credentials.secretAccessKey, date: String(amzDate.prefix(8)), region: region,
+            service: "execute-api")
         guard SigV4.hex(HMACSHA256.authenticate(Array(toSign.utf8), key: key)) == signature else {
             return .refused(
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
             )
         }
         return .valid
+    }
+
+    /// What is wrong with the credential scope, the signed headers or the request's time, in API Gateway's words.
+    static func checkScope(_ scope: String, amzDate: String, signed: [String], region: String, nowMs: Int64)
+        -> String?
+    {
+        guard let seconds = epochSeconds(amzDate) else {
+            return
+                "Date must be in ISO-8601 'basic format'. Got '\(amzDate)'. See http://en.wikipedia.org/wiki/ISO_8601"
+        }
+        let parts = scope.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4 else { return "Credential should be scoped to a valid region. " }
+        if parts[3] != "aws4_request" {
+            return "Credential should be scoped with a valid terminator: 'aws4_request', not '\(parts[3])'. "
+        }
+        if parts[1] != region { return "Credential should be scoped to a valid region, not '\(parts[1])'. " }
+        if parts[2] != "execute-api" { return "Credential should be scoped to correct service: 'execute-api'. " }
+        let day = String(amzDate.prefix(8))
+        if parts[0] != day {
+            return
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(parts[0])' != '\(day)', from '\(amzDate)'."
+        }
+        if !signed.contains("host") {
+            return "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+        }
+        let now = nowMs / 1000
+        let nowText = AWSCaller.amzDate(now * 1000)
+        if seconds < now - allowedSkewSeconds {
+            let earliest = AWSCaller.amzDate((now - allowedSkewSeconds) * 1000)
+            return "Signature expired: \(amzDate) is now earlier than \(earliest) (\(nowText) - 5 min.)"
+        }
+        if seconds > now + allowedSkewSeconds {
+            let latest = AWSCaller.amzDate((now + allowedSkewSeconds) * 1000)
+            return "Signature not yet current: \(amzDate) is still later than \(latest) (\(nowText) + 5 min.)"
+        }
+        return nil
+    }
+
+    /// The canonical request (SigV4 for services other than S3: each path segment encoded once more).
+    static func canonicalRequest(
+        method: String, path: String, query: [(String, String)], headers: [(String, String)], signed: [String],
+        body: [UInt8]
+    ) -> String {
+        let canonicalHeaders = signed.map { name in
+            let values = headers.filter { $0.0.lowercased() == name }.map { normalize($0.1) }
+            return "\(name):\(values.joined(separator: ","))\n"
+        }.joined()
+        let canonicalQuery = query.map { (SigV4.encode($0.0), SigV4.encode($0.1)) }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let canonicalPath =
+            path.isEmpty
+            ? "/"
+            : path.split(separator: "/", omittingEmptySubsequences: false).map { SigV4.encode(String($0)) }
+                .joined(separator: "/")
+        return [
+            method.uppercased(), canonicalPath, canonicalQuery, canonicalHeaders, signed.joined(separator: ";"),
+            SigV4.hex(SHA256.hash(body)),
+        ].joined(separator: "\n")
+    }
+
+    /// `20261204T101500Z` as seconds since 1970; nil unless it is exactly ISO 8601 basic format in UTC.
+    static func epochSeconds(_ text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for byte in bytes[range] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
+            let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+        else { return nil }
+        // Days from civil (proleptic Gregorian), as in Howard Hinnant's date algorithms.
+        let shifted = month <= 2 ? year - 1 : year
+        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return days * 86_400 + hour * 3_600 + minute * 60 + second
     }
 
     /// `Credential=..., SignedHeaders=..., Signature=...` as a dictionary.

@@ -34,14 +34,20 @@ public final class HTTPServer: Sendable {
     /// The port it listens on.
     public let port: Int
 
-    /// Binds `host`:`port` (0: a free port) on `group`.
-    public init(host: String = "127.0.0.1", port: Int, group: EventLoopGroup, handler: @escaping Handler) async throws {
+    /// Binds `host`:`port` (0: a free port) on `group`. A request whose body is over `maximumBody` bytes is answered
+    /// `tooLarge` as soon as that is known (from `Content-Length`, before any of the body is read, or as a chunked
+    /// body passes the limit) and its connection closed: the body is never buffered.
+    public init(
+        host: String = "127.0.0.1", port: Int, group: EventLoopGroup, maximumBody: Int? = nil,
+        tooLarge: HTTPServerResponse = HTTPServerResponse(status: 413), handler: @escaping Handler
+    ) async throws {
+        let limit = maximumBody.map { RequestHandler.Limit(bytes: $0, answer: tooLarge) }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(RequestHandler(handler: handler))
+                    channel.pipeline.addHandler(RequestHandler(handler: handler, limit: limit))
                 }
             }
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
@@ -60,18 +66,40 @@ final class RequestHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    /// The largest body accepted and the answer to one that is larger.
+    struct Limit: Sendable {
+        var bytes: Int
+        var answer: HTTPServerResponse
+    }
+
     let handler: HTTPServer.Handler
+    let limit: Limit?
     var head: HTTPRequestHead?
     var body: [UInt8] = []
+    /// Set once a request was refused for its size: nothing more is read from the connection.
+    var refused = false
 
-    init(handler: @escaping HTTPServer.Handler) { self.handler = handler }
+    init(handler: @escaping HTTPServer.Handler, limit: Limit?) {
+        self.handler = handler
+        self.limit = limit
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refused else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
             body = []
+            if let limit, let length = head.headers.first(name: "content-length").flatMap(Int.init),
+                length > limit.bytes
+            {
+                refuse(limit, version: head.version, context: context)
+            }
         case .body(var buffer):
+            if let limit, body.count + buffer.readableBytes > limit.bytes {
+                refuse(limit, version: head?.version ?? .http1_1, context: context)
+                return
+            }
             body += buffer.readBytes(length: buffer.readableBytes) ?? []
         case .end:
             guard let head else { return }
@@ -88,6 +116,18 @@ final class RequestHandler: ChannelInboundHandler, @unchecked Sendable {
             }
             self.head = nil
         }
+    }
+
+    /// Answers the size refusal and closes the connection without reading the rest of the body.
+    func refuse(_ limit: Limit, version: HTTPVersion, context: ChannelHandlerContext) {
+        refused = true
+        body = []
+        head = nil
+        // The answer is written, then only the sending side closed: what the client is still sending is read and
+        // dropped (closing both ways would reset the connection before the client reads the 413), for 5 s at most.
+        Self.write(limit.answer, keepAlive: false, version: version, context: context, closing: .output)
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
     }
 
     static func request(_ head: HTTPRequestHead, body: [UInt8], peer: String) -> HTTPServerRequest {
@@ -107,7 +147,8 @@ final class RequestHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     static func write(
-        _ response: HTTPServerResponse, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext
+        _ response: HTTPServerResponse, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext,
+        closing: CloseMode = .all
     ) {
         var headers = HTTPHeaders(response.headers)
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
@@ -119,6 +160,6 @@ final class RequestHandler: ChannelInboundHandler, @unchecked Sendable {
         buffer.writeBytes(response.body)
         context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
         let done = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
-        if !keepAlive { done.whenComplete { _ in context.close(promise: nil) } }
+        if !keepAlive { done.whenComplete { _ in context.close(mode: closing, promise: nil) } }
     }
 }

@@ -57,7 +57,9 @@ extension OrderStack {
 
         @OptionGroup var stacks: StackOptions
 
-        @Option(name: .long, help: "The stage to deploy (default: prod, or the first stage).")
+        @Option(
+            name: .long,
+            help: "The stage to deploy; required when the project has more than one (a deploy never picks one).")
         var stage: String?
 
         @Option(name: .customLong("stack-name"), help: "The CloudFormation stack name (default: <stack>-<stage>).")
@@ -134,7 +136,8 @@ extension OrderStack {
             if let apply { return try runApply(apply, console: console) }
             let project = try options.location
             let item = try SynthesisRun.synthesize(
-                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+                project: project, stack: try stacks.single(console: console),
+                stage: try Self.chosenStage(stage, among: project.stageNames(), console: console), console: console)
             if hotswap && item.settings.production {
                 console.err(
                     "error: stage \(item.settings.name) is marked production: true; --hotswap is refused there (every change goes through a reviewed change set)"
@@ -258,6 +261,17 @@ extension OrderStack {
                     try FileSystem.write(Array("{\n\(fields.joined(separator: ",\n"))\n}\n".utf8), to: outputsFile)
                 }
             }
+        }
+
+        /// The stage to deploy: the one named, or the project's only stage. With several and none named, deploy
+        /// stops (exit 2) naming them: defaulting would send a change to production by omission.
+        static func chosenStage(_ named: String?, among names: [String], console: Console) throws -> String? {
+            if let named { return named }
+            if names.count <= 1 { return names.first }
+            console.err(
+                "error: this project has \(names.count) stages (\(names.joined(separator: ", "))); say which to deploy with --stage, e.g. `orderstack deploy --stage \(names.first { $0 != "prod" } ?? names[0])`"
+            )
+            throw ExitCode(2)
         }
 
         /// The zips of the stage's handlers, read from output/artifacts and keyed by content; a missing or stale one

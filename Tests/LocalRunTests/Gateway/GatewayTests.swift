@@ -51,6 +51,7 @@ final class Calls: @unchecked Sendable {
               Integration:
                 Type: AWS
                 Uri: !Sub arn:aws:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/${Queue.QueueName}
+                PassthroughBehavior: NEVER
                 RequestParameters: {integration.request.header.Content-Type: "'application/x-www-form-urlencoded'"}
                 RequestTemplates: {application/json: Action=SendMessage&MessageBody=$util.urlEncode($input.body)}
                 IntegrationResponses:
@@ -58,7 +59,18 @@ final class Calls: @unchecked Sendable {
                     SelectionPattern: 2\\d{2}
                     ResponseTemplates: {application/json: '{"id":"$input.path(''$.R.MessageId'')"}'}
                   - StatusCode: "500"
-                    SelectionPattern: (4|5)\\d{2}
+                    SelectionPattern: 4\\d{2}
+                    ResponseTemplates:
+                      application/json: |
+                        #set($code = "$input.path('$.Error.Code')")
+                        #if($code == 'InvalidMessageContents')
+                        #set($context.responseOverride.status = 400)
+                        {"refused":"$code"}
+                        #else
+                        {"retry":true}
+                        #end
+                  - StatusCode: "500"
+                    SelectionPattern: 5\\d{2}
           Get:
             Type: AWS::ApiGateway::Method
             Properties:
@@ -80,9 +92,10 @@ final class Calls: @unchecked Sendable {
               MethodSettings: [{ResourcePath: /*, HttpMethod: '*', ThrottlingRateLimit: 1, ThrottlingBurstLimit: 3}]
         """
 
-    static func gateway(_ calls: Calls, lines: Calls, status: Int = 200, function: InvocationResult? = nil) throws
-        -> Gateway
-    {
+    static func gateway(
+        _ calls: Calls, lines: Calls, status: Int = 200, answer: String = #"{"R":{"MessageId":"m-1"}}"#,
+        function: InvocationResult? = nil
+    ) throws -> Gateway {
         let parsed = try #require(TemplateReader.read(template, path: "t.yaml").template)
         var names = LocalNames(stackName: "s", region: "us-east-1", parameters: [:])
         names.resources["Queue"] = LocalIdentity(ref: "u", attributes: ["QueueName": "s-Queue"])
@@ -92,7 +105,7 @@ final class Calls: @unchecked Sendable {
         let backends = GatewayBackends(
             callService: { service, path, headers, body in
                 calls.service.append((service, path, body))
-                return (status, Array(#"{"R":{"MessageId":"m-1"}}"#.utf8))
+                return (status, Array(answer.utf8))
             },
             invoke: { _, event in
                 calls.events.append(event)
@@ -100,7 +113,8 @@ final class Calls: @unchecked Sendable {
                     ?? .response(Array(#"{"statusCode":200,"headers":{"X-A":"1"},"body":"{\"ok\":true}"}"#.utf8))
             }, now: { calls.clock })
         return Gateway(
-            api: api, backends: backends, credentials: nil, accessLog: { lines.events.append(Array($0.utf8)) })
+            api: api, backends: backends, credentials: nil, region: "us-east-1",
+            accessLog: { lines.events.append(Array($0.utf8)) })
     }
 
     @Test func aValidPostIsSentToTheQueueAndAnsweredWithTheIntegrationResponse() async throws {
@@ -137,6 +151,50 @@ final class Calls: @unchecked Sendable {
         let answer = await try Self.gateway(Calls(), lines: Calls(), status: 503).handle(
             GatewayRequest(method: "POST", path: "/dev/things", body: Array(#"{"id":"x"}"#.utf8)))
         #expect(answer.status == 500)
+    }
+
+    @Test func theResponseTemplateOverridesTheStatusForAPermanentRefusal() async throws {
+        let body = Array(#"{"id":"x"}"#.utf8)
+        let refused = await try Self.gateway(
+            Calls(), lines: Calls(), status: 400,
+            answer: #"{"Error":{"Type":"Sender","Code":"InvalidMessageContents","Message":"m"},"RequestId":"r"}"#
+        ).handle(GatewayRequest(method: "POST", path: "/dev/things", body: body))
+        #expect(refused.status == 400)
+        #expect(String(decoding: refused.body, as: UTF8.self) == "{\"refused\":\"InvalidMessageContents\"}\n")
+        let throttled = await try Self.gateway(
+            Calls(), lines: Calls(), status: 400,
+            answer: #"{"Error":{"Type":"Sender","Code":"KMS.ThrottlingException","Message":"m"},"RequestId":"r"}"#
+        ).handle(GatewayRequest(method: "POST", path: "/dev/things", body: body))
+        #expect(throttled.status == 500)
+        #expect(String(decoding: throttled.body, as: UTF8.self) == "{\"retry\":true}\n")
+    }
+
+    @Test func aContentTypeWithoutATemplateIsRefusedUnderPassthroughNever() async throws {
+        let calls = Calls()
+        let answer = await try Self.gateway(calls, lines: Calls()).handle(
+            GatewayRequest(
+                method: "POST", path: "/dev/things", headers: [("Content-Type", "text/plain")],
+                body: Array(#"{"id":"x"}"#.utf8)))
+        #expect(answer.status == 415)
+        #expect(String(decoding: answer.body, as: UTF8.self) == #"{"message":"Unsupported Media Type"}"#)
+        #expect(calls.service.isEmpty)
+        let charset = await try Self.gateway(calls, lines: Calls()).handle(
+            GatewayRequest(
+                method: "POST", path: "/dev/things", headers: [("Content-Type", "Application/JSON; charset=utf-8")],
+                body: Array(#"{"id":"x"}"#.utf8)))
+        #expect(charset.status == 202)
+    }
+
+    @Test func bodiesAreReadAsStrictJSON() async throws {
+        let calls = Calls()
+        let gateway = try Self.gateway(calls, lines: Calls())
+        for text in [#"{"id":"x",}"#, #"{"id":"x"} x"#, #"{'id':"x"}"#, "{\"id\":\"a\u{01}\"}", #"{"id":"x"/*c*/}"#] {
+            calls.clock += 1_000
+            let answer = await gateway.handle(
+                GatewayRequest(method: "POST", path: "/dev/things", body: Array(text.utf8)))
+            #expect(answer.status == 400, "\(text) was accepted")
+        }
+        #expect(calls.service.isEmpty)
     }
 
     @Test func theProxyEventCarriesThePathParameterAndTheAnswerIsMapped() async throws {

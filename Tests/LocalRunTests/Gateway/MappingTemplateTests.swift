@@ -23,8 +23,51 @@ import Testing
         #expect(template.unsupported.isEmpty)
     }
 
-    @Test func directivesAndUnknownReferencesAreNamed() {
-        let template = MappingTemplate("#set($x = 1)$input.body $util.parseJson($x)")
-        #expect(template.unsupported == ["#set", "$util.parseJson", "$x"])
+    @Test func unsupportedDirectivesAndUnknownReferencesAreNamed() {
+        let template = MappingTemplate(
+            "#set($x = 1)$input.body $util.parseJson($x) #foreach($i in $y)$i#end $util.nope('a')")
+        #expect(template.unsupported == ["#foreach", "$i", "$util.nope", "$y"])
+        #expect(MappingTemplate("#set($x = 1)#if($x == 1)$x#end").unsupported.isEmpty)
+    }
+
+    @Test func setIfElseifElseAndComments() {
+        let template = MappingTemplate(
+            """
+            ## a comment
+            #set($code = "$input.path('$.Error.Code')")
+            #if($code == 'A')
+            a
+            #elseif($code.endsWith('B') && !$code.startsWith('X'))
+            b $code
+            #else
+            other #* hidden *#$code
+            #end
+            done
+            """)
+        func render(_ body: String) -> String { template.render(.init(body: Array(body.utf8))) }
+        #expect(render(#"{"Error":{"Code":"A"}}"#) == "a\ndone")
+        #expect(render(#"{"Error":{"Code":"com.x#B"}}"#) == "b com.x#B\ndone")
+        #expect(render(#"{"Error":{"Code":"XB"}}"#) == "other XB\ndone")
+        #expect(render("not json") == "other \ndone")
+    }
+
+    @Test func theTemplateCanOverrideTheResponseStatus() {
+        let template = MappingTemplate(
+            "#if($input.path('$.n') == 4)#set($context.responseOverride.status = 400)#end{\"n\":$input.json('$.n')}")
+        let refused = template.evaluate(.init(body: Array(#"{"n":4}"#.utf8)))
+        #expect(refused.status == 400 && refused.text == #"{"n":4}"#)
+        #expect(template.evaluate(.init(body: Array(#"{"n":5}"#.utf8))).status == nil)
+        let invalid = MappingTemplate("#set($context.responseOverride.status = 'x')").evaluate(.init(body: []))
+        #expect(invalid.status == nil)
+    }
+
+    @Test func unknownReferencesStayAsWrittenAndQuietOnesVanish() {
+        let template = MappingTemplate("$nothing.here $!nothing ${input.body} $5 a#b")
+        #expect(template.render(.init(body: Array("x".utf8))) == "$nothing.here  x $5 a#b")
+    }
+
+    @Test func escapeJavaScriptEscapesSingleQuotesAsAPIGatewayDoes() {
+        let template = MappingTemplate("$util.escapeJavaScript($input.body)")
+        #expect(template.render(.init(body: Array(#"it's "x""#.utf8))) == #"it\'s \"x\""#)
     }
 }

@@ -17,7 +17,31 @@ import Testing
             """.utf8))!
 
     static func problems(_ json: String) -> [String] {
-        SchemaValidator(schema: schema).problems(JSONValue.parse(Array(json.utf8))!)
+        SchemaValidator(schema: schema).problems(try! StrictJSON.parse(Array(json.utf8)).get())
+    }
+
+    @Test func anIntegerIsWrittenWithoutAFractionAsDraft4Says() {
+        for written in ["1.0", "1.0000000000000001", "3e0"] {
+            #expect(
+                Self.problems(#"{"id": "abc", "items": [{"n": \#(written)}]}"#) == [
+                    #"instance type (number) does not match any allowed primitive type (allowed: ["integer"])"#
+                ], "\(written) passed as an integer")
+        }
+        #expect(Self.problems(#"{"id": "abc", "items": [{"n": 3}]}"#).isEmpty)
+    }
+
+    @Test func lengthsAreCountedInCodePoints() {
+        let schema = JSONValue.object(["type": .string("string"), "maxLength": .number(3), "minLength": .number(3)])
+        let validator = SchemaValidator(schema: schema)
+        // "e" + U+0301 is one grapheme and two code points; 😀 is one code point (two UTF-16 units).
+        #expect(validator.problems(JSONInstance.string("ae\u{301}")).isEmpty)
+        #expect(validator.problems(JSONInstance.string("😀😀😀")).isEmpty)
+        #expect(
+            validator.problems(JSONInstance.string("ae\u{301}\u{301}"))
+                == [#"string "ae\#u{301}\#u{301}" is too long (length: 4, maximum allowed: 3)"#])
+        #expect(
+            validator.problems(JSONInstance.string("e\u{301}"))
+                == [#"string "e\#u{301}" is too short (length: 2, required minimum: 3)"#])
     }
 
     @Test func aValidInstanceHasNoProblems() {

@@ -19,6 +19,9 @@ let package = Package(
         .library(name: "Validation", targets: ["Validation"]),
         .library(name: "OrderStackCLI", targets: ["OrderStackCLI"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
+        // For a project's own handlers: DynamoDB and SNS clients with SigV4, endpoints and credentials from the
+        // Lambda environment, and `CallDeadline`.
+        .library(name: "AWSClients", targets: ["AWSClients"]),
         .library(name: "JSONText", targets: ["JSONText"]),
         .library(name: "JSONDocument", targets: ["JSONDocument"]),
         .library(name: "CGlibcCompat", targets: ["CGlibcCompat"]),
@@ -108,12 +111,12 @@ let package = Package(
         .target(name: "CGlibcCompat"),
         .executableTarget(
             name: "order-processor",
-            dependencies: ["OrderHandlers", "CGlibcCompat"],
+            dependencies: ["OrderHandlers", "LambdaRuntime", "CGlibcCompat"],
             linkerSettings: handlerLinkerSettings
         ),
         .executableTarget(
             name: "order-query",
-            dependencies: ["OrderHandlers", "CGlibcCompat"],
+            dependencies: ["OrderHandlers", "LambdaRuntime", "CGlibcCompat"],
             linkerSettings: handlerLinkerSettings
         ),
         .systemLibrary(

@@ -100,6 +100,14 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
     public var isTransient: Bool { status >= 500 || status == 429 || Self.retryableCodes.contains(code) }
 }
 
+/// The time by which every AWS call of the current task must have answered: a handler sets it to its
+/// invocation's deadline less a margin, so that no call outlives the invocation (Lambda would cut it off and
+/// return the whole batch) and the handler still answers.
+public enum CallDeadline {
+    /// Milliseconds since 1970; `nil`: no deadline but each attempt's own timeout.
+    @TaskLocal public static var milliseconds: Int64?
+}
+
 /// Signs and sends requests for one service; the clock is injected so signing is testable.
 public struct AWSCaller: Sendable {
     public var transport: any AWSTransport
@@ -132,8 +140,16 @@ public struct AWSCaller: Sendable {
             amzDate: Self.amzDate(now()))
         let request = AWSHTTPRequest(
             endpoint: endpoint, headers: all, body: body, service: service, operation: operation)
+        var timeout = attemptTimeoutMs
+        if let deadline = CallDeadline.milliseconds {
+            let left = deadline - now()
+            guard left > 0 else {
+                throw TransientFailure("\(service) \(operation): not sent, the invocation's time is up")
+            }
+            timeout = min(timeout, left)
+        }
         do {
-            return try await transport.send(request, timeoutMs: attemptTimeoutMs)
+            return try await transport.send(request, timeoutMs: timeout)
         } catch {
             throw TransientFailure("\(service) \(operation): \(TransientFailure.plainWords(error))")
         }

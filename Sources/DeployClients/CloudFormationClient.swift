@@ -5,6 +5,12 @@ public struct StackOutput: Sendable, Equatable {
     public var key: String
     public var value: String
     public var description: String?
+
+    public init(key: String, value: String, description: String?) {
+        self.key = key
+        self.value = value
+        self.description = description
+    }
 }
 
 /// A stack as `DescribeStacks` reports it.

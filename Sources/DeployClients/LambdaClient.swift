@@ -38,6 +38,20 @@ public struct LambdaClient: Sendable {
             operation: "UpdateFunctionCode")
     }
 
+    /// The account's concurrency in this Region: its limit and what no function has reserved
+    /// (GetAccountSettings, `AccountLimit`).
+    public func concurrency() async throws -> (limit: Int, unreserved: Int) {
+        let settings = try await call("GET", "/2016-08-19/account-settings/", operation: "GetAccountSettings")
+        guard let limit = settings["AccountLimit"]?["ConcurrentExecutions"]?.integer,
+            let unreserved = settings["AccountLimit"]?["UnreservedConcurrentExecutions"]?.integer
+        else {
+            throw AWSServiceError(
+                service: "lambda", operation: "GetAccountSettings", status: 200, code: "UnreadableAnswer",
+                message: "no AccountLimit.ConcurrentExecutions in the answer")
+        }
+        return (limit, unreserved)
+    }
+
     /// The function's `LastUpdateStatus` (`Successful`, `InProgress`, `Failed`) and its reason.
     public func updateStatus(function: String) async throws -> (status: String, reason: String?) {
         let configuration = try await call(

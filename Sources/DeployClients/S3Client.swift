@@ -72,6 +72,14 @@ public struct S3Client: Sendable {
         guard response.status == 200 else { throw Self.error(response, operation: "PutObject", bucket: bucket) }
     }
 
+    /// The Region the bucket is in, from HeadBucket's `x-amz-bucket-region` header (S3 sends it with a 301 or 403
+    /// too); `nil` when the answer does not say.
+    public func region(of bucket: String) async throws -> String? {
+        let response = try await send("HEAD", bucket: bucket, key: "", operation: "HeadBucket")
+        if response.status == 404 { throw Self.error(response, operation: "HeadBucket", bucket: bucket) }
+        return response.headers["x-amz-bucket-region"]
+    }
+
     /// Base64 of `bytes`, as S3's checksum headers carry them.
     public static func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
 

@@ -99,8 +99,12 @@ public struct DeployError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct Deployer: Sendable {
     public var cloudFormation: CloudFormationClient
     public var s3: S3Client
-    /// For `--hotswap`.
+    /// For `--hotswap` and the preflight's concurrency check.
     public var lambda: LambdaClient?
+    /// For the preflight's logging-role check.
+    public var apiGateway: APIGatewayClient?
+    /// The Region deployed to (the preflight compares the bucket's).
+    public var region = ""
     /// Milliseconds since 1970.
     public var now: @Sendable () -> Int64
     public var sleep: @Sendable (Int64) async throws -> Void
@@ -130,6 +134,13 @@ public struct Deployer: Sendable {
         self.progress = progress
     }
 
+    /// The preflight of `request`: what the account must have before a change set is created.
+    public func preflight(_ request: DeployRequest) async throws -> Preflight.Report {
+        try await Preflight(apiGateway: apiGateway, lambda: lambda, s3: s3, cloudFormation: cloudFormation).run(
+            template: request.template, bytes: request.templateBody.utf8.count, stackName: request.stackName,
+            bucket: request.bucket, region: region)
+    }
+
     /// Deploys `request`; `review` receives the review text before the gate decides.
     public func deploy(_ request: DeployRequest, review: @Sendable (String) -> Void) async throws -> DeployOutcome {
         let existing = try await deployableStack(request)
@@ -147,9 +158,8 @@ public struct Deployer: Sendable {
             }
         }
         let changeSet = "orderstack-\(now())"
-        let parameters =
-            [(request.bucketParameter, request.bucket)] + request.artifacts.map { ($0.parameter, $0.key) }
-            + request.parameters
+        let bucket = request.bucketParameter.isEmpty ? [] : [(request.bucketParameter, request.bucket)]
+        let parameters = bucket + request.artifacts.map { ($0.parameter, $0.key) } + request.parameters
         progress("creating change set \(changeSet) (\(existing.map { "update of \($0.status)" } ?? "new stack"))")
         let id: String, stackId: String
         do {

@@ -52,9 +52,19 @@ public struct OutboxAnnouncer: Sendable {
     }
 
     /// Announces the records in order; the response names the first record that failed, if any.
+    /// A record not started by `deadlineMs` is reported as the failed one, so the stream resumes from it.
     public func handle(_ records: [ChangeRecord], deadlineMs: Int64) async -> BatchResponse {
-        for record in records where !(await announce(record, deadlineMs: deadlineMs)) {
-            return BatchResponse(failedMessageIds: [record.sequenceNumber])
+        for record in records {
+            guard now() < deadlineMs else {
+                report(
+                    .failed(
+                        sequenceNumber: record.sequenceNumber, orderId: record.image?.orderId ?? "",
+                        error: "not started: the invocation's time was up"))
+                return BatchResponse(failedMessageIds: [record.sequenceNumber])
+            }
+            if !(await announce(record, deadlineMs: deadlineMs)) {
+                return BatchResponse(failedMessageIds: [record.sequenceNumber])
+            }
         }
         return BatchResponse(failedMessageIds: [])
     }

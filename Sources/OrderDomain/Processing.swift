@@ -138,6 +138,9 @@ public enum ProcessingOutcome: Sendable, Equatable {
     case duplicate(messageId: String, orderId: String, announcedNow: Bool)
     /// A call still failed after the retries the deadline allowed: the message goes back to the queue.
     case failed(messageId: String, orderId: String, error: String)
+    /// Not started: the invocation's time was up. It goes back to the queue untouched (not left to time out
+    /// with the rest of the batch).
+    case notStarted(messageId: String)
 }
 
 /// How a stored order is announced.
@@ -183,10 +186,16 @@ public struct OrderProcessor: Sendable {
     }
 
     /// Processes every message independently and returns the ones to retry.
+    /// Processes the batch's messages in order; those not started by `deadlineMs` are reported failed untouched.
     public func handle(_ messages: [QueueMessage], deadlineMs: Int64) async -> BatchResponse {
         var failed: [String] = []
-        for message in messages where !(await process(message, deadlineMs: deadlineMs)) {
-            failed.append(message.messageId)
+        for message in messages {
+            guard now() < deadlineMs else {
+                report(.notStarted(messageId: message.messageId))
+                failed.append(message.messageId)
+                continue
+            }
+            if !(await process(message, deadlineMs: deadlineMs)) { failed.append(message.messageId) }
         }
         return BatchResponse(failedMessageIds: failed)
     }

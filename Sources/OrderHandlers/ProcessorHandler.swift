@@ -1,3 +1,4 @@
+import AWSClients
 import LambdaRuntime
 import Logging
 import OrderDomain
@@ -24,7 +25,10 @@ public struct ProcessorHandler: Sendable {
         let messages = try SQSEvent.messages(invocation.event)
         var processor = processor
         processor.report = { [logger] outcome in Self.log(outcome, to: logger) }
-        let response = await processor.handle(messages, deadlineMs: invocation.deadlineMs - safetyMarginMs)
+        let deadline = invocation.deadlineMs - safetyMarginMs
+        let response = await CallDeadline.$milliseconds.withValue(deadline) {
+            await processor.handle(messages, deadlineMs: deadline)
+        }
         logger.info(
             "batch done",
             metadata: [
@@ -39,7 +43,10 @@ public struct ProcessorHandler: Sendable {
         let records = try DynamoDBStreamEvent.records(invocation.event)
         var announcer = announcer
         announcer.report = { [logger] outcome in Self.log(outcome, to: logger) }
-        let response = await announcer.handle(records, deadlineMs: invocation.deadlineMs - safetyMarginMs)
+        let deadline = invocation.deadlineMs - safetyMarginMs
+        let response = await CallDeadline.$milliseconds.withValue(deadline) {
+            await announcer.handle(records, deadlineMs: deadline)
+        }
         logger.info(
             "stream batch done",
             metadata: [
@@ -76,6 +83,10 @@ public struct ProcessorHandler: Sendable {
             logger.error(
                 "order left for redelivery: \(error)",
                 metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
+        case .notStarted(let messageId):
+            logger.warning(
+                "message not started: the invocation's time was up; left for redelivery",
+                metadata: ["messageId": .string(messageId)])
         }
     }
 

@@ -1,3 +1,4 @@
+import AWSClients
 import LambdaRuntime
 import Logging
 import OrderDomain
@@ -19,6 +20,9 @@ public struct QueryHandler: Sendable {
         self.logger = logger
     }
 
+    /// Time kept back from the deadline to answer before Lambda cuts the invocation off.
+    public var safetyMarginMs: Int64 = 300
+
     /// Handles one invocation.
     public func handle(_ invocation: Invocation) async throws -> [UInt8] {
         var logger = logger
@@ -36,7 +40,10 @@ public struct QueryHandler: Sendable {
         }
         logger[metadataKey: "orderId"] = .string(orderId)
         do {
-            guard let stored = try await reader.order(orderId) else {
+            // Bounded by the invocation's deadline less a margin: a hung read ends in time to answer 503.
+            let deadline = invocation.deadlineMs - safetyMarginMs
+            let found = try await CallDeadline.$milliseconds.withValue(deadline) { try await reader.order(orderId) }
+            guard let stored = found else {
                 logger.info("order not found")
                 return APIGatewayProxy.message(status: 404, "order not found")
             }

@@ -18,6 +18,8 @@ struct HandlerBuild {
     var outputName: String
     /// Where each zip's line goes (standard output for `package`; `deploy` keeps it for the review).
     var report: (String) -> Void
+    /// The `Architectures` of each executable's function (`x86_64` when the template names none).
+    var architectures: [String: String] = [:]
 
     init(project: Project, console: Console, binaries: String, outputPath: String, outputName: String) {
         self.project = project
@@ -69,7 +71,7 @@ struct HandlerBuild {
         }
         guard !refused else {
             console.err(
-                "error: refused: the binaries above would not start on provided.al2023 (glibc 2.34); see docs/packaging.md"
+                "error: refused: the binaries above would not start on their functions (provided.al2023, glibc 2.34, the function's architecture); see docs/packaging.md"
             )
             throw ExitCode(1)
         }
@@ -82,6 +84,13 @@ struct HandlerBuild {
         guard FileManager.default.isExecutableFile(atPath: binaryPath) else {
             console.err("error: \(binaryPath) does not exist or is not executable")
             throw BadInput()
+        }
+        // The architecture first: strip and objdump may not read a binary for another machine.
+        let header = FileHandle(forReadingAtPath: binaryPath).flatMap { try? $0.read(upToCount: 64) } ?? Data()
+        let architecture = architectures[executable] ?? "x86_64"
+        if let mismatch = ELFHeader.mismatch(ELFHeader.machine(Array(header)), architecture: architecture) {
+            console.err("\(binaryPath): error: OS3002: \(mismatch)")
+            return nil
         }
         let stripped = NSTemporaryDirectory() + "orderstack-\(getpid())-\(executable)"
         defer { try? FileManager.default.removeItem(atPath: stripped) }
@@ -107,6 +116,27 @@ struct HandlerBuild {
             throw ExitCode(1)
         }
         return Array(binary)
+    }
+
+    /// This machine's architecture as Lambda names it.
+    static var hostArchitecture: String {
+        #if arch(arm64)
+            "arm64"
+        #else
+            "x86_64"
+        #endif
+    }
+
+    /// Refuses (exit 2) before building when a function needs another architecture than this machine builds:
+    /// `swift build` makes binaries for the machine it runs on.
+    static func checkHostCanBuild(_ architectures: Set<String>, console: Console) throws {
+        let foreign = architectures.subtracting([hostArchitecture]).sorted()
+        guard !foreign.isEmpty else { return }
+        console.err(
+            "error: the stage's functions run on \(foreign.joined(separator: ", ")) and this machine builds \(hostArchitecture) binaries; "
+                + "package on a \(foreign[0]) machine (or CI runner), or set `architecture: \(hostArchitecture)` in the stage file"
+        )
+        throw ExitCode(2)
     }
 
     /// Smaller zips: optimize for size, and do not export every symbol of the executable (the static standard

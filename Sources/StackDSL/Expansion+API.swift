@@ -319,12 +319,13 @@ extension ExpansionContext {
     /// ("SendMessage", Amazon SQS API Reference), read from the Query API's JSON error (`Error.Code`) or the JSON
     /// protocol's (`__type`). These become 400, since a retry cannot succeed; any other 4xx (throttling, KMS,
     /// permissions) stays a 500 to retry. SQS's own message is not echoed: `$util.escapeJavaScript` turns its
-    /// quotes into `\'`, which is not JSON.
+    /// quotes into `\'`, which is not JSON. The paths are quiet references (`$!`): Velocity prints a null
+    /// reference as written, so a key the answer lacks would otherwise leave its text in `$code`.
     static func clientErrorTemplate(schema: Schema, body: Value) -> String {
         let refused = #"{"message":"the queue refused this "# + schema.name + ": "
         let end = #"; do not retry it unchanged","requestId":"$context.requestId"}"#
         return """
-            #set($code = "$input.path('$.Error.Code')$input.path('$.__type')")
+            #set($code = "$!input.path('$.Error.Code')$!input.path('$.__type')")
             #if($code.endsWith('InvalidMessageContents'))
             #set($context.responseOverride.status = 400)
             \(refused)it holds characters SQS does not accept (allowed: tab, line feed, carriage return, U+0020 to U+D7FF, U+E000 to U+FFFD, U+10000 to U+10FFFF)\(end)

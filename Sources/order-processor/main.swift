@@ -1,5 +1,6 @@
 // The order-processor Lambda bootstrap: SQS batches of orders in, partial batch failures out (OrderHandlers).
 import CGlibcCompat
+import LambdaRuntime
 import OrderHandlers
 
 #if canImport(Glibc)

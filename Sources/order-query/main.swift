@@ -1,5 +1,6 @@
 // The order-query Lambda bootstrap: GET /orders/{orderId} through the API Gateway proxy integration (OrderHandlers).
 import CGlibcCompat
+import LambdaRuntime
 import OrderHandlers
 
 #if canImport(Glibc)

@@ -17,6 +17,8 @@ final class ScriptedTransport: AWSTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var script: [Answer]
     private(set) var requests: [AWSHTTPRequest] = []
+    /// The timeout each request was sent with.
+    private(set) var timeouts: [Int64] = []
 
     init(_ script: [Answer]) { self.script = script }
 
@@ -24,6 +26,7 @@ final class ScriptedTransport: AWSTransport, @unchecked Sendable {
         struct Dropped: Error {}
         let answer: Answer = lock.withLock {
             requests.append(request)
+            timeouts.append(timeoutMs)
             return script.isEmpty ? .respond(500, "{}") : script.removeFirst()
         }
         switch answer {

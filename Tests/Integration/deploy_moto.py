@@ -46,7 +46,8 @@ def run(binary, endpoint, arguments, project, extra=None, keys=True, command="de
         env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
     env.update(extra or {})
     prefix = ([binary, "deploy", "--project", str(project), "--bucket", BUCKET] if command == "deploy"
-              else [binary, "deploy"] if command == "deploy-apply" else [binary, command])
+              else [binary, "deploy", "--project", str(project)] if command == "deploy-apply"
+              else [binary, command])
     result = subprocess.run(prefix + arguments,
                             capture_output=True, text=True, env=env, timeout=300)
     return result.returncode, result.stdout, result.stderr
@@ -99,12 +100,55 @@ def on_terminal(binary, endpoint, arguments, answer):
     return status, out, seen.decode(errors="replace")
 
 
+def bootstrap_and_preflight(binary, endpoint, project):
+    """A fresh account (moto: no API Gateway logging role, no bootstrap stack): deploy stops at the preflight before
+    uploading anything; `orderstack bootstrap` makes the bucket and sets the role, again without change; deploy
+    without --bucket then takes the bootstrap's bucket."""
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
+    check(status == 2 and "no CloudWatch Logs role" in err and "orderstack bootstrap" in err,
+          f"a fresh account: the preflight stops deploy, naming bootstrap ({status}: {err.strip()[-240:]})")
+    s3 = client("s3", endpoint)
+    check(not s3.list_objects_v2(Bucket=BUCKET).get("Contents"), "nothing was uploaded before the preflight passed")
+    status, out, err = run(binary, endpoint, ["--stage", "dev"], project, command="deploy-apply")
+    check(status == 2 and "run `orderstack bootstrap`" in err,
+          f"without --bucket and without a bootstrap stack: exit 2, naming bootstrap ({status}: {err.strip()[-200:]})")
+    started = time.time()
+    status, out, err = run(binary, endpoint, [], project, command="bootstrap")
+    check(status == 0 and "artifact bucket:" in out and "now the account's setting" in out,
+          f"bootstrap creates the bucket and sets the logging role ({status}: {(out + err).strip()[-300:]})")
+    print(f"bootstrap (first): {time.time() - started:.1f} s")
+    role = client("apigateway", endpoint).get_account().get("cloudwatchRoleArn", "")
+    check(role.startswith("arn:aws:iam::") and "ApiGatewayCloudWatchRole" in role,
+          f"the account's API Gateway setting names the bootstrap's role ({role})")
+    status, out, err = run(binary, endpoint, [], project, command="bootstrap")
+    check(status == 0 and "up to date" in out and "already set" in out,
+          f"bootstrap again: no change, the role left alone ({status}: {(out + err).strip()[-200:]})")
+    # moto lists no outputs for a stack created through a change set; the resource's physical ID is the bucket.
+    bucket = client("cloudformation", endpoint).describe_stack_resource(
+        StackName="orderstack-bootstrap", LogicalResourceId="ArtifactBucket")["StackResourceDetail"]["PhysicalResourceId"]
+    # moto applies the bucket's encryption, not its versioning or policy (BootstrapTests check the template).
+    encryption = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    check(encryption["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256",
+          "the bootstrap bucket is encrypted")
+    for _ in range(3):
+        started = time.time()
+        status, out, err = run(binary, endpoint, ["--stage", "dev", "--preflight-only"], project, command="deploy-apply")
+        check(status == 0 and "preflight: ok: API Gateway account CloudWatch role set" in err
+              and f"preflight: ok: artifact bucket {bucket}" in err and "(from orderstack-bootstrap)" in err,
+              f"--preflight-only after bootstrap, without --bucket: the bootstrap's bucket, and what passed "
+              f"({status}: {err.strip()[-300:]})")
+        print(f"deploy --preflight-only: {(time.time() - started) * 1000:.0f} ms (whole process)")
+    stacks = client("cloudformation", endpoint).list_stacks()["StackSummaries"]
+    check(not [x for x in stacks if x["StackName"] == "orders-dev"], "--preflight-only created nothing")
+    return bucket
+
+
 def first_deploys(binary, endpoint, project):
     status, out, err = run(binary, endpoint, [], project)
     check(status == 2 and "dev, prod" in err and "--stage" in err,
           f"without --stage, a project with two stages deploys nothing and names them ({status}: {err.strip()[-200:]})")
     stacks = client("cloudformation", endpoint).list_stacks()["StackSummaries"]
-    check(not stacks, "nothing was created without --stage")
+    check(not [x for x in stacks if x["StackName"] != "orderstack-bootstrap"], "nothing was created without --stage")
     status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
     check(status == 1 and "approval needed and no terminal" in err and "--approve never" in err,
           f"without a terminal, new IAM roles fail closed and name the flag ({status}: {err.strip()[-200:]})")
@@ -432,6 +476,7 @@ def main():
 
         def scenario(_, endpoint):
             client("s3", endpoint).create_bucket(Bucket=BUCKET)
+            bootstrap_and_preflight(binary, endpoint, project)
             first_deploys(binary, endpoint, project)
             interrupted_watch(binary, endpoint, project)
             packaging(binary, endpoint, project)

@@ -1,21 +1,35 @@
 #!/usr/bin/env python3
 """Run the example's own handler (examples/webhooks, webhook-worker) as Lambda runs it: a bootstrap process talking
 to a Runtime API, here a small one on 127.0.0.1 that hands out one SQS event and then answers `next` with 500 (the
-Runtime API going away). Checks the partial batch response (the malformed delivery, and only it, is reported) and
-that the process then exits 1. Exit 0 when every check holds.
+Runtime API going away), against a DynamoDB table on moto_server. Checks: each delivery stored once under its
+deliveryId (a duplicate in the same batch adds nothing), the partial batch response lists the malformed deliveries
+and only them; with the table missing the valid deliveries are reported too (never counted as done); without
+DELIVERIES_TABLE_NAME the process reports an init error; the process exits 1 when the Runtime API goes away.
+Exit 0 when every check holds.
 
     python3 Tests/Integration/example_worker.py examples/webhooks/.build/debug/webhook-worker
 """
 import json
+import logging
+import pathlib
 import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import boto3
+from moto.server import ThreadedMotoServer
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from motolib import free_port  # noqa: E402
+
+FIRST = json.dumps({"deliveryId": "dlv-00000001", "partner": "p", "event": "refund.issued"})
 EVENT = {"Records": [
-    {"messageId": "m-1", "body": json.dumps({"deliveryId": "dlv-00000001", "partner": "p", "event": "refund.issued"})},
+    {"messageId": "m-1", "body": FIRST},
     {"messageId": "m-2", "body": "not json"},
     {"messageId": "m-3", "body": json.dumps({"partner": "p"})},
+    {"messageId": "m-4", "body": json.dumps({"deliveryId": "dlv-00000002", "partner": "q", "event": "shipment.created"})},
+    {"messageId": "m-5", "body": FIRST},
 ]}
 
 
@@ -50,19 +64,53 @@ class RuntimeAPI(BaseHTTPRequestHandler):
         pass
 
 
-def main(bootstrap):
+def invoke(bootstrap, env):
+    """One invocation of EVENT through a fresh Runtime API; the response the bootstrap posted and the process."""
+    RuntimeAPI.served, RuntimeAPI.responses = 0, {}
     server = ThreadingHTTPServer(("127.0.0.1", 0), RuntimeAPI)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    failures = 0
     try:
-        process = subprocess.run([bootstrap], env={"AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{server.server_port}"},
-                                 capture_output=True, text=True, timeout=30)
+        process = subprocess.run([bootstrap], env=dict(env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_port}"),
+                                 capture_output=True, text=True, timeout=60)
     finally:
         server.shutdown()
     response = json.loads(RuntimeAPI.responses.get("/2018-06-01/runtime/invocation/req-1/response", "{}"))
+    return response, process
+
+
+def main(bootstrap):
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    port = free_port()
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    moto.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    env = {"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "AWS_ENDPOINT_URL": endpoint, "DELIVERIES_TABLE_NAME": "deliveries"}
+    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+    failures = 0
+    try:
+        missing, _ = invoke(bootstrap, env)
+        dynamodb.create_table(TableName="deliveries", BillingMode="PAY_PER_REQUEST",
+                              AttributeDefinitions=[{"AttributeName": "deliveryId", "AttributeType": "S"}],
+                              KeySchema=[{"AttributeName": "deliveryId", "KeyType": "HASH"}])
+        response, process = invoke(bootstrap, env)
+        again, _ = invoke(bootstrap, env)
+        items = dynamodb.scan(TableName="deliveries")["Items"]
+        _, bare = invoke(bootstrap, {k: v for k, v in env.items() if k != "DELIVERIES_TABLE_NAME"})
+    finally:
+        moto.stop()
+    stored = sorted(item["deliveryId"]["S"] for item in items)
+    malformed = {"batchItemFailures": [{"itemIdentifier": "m-2"}, {"itemIdentifier": "m-3"}]}
     for ok, message in [
-        (response == {"batchItemFailures": [{"itemIdentifier": "m-2"}, {"itemIdentifier": "m-3"}]},
-         f"the two malformed deliveries, and only they, are reported (got {response})"),
+        (stored == ["dlv-00000001", "dlv-00000002"] and all(item["body"]["S"].startswith("{") for item in items),
+         f"each delivery stored once under its deliveryId, its body kept (stored {stored})"),
+        (response == malformed, f"the two malformed deliveries, and only they, are reported (got {response})"),
+        (again == malformed, f"the same batch again: the stored ones are duplicates, done (got {again})"),
+        ([f["itemIdentifier"] for f in missing.get("batchItemFailures", [])] == ["m-1", "m-2", "m-3", "m-4", "m-5"],
+         f"with the table missing, no delivery counts as done (got {missing})"),
+        ("/2018-06-01/runtime/init/error" in RuntimeAPI.responses and "DELIVERIES_TABLE_NAME" in bare.stdout,
+         "without DELIVERIES_TABLE_NAME: an init error naming it"),
         (process.returncode == 1, f"the process exits 1 when the Runtime API goes away (got {process.returncode})"),
         ('"level":"FATAL"' in process.stdout, "and says why on stdout (CloudWatch Logs)"),
     ]:

@@ -133,6 +133,22 @@ import Testing
                     reason: "deleted from the table before it was announced; not announced")))
     }
 
+    @Test func recordsNotStartedBeforeTheDeadlineAreLeftToTheStream() async {
+        // Each publish takes 400 ms of the clock; the deadline falls after the second record: the third is not
+        // started, and the stream resumes from it.
+        let world = World()
+        let ids = ["order-0001", "order-0002", "order-0003"]
+        _ = await processor(world).handle(
+            ids.enumerated().map { QueueMessage(messageId: "m\($0.offset)", body: ProcessingTests.order($0.element)) },
+            deadlineMs: .max)
+        let clock = Clock(1_795_000_000_000)
+        var announcer = OutboxAnnouncer(store: world, publisher: world, now: { clock.read() }, sleep: { _ in })
+        announcer.report = { if case .announced = $0 { clock.advance(400) } }
+        let response = await announcer.handle(await records(world, ids), deadlineMs: 1_795_000_000_700)
+        #expect(response.failedMessageIds == ["102"])
+        #expect(await world.events.map(\.order.orderId) == ["order-0001", "order-0002"])
+    }
+
     @Test func theDeadlineStopsRetriesAndLeavesTheRecordToTheStream() async {
         let world = World()
         _ = await processor(world).handle(
@@ -150,6 +166,20 @@ final class Outcomes: @unchecked Sendable {
     private let lock = NSLock()
     private var outcomes: [AnnouncementOutcome] = []
 
+    private var processedOutcomes: [ProcessingOutcome] = []
+
     func add(_ outcome: AnnouncementOutcome) { lock.withLock { outcomes.append(outcome) } }
     var all: [AnnouncementOutcome] { lock.withLock { outcomes } }
+    func processing(_ outcome: ProcessingOutcome) { lock.withLock { processedOutcomes.append(outcome) } }
+    var processed: [ProcessingOutcome] { lock.withLock { processedOutcomes } }
+}
+
+/// A clock the test moves.
+final class Clock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int64
+
+    init(_ value: Int64) { self.value = value }
+    func read() -> Int64 { lock.withLock { value } }
+    func advance(_ milliseconds: Int64) { lock.withLock { value += milliseconds } }
 }

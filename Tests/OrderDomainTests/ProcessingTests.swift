@@ -175,4 +175,23 @@ actor World: OrderStore, EventPublisher {
     func rfc3339(milliseconds: Int64, text: String) {
         #expect(RFC3339.format(milliseconds) == text)
     }
+
+    @Test func messagesNotStartedBeforeTheDeadlineAreReturnedUntouched() async {
+        // Each store takes 400 ms of the clock: with 700 ms left, two messages are processed and the third is
+        // reported failed without a call, instead of running past the deadline with the batch.
+        let world = World()
+        let clock = Clock(1_795_000_000_000)
+        var processor = OrderProcessor(store: world, publisher: world, now: { clock.read() }, sleep: { _ in })
+        processor.delivery = .outbox
+        let outcomes = Outcomes()
+        processor.report = { outcome in
+            if case .stored = outcome { clock.advance(400) }
+            outcomes.processing(outcome)
+        }
+        let messages = (1...3).map { QueueMessage(messageId: "m\($0)", body: Self.order("order-000\($0)")) }
+        let response = await processor.handle(messages, deadlineMs: 1_795_000_000_700)
+        #expect(response.failedMessageIds == ["m3"])
+        #expect(await world.items.keys.sorted() == ["order-0001", "order-0002"])
+        #expect(outcomes.processed.last == .notStarted(messageId: "m3"))
+    }
 }

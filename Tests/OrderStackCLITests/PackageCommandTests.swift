@@ -63,6 +63,28 @@ import Testing
         #expect(listing.stdout.contains("-rwxr-xr-x") && listing.stdout.contains("bootstrap"))
     }
 
+    @Test func refusesABinaryBuiltForTheOtherArchitecture() throws {
+        // Stand-ins whose ELF header says aarch64 (e_machine 183), as a build on an ARM laptop would be: the
+        // template's functions say x86_64, so the zip would deploy and every invocation fail.
+        let binaries = try Self.binaries(wrapped: true)
+        for name in ["order-processor", "order-query"] {
+            let path = binaries.appendingPathComponent(name)
+            var bytes = try [UInt8](Data(contentsOf: path))
+            bytes[18] = 183
+            bytes[19] = 0
+            try Data(bytes).write(to: path)
+        }
+        let output = binaries.appendingPathComponent("zips")
+        let result = try CommandRunner.orderstack([
+            "package", "--skip-build", "--binaries", binaries.path, "--output", output.path,
+        ])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains(
+                "order-processor: error: OS3002: built for arm64, but its function's Architectures is x86_64"))
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("order-processor.zip").path))
+    }
+
     @Test func missingBinariesAndUnknownStagesAreBadInput() throws {
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("orderstack-empty-\(getpid())")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)

@@ -31,14 +31,16 @@ let package = Package(
             name: "webhooks",
             dependencies: ["WebhooksBlueprint", .product(name: "OrderStackCLI", package: orderstack)]
         ),
-        // The Lambda handler of this package (`Handler(artifact: "webhook-worker")` in the blueprint). It parses
-        // JSON with FoundationEssentials, which needs glibc 2.35's hypot: CGlibcCompat and the two --wrap flags
+        // The Lambda handler of this package (`Handler(artifact: "webhook-worker")` in the blueprint): it stores each
+        // delivery in the table with orderstack's DynamoDB client (AWSClients). It parses JSON with FoundationEssentials, which needs glibc 2.35's hypot: CGlibcCompat and the two --wrap flags
         // bind it to the version provided.al2023 has (docs/packaging.md).
         .executableTarget(
             name: "webhook-worker",
             dependencies: [
                 .product(name: "LambdaRuntime", package: orderstack),
+                .product(name: "AWSClients", package: orderstack),
                 .product(name: "JSONDocument", package: orderstack),
+                .product(name: "JSONText", package: orderstack),
                 .product(name: "CGlibcCompat", package: orderstack),
             ],
             linkerSettings: [

@@ -90,7 +90,9 @@ public actor Gateway {
     let credentials: Credentials?
     /// The Region signatures must be scoped to.
     let region: String
-    var bucket: TokenBucket?
+    /// The stage's throttle, one bucket per method as API Gateway keeps them ("Per-API, per-stage throttling
+    /// limits are applied at the API method level for a stage").
+    var buckets: [String: TokenBucket] = [:]
     var counter = 0
     /// One access-log line per request (the stage's format).
     let accessLog: @Sendable (String) -> Void
@@ -104,7 +106,6 @@ public actor Gateway {
         self.credentials = credentials
         self.region = region
         self.accessLog = accessLog
-        if let rate = api.rateLimit { bucket = TokenBucket(rate: rate, burst: api.burstLimit ?? Int(rate)) }
     }
 
     /// API Gateway's payload limit for REST APIs, 10 MB ("API Gateway quotas for configuring and running a REST
@@ -132,7 +133,8 @@ public actor Gateway {
         context.values["responseLength"] = String(answer.body.count)
         context.values["responseLatency"] = String(backends.now() - started)
         if let format = api.accessLogFormat {
-            accessLog(MappingTemplate(format).render(.init(body: [], context: context.values)))
+            // Access logs are filled by substitution, a missing value written `-` (not Velocity).
+            accessLog(MappingTemplate(format).substitute(context.values, missing: "-"))
         }
         var headers = answer.headers
         headers["x-amzn-RequestId"] = context.values["requestId"]
@@ -145,13 +147,22 @@ public actor Gateway {
 
     func answer(_ request: GatewayRequest, context: inout Context) async -> GatewayAnswer {
         guard let (route, pathParameters) = match(request) else {
-            context.values["error.message"] = "Missing Authentication Token"
-            return .message(403, "Missing Authentication Token")
+            // An Authorization header that is not a signature is named even for a path that does not exist.
+            if let header = request.header("authorization"), let refusal = SigV4Verifier.incomplete(header) {
+                return gatewayResponse("INCOMPLETE_SIGNATURE", status: 403, message: refusal, context: &context)
+            }
+            return gatewayResponse(
+                "MISSING_AUTHENTICATION_TOKEN", status: 403, message: "Missing Authentication Token", context: &context)
         }
         context.values["resourcePath"] = route.path
-        if bucket != nil, !bucket!.take(nowMs: backends.now()) {
-            context.values["error.message"] = "Too Many Requests"
-            return .message(429, "Too Many Requests")
+        if let rate = api.rateLimit {
+            let key = route.method + " " + route.path
+            var bucket = buckets[key] ?? TokenBucket(rate: rate, burst: api.burstLimit ?? Int(rate))
+            let admitted = bucket.take(nowMs: backends.now())
+            buckets[key] = bucket
+            if !admitted {
+                return gatewayResponse("THROTTLED", status: 429, message: "Too Many Requests", context: &context)
+            }
         }
         if route.authorization == "AWS_IAM", let credentials {
             let stagePath = request.path
@@ -161,8 +172,9 @@ public actor Gateway {
             {
             case .valid: context.values["identity.caller"] = credentials.accessKeyId
             case .refused(let message):
-                context.values["error.message"] = message
-                return .message(403, message)
+                let type =
+                    message == "Missing Authentication Token" ? "MISSING_AUTHENTICATION_TOKEN" : "INVALID_SIGNATURE"
+                return gatewayResponse(type, status: 403, message: message, context: &context)
             }
         }
         if let refusal = validate(request, route: route, pathParameters: pathParameters, context: &context) {
@@ -174,9 +186,8 @@ public actor Gateway {
             // PassthroughBehavior NEVER (or WHEN_NO_TEMPLATES with templates): a content type without a template
             // is refused with UNSUPPORTED_MEDIA_TYPE, 415 (API Gateway developer guide, "Method request data
             // mapping: passthrough behaviors").
-            context.values["error.message"] = "Unsupported Media Type"
             return gatewayResponse(
-                "UNSUPPORTED_MEDIA_TYPE", status: 415, message: "Unsupported Media Type", context: context)
+                "UNSUPPORTED_MEDIA_TYPE", status: 415, message: "Unsupported Media Type", context: &context)
         }
         switch route.integration {
         case .service(let integration): return await callService(integration, request, context: &context)
@@ -221,40 +232,46 @@ public actor Gateway {
                 let key = String(parts[3])
                 let present =
                     switch parts[2] {
+                    // "included and not blank" (API Gateway developer guide, request validation).
                     case "path": pathParameters[key].map { !$0.isEmpty } ?? false
-                    case "querystring": request.query.contains { $0.0 == key }
-                    case "header": request.header(key) != nil
+                    case "querystring": request.query.contains { $0.0 == key && !$0.1.isEmpty }
+                    case "header": !(request.header(key) ?? "").trimmingCharacters(in: .whitespaces).isEmpty
                     default: true
                     }
                 return present ? nil : key
             }
             if !missing.isEmpty {
                 let message = "Missing required request parameters: [\(missing.joined(separator: ", "))]"
-                context.values["error.message"] = message
-                return gatewayResponse("BAD_REQUEST_PARAMETERS", status: 400, message: message, context: context)
+                return gatewayResponse("BAD_REQUEST_PARAMETERS", status: 400, message: message, context: &context)
             }
         }
         guard route.validatesBody else { return nil }
-        guard let model = route.models[request.contentType] ?? route.models["application/json"] else { return nil }
+        // "If no matching content type is found, request validation is not performed" (request validation).
+        guard let model = route.models[request.contentType] else { return nil }
         let problems: [String]
         switch StrictJSON.parse(request.body) {
         case .success(let instance): problems = model.problems(instance)
         case .failure(let failure): problems = ["Invalid JSON: \(failure.message) at byte \(failure.offset)"]
         }
         guard !problems.isEmpty else { return nil }
-        context.values["error.message"] = "Invalid request body"
         // API Gateway escapes the string for the JSON templates it is used in.
         context.values["error.validationErrorString"] = String(
             JSONText.quote("[" + problems.joined(separator: ", ") + "]").dropFirst().dropLast())
-        return gatewayResponse("BAD_REQUEST_BODY", status: 400, message: "Invalid request body", context: context)
+        return gatewayResponse("BAD_REQUEST_BODY", status: 400, message: "Invalid request body", context: &context)
     }
 
-    /// A gateway response as the template overrides it (its status and template), or API Gateway's default.
-    func gatewayResponse(_ type: String, status: Int, message: String, context: Context) -> GatewayAnswer {
-        let override = api.gatewayResponses[type] ?? api.gatewayResponses["DEFAULT_4XX"]
+    /// A gateway response of `type`: the template's override for it (or its DEFAULT_4XX / DEFAULT_5XX), filled by
+    /// substitution as API Gateway fills them ("not processed by the Velocity Template Language engine"), or
+    /// API Gateway's default `{"message": ...}`.
+    func gatewayResponse(_ type: String, status: Int, message: String, context: inout Context) -> GatewayAnswer {
+        context.values["error.message"] = message
+        context.values["error.messageString"] = JSONText.quote(message)
+        context.values["error.responseType"] = type
+        let fallback = status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX"
+        let override = api.gatewayResponses[type] ?? api.gatewayResponses[fallback]
         guard let override, let template = override.templates["application/json"] ?? override.templates.values.first
         else { return .message(status, message) }
-        let rendered = template.render(.init(body: [], context: context.values))
+        let rendered = template.substitute(context.values, missing: "")
         return GatewayAnswer(status: override.status ?? status, body: Array(rendered.utf8))
     }
 
@@ -281,10 +298,19 @@ public actor Gateway {
                 guard let pattern = response.pattern, let regex = try? Regex("^(?:\(pattern))$") else { return false }
                 return (try? regex.wholeMatch(in: code)) != nil
             } ?? integration.responses.first { $0.pattern == nil || $0.pattern == "" }
-        guard let chosen else { return GatewayAnswer(status: status, body: answer) }
+        // No integration response matches and none is the default: API_CONFIGURATION_ERROR, 500.
+        guard let chosen else {
+            return gatewayResponse(
+                "API_CONFIGURATION_ERROR", status: 500, message: "Internal server error", context: &context)
+        }
         let responseTemplate = chosen.templates["application/json"] ?? chosen.templates.values.first
         guard let rendering = responseTemplate?.evaluate(.init(body: answer, context: context.values)) else {
             return GatewayAnswer(status: chosen.status, body: answer)
+        }
+        // "Overrides are final": the same override set twice is a 5XX.
+        if rendering.overriddenTwice {
+            return gatewayResponse(
+                "API_CONFIGURATION_ERROR", status: 500, message: "Internal server error", context: &context)
         }
         // `#set($context.responseOverride.status = ...)` replaces the integration response's status.
         return GatewayAnswer(status: rendering.status ?? chosen.status, body: Array(rendering.text.utf8))

@@ -31,6 +31,8 @@ public struct MappingTemplate: Sendable, Equatable {
     public struct Rendering: Sendable, Equatable {
         public var text: String
         public var overrides: [String: String]
+        /// An override set twice: API Gateway answers 5XX ("overrides are final").
+        public var overriddenTwice = false
 
         /// `$context.responseOverride.status`, when the template set a valid one.
         public var status: Int? {
@@ -82,7 +84,27 @@ public struct MappingTemplate: Sendable, Equatable {
         for (key, value) in evaluator.context where key.hasPrefix("responseOverride.") {
             overrides[String(key.dropFirst(17))] = value
         }
-        return Rendering(text: text, overrides: overrides)
+        return Rendering(text: text, overrides: overrides, overriddenTwice: evaluator.overriddenTwice)
+    }
+
+    /// Substitution only, as API Gateway fills access-log formats and gateway-response templates (no Velocity):
+    /// `$context.*` replaced, a value it does not have replaced by `missing` (`-` in access logs).
+    public func substitute(_ context: [String: String], missing: String) -> String {
+        var parser = Velocity.Parser(characters: Array(text))
+        var nodes: [Velocity.Node] = []
+        var plain = ""
+        while let character = parser.current {
+            if character == "$", let (reference, written) = parser.referenceNode() {
+                nodes += [.text(plain), .reference(reference, written: written)]
+                plain = ""
+            } else {
+                plain.append(character)
+                parser.index += 1
+            }
+        }
+        nodes.append(.text(plain))
+        var evaluator = TemplateEvaluator(input: .init(body: [], context: context), document: nil, missing: missing)
+        return evaluator.run(nodes)
     }
 
     /// `$.a.b[0]` in `document`.

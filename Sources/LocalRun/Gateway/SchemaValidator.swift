@@ -93,7 +93,10 @@ public struct SchemaValidator: Sendable {
     func checkNumber(_ number: Double, _ schema: JSONValue, into problems: inout [String]) {
         if case .number(let minimum)? = schema["minimum"] {
             let exclusive = schema["exclusiveMinimum"] == .bool(true)
-            if number < minimum || (exclusive && number == minimum) {
+            if exclusive && number == minimum {
+                problems.append(
+                    "numeric instance is not strictly greater than the required minimum \(LocalJSON.number(minimum))")
+            } else if number < minimum {
                 problems.append(
                     "numeric instance is lower than the required minimum (minimum: \(LocalJSON.number(minimum)), found: \(LocalJSON.number(number)))"
                 )
@@ -101,7 +104,10 @@ public struct SchemaValidator: Sendable {
         }
         if case .number(let maximum)? = schema["maximum"] {
             let exclusive = schema["exclusiveMaximum"] == .bool(true)
-            if number > maximum || (exclusive && number == maximum) {
+            if exclusive && number == maximum {
+                problems.append(
+                    "numeric instance is not strictly lower than the required maximum \(LocalJSON.number(maximum))")
+            } else if number > maximum {
                 problems.append(
                     "numeric instance is greater than the required maximum (maximum: \(LocalJSON.number(maximum)), found: \(LocalJSON.number(number)))"
                 )

@@ -16,35 +16,36 @@ public enum SigV4Verifier {
     public static let allowedSkewSeconds: Int64 = 300
 
     /// Verifies `headers` (as received) for `method` `path`?`query` with `body`, signed for `execute-api` in
-    /// `region`, at `nowMs` (milliseconds since 1970). The checks and their messages follow what API Gateway answers:
-    /// the scope's date, Region, service and terminator, `host` among the signed headers, the time window, the
-    /// access key, the session token, then the signature.
+    /// `region`, at `nowMs` (milliseconds since 1970). The checks, their order and their messages follow AWS's
+    /// signature checking: the header's parts, the date's format, its window, `host` signed, the credential's
+    /// elements and scope (every scope problem said at once), the access key, the signature, the session token.
     public static func verify(
         method: String, path: String, query: [(String, String)], headers: [(String, String)], body: [UInt8],
         credentials: Credentials, region: String, nowMs: Int64
     ) -> Outcome {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
-        guard let authorization = header("authorization"), authorization.hasPrefix("AWS4-HMAC-SHA256 ") else {
-            return .refused("Missing Authentication Token")
-        }
+        guard let authorization = header("authorization") else { return .refused("Missing Authentication Token") }
+        let amzDate = header("x-amz-date")
+        if let refusal = incomplete(authorization, hasDate: amzDate != nil) { return .refused(refusal) }
         let fields = parse(String(authorization.dropFirst(17)))
         guard let credential = fields["Credential"], let signedList = fields["SignedHeaders"],
-            let signature = fields["Signature"]
-        else {
-            return .refused("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.")
-        }
-        guard let amzDate = header("x-amz-date") else {
-            return .refused("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
-        }
+            let signature = fields["Signature"], let amzDate
+        else { return .refused("Missing Authentication Token") }
         let signed = signedList.split(separator: ";").map { String($0).lowercased() }
-        let scopeParts = credential.split(separator: "/", maxSplits: 1).map(String.init)
-        guard scopeParts.count == 2 else { return .refused("The security token included in the request is invalid.") }
-        let scope = scopeParts[1]
-        if let refusal = checkScope(scope, amzDate: amzDate, signed: signed, region: region, nowMs: nowMs) {
+        if let refusal = checkTime(amzDate, signed: signed, nowMs: nowMs) { return .refused(refusal) }
+        let elements = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard elements.count == 5 else {
+            return .refused(
+                "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"
+            )
+        }
+        if let refusal = checkScope(Array(elements.dropFirst()), amzDate: amzDate, region: region) {
             return .refused(refusal)
         }
-        guard scopeParts[0] == credentials.accessKeyId, header("x-amz-security-token") == credentials.sessionToken
-        else { return .refused("The security token included in the request is invalid.") }
+        guard elements[0] == credentials.accessKeyId else {
+            return .refused("The security token included in the request is invalid.")
+        }
+        let scope = elements.dropFirst().joined(separator: "/")
         let canonical = canonicalRequest(
             method: method, path: path, query: query, headers: headers, signed: signed, body: body)
         let toSign = SigV4.stringToSign(canonicalRequest: canonical, amzDate: amzDate, scope: scope)
@@ -53,34 +54,34 @@ public enum SigV4Verifier {
             service: "execute-api")
         guard SigV4.hex(HMACSHA256.authenticate(Array(toSign.utf8), key: key)) == signature else {
             return .refused(
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'\(canonical)'\n\nThe String-to-Sign should have been\n'\(toSign)'\n"
             )
+        }
+        guard header("x-amz-security-token") == credentials.sessionToken else {
+            return .refused("The security token included in the request is invalid.")
         }
         return .valid
     }
 
-    /// What is wrong with the credential scope, the signed headers or the request's time, in API Gateway's words.
-    static func checkScope(_ scope: String, amzDate: String, signed: [String], region: String, nowMs: Int64)
-        -> String?
-    {
+    /// AWS's message for an `Authorization` header that is not a complete signature (each missing part named),
+    /// or `nil` when it is one. The header's value is not echoed as AWS does (`Authorization=...`): a bearer token
+    /// would end up in the local access log.
+    public static func incomplete(_ authorization: String, hasDate: Bool = true) -> String? {
+        let fields = authorization.hasPrefix("AWS4-HMAC-SHA256 ") ? parse(String(authorization.dropFirst(17))) : [:]
+        var missing = ["Credential", "Signature", "SignedHeaders"].filter { fields[$0] == nil }.map {
+            "Authorization header requires '\($0)' parameter."
+        }
+        if !hasDate {
+            missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        }
+        return missing.isEmpty ? nil : (missing + ["Authorization=[redacted]"]).joined(separator: " ")
+    }
+
+    /// The date's format, its five-minute window, and `host` among the signed headers, in AWS's words.
+    static func checkTime(_ amzDate: String, signed: [String], nowMs: Int64) -> String? {
         guard let seconds = epochSeconds(amzDate) else {
             return
                 "Date must be in ISO-8601 'basic format'. Got '\(amzDate)'. See http://en.wikipedia.org/wiki/ISO_8601"
-        }
-        let parts = scope.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 4 else { return "Credential should be scoped to a valid region. " }
-        if parts[3] != "aws4_request" {
-            return "Credential should be scoped with a valid terminator: 'aws4_request', not '\(parts[3])'. "
-        }
-        if parts[1] != region { return "Credential should be scoped to a valid region, not '\(parts[1])'. " }
-        if parts[2] != "execute-api" { return "Credential should be scoped to correct service: 'execute-api'. " }
-        let day = String(amzDate.prefix(8))
-        if parts[0] != day {
-            return
-                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(parts[0])' != '\(day)', from '\(amzDate)'."
-        }
-        if !signed.contains("host") {
-            return "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
         }
         let now = nowMs / 1000
         let nowText = AWSCaller.amzDate(now * 1000)
@@ -92,7 +93,29 @@ public enum SigV4Verifier {
             let latest = AWSCaller.amzDate((now + allowedSkewSeconds) * 1000)
             return "Signature not yet current: \(amzDate) is still later than \(latest) (\(nowText) + 5 min.)"
         }
+        if !signed.contains("host") {
+            return "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+        }
         return nil
+    }
+
+    /// Everything wrong with the credential scope (date, Region, service, terminator), said together as AWS does.
+    static func checkScope(_ parts: [String], amzDate: String, region: String) -> String? {
+        var problems: [String] = []
+        let day = String(amzDate.prefix(8))
+        if parts[0] != day {
+            problems.append(
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(parts[0])' != '\(day)', from '\(amzDate)'."
+            )
+        }
+        if parts[1] != region { problems.append("Credential should be scoped to a valid region, not '\(parts[1])'. ") }
+        if parts[2] != "execute-api" {
+            problems.append("Credential should be scoped to correct service: 'execute-api'. ")
+        }
+        if parts[3] != "aws4_request" {
+            problems.append("Credential should be scoped with a valid terminator: 'aws4_request', not '\(parts[3])'. ")
+        }
+        return problems.isEmpty ? nil : problems.joined()
     }
 
     /// The canonical request (SigV4 for services other than S3: each path segment encoded once more).

@@ -18,11 +18,17 @@ struct TemplateEvaluator {
     /// `$context.*`, including what the template set (`responseOverride.status`).
     var context: [String: String]
     var variables: [String: Value] = [:]
+    /// `responseOverride.*` keys set more than once: API Gateway answers 5XX ("overrides are final").
+    var overriddenTwice = false
 
-    init(input: MappingTemplate.Input, document: JSONValue?) {
+    /// What a null reference prints instead of its text; `nil`: its text, as Velocity does.
+    let missing: String?
+
+    init(input: MappingTemplate.Input, document: JSONValue?, missing: String? = nil) {
         self.input = input
         self.document = document
         self.context = input.context
+        self.missing = missing
     }
 
     mutating func run(_ nodes: [Velocity.Node]) -> String {
@@ -31,8 +37,12 @@ struct TemplateEvaluator {
             switch node {
             case .text(let text): output += text
             case .reference(let reference, let written):
-                let value = resolve(reference)
-                output += value == nil ? (reference.quiet ? "" : written) : Self.text(value!)
+                // Velocity prints a reference that is unknown or null as written, unless it is quiet (`$!a`);
+                // `missing` replaces that for the substitution-only formats (access logs, gateway responses).
+                switch resolve(reference) {
+                case nil, .null?: output += reference.quiet ? "" : (missing ?? written)
+                case let value?: output += Self.text(value)
+                }
             case .set(let target, let expression): assign(target, evaluate(expression))
             case .branch(let branches):
                 if let chosen = branches.first(where: { $0.condition.map { Self.truthy(evaluate($0)) } ?? true }) {
@@ -45,7 +55,9 @@ struct TemplateEvaluator {
 
     mutating func assign(_ target: Velocity.Reference, _ value: Value) {
         if target.root == "context" {
-            context[target.steps.map(\.name).joined(separator: ".")] = Self.text(value)
+            let key = target.steps.map(\.name).joined(separator: ".")
+            if key.hasPrefix("responseOverride."), context[key] != nil { overriddenTwice = true }
+            context[key] = Self.text(value)
         } else if target.steps.isEmpty {
             variables[target.root] = value
         }
@@ -117,10 +129,7 @@ struct TemplateEvaluator {
         case "urlEncode": return .string(MappingTemplate.formEncode(text))
         case "urlDecode":
             return .string(text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? text)
-        case "escapeJavaScript":
-            // As API Gateway's: JavaScript string rules, so a single quote becomes `\'` (not valid in JSON).
-            return .string(
-                String(JSONText.quote(text).dropFirst().dropLast()).replacingOccurrences(of: "'", with: "\\'"))
+        case "escapeJavaScript": return .string(Self.escapeJavaScript(text))
         case "base64Encode": return .string(Data(text.utf8).base64EncodedString())
         case "base64Decode": return .string(Data(base64Encoded: text).map { String(decoding: $0, as: UTF8.self) } ?? "")
         case "parseJson": return JSONValue.parse(Array(text.utf8)).map(Self.value) ?? .null
@@ -146,6 +155,31 @@ struct TemplateEvaluator {
         case "toString": return .string(text)
         default: return .null
         }
+    }
+
+    /// JavaScript string escaping as Apache Commons Lang's `escapeJavaScript`, which API Gateway's `$util` uses:
+    /// quotes (single ones too, which is not valid JSON), backslash and slash, control characters, and everything
+    /// outside ASCII as `\uXXXX` (UTF-16 units, upper-case hex).
+    static func escapeJavaScript(_ text: String) -> String {
+        var output = ""
+        for unit in text.utf16 {
+            switch unit {
+            case 0x22: output += "\\\""
+            case 0x27: output += "\\'"
+            case 0x5C: output += "\\\\"
+            case 0x2F: output += "\\/"
+            case 0x08: output += "\\b"
+            case 0x09: output += "\\t"
+            case 0x0A: output += "\\n"
+            case 0x0C: output += "\\f"
+            case 0x0D: output += "\\r"
+            case 0x20..<0x7F: output.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
+            default:
+                let hex = String(unit, radix: 16, uppercase: true)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+        }
+        return output
     }
 
     static func value(_ json: JSONValue) -> Value {

@@ -65,8 +65,17 @@ extension OrderStack {
         @Option(name: .customLong("stack-name"), help: "The CloudFormation stack name (default: <stack>-<stage>).")
         var stackName: String?
 
-        @Option(name: .long, help: "The S3 bucket for the handler zips (the ArtifactBucket parameter).")
+        @Option(
+            name: .long,
+            help: "The S3 bucket for the handler zips (default: the one `orderstack bootstrap` made in this Region).")
         var bucket: String?
+
+        @Flag(
+            name: .customLong("preflight-only"),
+            help:
+                "Check the account (logging role, concurrency, handler architecture, bucket Region, template quotas) and stop."
+        )
+        var preflightOnly = false
 
         @Option(name: .long, help: "When to ask before executing: never, broadening (IAM widens), any-change.")
         var approve: Approval = .broadening
@@ -124,9 +133,6 @@ extension OrderStack {
             if plan != nil && apply != nil {
                 throw ValidationError("--plan records a change set, --apply executes one; pick one")
             }
-            if apply == nil && bucket == nil {
-                throw ValidationError("--bucket names the S3 bucket for the handler zips")
-            }
             _ = try Self.pairs(parameters, option: "--parameter")
             _ = try Self.pairs(tags, option: "--tag")
         }
@@ -160,8 +166,11 @@ extension OrderStack {
             configuring.waitsForOtherOperations = !noWait
             configuring.acknowledgements = try AcknowledgedLosses.load(project, console: console)
             configuring.names = [AcknowledgedLosses.stackName(of: item.outputPath)]
-            let configuredRequest = configuring
             let deployer = try makeDeployer(stackName: request.stackName, console: console)
+            if bucket == nil { configuring.bucket = try bootstrapBucket(deployer: deployer, console: console) }
+            let configuredRequest = configuring
+            try runPreflight(configuredRequest, deployer: deployer, console: console)
+            if preflightOnly { return }
             let outcome: DeployOutcome
             do {
                 outcome = try blocking { try await deployer.deploy(configuredRequest, review: { console.out($0) }) }
@@ -217,6 +226,8 @@ extension OrderStack {
                 }
                 deployer.confirm = Terminal.confirm
                 deployer.lambda = LambdaClient(caller: try session.caller("lambda"))
+                deployer.apiGateway = APIGatewayClient(caller: try session.caller("apigateway"))
+                deployer.region = session.resolved.region
             } catch {
                 console.err("error: \(AWSSession.explain(error, what: "configuring the endpoints"))")
                 throw BadInput()
@@ -302,11 +313,19 @@ extension OrderStack {
                 try builder.build(stale.map(\.0.executable))
                 _ = try builder.zip(stale.map(\.0))
             }
+            let architectures = Package.architectures(in: template)
             return try wanted.map { executable, parameter in
                 let path = "output/artifacts/\(executable).zip"
                 guard let data = FileManager.default.contents(atPath: project.path(path)) else {
                     console.err("error: cannot read \(path)")
                     throw BadInput()
+                }
+                // Preflight: a zip built on a machine of the other architecture deploys and fails every call.
+                let machine = ZipReader.firstEntryPrefix(Array(data)).map(ELFHeader.machine) ?? .notELF
+                if let mismatch = ELFHeader.mismatch(machine, architecture: architectures[executable] ?? "x86_64") {
+                    console.err(
+                        "\(path): error: OS3002: its bootstrap is \(mismatch); package it again on the right machine")
+                    throw ExitCode(2)
                 }
                 let artifact = Artifact(executable: executable, keyParameter: parameter, zip: Array(data))
                 return ArtifactUpload(key: artifact.s3Key, parameter: parameter, bytes: artifact.zip, path: path)

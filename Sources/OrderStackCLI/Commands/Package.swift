@@ -67,10 +67,14 @@ extension OrderStack {
                 throw BadInput()
             }
             let directory = output ?? "output/artifacts"
-            let builder = HandlerBuild(
+            var builder = HandlerBuild(
                 project: project, console: console, binaries: binaries ?? project.path(".build/release"),
                 outputPath: output ?? project.path(directory), outputName: directory)
-            if !skipBuild { try builder.build(wanted.map(\.executable)) }
+            builder.architectures = Self.architectures(in: template)
+            if !skipBuild {
+                try HandlerBuild.checkHostCanBuild(Set(builder.architectures.values), console: console)
+                try builder.build(wanted.map(\.executable))
+            }
             let artifacts = try builder.zip(wanted)
             console.out(
                 "\n"
@@ -84,6 +88,16 @@ extension OrderStack {
         /// one, the parameter's name does (`OrderProcessorCodeKey` → `order-processor`).
         static func artifacts(in template: Template) -> [(executable: String, parameter: String)] {
             template.resources.compactMap { handler(of: $0, in: template) }
+        }
+
+        /// The `Architectures` of each handler's function, by executable (`x86_64`, Lambda's default, when absent).
+        static func architectures(in template: Template) -> [String: String] {
+            var result: [String: String] = [:]
+            for resource in template.resources {
+                guard let found = handler(of: resource, in: template) else { continue }
+                result[found.executable] = resource.properties["Architectures"]?.items?.first?.stringValue ?? "x86_64"
+            }
+            return result
         }
 
         /// The executable of each function that runs a handler of this project, by logical ID.

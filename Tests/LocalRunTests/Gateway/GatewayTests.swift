@@ -94,14 +94,15 @@ final class Calls: @unchecked Sendable {
 
     static func gateway(
         _ calls: Calls, lines: Calls, status: Int = 200, answer: String = #"{"R":{"MessageId":"m-1"}}"#,
-        function: InvocationResult? = nil
+        function: InvocationResult? = nil, adjust: (inout RestAPI) -> Void = { _ in }
     ) throws -> Gateway {
         let parsed = try #require(TemplateReader.read(template, path: "t.yaml").template)
         var names = LocalNames(stackName: "s", region: "us-east-1", parameters: [:])
         names.resources["Queue"] = LocalIdentity(ref: "u", attributes: ["QueueName": "s-Queue"])
         names.resources["Fn"] = LocalIdentity(
             ref: "s-Fn", attributes: ["Arn": "arn:aws:lambda:us-east-1:1:function:s-Fn"])
-        let api = try #require(RestAPI.all(in: parsed, names: names).first)
+        var api = try #require(RestAPI.all(in: parsed, names: names).first)
+        adjust(&api)
         let backends = GatewayBackends(
             callService: { service, path, headers, body in
                 calls.service.append((service, path, body))
@@ -183,6 +184,45 @@ final class Calls: @unchecked Sendable {
                 method: "POST", path: "/dev/things", headers: [("Content-Type", "Application/JSON; charset=utf-8")],
                 body: Array(#"{"id":"x"}"#.utf8)))
         #expect(charset.status == 202)
+    }
+
+    @Test func eachMethodHasItsOwnThrottleBucket() async throws {
+        // Burst 3 at 1/s: three POSTs empty POST's bucket; a GET in the same second still passes.
+        let calls = Calls()
+        let gateway = try Self.gateway(calls, lines: Calls())
+        var statuses: [Int] = []
+        for _ in 0..<4 {
+            statuses.append(
+                await gateway.handle(
+                    GatewayRequest(method: "POST", path: "/dev/things", body: Array(#"{"id":"x"}"#.utf8))
+                ).status)
+        }
+        #expect(statuses == [202, 202, 202, 429])
+        #expect(await gateway.handle(GatewayRequest(method: "GET", path: "/dev/things/t-1")).status == 200)
+    }
+
+    @Test func gatewayResponsesAreSubstitutedAndDefault4xxCoversEvery4xx() async throws {
+        let gateway = try Self.gateway(Calls(), lines: Calls()) { api in
+            api.gatewayResponses["DEFAULT_4XX"] = RestAPI.GatewayResponse(
+                status: nil,
+                templates: [
+                    "application/json": MappingTemplate(
+                        #"{"error":$context.error.messageString,"type":"$context.error.responseType","none":"$context.nothing"}"#
+                    )
+                ])
+        }
+        let unknown = await gateway.handle(GatewayRequest(method: "GET", path: "/dev/nowhere"))
+        #expect(unknown.status == 403)
+        #expect(
+            String(decoding: unknown.body, as: UTF8.self)
+                == #"{"error":"Missing Authentication Token","type":"MISSING_AUTHENTICATION_TOKEN","none":""}"#)
+    }
+
+    @Test func anAnswerNoIntegrationResponseMatchesIsA500() async throws {
+        let answer = await try Self.gateway(Calls(), lines: Calls(), status: 302).handle(
+            GatewayRequest(method: "POST", path: "/dev/things", body: Array(#"{"id":"x"}"#.utf8)))
+        #expect(answer.status == 500)
+        #expect(String(decoding: answer.body, as: UTF8.self) == #"{"message":"Internal server error"}"#)
     }
 
     @Test func bodiesAreReadAsStrictJSON() async throws {

@@ -48,7 +48,9 @@ import Testing
         #expect(render(#"{"Error":{"Code":"A"}}"#) == "a\ndone")
         #expect(render(#"{"Error":{"Code":"com.x#B"}}"#) == "b com.x#B\ndone")
         #expect(render(#"{"Error":{"Code":"XB"}}"#) == "other XB\ndone")
-        #expect(render("not json") == "other \ndone")
+        // Velocity prints a null reference as written: `$code` then holds the reference's own text, which is why
+        // the generated template reads the error code with quiet references (`$!input.path`).
+        #expect(render("not json") == "other $input.path('$.Error.Code')\ndone")
     }
 
     @Test func theTemplateCanOverrideTheResponseStatus() {
@@ -69,5 +71,24 @@ import Testing
     @Test func escapeJavaScriptEscapesSingleQuotesAsAPIGatewayDoes() {
         let template = MappingTemplate("$util.escapeJavaScript($input.body)")
         #expect(template.render(.init(body: Array(#"it's "x""#.utf8))) == #"it\'s \"x\""#)
+        // Apache Commons' escaper: slash escaped, everything outside ASCII as UTF-16 \uXXXX.
+        #expect(template.render(.init(body: Array("a/é😀\n".utf8))) == #"a\/\u00E9\uD83D\uDE00\n"#)
+    }
+
+    @Test func quietReferencesVanishAndOverridesAreFinal() {
+        let quiet = MappingTemplate(#"#set($c = "$!input.path('$.Error.Code')$!input.path('$.__type')")[$c]"#)
+        #expect(
+            quiet.render(.init(body: Array(#"{"__type":"x#InvalidMessageContents"}"#.utf8)))
+                == "[x#InvalidMessageContents]")
+        let twice = MappingTemplate(
+            "#set($context.responseOverride.status = 400)#set($context.responseOverride.status = 401)")
+        #expect(twice.evaluate(.init(body: [])).overriddenTwice)
+        #expect(
+            !MappingTemplate("#set($context.responseOverride.status = 400)").evaluate(.init(body: [])).overriddenTwice)
+    }
+
+    @Test func substitutionFillsContextAndWritesWhatIsMissing() {
+        let format = MappingTemplate(#"$context.requestId $context.error.message #if(x) $context.status"#)
+        #expect(format.substitute(["requestId": "r-1", "status": "202"], missing: "-") == "r-1 - #if(x) 202")
     }
 }

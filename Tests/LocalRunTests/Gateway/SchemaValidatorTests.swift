@@ -30,6 +30,26 @@ import Testing
         #expect(Self.problems(#"{"id": "abc", "items": [{"n": 3}]}"#).isEmpty)
     }
 
+    @Test func exclusiveBoundsAreSaidAsTheValidatorSaysThem() {
+        let schema = JSONValue.object([
+            "type": .string("number"), "minimum": .number(1), "exclusiveMinimum": .bool(true), "maximum": .number(9),
+            "exclusiveMaximum": .bool(true),
+        ])
+        let validator = SchemaValidator(schema: schema)
+        #expect(
+            validator.problems(JSONInstance.number(1, integral: true)) == [
+                "numeric instance is not strictly greater than the required minimum 1"
+            ])
+        #expect(
+            validator.problems(JSONInstance.number(9, integral: true)) == [
+                "numeric instance is not strictly lower than the required maximum 9"
+            ])
+        #expect(validator.problems(JSONInstance.number(5, integral: true)).isEmpty)
+        #expect(
+            validator.problems(JSONInstance.number(0, integral: true)).first?.hasPrefix("numeric instance is lower")
+                == true)
+    }
+
     @Test func lengthsAreCountedInCodePoints() {
         let schema = JSONValue.object(["type": .string("string"), "maxLength": .number(3), "minLength": .number(3)])
         let validator = SchemaValidator(schema: schema)

@@ -93,6 +93,32 @@ import Testing
         #expect(Self.refusal(Self.verify(headers))?.hasPrefix("Date in Credential scope does not match") == true)
     }
 
+    @Test func anIncompleteHeaderNamesEachMissingPartWithoutEchoingIt() {
+        #expect(
+            Self.verify([("Host", "x"), ("Authorization", "Bearer secret-token")])
+                == .refused(
+                    "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=[redacted]"
+                ))
+        let short = Self.signed(body: Array("{}".utf8)).map { header -> (String, String) in
+            guard header.0 == "Authorization" else { return header }
+            return (header.0, header.1.replacingOccurrences(of: "/aws4_request", with: ""))
+        }
+        #expect(
+            Self.refusal(Self.verify(short))?.hasPrefix("Credential must have exactly 5 slash-delimited elements")
+                == true)
+    }
+
+    @Test func theTimeIsCheckedBeforeTheScopeAndScopeProblemsAreSaidTogether() {
+        let body = Array("{}".utf8)
+        let old = Self.signed(body: body, region: "us-west-2", service: "sqs", at: Self.now - 3_600_000)
+        #expect(Self.refusal(Self.verify(old))?.hasPrefix("Signature expired:") == true)
+        #expect(
+            Self.verify(Self.signed(body: body, region: "us-west-2", service: "sqs"))
+                == .refused(
+                    "Credential should be scoped to a valid region, not 'us-west-2'. Credential should be scoped to correct service: 'execute-api'. "
+                ))
+    }
+
     @Test func hostMustBeSignedAndTheSessionTokenMustBeTheOneIssued() {
         let body = Array("{}".utf8)
         let hostless = Self.signed(body: body, headers: [("Content-Type", "application/json")])

@@ -1,6 +1,9 @@
-// The webhook-worker Lambda bootstrap: SQS batches of partner deliveries in, partial batch failures out. A
-// delivery whose body is not a JSON object with a `deliveryId` is reported as failed, so SQS retries it and, after
-// maxReceiveCount receives, moves it to the dead-letter queue; the rest of the batch is done.
+// The webhook-worker Lambda bootstrap: SQS batches of partner deliveries in, partial batch failures out. Each
+// delivery is stored in the Deliveries table under its `deliveryId`, once: a redelivered or duplicate delivery
+// finds the item there and is done. A delivery whose body is not a JSON object with a `deliveryId` is reported
+// as failed (SQS retries it, then moves it to the dead-letter queue after maxReceiveCount receives), and so is one
+// the table could not take now (throttling, a timeout): only those are returned, never the whole batch.
+import AWSClients
 import CGlibcCompat
 import JSONDocument
 import JSONText
@@ -10,30 +13,87 @@ import LambdaRuntime
     import Glibc
 #endif
 
-/// The `batchItemFailures` response for one SQS event.
-func handle(_ event: [UInt8]) -> [UInt8] {
+/// Milliseconds since 1970.
+@Sendable func clock() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
+}
+
+/// One log line as JSON (Lambda's JSON log format).
+func log(_ level: String, _ message: String, _ fields: [(String, String)] = []) {
+    let extra = fields.map { ",\(JSONText.quote($0.0)):\(JSONText.quote($0.1))" }.joined()
+    print("{\"level\":\"\(level)\",\"message\":\(JSONText.quote(message))\(extra)}")
+}
+
+/// Stores the batch's deliveries; the IDs of the SQS messages to retry.
+func handle(_ invocation: Invocation, table: String, dynamo: DynamoDBClient) async -> [UInt8] {
     let records: [JSONValue]
-    if case .array(let items)? = JSONValue.parse(event)?["Records"] { records = items } else { records = [] }
-    let failed = records.compactMap { record -> String? in
-        guard let id = record["messageId"]?.string else { return nil }
-        let body = record["body"]?.string.flatMap { JSONValue.parse(Array($0.utf8)) }
-        return body?["deliveryId"]?.string == nil ? id : nil
+    if case .array(let items)? = JSONValue.parse(invocation.event)?["Records"] { records = items } else { records = [] }
+    var failed: [String] = []
+    // Every call ends before the invocation does, with 500 ms left to answer.
+    await CallDeadline.$milliseconds.withValue(invocation.deadlineMs - 500) {
+        for record in records {
+            guard let id = record["messageId"]?.string else { continue }
+            if !(await store(record, table: table, dynamo: dynamo)) { failed.append(id) }
+        }
     }
     let items = failed.map { "{\"itemIdentifier\":\(JSONText.quote($0))}" }.joined(separator: ",")
     return Array("{\"batchItemFailures\":[\(items)]}".utf8)
 }
 
+/// Stores one delivery if it is not there yet; `false` when the message must be retried.
+func store(_ record: JSONValue, table: String, dynamo: DynamoDBClient) async -> Bool {
+    let text = record["body"]?.string ?? ""
+    guard let body = JSONValue.parse(Array(text.utf8)), let deliveryId = body["deliveryId"]?.string else {
+        log(
+            "ERROR", "not a delivery: left for the dead-letter queue",
+            [("messageId", record["messageId"]?.string ?? "")])
+        return false
+    }
+    let item: DynamoDBItem = [
+        "deliveryId": .object(["S": .string(deliveryId)]),
+        "partner": .object(["S": .string(body["partner"]?.string ?? "")]),
+        "event": .object(["S": .string(body["event"]?.string ?? "")]),
+        "body": .object(["S": .string(text)]),
+    ]
+    do {
+        try await dynamo.putItem(table: table, item: item, condition: "attribute_not_exists(deliveryId)")
+        log("INFO", "delivery stored", [("deliveryId", deliveryId)])
+    } catch let error as AWSServiceError where error.code == "ConditionalCheckFailedException" {
+        log("INFO", "duplicate delivery: already stored", [("deliveryId", deliveryId)])
+    } catch {
+        log("ERROR", "delivery left for redelivery: \(error)", [("deliveryId", deliveryId)])
+        return false
+    }
+    return true
+}
+
 _ = orderstack_glibc_compat_active()
-guard let api = getenv("AWS_LAMBDA_RUNTIME_API").map({ String(cString: $0) }),
-    let connection = HTTPConnection(endpoint: api)
-else {
+let variables = HandlerEnvironment.current()
+guard let api = variables["AWS_LAMBDA_RUNTIME_API"], let connection = HTTPConnection(endpoint: api) else {
     let message = "AWS_LAMBDA_RUNTIME_API is not set to host:port; run this binary as a Lambda bootstrap\n"
     _ = message.withCString { write(2, $0, strlen($0)) }
     exit(2)
 }
+let transport = HTTPRuntimeTransport(connection: connection)
+let table: String
+let dynamo: DynamoDBClient
 do {
-    try await LambdaRuntimeLoop.run(HTTPRuntimeTransport(connection: connection)) { handle($0.event) }
+    let aws = try AWSEnvironment(variables)
+    table = try aws.required("DELIVERIES_TABLE_NAME")
+    dynamo = DynamoDBClient(
+        caller: AWSCaller(
+            transport: HTTPClientTransport(), environment: aws, endpoint: try aws.endpoint(for: "dynamodb"),
+            service: "dynamodb", now: clock))
 } catch {
-    print("{\"level\":\"FATAL\",\"message\":\(JSONText.quote("stopping: \(error)"))}")
+    log("FATAL", "configuration error: \(error)")
+    LambdaRuntimeLoop.reportInitError(transport, type: "Runtime.ConfigurationError", message: "\(error)")
+    exit(1)
+}
+do {
+    try await LambdaRuntimeLoop.run(transport) { await handle($0, table: table, dynamo: dynamo) }
+} catch {
+    log("FATAL", "stopping: \(error)")
     exit(1)
 }

@@ -179,7 +179,8 @@ extension ExpansionContext {
             dependsOn.append("ApiGatewayAccount")
         }
         var methodSettings = Fields([
-            ("ResourcePath", .string("/*")), ("HttpMethod", .string("*")), ("MetricsEnabled", .bool(true)),
+            ("ResourcePath", .string("/*")), ("HttpMethod", .string("*")),
+            ("MetricsEnabled", .bool(stage.api.detailedMetrics)),
             ("DataTraceEnabled", .bool(false)),
             ("ThrottlingRateLimit", .int(stage.api.rateLimit)), ("ThrottlingBurstLimit", .int(stage.api.burstLimit)),
         ])
@@ -203,9 +204,10 @@ extension ExpansionContext {
             Resource(
                 stageId, type: "AWS::ApiGateway::Stage", dependsOn: dependsOn,
                 metadata: Self.suppressions(
-                    checkov: [
-                        ("CKV_AWS_120", Self.noCacheReason(api))
-                    ],
+                    checkov: [("CKV_AWS_120", Self.noCacheReason(api))]
+                        + (stage.tracing
+                            ? []
+                            : [("CKV_AWS_73", "X-Ray is off in this stage (tracing: false); production stages trace.")]),
                     cdkNag: nag)
             ).with(
                 Fields([

@@ -121,6 +121,9 @@ extension ExpansionContext {
         if settings.reservedConcurrency == nil {
             checkov.append(("CKV_AWS_115", "The stage leaves reserved concurrency unset for this function."))
         }
+        if !stage.tracing {
+            checkov.append(("CKV_AWS_50", "X-Ray is off in this stage (tracing: false); production stages trace."))
+        }
         add(
             Resource(
                 functionId, type: "AWS::Lambda::Function", properties: properties,

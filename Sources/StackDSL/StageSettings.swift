@@ -75,6 +75,9 @@ public struct StageSettings: Sendable, Hashable {
         /// Create the account-wide API Gateway CloudWatch role (`AWS::ApiGateway::Account`); off by default because
         /// it overwrites the region's setting for every API of the account.
         public var createAccountLoggingRole: Bool = false
+        /// Per-method CloudWatch metrics (`MethodSettings.MetricsEnabled`): billed as custom metrics, so off
+        /// unless a stage asks (the API-level metrics are always there).
+        public var detailedMetrics: Bool = false
     }
 
     /// Alarm thresholds and where they go.
@@ -268,6 +271,7 @@ public struct StageSettings: Sendable, Hashable {
             if let value = reader.choice("authorization", in: &mapping, ["iam", "api-key", "none"]) {
                 settings.api.authorization = value
             }
+            if let value = reader.bool("detailedMetrics", in: &mapping) { settings.api.detailedMetrics = value }
             if let value = reader.bool("createAccountLoggingRole", in: &mapping) {
                 settings.api.createAccountLoggingRole = value
             }

@@ -171,15 +171,19 @@ def moto_costs(binary, calls=200):
             for index in range(calls):
                 call(index)
             costs[name] = (cpu() - before) / calls * 1000
-        before = cpu()
+        before, processes = cpu(), cpu_seconds(local)
         ids = [f"whole-{index:07d}" for index in range(calls)]
         for order_id in ids:
             sqs.send_message(QueueUrl=intake, MessageBody=json.dumps(order(order_id)))
         settle(local, set(ids))
+        # Until every order is announced (the outbox's stream batches), not only stored.
+        events(local, "InventoryFulfillment", ids)
         whole = (cpu() - before) / calls * 1000
+        after = cpu_seconds(local)
+        processor = (after.get("order-processor", 0) - processes.get("order-processor", 0)) / calls * 1000
     finally:
         stop(local)
-    return costs, whole
+    return costs, whole, processor
 
 
 def sustained(binary, rate, seconds, stage):
@@ -203,13 +207,24 @@ def sustained(binary, rate, seconds, stage):
         stop(local)
 
 
+def cpu_only(arguments):
+    costs, whole, processor = moto_costs(arguments.binary)
+    for name, milliseconds in costs.items():
+        print(f"  {name:50s} {milliseconds:5.2f} ms of moto_server")
+    print(f"one order through the whole pipeline, announced: {whole:.1f} ms of moto_server's CPU; "
+          f"the processor's own CPU: {processor:.2f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(ROOT / ".build" / "debug" / "orderstack"))
     parser.add_argument("--rates", default="20,40,60,80,100")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--stage", default="prod", help="the stage of the sustained runs (dev throttles at 20/s)")
+    parser.add_argument("--only", choices=["cpu"], help="cpu: only moto_server's and the processor's CPU per order")
     arguments = parser.parse_args()
+    if arguments.only == "cpu":
+        return cpu_only(arguments)
     times, own = ready(arguments.binary)
     print(f"start to ready (moto_server started by it, warm build), 5 runs: median {statistics.median(times):.0f} ms "
           f"(min {min(times):.0f}, max {max(times):.0f}); orderstack's own count {statistics.median(own):.0f} ms; "
@@ -220,14 +235,17 @@ def main():
     print(f"  POST -> stored  p50 {percentile(to_stored, 0.5):.0f} ms  p99 {percentile(to_stored, 0.99):.0f} ms")
     print(f"  POST -> event   p50 {percentile(to_event, 0.5):.0f} ms  p99 {percentile(to_event, 0.99):.0f} ms "
           f"(the mapping's batching window is 1 s)")
-    costs, whole = moto_costs(arguments.binary)
+    costs, whole, processor = moto_costs(arguments.binary)
     print("moto_server CPU per call, each operation alone (one order makes each once):")
     for name, milliseconds in costs.items():
         print(f"  {name:50s} {milliseconds:5.2f} ms")
-    print(f"  one order through the whole pipeline (send, the poller's receive and delete, the processor's three "
-          f"calls, two deliveries): {whole:.1f} ms of moto_server's one core: it alone caps the pipeline near "
-          f"{1000 / whole:.0f} orders/s, and a growing intake backlog lowers that (moto scans the whole queue on "
-          f"every ReceiveMessage)")
+    print(f"  one order through the whole pipeline (send, the poller's receive and delete, the processor's put, the "
+          f"outbox's stream read, consistent get, publish and update, two deliveries): {whole:.1f} ms of "
+          f"moto_server's one core: it alone caps the pipeline near {1000 / whole:.0f} orders/s, and a growing "
+          f"intake backlog lowers that (moto scans the whole queue on every ReceiveMessage)")
+    print(f"  the processor's own CPU per order (its bootstraps, queue and stream invocations): {processor:.2f} ms")
+    if arguments.only == "cpu":
+        return
     best = None
     for rate in [int(value) for value in arguments.rates.split(",")]:
         result = sustained(arguments.binary, rate, arguments.seconds, arguments.stage)

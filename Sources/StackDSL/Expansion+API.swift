@@ -222,32 +222,9 @@ extension ExpansionContext {
                     ),
                     ("MethodSettings", .list([.map(methodSettings)])),
                 ])))
-        let usagePlanId = "\(api.name)UsagePlan"
-        add(
-            Resource(
-                usagePlanId, type: "AWS::ApiGateway::UsagePlan",
-                properties: Fields([
-                    ("UsagePlanName", apiName),
-                    ("Description", .string("Throttling for the \(stage.name) stage of \(api.name)")),
-                    ("ApiStages", .list([.object(["ApiId": .ref(apiId), "Stage": .ref(stageId)])])),
-                    (
-                        "Throttle",
-                        .object(["RateLimit": .int(stage.api.rateLimit), "BurstLimit": .int(stage.api.burstLimit)])
-                    ),
-                ])))
-        if authorization == "api-key" {
-            add(
-                Resource(
-                    "\(api.name)ApiKey", type: "AWS::ApiGateway::ApiKey",
-                    properties: Fields([("Name", apiName), ("Enabled", .bool(true))]), dependsOn: [stageId]))
-            add(
-                Resource(
-                    "\(api.name)UsagePlanKey", type: "AWS::ApiGateway::UsagePlanKey",
-                    properties: Fields([
-                        ("KeyId", .ref("\(api.name)ApiKey")), ("KeyType", .string("API_KEY")),
-                        ("UsagePlanId", .ref(usagePlanId)),
-                    ])))
-        }
+        // A usage plan throttles only requests that carry one of its API keys: with IAM or no authorization it
+        // would do nothing, so there is none; the stage's method settings throttle.
+        if authorization == "api-key" { addKeyedUsagePlan(api, apiId: apiId, apiName: apiName, stageId: stageId) }
 
         let dimensions: [(String, Value)] = [("ApiName", apiName), ("Stage", .ref(stageId))]
         alarms.append(
@@ -338,6 +315,35 @@ extension ExpansionContext {
             \(notQueuedBody(schema: schema, body: body))
             #end
             """
+    }
+
+    /// The API key and the usage plan that throttles the requests carrying it (authorization `api-key`): a plan
+    /// applies only to requests with one of its keys, so it comes with one.
+    private mutating func addKeyedUsagePlan(_ api: RestAPI, apiId: String, apiName: Value, stageId: String) {
+        let usagePlanId = "\(api.name)UsagePlan"
+        add(
+            Resource(
+                usagePlanId, type: "AWS::ApiGateway::UsagePlan",
+                properties: Fields([
+                    ("UsagePlanName", apiName),
+                    ("Description", .string("Throttling for the \(stage.name) stage of \(api.name)")),
+                    ("ApiStages", .list([.object(["ApiId": .ref(apiId), "Stage": .ref(stageId)])])),
+                    (
+                        "Throttle",
+                        .object(["RateLimit": .int(stage.api.rateLimit), "BurstLimit": .int(stage.api.burstLimit)])
+                    ),
+                ])))
+        add(
+            Resource(
+                "\(api.name)ApiKey", type: "AWS::ApiGateway::ApiKey",
+                properties: Fields([("Name", apiName), ("Enabled", .bool(true))]), dependsOn: [stageId]))
+        add(
+            Resource(
+                "\(api.name)UsagePlanKey", type: "AWS::ApiGateway::UsagePlanKey",
+                properties: Fields([
+                    ("KeyId", .ref("\(api.name)ApiKey")), ("KeyType", .string("API_KEY")),
+                    ("UsagePlanId", .ref(usagePlanId)),
+                ])))
     }
 
     private mutating func enqueueIntegration(

@@ -258,8 +258,9 @@ public enum Rules {
         fix: "Use AWS_IAM, a Cognito or Lambda authorizer, or ApiKeyRequired with a usage plan.")
     public static let stageWithoutThrottling = Rule(
         id: "OS2027", severity: .warning, title: "API stage without throttling",
-        why: "Without stage or usage-plan limits one client can use the whole account's API Gateway quota.",
-        fix: "Set MethodSettings ThrottlingRateLimit/BurstLimit or a usage plan with Throttle.")
+        why:
+            "Without stage or usage-plan limits one client can use the whole account's API Gateway quota. A usage plan counts only when it can apply: it throttles requests that carry one of its API keys, so it needs a key (`AWS::ApiGateway::UsagePlanKey`) and a method with `ApiKeyRequired`; a plan without them is named as throttling nothing.",
+        fix: "Set MethodSettings ThrottlingRateLimit/BurstLimit, or give the plan a key and require it on the methods.")
     public static let stageWithoutAccessLog = Rule(
         id: "OS2028", severity: .warning, title: "API stage without access logs",
         why: "Rejected and failed requests leave no trace.", fix: "Set AccessLogSetting to a log group with retention.")

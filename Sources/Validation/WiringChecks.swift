@@ -201,7 +201,7 @@ enum WiringChecks {
             stage["MethodSettings"]?.items?.contains {
                 $0["ThrottlingRateLimit"] != nil || $0["ThrottlingBurstLimit"] != nil
             } ?? false
-        let planned = context.resourceList.contains { plan in
+        let plans = context.resourceList.filter { plan in
             plan.type == "AWS::ApiGateway::UsagePlan" && plan["Throttle"] != nil
                 && (plan["ApiStages"]?.items ?? []).contains { entry in
                     entry["Stage"].map {
@@ -210,16 +210,38 @@ enum WiringChecks {
                         ?? false
                 }
         }
-        if !throttled && !planned {
+        // A usage plan's throttle applies only to requests that carry one of its API keys ("Usage plans ... use
+        // API keys to identify API clients"): without a key in the plan and a method that requires one, it
+        // throttles nothing.
+        let applying = plans.filter { Self.planApplies($0, context) }
+        if !throttled && applying.isEmpty {
+            let why =
+                plans.isEmpty
+                ? "no usage plan throttles it"
+                : "usage plan '\(plans[0].logicalId)' throttles nothing: it has no API key or no method requires one"
             context.report(
                 Rules.stageWithoutThrottling, at: Path("Resources", stage.logicalId), subject: stage.logicalId,
-                "stage '\(stage.logicalId)' sets no method throttling and no usage plan throttles it")
+                "stage '\(stage.logicalId)' sets no method throttling and \(why)")
         }
         if stage["AccessLogSetting"] == nil {
             context.report(
                 Rules.stageWithoutAccessLog, at: Path("Resources", stage.logicalId), subject: stage.logicalId,
                 "stage '\(stage.logicalId)' writes no access logs")
         }
+    }
+
+    /// Whether a usage plan can throttle anything: one of its keys (`AWS::ApiGateway::UsagePlanKey`) exists and a
+    /// method requires an API key.
+    static func planApplies(_ plan: Resource, _ context: Context) -> Bool {
+        let keyed = context.resourceList.contains { key in
+            key.type == "AWS::ApiGateway::UsagePlanKey"
+                && key["UsagePlanId"].flatMap { context.target(of: $0)?.resource.logicalId } == plan.logicalId
+        }
+        let required = context.resourceList.contains {
+            $0.type == "AWS::ApiGateway::Method"
+                && ($0["ApiKeyRequired"] == .bool(true) || $0["ApiKeyRequired"] == .string("true"))
+        }
+        return keyed && required
     }
 
     // MARK: Lambda

@@ -366,3 +366,51 @@ func r(_ rule: Rule, _ subject: String, _ line: String, after anchor: String? = 
         #expect(Rules.all.allSatisfy { !$0.why.isEmpty && !$0.fix.isEmpty && !$0.title.isEmpty })
     }
 }
+
+/// OS2027 counts a usage plan only when it can throttle: it has an API key and a method requires one.
+@Suite struct UsagePlanThrottleTests {
+    static let unthrottled = Fixture.wired.replacingOccurrences(
+        of: "          ThrottlingRateLimit: 100\n          ThrottlingBurstLimit: 200\n", with: "")
+    static let plan = """
+          Plan:
+            Type: AWS::ApiGateway::UsagePlan
+            Properties:
+              ApiStages: [{ApiId: !Ref Api, Stage: !Ref ApiStage}]
+              Throttle: {RateLimit: 10, BurstLimit: 20}
+
+        """
+    static let key = """
+          Key:
+            Type: AWS::ApiGateway::ApiKey
+            Properties: {Enabled: true}
+          PlanKey:
+            Type: AWS::ApiGateway::UsagePlanKey
+            Properties: {KeyId: !Ref Key, KeyType: API_KEY, UsagePlanId: !Ref Plan}
+
+        """
+
+    static func ids(_ text: String) -> [String] {
+        Validator.validate(bytes: Array(text.utf8), path: "wired.yaml").filter { $0.id == "OS2027" }.map(\.message)
+    }
+
+    static func withResources(_ extra: String, keyRequired: Bool = false) -> String {
+        var text = unthrottled.replacingOccurrences(of: "Resources:\n", with: "Resources:\n" + extra)
+        if keyRequired {
+            text = text.replacingOccurrences(
+                of: "      AuthorizationType: AWS_IAM\n",
+                with: "      AuthorizationType: AWS_IAM\n      ApiKeyRequired: true\n")
+        }
+        return text
+    }
+
+    @Test func aPlanWithoutKeysOrKeyedMethodsThrottlesNothing() {
+        #expect(Self.ids(Self.unthrottled).first?.hasSuffix("no usage plan throttles it") == true)
+        #expect(Self.ids(Self.withResources(Self.plan)).first?.contains("throttles nothing") == true)
+        #expect(Self.ids(Self.withResources(Self.plan + Self.key)).first?.contains("throttles nothing") == true)
+        #expect(Self.ids(Self.withResources(Self.plan, keyRequired: true)).first?.contains("throttles nothing") == true)
+    }
+
+    @Test func aKeyedPlanOnKeyedMethodsCounts() {
+        #expect(Self.ids(Self.withResources(Self.plan + Self.key, keyRequired: true)).isEmpty)
+    }
+}

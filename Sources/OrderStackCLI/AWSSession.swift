@@ -2,6 +2,7 @@ import AWSClients
 import AWSSigV4
 import AsyncHTTPClient
 import DeployClients
+import Deployment
 import Dispatch
 
 #if canImport(FoundationEssentials)
@@ -56,6 +57,16 @@ struct AWSSession: Sendable {
     /// A signed caller of `service`.
     func caller(_ service: String) throws -> AWSCaller {
         try Self.caller(environment, service, transport: transport)
+    }
+
+    /// A deployer over this session's CloudFormation and S3, real time, progress on standard error.
+    func deployer(console: Console) throws -> Deployer {
+        var deployer = Deployer(
+            cloudFormation: CloudFormationClient(caller: try caller("cloudformation")),
+            s3: S3Client(caller: try caller("s3")), now: { Int64(Date().timeIntervalSince1970 * 1000) },
+            sleep: { try await Task.sleep(nanoseconds: UInt64($0) * 1_000_000) }, progress: { console.err($0) })
+        deployer.region = resolved.region
+        return deployer
     }
 
     /// Codes that mean the credentials were refused.

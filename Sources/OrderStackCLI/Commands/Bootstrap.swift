@@ -43,13 +43,9 @@ extension OrderStack {
             console.err("credentials: \(session.resolved.source); region \(region)")
             let clients: (Deployer, APIGatewayClient)
             do {
-                var deployer = Deployer(
-                    cloudFormation: CloudFormationClient(caller: try session.caller("cloudformation")),
-                    s3: S3Client(caller: try session.caller("s3")), now: { Int64(Date().timeIntervalSince1970 * 1000) },
-                    sleep: { try await Task.sleep(nanoseconds: UInt64($0) * 1_000_000) },
-                    progress: { console.err($0) })
-                deployer.region = region
-                clients = (deployer, APIGatewayClient(caller: try session.caller("apigateway")))
+                clients = (
+                    try session.deployer(console: console), APIGatewayClient(caller: try session.caller("apigateway"))
+                )
             } catch {
                 console.err("error: \(AWSSession.explain(error, what: "configuring the endpoints"))")
                 throw BadInput()

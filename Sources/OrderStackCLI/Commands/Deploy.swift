@@ -214,11 +214,7 @@ extension OrderStack {
             console.err("credentials: \(session.resolved.source); region \(session.resolved.region)")
             var deployer: Deployer
             do {
-                deployer = Deployer(
-                    cloudFormation: CloudFormationClient(caller: try session.caller("cloudformation")),
-                    s3: S3Client(caller: try session.caller("s3")), now: { Int64(Date().timeIntervalSince1970 * 1000) },
-                    sleep: { try await Task.sleep(nanoseconds: UInt64($0) * 1_000_000) },
-                    progress: { console.err($0) })
+                deployer = try session.deployer(console: console)
                 let watchAgain = "orderstack status --stack-name \(stackName)"
                 deployer.executing = {
                     WatchInterruption.install(
@@ -227,7 +223,6 @@ extension OrderStack {
                 deployer.confirm = Terminal.confirm
                 deployer.lambda = LambdaClient(caller: try session.caller("lambda"))
                 deployer.apiGateway = APIGatewayClient(caller: try session.caller("apigateway"))
-                deployer.region = session.resolved.region
             } catch {
                 console.err("error: \(AWSSession.explain(error, what: "configuring the endpoints"))")
                 throw BadInput()

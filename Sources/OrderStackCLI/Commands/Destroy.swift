@@ -33,11 +33,7 @@ extension OrderStack {
             let name = stackName
             let deployer: Deployer
             do {
-                var configured = Deployer(
-                    cloudFormation: CloudFormationClient(caller: try session.caller("cloudformation")),
-                    s3: S3Client(caller: try session.caller("s3")), now: { Int64(Date().timeIntervalSince1970 * 1000) },
-                    sleep: { try await Task.sleep(nanoseconds: UInt64($0) * 1_000_000) },
-                    progress: { console.err($0) })
+                var configured = try session.deployer(console: console)
                 configured.executing = {
                     WatchInterruption.install(
                         "\nstopped watching; the deletion goes on in CloudFormation. Watch it: orderstack status --stack-name \(name)\n"

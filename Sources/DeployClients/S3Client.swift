@@ -73,11 +73,12 @@ public struct S3Client: Sendable {
     }
 
     /// The Region the bucket is in, from HeadBucket's `x-amz-bucket-region` header (S3 sends it with a 301 or 403
-    /// too); `nil` when the answer does not say.
-    public func region(of bucket: String) async throws -> String? {
+    /// too, "regardless of the permissions on the bucket"), with the answer's status: a 403 says the Region but
+    /// not that this caller may use the bucket. `nil` when the answer does not say.
+    public func region(of bucket: String) async throws -> (region: String?, status: Int) {
         let response = try await send("HEAD", bucket: bucket, key: "", operation: "HeadBucket")
         if response.status == 404 { throw Self.error(response, operation: "HeadBucket", bucket: bucket) }
-        return response.headers["x-amz-bucket-region"]
+        return (response.headers["x-amz-bucket-region"], response.status)
     }
 
     /// Base64 of `bytes`, as S3's checksum headers carry them.

@@ -92,12 +92,26 @@ public struct Preflight: Sendable {
         }
     }
 
+    /// The executions `template` reserves beyond what `deployed` reserves, function by function (logical ID):
+    /// a function renamed or a reservation moved from one function to another adds its whole reservation.
+    public static func addedReservations(_ template: Template, deployed: Template?) -> Int {
+        func reservations(_ template: Template?) -> [String: Int] {
+            var result: [String: Int] = [:]
+            for function in template?.resources ?? [] where function.type == "AWS::Lambda::Function" {
+                result[function.logicalId] = function.properties["ReservedConcurrentExecutions"]?.intValue ?? 0
+            }
+            return result
+        }
+        let old = reservations(deployed)
+        return reservations(template).reduce(0) { $0 + max(0, $1.value - (old[$1.key] ?? 0)) }
+    }
+
     /// Why reserving `adding` more executions fails in an account with `unreserved` left, or `nil`.
     public static func concurrencyProblem(limit: Int, unreserved: Int, adding: Int) -> String? {
         guard adding > 0, unreserved - adding < unreservedMinimum else { return nil }
         let needed = adding + unreservedMinimum - unreserved
         return
-            "this stack reserves \(adding) more concurrent executions, but the account has \(unreserved) of its \(limit) unreserved and Lambda keeps \(unreservedMinimum) unreserved: "
+            "this stack reserves \(adding) more concurrent executions, but the account has \(unreserved) of its \(limit) unreserved and Lambda keeps at least \(unreservedMinimum) unreserved: "
             + "the deploy would fail when it creates the functions. Ask for a higher concurrency quota (Service Quotas, Lambda, Concurrent executions: at least \(limit + needed)) or lower the stage's reservedConcurrency by \(needed)"
     }
 
@@ -121,11 +135,13 @@ public struct Preflight: Sendable {
     func checkConcurrency(_ template: Template, stackName: String, into report: inout Report) async throws {
         let wanted = Self.reservedConcurrency(template)
         guard wanted > 0, let lambda else { return }
-        // An update already holds what the deployed template reserves: only the difference is new.
+        // An update already holds what the deployed template reserves, but AWS checks each function as it is
+        // created or updated, and removed functions release theirs only in the final cleanup: count each logical
+        // ID's increase, never a decrease elsewhere.
         let deployed = (try? await cloudFormation.template(stackName)).flatMap {
             TemplateReader.read($0, path: "deployed \(stackName)").template
         }
-        let adding = wanted - (deployed.map(Self.reservedConcurrency) ?? 0)
+        let adding = Self.addedReservations(template, deployed: deployed)
         do {
             let account = try await lambda.concurrency()
             if let problem = Self.concurrencyProblem(
@@ -145,11 +161,19 @@ public struct Preflight: Sendable {
 
     func checkBucket(_ bucket: String, region: String, into report: inout Report) async throws {
         do {
-            guard let found = try await s3.region(of: bucket) else {
+            let answer = try await s3.region(of: bucket)
+            guard let found = answer.region else {
                 report.notes.append("S3 did not say which Region bucket \(bucket) is in; not checked")
                 return
             }
-            if found == region {
+            if answer.status == 403 {
+                report.notes.append(
+                    "bucket \(bucket) is in \(found), but HeadBucket answered 403: these credentials may not be able to upload to it (s3:ListBucket and s3:PutObject)"
+                )
+            }
+            if found == region && answer.status == 403 {
+                return
+            } else if found == region {
                 report.passed.append("artifact bucket \(bucket) in \(region)")
             } else {
                 report.problems.append(

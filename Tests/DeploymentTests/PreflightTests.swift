@@ -123,6 +123,32 @@ final class AccountReplay: AWSTransport, @unchecked Sendable {
         #expect(report.problems.isEmpty, "\(report.problems)")
     }
 
+    @Test func reservationsAreCountedPerFunctionAsAWSChecksThem() throws {
+        // A rename (Fn to Renamed, 60 each) or a reservation moved between two functions: AWS creates or updates
+        // each function while the old reservation still holds, so the whole new one must fit.
+        let deployed = Self.template
+        var renamed = Self.template
+        renamed.resources[0].logicalId = "Renamed"
+        #expect(Preflight.addedReservations(renamed, deployed: deployed) == 60)
+        var swapped = Self.template
+        swapped.resources[0].properties["ReservedConcurrentExecutions"] = .int(20)
+        swapped.resources[1].properties["ReservedConcurrentExecutions"] = .int(60)
+        #expect(Preflight.addedReservations(swapped, deployed: deployed) == 40)
+        #expect(Preflight.addedReservations(Self.template, deployed: deployed) == 0)
+        #expect(Preflight.addedReservations(Self.template, deployed: nil) == 80)
+    }
+
+    @Test func aBucketThatAnswers403IsNotPassed() async throws {
+        let transport = AccountReplay([
+            "GetAccount": Self.withRole, "GetAccountSettings": Self.settings(limit: 1_000, unreserved: 1_000),
+            "HeadBucket": (403, "", ["x-amz-bucket-region": "us-east-1"]), "GetTemplate": Self.noStack,
+        ])
+        let report = try await Self.preflight(transport).run(
+            template: Self.template, bytes: 40_000, stackName: "s", bucket: "theirs", region: "us-east-1")
+        #expect(report.notes.contains { $0.contains("answered 403") })
+        #expect(!report.passed.contains { $0.contains("artifact bucket") })
+    }
+
     @Test func whatCannotBeReadIsANoteNotARefusal() async throws {
         let transport = AccountReplay([
             "GetAccount": Self.withRole, "GetAccountSettings": (404, #"{"message":"not found"}"#, [:]),

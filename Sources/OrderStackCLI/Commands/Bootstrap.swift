@@ -1,3 +1,4 @@
+import AWSClients
 import ArgumentParser
 import DeployClients
 import Deployment
@@ -100,10 +101,29 @@ extension OrderStack {
             if let accountRole {
                 lines.append("  API Gateway logging role: already set for the account (\(accountRole)); left alone")
             } else if let role = Deployment.Bootstrap.roleArn(in: stack, physicalIds: physicalIds) {
-                try await apiGateway.setCloudWatchRoleArn(role)
+                try await setRole(role, apiGateway: apiGateway, sleep: deployer.sleep)
                 lines.append("  API Gateway logging role: \(role), now the account's setting in \(deployer.region)")
             }
             return lines.joined(separator: "\n") + "\n"
+        }
+
+        /// Sets the account's role, retrying while IAM has not yet propagated a role created seconds before:
+        /// UpdateAccount checks the role when called and refuses a new one with a 400 for a while (IAM User Guide,
+        /// eventual consistency). Every 10 s for 2 minutes, then the last refusal.
+        static func setRole(
+            _ role: String, apiGateway: APIGatewayClient, sleep: @Sendable (Int64) async throws -> Void
+        ) async throws {
+            for attempt in 1...12 {
+                do {
+                    return try await apiGateway.setCloudWatchRoleArn(role)
+                } catch let error as AWSServiceError
+                    where attempt < 12 && error.status == 400
+                    && (error.message.contains("role ARN does not have required permissions")
+                        || error.message.contains("could not successfully write to CloudWatch Logs"))
+                {
+                    try await sleep(10_000)
+                }
+            }
         }
     }
 }

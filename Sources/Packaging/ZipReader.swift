@@ -25,19 +25,9 @@ public enum ZipReader {
             return nil
         }
         defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: count)
-        var input = data
-        let status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
-                stream.avail_in = uInt(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = uInt(target.count)
-                return inflate(&stream, Z_SYNC_FLUSH)
-            }
-        }
+        let (status, output) = ZipWriter.step(&stream, input: data, capacity: count) { inflate(&$0, Z_SYNC_FLUSH) }
         guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else { return nil }
-        return Array(output.prefix(Int(stream.total_out)))
+        return output
     }
 
     static func read16(_ bytes: [UInt8], _ offset: Int) -> UInt16 {

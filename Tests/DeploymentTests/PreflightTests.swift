@@ -80,13 +80,26 @@ final class AccountReplay: AWSTransport, @unchecked Sendable {
             s3: S3Client(caller: caller("s3")), cloudFormation: CloudFormationClient(caller: caller("cloudformation")))
     }
 
-    @Test func aFreshAccountIsRefusedBeforeAnythingIsCreated() async throws {
-        let transport = AccountReplay([
-            "GetAccount": Self.noRole, "GetAccountSettings": Self.settings(limit: 10, unreserved: 10),
-            "HeadBucket": Self.bucket(in: "eu-west-1"), "GetTemplate": Self.noStack,
+    /// The preflight of `template` for stack `s` in us-east-1 against the recorded answers.
+    static func run(_ transport: AccountReplay, bucket: String = "artifacts") async throws -> Preflight.Report {
+        try await preflight(transport).run(
+            template: template, bytes: 40_000, stackName: "s", bucket: bucket, region: "us-east-1")
+    }
+
+    /// The recorded answers of an account: its logging role, its concurrency, the bucket's Region, no stack yet.
+    static func account(
+        role: (Int, String, [String: String]) = withRole, limit: Int = 1_000, unreserved: Int = 1_000,
+        bucketRegion: String = "us-east-1"
+    ) -> AccountReplay {
+        AccountReplay([
+            "GetAccount": role, "GetAccountSettings": settings(limit: limit, unreserved: unreserved),
+            "HeadBucket": bucket(in: bucketRegion), "GetTemplate": noStack,
         ])
-        let report = try await Self.preflight(transport).run(
-            template: Self.template, bytes: 40_000, stackName: "s", bucket: "artifacts", region: "us-east-1")
+    }
+
+    @Test func aFreshAccountIsRefusedBeforeAnythingIsCreated() async throws {
+        let transport = Self.account(role: Self.noRole, limit: 10, unreserved: 10, bucketRegion: "eu-west-1")
+        let report = try await Self.run(transport)
         #expect(report.problems.count == 3)
         #expect(report.problems[0].contains("is in eu-west-1, the stack in us-east-1"))
         #expect(
@@ -97,12 +110,8 @@ final class AccountReplay: AWSTransport, @unchecked Sendable {
     }
 
     @Test func aPreparedAccountPasses() async throws {
-        let transport = AccountReplay([
-            "GetAccount": Self.withRole, "GetAccountSettings": Self.settings(limit: 1_000, unreserved: 1_000),
-            "HeadBucket": Self.bucket(in: "us-east-1"), "GetTemplate": Self.noStack,
-        ])
-        let report = try await Self.preflight(transport).run(
-            template: Self.template, bytes: 40_000, stackName: "s", bucket: "artifacts", region: "us-east-1")
+        let transport = Self.account()
+        let report = try await Self.run(transport)
         #expect(report.problems.isEmpty && report.notes.isEmpty)
         #expect(report.passed.count == 3)
     }
@@ -118,8 +127,7 @@ final class AccountReplay: AWSTransport, @unchecked Sendable {
             "GetAccount": Self.withRole, "GetAccountSettings": Self.settings(limit: 180, unreserved: 100),
             "HeadBucket": Self.bucket(in: "us-east-1"), "GetTemplate": deployed,
         ])
-        let report = try await Self.preflight(transport).run(
-            template: Self.template, bytes: 40_000, stackName: "s", bucket: "artifacts", region: "us-east-1")
+        let report = try await Self.run(transport)
         #expect(report.problems.isEmpty, "\(report.problems)")
     }
 
@@ -143,8 +151,7 @@ final class AccountReplay: AWSTransport, @unchecked Sendable {
             "GetAccount": Self.withRole, "GetAccountSettings": Self.settings(limit: 1_000, unreserved: 1_000),
             "HeadBucket": (403, "", ["x-amz-bucket-region": "us-east-1"]), "GetTemplate": Self.noStack,
         ])
-        let report = try await Self.preflight(transport).run(
-            template: Self.template, bytes: 40_000, stackName: "s", bucket: "theirs", region: "us-east-1")
+        let report = try await Self.run(transport, bucket: "theirs")
         #expect(report.notes.contains { $0.contains("answered 403") })
         #expect(!report.passed.contains { $0.contains("artifact bucket") })
     }
@@ -154,8 +161,7 @@ final class AccountReplay: AWSTransport, @unchecked Sendable {
             "GetAccount": Self.withRole, "GetAccountSettings": (404, #"{"message":"not found"}"#, [:]),
             "HeadBucket": Self.bucket(in: "us-east-1"), "GetTemplate": Self.noStack,
         ])
-        let report = try await Self.preflight(transport).run(
-            template: Self.template, bytes: 40_000, stackName: "s", bucket: "artifacts", region: "us-east-1")
+        let report = try await Self.run(transport)
         #expect(report.problems.isEmpty)
         #expect(report.notes.count == 1 && report.notes[0].contains("concurrency was not checked"))
     }

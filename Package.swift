@@ -84,7 +84,8 @@ let package = Package(
             name: "LocalRun",
             dependencies: [
                 "CloudFormation", "AWSClients", "AWSSigV4", "DeployClients", "JSONDocument", "JSONText", "Hashing",
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "Timestamps", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

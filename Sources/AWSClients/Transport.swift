@@ -53,17 +53,48 @@ public struct HTTPClientTransport: AWSTransport {
 
     public init(client: HTTPClient = .shared) { self.client = client }
 
+    /// Sends `request`; `timeoutMs` bounds the whole exchange, the body included: AsyncHTTPClient's own deadline
+    /// ends when the response head arrives, so a body that stalls after it would otherwise wait forever.
     public func send(_ request: AWSHTTPRequest, timeoutMs: Int64) async throws -> AWSHTTPResponse {
-        var outgoing = HTTPClientRequest(url: request.endpoint.url)
-        outgoing.method = .RAW(value: request.method)
-        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
-        outgoing.body = .bytes(ByteBuffer(bytes: request.body))
-        let response = try await client.execute(outgoing, timeout: .milliseconds(max(1, timeoutMs)))
-        var body = try await response.body.collect(upTo: maximumBodyBytes)
-        var headers: [String: String] = [:]
-        for header in response.headers { headers[header.name.lowercased()] = header.value }
-        return AWSHTTPResponse(
-            status: Int(response.status.code), headers: headers, body: body.readBytes(length: body.readableBytes) ?? [])
+        let client = client
+        let limit = maximumBodyBytes
+        return try await withDeadline(milliseconds: max(1, timeoutMs)) {
+            var outgoing = HTTPClientRequest(url: request.endpoint.url)
+            outgoing.method = .RAW(value: request.method)
+            for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+            outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+            let response = try await client.execute(outgoing, timeout: .milliseconds(max(1, timeoutMs)))
+            var body = try await response.body.collect(upTo: limit)
+            var headers: [String: String] = [:]
+            for header in response.headers { headers[header.name.lowercased()] = header.value }
+            return AWSHTTPResponse(
+                status: Int(response.status.code), headers: headers,
+                body: body.readBytes(length: body.readableBytes) ?? [])
+        }
+    }
+}
+
+/// The exchange did not finish in time (head or body).
+public struct ExchangeTimedOut: Error, Sendable, CustomStringConvertible {
+    public var milliseconds: Int64
+    public var description: String { "no complete answer within \(milliseconds) ms" }
+}
+
+/// Runs `body`, cancelling it and throwing `ExchangeTimedOut` when it has not finished after `milliseconds`.
+public func withDeadline<T: Sendable>(
+    milliseconds: Int64, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(nanoseconds: UInt64(milliseconds) * 1_000_000)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw ExchangeTimedOut(milliseconds: milliseconds)
+        }
+        return value
     }
 }
 

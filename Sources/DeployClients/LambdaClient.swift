@@ -64,19 +64,25 @@ public struct LambdaClient: Sendable {
 }
 
 extension AWSCaller {
-    /// Signs and sends a REST request to `target` (method, path and body of the caller's choosing).
+    /// Signs and sends a REST request to `target` (method, path, query and body of the caller's choosing); the
+    /// query is signed as its own canonical part and appended to the path sent.
     func signedREST(
-        _ method: String, target: Endpoint, headers: [(String, String)], body: [UInt8], operation: String,
-        timeoutMs: Int64? = nil
+        _ method: String, target: Endpoint, query: [(String, String)] = [], headers: [(String, String)],
+        body: [UInt8], operation: String, timeoutMs: Int64? = nil
     ) async throws -> AWSHTTPResponse {
         var all = [("Host", target.hostHeader)] + headers
         let signable = SignableRequest(
-            method: method, path: target.path.removingPercentEncoding ?? target.path, headers: all, body: body)
+            method: method, path: target.path.removingPercentEncoding ?? target.path, query: query, headers: all,
+            body: body)
         all += SigV4.sign(
             signable, credentials: environment.credentials, region: environment.region, service: service,
             amzDate: AWSCaller.amzDate(now()))
+        var sent = target
+        if !query.isEmpty {
+            sent.path += "?" + query.map { SigV4.encode($0.0) + "=" + SigV4.encode($0.1) }.joined(separator: "&")
+        }
         let request = AWSHTTPRequest(
-            endpoint: target, method: method, headers: all, body: body, service: service, operation: operation)
+            endpoint: sent, method: method, headers: all, body: body, service: service, operation: operation)
         do {
             return try await transport.send(request, timeoutMs: timeoutMs ?? attemptTimeoutMs)
         } catch {

@@ -9,7 +9,7 @@ import Hashing
 #endif
 
 /// The S3 object operations `deploy` uses, over the REST protocol: path-style addressing on an endpoint override
-/// (moto, LocalStack), virtual-hosted on AWS.
+/// (moto, LocalStack) and for a bucket name with dots, virtual-hosted on AWS otherwise.
 public struct S3Client: Sendable {
     public var caller: AWSCaller
 
@@ -20,7 +20,9 @@ public struct S3Client: Sendable {
         var endpoint = caller.endpoint
         let encodedKey = key.split(separator: "/", omittingEmptySubsequences: false).map { SigV4.encode(String($0)) }
             .joined(separator: "/")
-        if endpoint.host.hasSuffix(".amazonaws.com") {
+        // "the SSL wildcard certificate matches only buckets that don't contain dots" (Amazon S3 User Guide,
+        // "Virtual hosting of buckets"): a dotted name is addressed path-style, as the AWS SDKs do.
+        if endpoint.host.hasSuffix(".amazonaws.com") && !bucket.contains(".") {
             endpoint.host = "\(bucket).\(endpoint.host)"
             endpoint.path = "/\(encodedKey)"
         } else {

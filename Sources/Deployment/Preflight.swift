@@ -72,16 +72,33 @@ public struct Preflight: Sendable {
 
     /// Whether a REST API stage in `template` writes logs that need the account's CloudWatch role: an access log
     /// destination, or a method setting with execution logging (`LoggingLevel` other than OFF, or
-    /// `DataTraceEnabled`). A template that sets the role itself (`AWS::ApiGateway::Account`) needs none.
+    /// `DataTraceEnabled`). A template that sets the role itself (`AWS::ApiGateway::Account`) needs none, nor does
+    /// an access log sent to Firehose: for it "API Gateway creates a service-linked role in your account"
+    /// ("Log REST API calls to Amazon Data Firehose in API Gateway").
     public static func stagesNeedLoggingRole(_ template: Template) -> Bool {
         guard !template.resources.contains(where: { $0.type == "AWS::ApiGateway::Account" }) else { return false }
         return template.resources.contains { resource in
             guard resource.type == "AWS::ApiGateway::Stage" else { return false }
-            if resource.properties["AccessLogSetting"]?["DestinationArn"] != nil { return true }
+            if let destination = resource.properties["AccessLogSetting"]?["DestinationArn"],
+                !isFirehose(destination, in: template)
+            {
+                return true
+            }
             return (resource.properties["MethodSettings"]?.items ?? []).contains { setting in
                 let level = setting["LoggingLevel"]?.stringValue ?? "OFF"
                 return level != "OFF" || setting["DataTraceEnabled"] == .bool(true)
             }
+        }
+    }
+
+    /// Whether an access-log destination is a Firehose stream: an ARN written with `:firehose:`, or an attribute of
+    /// an `AWS::KinesisFirehose::DeliveryStream` of the template.
+    static func isFirehose(_ destination: Value, in template: Template) -> Bool {
+        switch destination {
+        case .string(let arn), .sub(let arn, _): return arn.contains(":firehose:")
+        case .getAtt(let id, _), .ref(let id):
+            return template.resource(id)?.type == "AWS::KinesisFirehose::DeliveryStream"
+        default: return false
         }
     }
 

@@ -124,7 +124,8 @@ public final class LocalSession: Sendable {
         }
         let mappings = Self.mappings(template, names: names)
         let counters = RequestCounters()
-        let api = RestAPI.all(in: template, names: names).first
+        var api = RestAPI.all(in: template, names: names).first
+        api?.generateKeyValues()
         var server: HTTPServer?
         if let api {
             server = try await gateway(
@@ -272,9 +273,10 @@ public final class LocalSession: Sendable {
                 }
                 return await host.invoke(event)
             }, now: { Int64(Date().timeIntervalSince1970 * 1000) })
+        let keys = Dictionary(api.plans.compactMap { plan in plan.value.map { ($0, plan) } }) { first, _ in first }
         let gateway = Gateway(
             api: api, backends: backends, credentials: configuration.authorization ? configuration.credentials : nil,
-            region: configuration.region, accessLog: { accessLog.write($0 + "\n") })
+            region: configuration.region, keys: keys, accessLog: { accessLog.write($0 + "\n") })
         return try await HTTPServer(
             port: configuration.port, group: group, maximumBody: Gateway.maximumPayload, tooLarge: Gateway.tooLarge
         ) { request in

@@ -10,18 +10,22 @@ public struct GatewayClient: Sendable {
     public var port: Int
     public var credentials: Credentials?
     public var region: String
+    /// Sent as `x-api-key` (and signed) when set.
+    public var apiKey: String?
     let transport = Callers.transport
 
-    public init(port: Int, credentials: Credentials?, region: String) {
+    public init(port: Int, credentials: Credentials?, region: String, apiKey: String? = nil) {
         self.port = port
         self.baseURL = "http://127.0.0.1:\(port)"
         self.credentials = credentials
         self.region = region
+        self.apiKey = apiKey
     }
 
     /// Sends `method` `path` with `body`, signed for `execute-api` when credentials are set.
     public func send(_ method: String, _ path: String, body: [UInt8] = []) async throws -> (Int, String) {
         var headers = [("Host", "127.0.0.1:\(port)"), ("Content-Type", "application/json")]
+        if let apiKey { headers.append(("x-api-key", apiKey)) }
         if let credentials {
             let milliseconds = Int64(Date().timeIntervalSince1970 * 1000)
             headers += SigV4.sign(

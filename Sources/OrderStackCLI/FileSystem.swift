@@ -45,9 +45,11 @@ enum FileSystem {
     }
 
     /// Replaces `path` with `bytes`: written beside it first and renamed, so a failed write never leaves half a file.
-    static func write(_ bytes: [UInt8], to path: String) throws(FileFailure) {
+    /// `mode` 0o600 keeps a secret readable by its owner only, from the first byte written.
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(FileFailure) {
         let temporary = "\(path).tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, mode)
         guard descriptor >= 0 else {
             throw FileFailure(path: path, action: "write the file", reason: reason(errno, for: path))
         }
@@ -72,8 +74,8 @@ enum FileSystem {
     }
 
     /// Writes `text` as UTF-8.
-    static func write(_ text: String, to path: String) throws(FileFailure) {
-        try write(Array(text.utf8), to: path)
+    static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(FileFailure) {
+        try write(Array(text.utf8), to: path, mode: mode)
     }
 
     /// The system's reason for `code`, with the folder named when it is missing.

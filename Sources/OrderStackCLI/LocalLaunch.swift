@@ -84,15 +84,19 @@ struct LocalLaunch: Sendable {
         let configuration = release ? "release" : "debug"
         let wanted = OrderStack.Package.executables(in: template)
         let newest = HandlerBuild.newestSource(project)?.1 ?? 0
+        // The package the handlers belong to: where Package.swift really is, so a project that links it builds
+        // into that package's .build rather than a second one.
+        let package = URL(fileURLWithPath: project.path("Package.swift")).resolvingSymlinksInPath()
+            .deletingLastPathComponent().path
         var paths: [String: String] = [:]
         for (logicalId, executable) in wanted.sorted(by: { $0.key < $1.key }) {
-            let path = project.path(".build/\(configuration)/\(executable)")
+            let path = "\(package)/.build/\(configuration)/\(executable)"
             // swift build leaves an up-to-date binary untouched: a stamp records when it was last checked.
-            let stamp = project.path(".build/\(configuration)/.orderstack-local-\(executable)")
+            let stamp = "\(package)/.build/\(configuration)/.orderstack-local-\(executable)"
             if max(HandlerBuild.modified(path) ?? 0, HandlerBuild.modified(stamp) ?? 0) <= newest {
                 console.err("building \(executable) (\(configuration))")
                 let status = try Subprocess.run(
-                    "swift", ["build", "-c", configuration, "--product", executable, "--package-path", project.root],
+                    "swift", ["build", "-c", configuration, "--product", executable, "--package-path", package],
                     passthrough: true)
                 guard status.code == 0 else {
                     console.err("error: swift build of \(executable) failed (exit \(status.code))")

@@ -21,7 +21,7 @@ public struct OrderStack: ParsableCommand {
             """,
         subcommands: [
             Synth.self, Validate.self, Diff.self, Cost.self, Simulate.self, Profiles.self, Pricing.self, Graph.self,
-            Package.self, Bootstrap.self, Deploy.self, Status.self, Destroy.self, Local.self, Load.self,
+            Package.self, Bootstrap.self, Deploy.self, Status.self, APIKey.self, Destroy.self, Local.self, Load.self,
         ]
     )
 

@@ -79,7 +79,8 @@ public struct Project: Sendable {
             guard let text = read(file) else { return .failure(Failure(message: "cannot read \(file)")) }
             let loaded = StageSettings.load(text, path: file)
             diagnostics += loaded.diagnostics
-            if let stage = loaded.settings {
+            if var stage = loaded.settings {
+                diagnostics += sizePartners(&stage, path: file)
                 if stage.name != name {
                     diagnostics.append(
                         Diagnostic(

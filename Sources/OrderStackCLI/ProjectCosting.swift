@@ -1,4 +1,5 @@
 import Costing
+import StackDSL
 import YAML
 
 #if canImport(FoundationEssentials)
@@ -62,6 +63,40 @@ extension Project {
         }
         if diagnostics.hasErrors { return .failure(Failure(diagnostics: diagnostics)) }
         return .success(profiles)
+    }
+
+    /// Sizes the stage's partners that name a profile (`sizedFrom`) from it: rate, burst and monthly quota for
+    /// their share of the profile's requests; the sized limits are checked against the stage's like written ones.
+    func sizePartners(_ stage: inout StageSettings, path file: String) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for index in stage.api.partners.indices {
+            let partner = stage.api.partners[index]
+            guard let name = partner.sizedFrom else { continue }
+            let located = { (message: String) in
+                Diagnostic(
+                    path: file, mark: partner.mark, severity: .error, id: ConfigReader.ID.invalidValue, message: message
+                )
+            }
+            guard profileNames().contains(name), case .success(let profiles) = loadProfiles(name),
+                let profile = profiles.first
+            else {
+                let available = profileNames().joined(separator: ", ")
+                diagnostics.append(
+                    located(
+                        "'api.partners.\(partner.name).sizedFrom' names profile '\(name)', which \(profileNames().contains(name) ? "has errors (orderstack cost --profile \(name) shows them)" : "does not exist; profiles: \(available)")"
+                    ))
+                continue
+            }
+            let limits = profile.partnerLimits(share: partner.share)
+            stage.api.partners[index].rateLimit = limits.rateLimit
+            stage.api.partners[index].burstLimit = limits.burstLimit
+            stage.api.partners[index].quotaPerMonth = limits.quotaPerMonth
+            stage.api.partners[index].sizedFrom = nil
+            diagnostics += stage.api.problems(with: stage.api.partners[index]).map {
+                located("sized from profile '\(name)' (share \(partner.share)): \($0)")
+            }
+        }
+        return diagnostics
     }
 
     /// Loads the price file of `region`.

@@ -78,6 +78,43 @@ public struct StageSettings: Sendable, Hashable {
         /// Per-method CloudWatch metrics (`MethodSettings.MetricsEnabled`): billed as custom metrics, so off
         /// unless a stage asks (the API-level metrics are always there).
         public var detailedMetrics: Bool = false
+        /// `api.partners`: callers with their own API key and usage plan, in file order. With any partner, every
+        /// method requires an API key.
+        public var partners: [Partner] = []
+    }
+
+    /// A caller of the API with its own API key and usage plan (`api.partners.<name>`): its requests are
+    /// throttled to `rateLimit` and `burstLimit` and counted against `quotaPerMonth`.
+    public struct Partner: Sendable, Hashable {
+        /// The partner's name: letters, digits, `-` and `_`; part of the key's and the plan's names.
+        public var name: String
+        /// Steady-state requests per second of the partner's plan.
+        public var rateLimit: Int?
+        /// Burst of the partner's plan (twice the rate when not given).
+        public var burstLimit: Int?
+        /// Requests per month, `nil` for no quota.
+        public var quotaPerMonth: Int?
+        /// A traffic profile to size rate, burst and quota from (`sizedFrom`); `nil` once sized.
+        public var sizedFrom: String?
+        /// The partner's share of the profile's requests (`share`, 0 to 1).
+        public var share = 1.0
+        /// Where the partner's name is written.
+        public var mark: Mark = .start
+
+        /// Creates a partner with explicit limits.
+        public init(name: String, rateLimit: Int? = nil, burstLimit: Int? = nil, quotaPerMonth: Int? = nil) {
+            self.name = name
+            self.rateLimit = rateLimit
+            self.burstLimit = burstLimit
+            self.quotaPerMonth = quotaPerMonth
+        }
+
+        /// The partner's part of logical IDs and output names: `wholesale-acme` -> `WholesaleAcme`
+        /// (`<Api>Partner<Name>Key`, the output `<Api>Partner<Name>KeyId`).
+        public var logicalName: String { Names.pascal(name) }
+
+        /// The plan's burst: as written, or twice the rate.
+        public var effectiveBurst: Int? { burstLimit ?? rateLimit.map { $0 * 2 } }
     }
 
     /// Alarm thresholds and where they go.
@@ -275,6 +312,9 @@ public struct StageSettings: Sendable, Hashable {
             if let value = reader.bool("createAccountLoggingRole", in: &mapping) {
                 settings.api.createAccountLoggingRole = value
             }
+            if var partners = reader.mapping("partners", in: &mapping) {
+                settings.api.partners = readPartners(&partners, &reader)
+            }
             reader.finish(mapping)
         }
         if var mapping = reader.mapping("alarms", in: &top) {
@@ -364,6 +404,46 @@ public struct StageSettings: Sendable, Hashable {
         reader.finish(consumers)
     }
 
+    /// `api.partners:` — one entry per partner: `rateLimit`, `burstLimit`, `quotaPerMonth`, or `sizedFrom` (a
+    /// profile's name) and `share` (0 to 1) to size them from a traffic profile.
+    private static func readPartners(_ partners: inout ConfigReader.Mapping, _ reader: inout ConfigReader)
+        -> [Partner]
+    {
+        var found: [Partner] = []
+        for (name, mark) in keys(of: partners) {
+            guard var mapping = reader.mapping(name, in: &partners) else { continue }
+            if !isPartnerName(name) {
+                reader.report(
+                    mark, ConfigReader.ID.invalidValue,
+                    "partner name '\(name)' must be 1 to 64 ASCII letters, digits, '-' or '_'")
+            }
+            var partner = Partner(name: name)
+            partner.mark = mark
+            partner.rateLimit = reader.int("rateLimit", in: &mapping, range: 1...10_000)
+            partner.burstLimit = reader.int("burstLimit", in: &mapping, range: 1...5_000)
+            partner.quotaPerMonth = reader.int("quotaPerMonth", in: &mapping, range: 1...2_000_000_000)
+            if let profile = reader.string("sizedFrom", in: &mapping) {
+                partner.sizedFrom = profile
+                partner.share = reader.double("share", in: &mapping, range: 0.0001...1) ?? 1
+            } else if reader.double("share", in: &mapping, range: 0...1) != nil {
+                reader.report(mark, ConfigReader.ID.invalidValue, "'api.partners.\(name).share' needs 'sizedFrom'")
+            }
+            reader.finish(mapping)
+            if partner.sizedFrom != nil, partner.rateLimit != nil || partner.quotaPerMonth != nil {
+                reader.report(
+                    mark, ConfigReader.ID.invalidValue,
+                    "'api.partners.\(name)' gives both 'sizedFrom' and explicit limits; keep one")
+            } else if partner.sizedFrom == nil, partner.rateLimit == nil {
+                reader.report(
+                    mark, ConfigReader.ID.missingKey,
+                    "'api.partners.\(name)' needs 'rateLimit' (or 'sizedFrom' with a profile's name)")
+            }
+            found.append(partner)
+        }
+        reader.finish(partners)
+        return found
+    }
+
     /// The keys of a mapping with their marks, in file order (duplicates once; `finish` reports them).
     private static func keys(of mapping: ConfigReader.Mapping) -> [(String, Mark)] {
         guard case .mapping(let pairs) = mapping.node.content else { return [] }
@@ -378,6 +458,16 @@ public struct StageSettings: Sendable, Hashable {
         if settings.api.burstLimit < settings.api.rateLimit {
             reader.report(root.mark, ConfigReader.ID.invalidValue, "'api.burstLimit' must be at least 'api.rateLimit'")
         }
+        for partner in settings.api.partners {
+            for problem in settings.api.problems(with: partner) {
+                reader.report(partner.mark, ConfigReader.ID.invalidValue, problem)
+            }
+        }
+    }
+
+    private static func isPartnerName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
     private static func isRegion(_ text: String) -> Bool {
@@ -389,5 +479,28 @@ public struct StageSettings: Sendable, Hashable {
     private static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
+    }
+}
+
+extension StageSettings.APISettings {
+    /// What is wrong with a partner's limits against the stage's: a plan above the stage throttle would never
+    /// apply (the stage's method throttle admits fewer requests first), and a burst below the rate cannot refill.
+    /// Empty while the partner is still to be sized from a profile.
+    public func problems(with partner: StageSettings.Partner) -> [String] {
+        guard let rate = partner.rateLimit, let burst = partner.effectiveBurst else { return [] }
+        var problems: [String] = []
+        let name = "api.partners.\(partner.name)"
+        if rate > rateLimit {
+            problems.append(
+                "'\(name)' allows \(rate) requests/s, more than the stage's 'api.rateLimit' (\(rateLimit)), which throttles first: the plan's rate would never apply"
+            )
+        }
+        if burst > burstLimit {
+            problems.append(
+                "'\(name)' has a burst of \(burst), more than the stage's 'api.burstLimit' (\(burstLimit)), which applies first"
+            )
+        }
+        if burst < rate { problems.append("'\(name).burstLimit' must be at least its 'rateLimit'") }
+        return problems
     }
 }

@@ -12,6 +12,24 @@ import YAML
         #expect(try Files.profile("black-friday").totalOrders == 20_000_000)
     }
 
+    @Test func partnerLimitsComeFromThePeakMinuteAndTheMonthWithHeadroom() throws {
+        let profile = try Files.profile(
+            yaml: """
+                name: test
+                description: one hour at 100/s
+                orders_per_month: 0
+                spikes:
+                  - {name: s, start_hour: 10, duration_minutes: 60, ramp_minutes: 0, orders_per_second: 100}
+                order_bytes: 1000
+                queries_per_order: 1
+                """)
+        #expect(profile.peakRate == 100)
+        // half of 2 requests per order at 100 orders/s, plus 25 %: 125/s; the month: 360,000 orders × 2 × 0.5 × 1.25
+        #expect(
+            profile.partnerLimits(share: 0.5) == PartnerLimits(rateLimit: 125, burstLimit: 250, quotaPerMonth: 450_000))
+        #expect(profile.partnerLimits(share: 0.0001).rateLimit == 1)  // 0.025/s rounded up: never zero
+    }
+
     @Test func rampsMakeATrapezoid() throws {
         let profile = try Files.profile(
             yaml: """

@@ -188,6 +188,18 @@ final class AccountReplay: AWSTransport, @unchecked Sendable {
         var ownRole = executionLogs
         ownRole.resources.append(Resource("Account", type: "AWS::ApiGateway::Account"))
         #expect(!Preflight.stagesNeedLoggingRole(ownRole))
+        var firehose = quiet
+        firehose.resources[0].properties["AccessLogSetting"] = .object([
+            "DestinationArn": .sub(
+                "arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/amazon-apigateway-x",
+                nil)
+        ])
+        #expect(!Preflight.stagesNeedLoggingRole(firehose), "Firehose access logs use a service-linked role")
+        firehose.resources[0].properties["AccessLogSetting"] = .object(["DestinationArn": .getAtt("Stream", "Arn")])
+        firehose.resources.append(Resource("Stream", type: "AWS::KinesisFirehose::DeliveryStream"))
+        #expect(!Preflight.stagesNeedLoggingRole(firehose))
+        firehose.resources[0].properties["MethodSettings"] = .list([.object(["DataTraceEnabled": .bool(true)])])
+        #expect(Preflight.stagesNeedLoggingRole(firehose), "execution logs still need the account's role")
     }
 
     @Test func anUnreachableEndpointIsOneErrorNotANotePerCheck() async {

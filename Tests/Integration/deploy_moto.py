@@ -415,6 +415,44 @@ def credentials(binary, endpoint, project, directory):
           f"an unreachable endpoint is one message, exit 2 ({status}: {err.strip()[-300:]})")
 
 
+def partner_keys(binary, endpoint, directory):
+    """`orderstack api-key`: the partners listed with key IDs and no values; a key written only where asked (a new
+    file, mode 600, or standard output alone), refused without a destination, over an existing file, for an
+    unknown partner. moto's CloudFormation does not create API keys, so the key is made through moto's API Gateway
+    and the stack carries its ID as the output a partner's key gets."""
+    value = "PartnerKeyValue0123456789abcdefghijklmn"
+    key_id = client("apigateway", endpoint).create_api_key(name="acme", value=value, enabled=True)["id"]
+    template = {"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
+                "Outputs": {"OrdersApiPartnerWholesaleAcmeKeyId": {"Value": key_id}}}
+    client("cloudformation", endpoint).create_stack(StackName="partners-it", TemplateBody=json.dumps(template))
+    base = ["--stack-name", "partners-it"]
+    status, out, err = run(binary, endpoint, base, None, command="api-key")
+    check(status == 0 and f"WholesaleAcme  {key_id}" in out and value not in out + err,
+          f"api-key lists the partner with its key ID and no value ({status}: {out.strip()} {err.strip()})")
+    target = pathlib.Path(directory) / "acme.key"
+    status, out, err = run(binary, endpoint, base + ["--partner", "wholesale-acme", "--out", str(target)], None,
+                           command="api-key")
+    mode = oct(target.stat().st_mode & 0o777) if target.exists() else None
+    check(status == 0 and target.read_text() == value + "\n" and mode == "0o600" and value not in out + err
+          and "readable only by you" in err,
+          f"--out writes the key alone to a new file readable by its owner, and prints it nowhere ({status}, {mode}: "
+          f"{err.strip()})")
+    status, out, err = run(binary, endpoint, base + ["--partner", "wholesale-acme", "--out", str(target)], None,
+                           command="api-key")
+    check(status == 2 and "exists" in err and target.read_text() == value + "\n",
+          f"an existing file is never overwritten ({status}: {err.strip()})")
+    status, out, err = run(binary, endpoint, base + ["--partner", "wholesale-acme", "--stdout"], None,
+                           command="api-key")
+    check(status == 0 and out == value + "\n" and value not in err and "standard output" in err,
+          f"--stdout prints the key alone and says so on stderr ({status}: {err.strip()})")
+    status, out, err = run(binary, endpoint, base + ["--partner", "wholesale-acme"], None, command="api-key")
+    check(status == 2 and "--out FILE" in err and value not in out + err,
+          f"without a destination nothing is revealed, exit 2 ({status}: {err.strip()})")
+    status, out, err = run(binary, endpoint, base + ["--partner", "globex", "--stdout"], None, command="api-key")
+    check(status == 1 and "no partner 'globex'" in err and "WholesaleAcme" in err and value not in out + err,
+          f"an unknown partner: exit 1, the stack's partners named ({status}: {err.strip()})")
+
+
 def echoed_secrets(binary, project):
     """An endpoint that answers every call as AWS answers a signature it cannot match: 403 SignatureDoesNotMatch
     with the canonical request it expected, the session token header among it. Neither the token, nor the secret
@@ -485,6 +523,7 @@ def main():
             gate(binary, endpoint, project)
             credentials(binary, endpoint, project, directory)
             hotswap(binary, endpoint, project)
+            partner_keys(binary, endpoint, directory)
             destroy(binary, endpoint, project)
 
         with_moto(scenario, None)

@@ -25,9 +25,11 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -83,10 +85,12 @@ class Local:
         return descendants(self.process.pid)
 
 
-def request(local, method, path, body=None, signed=True):
+def request(local, method, path, body=None, signed=True, api_key=None):
     url = local.base + path
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Content-Type": "application/json"}
+    if api_key is not None:
+        headers["x-api-key"] = api_key
     if signed:
         aws = AWSRequest(method=method, url=url, data=data or b"", headers=headers)
         SigV4Auth(CREDENTIALS, "execute-api", "us-east-1").add_auth(aws)
@@ -376,6 +380,52 @@ def external_endpoint(binary):
         server.stop()
 
 
+def partners(binary):
+    """A stage with partners (Tests/Integration/stages/partners.yaml): the run's API keys go to a file readable only
+    by its owner and never to the terminal; a request without a key or with a wrong one is 403 and queues nothing;
+    a partner's key is admitted until its monthly quota (2) is used, then 429 Limit Exceeded; another partner's
+    key is unaffected. The project is a scratch folder whose sources and builds are this checkout's (symlinks)."""
+    with tempfile.TemporaryDirectory() as directory:
+        project = pathlib.Path(directory)
+        (project / "Package.swift").symlink_to(ROOT / "Package.swift")
+        (project / "Sources").symlink_to(ROOT / "Sources")
+        (project / "blueprints").mkdir()
+        for entry in (ROOT / "blueprints").iterdir():
+            if entry.name != "stages":
+                (project / "blueprints" / entry.name).symlink_to(entry)
+        (project / "blueprints" / "stages").mkdir()
+        shutil.copy(ROOT / "Tests" / "Integration" / "stages" / "partners.yaml", project / "blueprints" / "stages")
+        local = Local(binary, stage="partners", project=project)
+        try:
+            keys_file = project / "output" / "local" / "api-keys.json"
+            keys = json.loads(keys_file.read_text()) if keys_file.exists() else {}
+            mode = oct(keys_file.stat().st_mode & 0o777) if keys_file.exists() else None
+            check(sorted(keys) == ["OrdersApiPartnerStorefrontKey", "OrdersApiPartnerWholesaleAcmeKey"]
+                  and mode == "0o600" and any("(x-api-key)" in line for line in local.banner),
+                  f"each partner's key is in output/local/api-keys.json, mode 600 ({mode}, {sorted(keys)})")
+            acme, storefront = keys.get("OrdersApiPartnerWholesaleAcmeKey", "?"), keys.get(
+                "OrdersApiPartnerStorefrontKey", "?")
+            status, body = request(local, "POST", "/orders", order("it-partner-none"))
+            wrong, _ = request(local, "POST", "/orders", order("it-partner-wrong"), api_key=acme[::-1])
+            check(status == 403 and wrong == 403 and "Forbidden" in body,
+                  f"without a key or with a wrong one: 403 ({status} {body}, {wrong})")
+            statuses = [request(local, "POST", "/orders", order(f"it-partner-acme-{n}"), api_key=acme)
+                        for n in range(3)]
+            check([s for s, _ in statuses] == [202, 202, 429] and "Limit Exceeded" in statuses[2][1],
+                  f"a partner's key until its monthly quota of 2, then 429 Limit Exceeded ({statuses})")
+            status, _ = request(local, "POST", "/orders", order("it-partner-store"), api_key=storefront)
+            check(status == 202, f"another partner's key is unaffected ({status})")
+            wait_stored(local, ["it-partner-acme-0", "it-partner-acme-1", "it-partner-store"])
+            stored = {item["orderId"]["S"] for item in items(local)}
+            check(not stored & {"it-partner-none", "it-partner-wrong", "it-partner-acme-2"},
+                  f"refused requests queued nothing ({sorted(stored)})")
+            time.sleep(0.5)
+            printed = "".join(local.banner) + "".join(local.errors)
+            check(acme not in printed and storefront not in printed, "no key value is ever printed")
+        finally:
+            stopped(local, signal.SIGINT)
+
+
 def sns_outage(binary):
     """The outbox under the fault that stranded stored orders before it: SNS refuses every Publish (503) from
     before the orders arrive until long after each intake message was received for the last time. The intake
@@ -529,6 +579,7 @@ def main():
     moto_dies(binary)
     without_moto(binary)
     external_endpoint(binary)
+    partners(binary)
     sns_outage(binary)
     local = Local(binary)
     check("ready in" in "".join(local.banner), f"orderstack local is ready ({''.join(local.errors)[-400:]})")

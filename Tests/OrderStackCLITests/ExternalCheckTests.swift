@@ -12,7 +12,19 @@ import Testing
         return directory
     }()
 
-    static func template(_ stage: String) -> String { templates.appendingPathComponent("orders-\(stage).yaml").path }
+    /// A stage with partners (API keys and usage plans), synthesized in a scratch copy of the project by
+    /// `Tests/Integration/partners_project.sh`.
+    static let partners: URL = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orderstack-partners-\(getpid())")
+        _ = try? CommandRunner.run(
+            CommandRunner.packageRoot.appendingPathComponent("Tests/Integration/partners_project.sh").path,
+            [CommandRunner.productsDirectory.appendingPathComponent("orderstack").path, directory.path])
+        return directory.appendingPathComponent("output")
+    }()
+
+    static func template(_ stage: String) -> String {
+        (stage == "partners" ? partners : templates).appendingPathComponent("orders-\(stage).yaml").path
+    }
 
     func requireTool(_ name: String) throws {
         let found = try CommandRunner.run("which", [name])
@@ -20,7 +32,7 @@ import Testing
             found.status == 0, "\(name) is not installed: pip install cfn-lint checkov 'moto[server]' (see .ci/run)")
     }
 
-    @Test(arguments: ["dev", "prod"])
+    @Test(arguments: ["dev", "prod", "partners"])
     func cfnLintReportsNothing(stage: String) throws {
         try requireTool("cfn-lint")
         let result = try CommandRunner.run("cfn-lint", ["--format", "parseable", Self.template(stage)])
@@ -28,7 +40,7 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
-    @Test(arguments: ["dev", "prod"])
+    @Test(arguments: ["dev", "prod", "partners"])
     func checkovFailsNoCheck(stage: String) throws {
         try requireTool("checkov")
         let result = try CommandRunner.run(

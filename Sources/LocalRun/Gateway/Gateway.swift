@@ -2,6 +2,7 @@ import AWSSigV4
 import Foundation
 import JSONDocument
 import JSONText
+import Timestamps
 
 /// A request as the local gateway receives it.
 public struct GatewayRequest: Sendable {
@@ -96,15 +97,22 @@ public actor Gateway {
     var counter = 0
     /// One access-log line per request (the stage's format).
     let accessLog: @Sendable (String) -> Void
+    /// The usage plans' keys by value.
+    let keys: [String: RestAPI.KeyPlan]
+    /// Each key's plan throttle and requests counted in the quota's current period, by key resource.
+    var keyBuckets: [String: TokenBucket] = [:]
+    var keyUsage: [String: (period: String, count: Int)] = [:]
 
+    /// Creates a gateway; `keys` maps each API key's value to its usage plan.
     public init(
         api: RestAPI, backends: GatewayBackends, credentials: Credentials?, region: String,
-        accessLog: @escaping @Sendable (String) -> Void
+        keys: [String: RestAPI.KeyPlan] = [:], accessLog: @escaping @Sendable (String) -> Void
     ) {
         self.api = api
         self.backends = backends
         self.credentials = credentials
         self.region = region
+        self.keys = keys
         self.accessLog = accessLog
     }
 
@@ -177,6 +185,7 @@ public actor Gateway {
                 return gatewayResponse(type, status: 403, message: message, context: &context)
             }
         }
+        if route.apiKeyRequired, let refusal = admitKey(request, context: &context) { return refusal }
         if let refusal = validate(request, route: route, pathParameters: pathParameters, context: &context) {
             return refusal
         }
@@ -196,6 +205,44 @@ public actor Gateway {
         case .unsupported(let what):
             context.values["error.message"] = "not run locally: \(what)"
             return .message(500, "orderstack local does not run this integration: \(what)")
+        }
+    }
+
+    /// A method that requires an API key: the `x-api-key` header must name a key of one of the stage's usage plans
+    /// (else INVALID_API_KEY, 403), whose quota (QUOTA_EXCEEDED, 429) and throttle (THROTTLED, 429) then apply
+    /// ("Gateway response types for API Gateway"; "Choose an API key source in API Gateway"). AWS applies both
+    /// "on a best-effort basis"; here they are exact.
+    func admitKey(_ request: GatewayRequest, context: inout Context) -> GatewayAnswer? {
+        guard let value = request.header("x-api-key"), let plan = keys[value] else {
+            return gatewayResponse("INVALID_API_KEY", status: 403, message: "Forbidden", context: &context)
+        }
+        context.values["identity.apiKeyId"] = plan.keyId
+        let now = backends.now()
+        let period = Self.quotaPeriod(plan.period, nowMs: now)
+        var used = 0
+        if let recorded = keyUsage[plan.keyId], recorded.period == period { used = recorded.count }
+        if let quota = plan.quota, used >= quota {
+            return gatewayResponse("QUOTA_EXCEEDED", status: 429, message: "Limit Exceeded", context: &context)
+        }
+        if let rate = plan.rateLimit {
+            var bucket = keyBuckets[plan.keyId] ?? TokenBucket(rate: rate, burst: plan.burstLimit ?? Int(rate))
+            let admitted = bucket.take(nowMs: now)
+            keyBuckets[plan.keyId] = bucket
+            if !admitted {
+                return gatewayResponse("THROTTLED", status: 429, message: "Too Many Requests", context: &context)
+            }
+        }
+        keyUsage[plan.keyId] = (period, used + 1)
+        return nil
+    }
+
+    /// The quota period a moment falls in, in UTC: `2026-12` for MONTH, `2026-12-04` for DAY, the week's number
+    /// since 1970 for WEEK.
+    static func quotaPeriod(_ period: String, nowMs: Int64) -> String {
+        switch period {
+        case "DAY": return String(RFC3339.format(nowMs).prefix(10))
+        case "WEEK": return "week-\(nowMs / 604_800_000)"
+        default: return String(RFC3339.format(nowMs).prefix(7))
         }
     }
 

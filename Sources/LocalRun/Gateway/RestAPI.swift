@@ -9,6 +9,8 @@ public struct RestAPI: Sendable {
         /// `/orders/{orderId}`.
         public var path: String
         public var authorization: String
+        /// `ApiKeyRequired`: the request must carry an API key of one of the stage's usage plans.
+        public var apiKeyRequired = false
         public var validatesBody = false
         public var validatesParameters = false
         /// Request models by content type.
@@ -55,6 +57,20 @@ public struct RestAPI: Sendable {
         public var templates: [String: MappingTemplate]
     }
 
+    /// One API key with the usage plan it belongs to: the plan's throttle and monthly quota apply to requests
+    /// carrying the key.
+    public struct KeyPlan: Sendable, Equatable {
+        /// The `AWS::ApiGateway::ApiKey` resource.
+        public var keyId: String
+        /// The key's `Value` when the template sets one; otherwise the local run generates it.
+        public var value: String?
+        public var rateLimit: Double?
+        public var burstLimit: Int?
+        /// Requests per `period` (`DAY`, `WEEK` or `MONTH`).
+        public var quota: Int?
+        public var period = "MONTH"
+    }
+
     /// A gateway response (`BAD_REQUEST_BODY`, ...) as the template overrides it.
     public struct GatewayResponse: Sendable {
         public var status: Int?
@@ -69,6 +85,23 @@ public struct RestAPI: Sendable {
     public var accessLogFormat: String?
     public var accessLogGroup: String?
     public var gatewayResponses: [String: GatewayResponse] = [:]
+    /// The usage plans of the stage with the API keys they admit (`AWS::ApiGateway::UsagePlanKey`).
+    public var plans: [KeyPlan] = []
+
+    /// Gives every key without a `Value` in the template a random one, as API Gateway generates them: 40 letters
+    /// and digits.
+    public mutating func generateKeyValues() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        var random = SystemRandomNumberGenerator()
+        for index in plans.indices where plans[index].value == nil {
+            plans[index].value = String((0..<40).map { _ in alphabet.randomElement(using: &random)! })
+        }
+    }
+
+    /// Each API key's value by key resource (one per key, whatever number of plans it is in).
+    public var keyValues: [String: String] {
+        Dictionary(plans.compactMap { plan in plan.value.map { (plan.keyId, $0) } }) { first, _ in first }
+    }
     /// Integration kinds and template constructs the local gateway does not run, for the start banner.
     public var unsupported: [String] = []
 
@@ -105,6 +138,7 @@ public struct RestAPI: Sendable {
                 status: names.string(response.properties["StatusCode"]).flatMap(Int.init),
                 templates: templates(response.properties["ResponseTemplates"], names: names))
         }
+        api.plans = plans(of: apiId, template: template, names: names)
         for method in template.resources where method.type == "AWS::ApiGateway::Method" && belongs(method) {
             let route = route(method, template: template, names: names)
             if case .unsupported(let what) = route.integration {
@@ -121,12 +155,30 @@ public struct RestAPI: Sendable {
         return api
     }
 
+    /// The keys of the usage plans that name a stage of `apiId`, each with its plan's limits.
+    static func plans(of apiId: String, template: Template, names: LocalNames) -> [KeyPlan] {
+        template.resources.filter { $0.type == "AWS::ApiGateway::UsagePlanKey" }.compactMap { link in
+            guard case .ref(let keyId)? = link.properties["KeyId"],
+                case .ref(let planId)? = link.properties["UsagePlanId"],
+                let plan = template.resource(planId)?.properties,
+                plan["ApiStages"]?.items?.contains(where: { $0["ApiId"] == .ref(apiId) }) == true
+            else { return nil }
+            var found = KeyPlan(keyId: keyId, value: names.string(template.resource(keyId)?.properties["Value"]))
+            found.rateLimit = names.string(plan["Throttle"]?["RateLimit"]).flatMap(Double.init)
+            found.burstLimit = names.string(plan["Throttle"]?["BurstLimit"]).flatMap(Int.init)
+            found.quota = names.string(plan["Quota"]?["Limit"]).flatMap(Int.init)
+            found.period = names.string(plan["Quota"]?["Period"]) ?? "MONTH"
+            return found
+        }
+    }
+
     static func route(_ method: Resource, template: Template, names: LocalNames) -> Route {
         let properties = method.properties
         var route = Route(
             method: names.string(properties["HttpMethod"]) ?? "ANY", path: path(of: properties["ResourceId"], template),
             authorization: names.string(properties["AuthorizationType"]) ?? "NONE",
             integration: integration(properties["Integration"], names: names))
+        route.apiKeyRequired = names.string(properties["ApiKeyRequired"]) == "true"
         if case .ref(let validatorId)? = properties["RequestValidatorId"],
             let validator = template.resource(validatorId)
         {

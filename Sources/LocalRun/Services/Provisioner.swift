@@ -120,7 +120,8 @@ public struct Provisioner: Sendable {
                 if type == "AWS::ApiGateway::RestApi" { report.runLocally.append("\(id): REST API, the local gateway") }
                 return LocalIdentity(ref: id, attributes: ["RootResourceId": "\(id)-root"])
             }
-            return identityOnly(resource, names: names, report: &report, served: type != "AWS::ApiGateway::UsagePlan")
+            // Usage plans, their keys and links are served by the gateway (throttle, quota, x-api-key).
+            return identityOnly(resource, names: names, report: &report, served: true)
         default:
             return identityOnly(resource, names: names, report: &report, served: false)
         }

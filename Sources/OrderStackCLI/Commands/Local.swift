@@ -4,6 +4,7 @@ import CloudFormation
 import Dispatch
 import Foundation
 import JSONDocument
+import JSONText
 import LocalRun
 
 #if canImport(Glibc)
@@ -81,6 +82,13 @@ extension OrderStack {
             let session = launch.session
             let stop = launch.stop
             Self.installSignals(stop: stop)
+            do {
+                try Self.writeKeys(session, project: project, console: console)
+            } catch {
+                stop()
+                console.err("error: \(error)")
+                throw BadInput()
+            }
             banner(
                 session, endpoint: launch.endpoint, readyMs: Date().timeIntervalSince(started) * 1000,
                 console: console)
@@ -93,6 +101,23 @@ extension OrderStack {
             Self.statusLoop(session, console: console)
         }
 
+        /// The usage plans' API key values, generated for this run, go to `output/local/api-keys.json` (readable by
+        /// its owner only), never to the terminal.
+        static func writeKeys(_ session: LocalSession, project: Project, console: Console) throws(FileFailure) {
+            guard let keys = session.api?.keyValues, !keys.isEmpty else { return }
+            let path = project.path(Self.keysFile)
+            let entries = keys.sorted { $0.key < $1.key }.map {
+                "  \(JSONText.quote($0.key)): \(JSONText.quote($0.value))"
+            }
+            try FileSystem.write("{\n" + entries.joined(separator: ",\n") + "\n}\n", to: path, mode: 0o600)
+            console.out(
+                "API keys (send one as x-api-key): \(Self.keysFile), by key resource; readable only by you, never printed\n"
+            )
+        }
+
+        /// Where `local` writes the API keys of a run.
+        static let keysFile = "output/local/api-keys.json"
+
         func banner(_ session: LocalSession, endpoint: String, readyMs: Double, console: Console) {
             var lines = ["services: \(endpoint)"]
             lines += session.report.created.map { "  created \($0)" }
@@ -104,7 +129,7 @@ extension OrderStack {
             if let api = session.api, let port = session.gatewayPort {
                 lines.append("API \(api.name): http://127.0.0.1:\(port)/\(api.stage)")
                 lines += api.routes.map {
-                    "  \($0.method) /\(api.stage)\($0.path)\($0.authorization == "AWS_IAM" && !noAuth ? " (SigV4 signed)" : "")"
+                    "  \($0.method) /\(api.stage)\($0.path)\($0.authorization == "AWS_IAM" && !noAuth ? " (SigV4 signed)" : "")\($0.apiKeyRequired ? " (x-api-key)" : "")"
                 }
                 lines += api.unsupported.map { "  not run locally: \($0)" }
             }
@@ -134,7 +159,8 @@ extension OrderStack {
             }
             let client = GatewayClient(
                 port: port, credentials: noAuth ? nil : LocalConfiguration.defaultCredentials,
-                region: session.names.region)
+                region: session.names.region,
+                apiKey: session.api?.plans.max { ($0.quota ?? .max) < ($1.quota ?? .max) }?.value)
             let smoke = Smoke(
                 session: session, client: client, postPath: post.path, getPath: get.path, sample: document,
                 say: { console.out($0 + "\n") })

@@ -49,7 +49,9 @@ let package = Package(
         .target(name: "SourceDiagnostics"),
         .target(name: "YAML", dependencies: ["CLibYAML", "JSONText", "SourceDiagnostics"]),
         // The template model, the resource catalogue and the SAM expansion: no parser.
-        .target(name: "CloudFormation", dependencies: ["SourceDiagnostics"]),
+        // The resource catalogue (every CloudFormation type, compressed) is inflated with zlib.
+        .target(name: "CloudFormation", dependencies: ["SourceDiagnostics", "ZlibStream"]),
+        .target(name: "ZlibStream", dependencies: ["CZlib"]),
         // Templates read from YAML or JSON into the model, and written back as YAML.
         .target(name: "TemplateYAML", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "StackDSL", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
@@ -125,7 +127,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .target(name: "Packaging", dependencies: ["CZlib", "Hashing"]),
+        .target(name: "Packaging", dependencies: ["CZlib", "ZlibStream", "Hashing"]),
         // Records a digest of a blueprint's sources at build time (`BlueprintSources.fingerprint`), so that a binary
         // built from other sources never reports a project's templates up to date.
         .executableTarget(name: "BlueprintFingerprintTool", dependencies: ["Hashing"]),

@@ -1,3 +1,5 @@
+import ZlibStream
+
 /// What CloudFormation knows about a resource type: its `Fn::GetAtt` attributes, required and writable properties,
 /// and the properties whose change replaces the resource.
 public struct ResourceTypeInfo: Sendable, Equatable {
@@ -16,48 +18,69 @@ public struct ResourceTypeInfo: Sendable, Equatable {
     public var conditionalCreateOnly: [String] = []
 }
 
-/// The resource types of the services orderstack works with, imported from cfn-lint's bundled CloudFormation
-/// resource schemas by `scripts/import-schemas.py` (see `ResourceCatalogue+Data.swift` for the version).
+/// Every resource type of the CloudFormation resource specification, imported from cfn-lint's bundled resource
+/// schemas by `scripts/import-resource-schemas.py` into `ResourceCatalogue+Compressed.swift` (gzip, base64).
+/// The text is inflated once, on first use; each type's lines are parsed when the type is asked for.
 public enum ResourceCatalogue {
-    private static let index: [Substring: Substring] = {
-        // Split on UTF-8 bytes: the data is ASCII, and Character-wise splitting of 110 KB costs milliseconds.
-        var index: [Substring: Substring] = [:]
-        index.reserveCapacity(512)
-        let bytes = data.utf8
-        var start = bytes.startIndex
-        while start < bytes.endIndex {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
-            if let bar = bytes[start..<end].firstIndex(of: UInt8(ascii: "|")) {
-                let key = Substring(data[start..<bar])
-                index[key.drop { $0 == " " }] = Substring(data[bytes.index(after: bar)..<end])
+    /// The inflated catalogue and where each type's lines are.
+    private static let loaded: (text: String, blocks: [Substring: Range<String.Index>], source: String) = {
+        let bytes = ZlibStream.gunzip(Base64.decode(compressed)) ?? []
+        let text = String(decoding: bytes, as: UTF8.self)
+        var blocks: [Substring: Range<String.Index>] = [:]
+        blocks.reserveCapacity(1_700)
+        var source = ""
+        var current: (name: Substring, start: String.Index)?
+        var position = text.startIndex
+        let utf8 = text.utf8
+        while position < text.endIndex {
+            let end = utf8[position...].firstIndex(of: UInt8(ascii: "\n")) ?? text.endIndex
+            let first = utf8[position]
+            if first == UInt8(ascii: "#") {
+                let line = text[position..<end]
+                if line.hasPrefix("#source ") { source = String(line.dropFirst(8)) }
+            } else if first != UInt8(ascii: " ") {
+                if let open = current { blocks[open.name] = open.start..<position }
+                let tab = utf8[position..<end].firstIndex(of: UInt8(ascii: "\t")) ?? end
+                current = (text[position..<tab], position)
             }
-            start = end < bytes.endIndex ? bytes.index(after: end) : end
+            position = end < text.endIndex ? utf8.index(after: end) : end
         }
-        return index
+        if let open = current { blocks[open.name] = open.start..<text.endIndex }
+        return (text, blocks, source)
     }()
 
     /// The number of resource types in the catalogue.
-    public static var count: Int { index.count }
+    public static var count: Int { loaded.blocks.count }
 
-    /// What the catalogue knows about `type`, or `nil` for types it does not have (custom resources, SAM
-    /// types, services outside the catalogue).
+    /// Where the data came from: `cfn-lint 1.51.0 us-east-1`.
+    public static var source: String { loaded.source }
+
+    /// Every type name, sorted.
+    public static var types: [String] { loaded.blocks.keys.map(String.init).sorted() }
+
+    /// Everything the catalogue knows about `type`, or `nil` for types it does not have (custom resources, SAM
+    /// types, third-party types).
+    public static func schema(_ type: String) -> ResourceSchema? {
+        guard let range = loaded.blocks[Substring(type)] else { return nil }
+        return ResourceSchema(lines: loaded.text[range].split(separator: "\n"))
+    }
+
+    /// The attributes, required and settable properties, and create-only paths of `type`.
     public static func info(_ type: String) -> ResourceTypeInfo? {
-        guard let rest = index[Substring(type)] else { return nil }
-        let fields = rest.split(separator: "|", omittingEmptySubsequences: false)
-        func list(_ index: Int) -> [String] {
-            index < fields.count ? fields[index].split(separator: ",").map(String.init) : []
-        }
-        return ResourceTypeInfo(
-            type: type, attributes: Set(list(0)), required: list(1), properties: Set(list(2)), createOnly: list(3),
-            conditionalCreateOnly: list(4))
+        schema(type).map(\.info)
     }
 
     /// The entries of `types` the catalogue has, each looked up once: callers that ask per resource keep this
     /// instead of calling `info(_:)` for every resource.
     public static func infos(for types: some Sequence<String>) -> [String: ResourceTypeInfo] {
-        var result: [String: ResourceTypeInfo] = [:]
+        schemas(for: types).mapValues(\.info)
+    }
+
+    /// The schemas of `types` the catalogue has, each parsed once.
+    public static func schemas(for types: some Sequence<String>) -> [String: ResourceSchema] {
+        var result: [String: ResourceSchema] = [:]
         for type in types where result[type] == nil {
-            if let info = info(type) { result[type] = info }
+            if let schema = schema(type) { result[type] = schema }
         }
         return result
     }
@@ -66,5 +89,44 @@ public enum ResourceCatalogue {
     /// properties and attributes are its provider's business.
     public static func isCustom(_ type: String) -> Bool {
         type.hasPrefix("Custom::") || type == "AWS::CloudFormation::CustomResource"
+    }
+}
+
+extension ResourceSchema {
+    /// The summary most checks need.
+    public var info: ResourceTypeInfo {
+        ResourceTypeInfo(
+            type: type, attributes: Set(attributes), required: required, properties: Set(properties.keys),
+            createOnly: createOnly, conditionalCreateOnly: conditionalCreateOnly)
+    }
+}
+
+/// Base64 (RFC 4648) decoding that skips whitespace, for the catalogue's literal.
+enum Base64 {
+    private static let values: [UInt8] = {
+        var table = [UInt8](repeating: 255, count: 256)
+        for (index, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(byte)] = UInt8(index)
+        }
+        return table
+    }()
+
+    /// The bytes `text` encodes; characters outside the alphabet (line breaks, padding) are skipped.
+    static func decode(_ text: String) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in text.utf8 {
+            let value = values[Int(byte)]
+            guard value != 255 else { continue }
+            buffer = buffer << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return output
     }
 }

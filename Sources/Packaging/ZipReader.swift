@@ -1,4 +1,5 @@
 import CZlib
+import ZlibStream
 
 /// Reads back what `ZipWriter` writes, as far as a preflight needs: the first bytes of the first entry (a
 /// handler zip's `bootstrap`), enough for its ELF header.
@@ -25,7 +26,7 @@ public enum ZipReader {
             return nil
         }
         defer { inflateEnd(&stream) }
-        let (status, output) = ZipWriter.step(&stream, input: data, capacity: count) { inflate(&$0, Z_SYNC_FLUSH) }
+        let (status, output) = ZlibStream.step(&stream, input: data, capacity: count) { inflate(&$0, Z_SYNC_FLUSH) }
         guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else { return nil }
         return output
     }

@@ -1,4 +1,5 @@
 import CZlib
+import ZlibStream
 
 /// One file of a zip archive.
 public struct ZipEntry: Sendable, Equatable {
@@ -109,28 +110,11 @@ public enum ZipWriter {
         else { throw ZipError(description: "zlib could not start a deflate stream") }
         defer { deflateEnd(&stream) }
         let capacity = Int(deflateBound(&stream, uLong(input.count))) + 64
-        let (status, output) = step(&stream, input: input, capacity: capacity) { CZlib.deflate(&$0, Z_FINISH) }
+        let (status, output) = ZlibStream.step(&stream, input: input, capacity: capacity) {
+            CZlib.deflate(&$0, Z_FINISH)
+        }
         guard status == Z_STREAM_END else { throw ZipError(description: "zlib deflate failed (\(status))") }
         return output
-    }
-
-    /// One zlib call (`deflate` or `inflate`) over all of `input` into at most `capacity` bytes: its status and
-    /// what it wrote.
-    static func step(
-        _ stream: inout z_stream, input: [UInt8], capacity: Int, _ call: (inout z_stream) -> Int32
-    ) -> (Int32, [UInt8]) {
-        var output = [UInt8](repeating: 0, count: capacity)
-        var input = input
-        let status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
-                stream.avail_in = uInt(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = uInt(target.count)
-                return call(&stream)
-            }
-        }
-        return (status, Array(output.prefix(Int(stream.total_out))))
     }
 
     static func append16(_ bytes: inout [UInt8], _ value: UInt16) {

@@ -128,8 +128,44 @@ public enum Rules {
     public static let unknownType = Rule(
         id: "OS1103", severity: .note, title: "Resource type not in the catalogue",
         why:
-            "Properties and attributes of types outside the imported schemas (other services, types newer than the import) are not checked.",
-        fix: "Nothing to fix; re-run scripts/import-schemas.py to widen the catalogue.")
+            "Properties and attributes of types outside the imported schemas (third-party and private types, types newer than the import) are not checked.",
+        fix: "Nothing to fix for a private or third-party type; for an AWS type, check the spelling of its name.")
+    public static let wrongShape = Rule(
+        id: "OS1108", severity: .error, title: "Property value of the wrong shape",
+        why:
+            "CloudFormation validates properties against the type's schema before creating anything: a list where an object is required, an object where a string is, or text where a number is, fails the stack (cfn-lint E3012).",
+        fix: "Give the value the shape the message names (the resource type's reference page shows it).")
+    public static let deprecatedProperty = Rule(
+        id: "OS1109", severity: .warning, title: "Deprecated property",
+        why: "The resource type's schema marks the property deprecated: AWS may ignore it or stop accepting it.",
+        fix: "Use the property the type's documentation names instead.")
+    public static let placeholder = Rule(
+        id: "OS1112", severity: .warning, title: "Placeholder left in a value",
+        why:
+            "A value such as `arn:aws:dynamodb:...:<DYNAMO_DB_STREAM_ARN>`, `REPLACE_ME` or `TODO` is a blank from an example that was never filled: AWS rejects it or creates something nobody meant.",
+        fix: "Put the real value, a parameter (!Ref), or an attribute (!GetAtt) in its place.")
+    public static let bucketACLWithoutOwnership = Rule(
+        id: "OS1113", severity: .error, title: "Bucket ACL on a bucket whose ACLs are disabled",
+        why:
+            "Since April 2023 a new bucket's Object Ownership is Bucket owner enforced, which disables ACLs: creating a bucket with an ACL that grants anything beyond the owner fails (InvalidBucketAclWithObjectOwnership, Amazon S3 User Guide, \"Controlling ownership of objects and disabling ACLs for your bucket\").",
+        fix:
+            "Remove AccessControl and grant access with a bucket policy, or set OwnershipControls to ObjectWriter or BucketOwnerPreferred if the ACL is really needed."
+    )
+    public static let deprecatedManagedPolicy = Rule(
+        id: "OS1114", severity: .error, title: "Deprecated AWS managed policy",
+        why:
+            "AWS deprecated the managed policy: it can no longer be attached to new users, groups or roles (IAM User Guide, \"Deprecated AWS managed policies\"), so creating the role fails.",
+        fix: "Attach the replacement policy the message names.")
+    public static let shutDownType = Rule(
+        id: "OS1110", severity: .error, title: "Resource type shut down",
+        why:
+            "AWS has shut the service or resource type down (its schema's lifecycle is shutdown and the date has passed): it can no longer be created (cfn-lint E3710).",
+        fix: "Move to the successor service.")
+    public static let retiringType = Rule(
+        id: "OS1111", severity: .warning, title: "Resource type being retired",
+        why:
+            "AWS is retiring the service or resource type (lifecycle sunset, maintenance, or a shutdown still ahead): new features stop, and after the shutdown date it can no longer be created (cfn-lint W3696, W3697).",
+        fix: "Plan the move to the successor service before the date.")
 
     // MARK: Wiring (OS20xx)
     public static let mappingRoleLacksSQS = Rule(
@@ -272,7 +308,8 @@ public enum Rules {
         undefinedCondition, undefinedMapping, circularDependency, unusedParameter, unusedCondition, duplicateExport,
         variableOutsideSub, attributeAsString,
         unknownProperty, missingRequiredProperty, unknownType, unknownResourceAttribute, serverlessWithoutTransform,
-        runtimeDeprecated, runtimeCreationBlocked,
+        runtimeDeprecated, runtimeCreationBlocked, wrongShape, deprecatedProperty, shutDownType, retiringType,
+        placeholder, bucketACLWithoutOwnership, deprecatedManagedPolicy,
         mappingRoleLacksSQS, mappingSourceIsURL, visibilityBelowTimeout, visibilityBelowGuidance,
         consumedQueueWithoutDLQ, dlqRetentionTooShort, maxReceiveCountTooLow, noPartialBatchResponse,
         maximumConcurrencyAboveReserved, apiRoleLacksSend, apiUriUsesArn, roleTrustsWrongService,

@@ -51,6 +51,7 @@ public enum Validator {
         ReferenceChecks.run(&context)
         SchemaChecks.run(&context)
         DeployBreakerChecks.run(&context)
+        ContentChecks.run(&context)
         WiringChecks.run(&context)
         PolicyChecks.run(&context)
         return context.applySuppressions()
@@ -70,6 +71,8 @@ struct Context {
     let resources: [String: Resource]
     /// The catalogue entry of each resource type the template uses (looked up once per type).
     let types: [String: ResourceTypeInfo]
+    /// The full schema of each resource type the template uses.
+    let schemas: [String: ResourceSchema]
     let expansion: SAMExpansion
     /// The date lifecycle checks are judged on, `YYYY-MM-DD`.
     let today: String
@@ -82,15 +85,14 @@ struct Context {
         expansion = SAMExpansion(template)
         resourceList = expansion.resources
         var resources: [String: Resource] = [:]
-        var types: [String: ResourceTypeInfo] = [:]
         for resource in resourceList {
             resources[resource.logicalId] = resources[resource.logicalId] ?? resource
-            if types[resource.type] == nil, let info = ResourceCatalogue.info(resource.type) {
-                types[resource.type] = info
-            }
         }
         self.resources = resources
-        self.types = types
+        schemas = ResourceCatalogue.schemas(for: resourceList.map(\.type) + template.resources.map(\.type))
+        // SAM types have no attributes of their own (the transform's output types have them): references are
+        // judged on the expanded resources.
+        types = schemas.filter { !$0.key.hasPrefix("AWS::Serverless::") }.mapValues(\.info)
     }
 
     /// Whether the template uses the SAM transform.

@@ -29,6 +29,16 @@ import Testing
             ).path,
         ])
         #expect(warningsOnly.status == 0, "a warning below the threshold does not fail")
+        let warnings = try write(
+            "Parameters:\n  P:\n    Type: String\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n", name: "w2.yaml")
+        let shown = try CommandRunner.orderstack(["validate", "--severity", "note", warnings.path])
+        #expect(shown.status == 0, "warnings are printed but fail nothing by default: exit 1 means an error")
+        #expect(shown.stdout.contains("warning: OS1009"))
+        let strict = try CommandRunner.orderstack([
+            "validate", "--fail-on", "warning", "--severity", "error", warnings.path,
+        ])
+        #expect(strict.status == 1, "--fail-on warning fails on a warning")
+        #expect(strict.stdout.contains("warning: OS1009"), "a finding that fails the run is always printed")
         let junk = try write("{\"Resources\": {},}", name: "j.json")
         let unreadable = try CommandRunner.orderstack(["validate", junk.path])
         #expect(unreadable.status == 2)

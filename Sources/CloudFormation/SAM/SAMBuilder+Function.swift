@@ -9,13 +9,19 @@ extension SAMBuilder {
         convert(function, to: "AWS::Lambda::Function", dropping: SAMSpecification.functionPropertiesMovedElsewhere)
         let events = sam["Events"]?.fields ?? Fields()
         if sam["Role"] == nil { generatedRole(for: sam, events: events) }
-        if let alias = literal(sam["AutoPublishAlias"]) {
+        // SAM accepts a string or a Ref to a parameter, whose value (without a Default) is known only at deploy:
+        // `<Function>.Alias` and `<Function>.Version` resolve either way.
+        if let written = sam["AutoPublishAlias"] {
             aliases["\(id).Alias"] = "AWS::Lambda::Alias"
             aliases["\(id).Version"] = "AWS::Lambda::Version"
+            let alias = literal(written) ?? ""
             var aliasResource = Resource("\(id)Alias\(Self.alphanumeric(alias))", type: "AWS::Lambda::Alias")
             aliasResource["FunctionName"] = .ref(id)
-            aliasResource["Name"] = sam["AutoPublishAlias"]
-            if let preference = sam["DeploymentPreference"] { aliasResource["DeploymentPreference"] = preference }
+            aliasResource["Name"] = written
+            // The deployment preference's hooks go to the alias's UpdatePolicy, as the transform puts them.
+            if let preference = sam["DeploymentPreference"] {
+                aliasResource.otherAttributes["UpdatePolicy"] = .object(["CodeDeployLambdaAliasUpdate": preference])
+            }
             if let provisioned = sam["ProvisionedConcurrencyConfig"] {
                 aliasResource["ProvisionedConcurrencyConfig"] = provisioned
             }

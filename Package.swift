@@ -152,10 +152,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI", "OrdersBlueprint"]),
+        // What tests need beyond the package (the corpora beside it, Python tools): skipped with a reason when
+        // absent, required in CI.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
-        .testTarget(name: "DiffTests", dependencies: ["Diff", "CloudFormation", "TemplateYAML"]),
+        .testTarget(name: "DiffTests", dependencies: ["TestSupport", "Diff", "CloudFormation", "TemplateYAML"]),
         .testTarget(
-            name: "CostingTests", dependencies: ["Costing", "CloudFormation", "TemplateYAML", "YAML", "StackDSL"]),
+            name: "CostingTests",
+            dependencies: ["TestSupport", "Costing", "CloudFormation", "TemplateYAML", "YAML", "StackDSL"]),
         .testTarget(name: "OrderDomainTests", dependencies: ["OrderDomain", "Timestamps"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
@@ -176,17 +180,22 @@ let package = Package(
         .testTarget(
             name: "LoadRunTests",
             dependencies: ["LoadRun", "Costing", "LocalRun", "AWSClients", "JSONDocument", "YAML"]),
-        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
-        .testTarget(name: "TemplateYAMLTests", dependencies: ["TemplateYAML", "CloudFormation", "YAML"]),
+        .testTarget(
+            name: "CloudFormationTests", dependencies: ["TestSupport", "CloudFormation", "TemplateYAML", "YAML"]),
+        .testTarget(
+            name: "TemplateYAMLTests", dependencies: ["TestSupport", "TemplateYAML", "CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
         .testTarget(
             name: "ValidationTests",
-            dependencies: ["Validation", "CloudFormation", "TemplateYAML", "YAML", "StackDSL", "OrdersBlueprint"],
+            dependencies: [
+                "TestSupport", "Validation", "CloudFormation", "TemplateYAML", "YAML", "StackDSL", "OrdersBlueprint",
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "OrderStackCLITests",
             dependencies: [
+                "TestSupport",
                 "OrderStackCLI", "CloudFormation", "StackDSL", "OrdersBlueprint", "AWSClients", "DeployClients",
             ],
             exclude: ["Fixtures"]

@@ -1,3 +1,4 @@
+import Synchronization
 import ZlibStream
 
 /// What CloudFormation knows about a resource type: its `Fn::GetAtt` attributes, required and writable properties,
@@ -58,11 +59,18 @@ public enum ResourceCatalogue {
     /// Every type name, sorted.
     public static var types: [String] { loaded.blocks.keys.map(String.init).sorted() }
 
-    /// Everything the catalogue knows about `type`, or `nil` for types it does not have (custom resources, SAM
-    /// types, third-party types).
+    /// Schemas parsed so far: each type's lines are read once per process, however many templates use it.
+    private static let parsed = Mutex<[String: ResourceSchema]>([:])
+
+    /// Everything the catalogue knows about `type`, or `nil` for types it does not have (custom resources,
+    /// third-party types).
     public static func schema(_ type: String) -> ResourceSchema? {
-        guard let range = loaded.blocks[Substring(type)] else { return nil }
-        return ResourceSchema(lines: loaded.text[range].split(separator: "\n"))
+        if let known = parsed.withLock({ $0[type] }) { return known }
+        guard let range = loaded.blocks[Substring(type)],
+            let schema = ResourceSchema(lines: loaded.text[range].split(separator: "\n"))
+        else { return nil }
+        parsed.withLock { $0[type] = schema }
+        return schema
     }
 
     /// The attributes, required and settable properties, and create-only paths of `type`.

@@ -30,24 +30,54 @@ enum ContentChecks {
     }
 
     /// The placeholder in a one-line value: `<NAME>` (letters, digits, `_`, `-`, `.`) in a value without spaces or
-    /// in an ARN, or a blank word (`REPLACE_ME`, `TODO`) as a whole word of a value without spaces.
+    /// in an ARN, or a blank word (`REPLACE_ME`, `TODO`) as a whole word of a value without spaces. One pass over
+    /// the UTF-8 bytes: every string of a template goes through here.
     static func placeholder(in text: String) -> String? {
-        guard !text.contains("\n"), text.count <= 2_048 else { return nil }
-        let spaced = text.contains(" ")
-        if !spaced || text.hasPrefix("arn:"), let open = text.firstIndex(of: "<"),
-            let close = text[open...].firstIndex(of: ">")
-        {
-            let inside = text[text.index(after: open)..<close]
-            if let first = inside.first, first.isLetter,
-                inside.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) })
-            {
-                return String(text[open...close])
-            }
-        }
+        let bytes = text.utf8
+        guard bytes.count <= 2_048, !bytes.contains(UInt8(ascii: "\n")) else { return nil }
+        let spaced = bytes.contains(UInt8(ascii: " "))
+        if !spaced || text.hasPrefix("arn:"), let bracket = bracketed(bytes) { return bracket }
         guard !spaced else { return nil }
-        let words = text.split { !($0.isLetter || $0.isNumber || $0 == "_") }
-        return words.first { blankWords.contains(String($0).uppercased()) && String($0) == String($0).uppercased() }
-            .map(String.init)
+        var word: [UInt8] = []
+        for byte in bytes {
+            if isWordByte(byte) {
+                word.append(byte)
+                continue
+            }
+            if let blank = blank(word) { return blank }
+            word.removeAll(keepingCapacity: true)
+        }
+        return blank(word)
+    }
+
+    private static let blankBytes = Set(blankWords.map { Array($0.utf8) })
+
+    private static func blank(_ word: [UInt8]) -> String? {
+        blankBytes.contains(word) ? String(decoding: word, as: UTF8.self) : nil
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte == 0x5F
+    }
+
+    /// The first `<NAME>` in the bytes: a letter, then letters, digits, `_`, `-` or `.`, then `>`.
+    private static func bracketed(_ bytes: String.UTF8View) -> String? {
+        guard var open = bytes.firstIndex(of: UInt8(ascii: "<")) else { return nil }
+        while true {
+            var index = bytes.index(after: open)
+            var length = 0
+            while index < bytes.endIndex, isWordByte(bytes[index]) || bytes[index] == 0x2D || bytes[index] == 0x2E {
+                if length == 0, !((bytes[index] | 0x20) >= 0x61 && (bytes[index] | 0x20) <= 0x7A) { break }
+                length += 1
+                index = bytes.index(after: index)
+            }
+            if length > 0, index < bytes.endIndex, bytes[index] == UInt8(ascii: ">") {
+                return String(decoding: bytes[open...index], as: UTF8.self)
+            }
+            guard let next = bytes[bytes.index(after: open)...].firstIndex(of: UInt8(ascii: "<")) else { return nil }
+            open = next
+        }
     }
 
     /// Calls `visit` with every literal string (and `Fn::Sub` text) in `value`, with its path.

@@ -1,5 +1,6 @@
 import Foundation
 import TemplateYAML
+import TestSupport
 import Testing
 
 @testable import CloudFormation
@@ -9,7 +10,7 @@ import Testing
 @Suite struct SAMExpansionTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+    static let shared = Requirement.shared
 
     static func expand(_ text: String) throws -> SAMExpansion {
         SAMExpansion(try #require(TemplateReader.read(text, path: "t.yaml").template))
@@ -122,7 +123,8 @@ import Testing
         ].contains(type)
     }
 
-    @Test func generatedNamesMatchTheReferenceImplementation() throws {
+    @Test(Requirement.corpus("corpus-real", "corpus-real-2"), Requirement.pythonModule("samtranslator"))
+    func generatedNamesMatchTheReferenceImplementation() throws {
         var files: [String] = []
         for corpus in ["corpus-real", "corpus-real-2"] {
             let folder = Self.shared.appendingPathComponent(corpus)

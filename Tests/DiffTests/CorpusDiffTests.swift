@@ -1,6 +1,7 @@
 import CloudFormation
 import Foundation
 import TemplateYAML
+import TestSupport
 import Testing
 
 @testable import Diff
@@ -8,8 +9,7 @@ import Testing
 /// The real-world templates diffed against themselves and against a reformatted copy (long form, JSON, keys in
 /// reverse order): no change either way.
 @Suite struct CorpusDiffTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus-real")
+    static let directory = Requirement.shared.appendingPathComponent("corpus-real")
 
     static var files: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct CostCommandTests {
@@ -197,9 +198,9 @@ import Testing
 }
 
 /// `cost` and `simulate` on templates orderstack did not synthesize.
-@Suite struct TemplateCostingTests {
-    static let corpus = CommandRunner.packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/corpus-real/sp__apigw-sqs-lambda-ddb__template.yaml").path
+@Suite(Requirement.corpus("corpus-real")) struct TemplateCostingTests {
+    static let corpus = Requirement.shared.appendingPathComponent("corpus-real/sp__apigw-sqs-lambda-ddb__template.yaml")
+        .path
 
     @Test func costAndSimulateReadAHandWrittenSAMTemplate() throws {
         let cost = try CommandRunner.orderstack(["cost", "--profile", "sale-spike", "--template", Self.corpus])

@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The synthesized templates judged by the real tools: cfn-lint, checkov, and moto_server's CloudFormation.
 ///
-/// These need `pip install cfn-lint checkov 'moto[server]'` (`.ci/run` installs them); a missing tool fails the
-/// test with that instruction rather than skipping it.
+/// These need cfn-lint, checkov and moto_server (`scripts/requirements-ci.txt`, which `.ci/run` installs in a
+/// virtual environment); where one is missing its tests are skipped saying so, except in CI, where they fail.
 @Suite(.serialized) struct ExternalCheckTests {
     static let templates: URL = {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orderstack-external-\(getpid())")
@@ -26,23 +27,15 @@ import Testing
         (stage == "partners" ? partners : templates).appendingPathComponent("orders-\(stage).yaml").path
     }
 
-    func requireTool(_ name: String) throws {
-        let found = try CommandRunner.run("which", [name])
-        try #require(
-            found.status == 0, "\(name) is not installed: pip install cfn-lint checkov 'moto[server]' (see .ci/run)")
-    }
-
-    @Test(arguments: ["dev", "prod", "partners"])
+    @Test(Requirement.tools("cfn-lint"), arguments: ["dev", "prod", "partners"])
     func cfnLintReportsNothing(stage: String) throws {
-        try requireTool("cfn-lint")
         let result = try CommandRunner.run("cfn-lint", ["--format", "parseable", Self.template(stage)])
         #expect(result.status == 0, "cfn-lint found:\n\(result.stdout)\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
 
-    @Test(arguments: ["dev", "prod", "partners"])
+    @Test(Requirement.tools("checkov"), arguments: ["dev", "prod", "partners"])
     func checkovFailsNoCheck(stage: String) throws {
-        try requireTool("checkov")
         let result = try CommandRunner.run(
             "checkov",
             [
@@ -62,8 +55,7 @@ import Testing
         }
     }
 
-    @Test func prodDeploysThroughMotoCloudFormation() throws {
-        try requireTool("moto_server")
+    @Test(Requirement.tools("moto_server")) func prodDeploysThroughMotoCloudFormation() throws {
         let result = try CommandRunner.run(
             "python3",
             [
@@ -77,8 +69,7 @@ import Testing
 
     /// The real handler binaries against moto_server, through a fault-injecting proxy and a test Runtime API
     /// (`Tests/Integration/handlers_moto.py` lists every invariant it checks).
-    @Test func handlersKeepTheirInvariantsAgainstMotoWithFaults() throws {
-        try requireTool("moto_server")
+    @Test(Requirement.tools("moto_server")) func handlersKeepTheirInvariantsAgainstMotoWithFaults() throws {
         let products = CommandRunner.productsDirectory
         let result = try CommandRunner.run(
             "python3",

@@ -1,14 +1,13 @@
 import CloudFormation
 import Foundation
 import TemplateYAML
+import TestSupport
 import Testing
 import YAML
 
 /// The real-world templates shipped beside the repository in `../shared/corpus-real`.
 enum Corpus {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus-real")
+    static let directory = Requirement.shared.appendingPathComponent("corpus-real")
 
     static var files: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
@@ -20,7 +19,7 @@ enum Corpus {
     }
 }
 
-@Suite struct CorpusRoundTripTests {
+@Suite(Requirement.corpus("corpus-real")) struct CorpusRoundTripTests {
     @Test func corpusIsPresent() {
         #expect(Corpus.files.count == 52, "expected the 52 templates of ../shared/corpus-real")
     }

@@ -3,6 +3,7 @@ import Foundation
 import OrdersBlueprint
 import StackDSL
 import TemplateYAML
+import TestSupport
 import Testing
 import YAML
 
@@ -11,8 +12,7 @@ import YAML
 /// The real-world templates of ../shared/corpus-real (52) and ../shared/corpus-real-2 (140, mostly SAM), read where
 /// they lie, and the blueprint's own stacks.
 @Suite struct CorpusTests {
-    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+    static let shared = Requirement.shared
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
     /// The date runtime lifecycles are judged on, fixed so that the expectations do not move with the clock.
     static let today = "2026-12-01"
@@ -60,7 +60,7 @@ import YAML
         return (findings.sorted(), unreviewed)
     }
 
-    @Test(arguments: ["corpus-real", "corpus-real-2"])
+    @Test(Requirement.corpus("corpus-real", "corpus-real-2"), arguments: ["corpus-real", "corpus-real-2"])
     func findingsMatchTheReviewedExpectations(corpus: String) throws {
         #expect(Self.files(corpus).count == Self.corpora[corpus])
         let (expected, unreviewed) = try Self.expectations(corpus)
@@ -71,7 +71,7 @@ import YAML
             "new: \(Set(actual).subtracting(expected).sorted())\ngone: \(Set(expected).subtracting(actual).sorted())")
     }
 
-    @Test(arguments: ["corpus-real", "corpus-real-2"])
+    @Test(Requirement.corpus("corpus-real", "corpus-real-2"), arguments: ["corpus-real", "corpus-real-2"])
     func noReferenceErrorOnTemplatesCfnLintPasses(corpus: String) throws {
         let accepted = Self.cfnLintClean(corpus)
         #expect(accepted.count == (corpus == "corpus-real" ? 40 : 50))

@@ -2,13 +2,14 @@ import CloudFormation
 import Costing
 import Foundation
 import TemplateYAML
+import TestSupport
 import Testing
 
 @Suite struct StackGraphTests {
     static let corpusTemplate = "sp__apigw-sqs-lambda-ddb__template.yaml"
 
     static func corpus(_ name: String) throws -> Template {
-        let path = Files.root.deletingLastPathComponent().appendingPathComponent("shared/corpus-real/\(name)").path
+        let path = Requirement.shared.appendingPathComponent("corpus-real/\(name)").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return try #require(TemplateReader.read(text, path: name).template)
     }
@@ -31,7 +32,7 @@ import Testing
         #expect(graph.unpriced.isEmpty)
     }
 
-    @Test func samHttpAPIWithAnOpenAPISQSIntegration() throws {
+    @Test(Requirement.corpus("corpus-real")) func samHttpAPIWithAnOpenAPISQSIntegration() throws {
         let graph = StackGraph(try Self.corpus(Self.corpusTemplate))
         #expect(graph.apis.map(\.kind) == [.http])
         let route = try #require(graph.routes.first)

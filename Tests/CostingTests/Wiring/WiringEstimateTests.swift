@@ -2,6 +2,7 @@ import CloudFormation
 import Costing
 import Foundation
 import StackDSL
+import TestSupport
 import Testing
 
 /// Estimates of stacks other than the orders blueprint, checked line by line against figures worked out here by
@@ -22,7 +23,7 @@ import Testing
     static let arrivals = 2_628_000.0
     static let gib = 1_073_741_824.0
 
-    @Test func corpusSAMTemplateAgainstAHandCalculation() throws {
+    @Test(Requirement.corpus("corpus-real")) func corpusSAMTemplateAgainstAHandCalculation() throws {
         let template = try StackGraphTests.corpus(StackGraphTests.corpusTemplate)
         let profile = try Files.profile(yaml: Self.steady)
         let estimate = Estimator.estimate(template: template, profile: profile, prices: try Files.prices())

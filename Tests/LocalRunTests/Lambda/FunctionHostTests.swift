@@ -82,11 +82,11 @@ import Testing
     @Test func aTimeoutKillsTheEnvironmentAndTheNextInvocationGetsAFreshOne() async throws {
         let (host, processes, _) = try Self.host(timeout: 1)
         let before = Self.pid(await host.invoke(Self.event("answer")))
-        let started = Date()
+        // The answer is the timeout's (the handler sleeps far longer); how long it took is not asserted, as a
+        // loaded machine can be late by seconds.
         #expect(
             await host.invoke(Self.event("sleep"))
                 == .failed(type: "Sandbox.Timedout", message: "Task timed out after 1.00 seconds"))
-        #expect(Date().timeIntervalSince(started) < 5)
         let after = Self.pid(await host.invoke(Self.event("answer")))
         #expect(before != nil && after != nil && before != after)
         #expect(

@@ -10,6 +10,8 @@ fixed character sets (the script stops otherwise), so nothing is escaped. In sho
     #source cfn-lint 1.51.0 us-east-1
     #counts types=1584 properties=... definitions=... fields=...
     AWS::S3::Bucket<TAB>a=Arn,DomainName,...<TAB>c=BucketName,...   one line per type, fields key=value or a flag
+                                                              (a= attributes, c= create-only, cc= conditionally
+                                                              create-only, d= deprecated, ro= read-only, l= lifecycle)
      AccessControl<TAB>s                                      1 space: a top-level property: name, shape, flags
      BucketEncryption<TAB>@BucketEncryption
      @BucketEncryption                                        1 space + '@': an object definition of this type
@@ -333,7 +335,9 @@ def type_lines(type_name, schema_object):
         if not ATTRIBUTE.match(attribute):
             fail(f"{type_name}: attribute {attribute!r}")
     fields = [type_name]
-    for key, values in (("a", attributes), ("c", create_only), ("cc", conditional), ("d", deprecated)):
+    settable_read_only = sorted(p for p in read_only if p in body.get("properties", {}) and NAME.match(p))
+    for key, values in (("a", attributes), ("c", create_only), ("cc", conditional), ("d", deprecated),
+                        ("ro", settable_read_only)):
         if values:
             fields.append(f"{key}={','.join(values)}")
     lifecycle = body.get("lifecycle")
@@ -416,6 +420,7 @@ def sam_types(cfn_types):
     the transform produces have them."""
     from samtranslator.model import sam_resources
     passthroughs = sam_passthroughs()
+    lambda_properties = set(manager.get_resource_schema(REGION, "AWS::Lambda::Function").schema["properties"])
     found = {}
     for cls in vars(sam_resources).values():
         type_name = getattr(cls, "resource_type", None) if isinstance(cls, type) else None
@@ -428,6 +433,11 @@ def sam_types(cfn_types):
                 fail(f"{type_name}: property name {name!r}")
             prop = cls.property_types[name]
             target = passthroughs.get((type_name, name))
+            # A function property the validators leave open (`a`: they accept an intrinsic or Globals' value) and
+            # that AWS::Lambda::Function has under the same name becomes that property on the generated function.
+            if target is None and type_name == "AWS::Serverless::Function" and name in lambda_properties \
+                    and sam_shape(cls.property_types[name].validate) == "a":
+                target = ("AWS::Lambda::Function", name)
             # A pass-through property takes the CloudFormation property's shape (`=Type.Property`), when that type
             # is in the catalogue; otherwise what the transform's validator accepts.
             shape = f"={target[0]}.{target[1]}" if target and target[0] in cfn_types else sam_shape(prop.validate)

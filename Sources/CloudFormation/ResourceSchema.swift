@@ -100,6 +100,8 @@ public struct ResourceSchema: Sendable, Equatable {
     public var conditionalCreateOnly: [String] = []
     /// Paths the schema marks deprecated.
     public var deprecated: [String] = []
+    /// Top-level properties the schema marks read-only: set in a template, CloudFormation ignores them.
+    public var readOnly: [String] = []
     /// `shutdown`, `sunset` or `maintenance` when AWS is retiring the type, with the date when known.
     public var lifecycle: (status: String, date: String?)?
     /// The type accepts any property.
@@ -109,6 +111,7 @@ public struct ResourceSchema: Sendable, Equatable {
         lhs.type == rhs.type && lhs.attributes == rhs.attributes && lhs.properties == rhs.properties
             && lhs.definitions == rhs.definitions && lhs.createOnly == rhs.createOnly
             && lhs.conditionalCreateOnly == rhs.conditionalCreateOnly && lhs.deprecated == rhs.deprecated
+            && lhs.readOnly == rhs.readOnly
             && lhs.lifecycle?.status == rhs.lifecycle?.status && lhs.lifecycle?.date == rhs.lifecycle?.date
             && lhs.open == rhs.open
     }
@@ -148,6 +151,8 @@ public struct ResourceSchema: Sendable, Equatable {
             conditionalCreateOnly = list("cc=")
         } else if field.hasPrefix("d=") {
             deprecated = list("d=")
+        } else if field.hasPrefix("ro=") {
+            readOnly = list("ro=")
         } else if field.hasPrefix("l=") {
             let parts = field.dropFirst(2).split(separator: "@", maxSplits: 1)
             lifecycle = (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : nil)

@@ -103,6 +103,9 @@ public enum Intrinsic: String, Hashable, Sendable, CaseIterable {
     case transform = "Fn::Transform"
     case length = "Fn::Length"
     case toJsonString = "Fn::ToJsonString"
+    /// An output of another stack, by name, Region and role ("Fn::GetStackOutput", CloudFormation Template
+    /// Reference).
+    case getStackOutput = "Fn::GetStackOutput"
     case ifThen = "Fn::If"
     case equals = "Fn::Equals"
     case not = "Fn::Not"

@@ -141,11 +141,23 @@ enum ReferenceChecks {
         }
         guard let attribute, let info = context.types[resource.type] else { return }
         if info.attributes.contains(attribute) { return }
+        // Schema attributes may be patterns: `.*` (any attribute: AWS::CloudFormation::CustomResource returns what
+        // its provider sends), `List.*.Name` (any index).
+        if info.attributes.contains(where: { $0.contains("*") && Self.matches(attribute, pattern: $0) }) { return }
         if resource.type == "AWS::CloudFormation::Stack", attribute.hasPrefix("Outputs.") { return }
         let known = info.attributes.sorted().prefix(12).joined(separator: ", ")
         context.report(
             Rules.getAttUnknownAttribute, at: path, subject: subject,
             "\(resource.type) '\(name)' has no attribute '\(attribute)'; it has: \(known.isEmpty ? "none" : known)")
+    }
+
+    /// Whether `attribute` fits a schema attribute pattern: `.*` is any attribute; otherwise the pattern's dotted
+    /// parts match the attribute's one by one, `*` standing for any one part (`Endpoints.*.Address`).
+    static func matches(_ attribute: String, pattern: String) -> Bool {
+        if pattern == ".*" { return true }
+        let expected = pattern.split(separator: ".", omittingEmptySubsequences: false)
+        let actual = attribute.split(separator: ".", omittingEmptySubsequences: false)
+        return expected.count == actual.count && zip(expected, actual).allSatisfy { $0 == "*" || $0 == $1 }
     }
 
     /// For SAM templates, the generated names closest to `name` (sharing its first resource's prefix), so that a

@@ -156,6 +156,11 @@ public enum Rules {
         why:
             "AWS deprecated the managed policy: it can no longer be attached to new users, groups or roles (IAM User Guide, \"Deprecated AWS managed policies\"), so creating the role fails.",
         fix: "Attach the replacement policy the message names.")
+    public static let readOnlyProperty = Rule(
+        id: "OS1115", severity: .warning, title: "Read-only property set",
+        why:
+            "The resource type's schema marks the property read-only (a value AWS assigns, such as a generated ID): CloudFormation does not use the value written.",
+        fix: "Remove it; read the value with !GetAtt if it is an attribute.")
     public static let shutDownType = Rule(
         id: "OS1110", severity: .error, title: "Resource type shut down",
         why:
@@ -309,7 +314,7 @@ public enum Rules {
         variableOutsideSub, attributeAsString,
         unknownProperty, missingRequiredProperty, unknownType, unknownResourceAttribute, serverlessWithoutTransform,
         runtimeDeprecated, runtimeCreationBlocked, wrongShape, deprecatedProperty, shutDownType, retiringType,
-        placeholder, bucketACLWithoutOwnership, deprecatedManagedPolicy,
+        placeholder, bucketACLWithoutOwnership, deprecatedManagedPolicy, readOnlyProperty,
         mappingRoleLacksSQS, mappingSourceIsURL, visibilityBelowTimeout, visibilityBelowGuidance,
         consumedQueueWithoutDLQ, dlqRetentionTooShort, maxReceiveCountTooLow, noPartialBatchResponse,
         maximumConcurrencyAboveReserved, apiRoleLacksSend, apiUriUsesArn, roleTrustsWrongService,

@@ -6,6 +6,9 @@ import CloudFormation
 enum SchemaChecks {
     static func run(_ context: inout Context) {
         var unknownTypes: Set<String> = []
+        // A macro of the user's own (`Transform: MyMacro`) rewrites the template before CloudFormation validates
+        // it: its input is not the final template, so properties are not judged.
+        guard !usesCustomMacro(context.template) else { return }
         for resource in context.template.resources {
             let base = Path("Resources", resource.logicalId)
             guard let schema = context.schemas[resource.type] else {
@@ -23,28 +26,71 @@ enum SchemaChecks {
             checkLifecycle(schema, resource: resource, context: &context)
             // A custom resource's properties are its provider's business; only ServiceToken is required.
             guard !ResourceCatalogue.isCustom(resource.type), !schema.open else { continue }
+            var properties = resource.properties
+            for entry in resource.properties where entry.value.stringValue != nil {
+                // Kept present for the required check; judged as nothing.
+                if packagedPaths.contains("\(resource.type) \(entry.key)") {
+                    properties[entry.key] = .ref("AWS::NoValue")
+                }
+            }
             var walker = ShapeWalker(schema: schema, resource: resource.logicalId)
             walker.object(
-                resource.properties, fields: schema.properties, open: false, at: base.appending("Properties"),
-                schemaPath: [], owner: resource.type, emptyAt: base.appending("Type"))
+                properties, fields: schema.properties, open: false, at: base.appending("Properties"),
+                schemaPath: [], emptyAt: base.appending("Type"))
             for finding in walker.findings {
                 context.report(finding.rule, at: finding.path, subject: resource.logicalId, finding.message)
             }
         }
     }
 
-    /// A type AWS is retiring: an error once its shutdown date has passed, a warning before.
+    /// Properties `aws cloudformation package` (and `sam package`) replace when they hold a local path: "This
+    /// command can upload local artifacts referenced in the following places" (AWS CLI Command Reference,
+    /// `cloudformation package`). A string there is a path to upload, not a value of the wrong shape.
+    static let packagedPaths: Set<String> = [
+        "AWS::Lambda::Function Code", "AWS::Lambda::LayerVersion Content", "AWS::ApiGateway::RestApi BodyS3Location",
+        "AWS::StepFunctions::StateMachine DefinitionS3Location",
+        "AWS::ElasticBeanstalk::ApplicationVersion SourceBundle",
+        "AWS::AppSync::GraphQLSchema DefinitionS3Location", "AWS::AppSync::Resolver RequestMappingTemplateS3Location",
+        "AWS::AppSync::Resolver ResponseMappingTemplateS3Location",
+        "AWS::AppSync::FunctionConfiguration RequestMappingTemplateS3Location",
+        "AWS::AppSync::FunctionConfiguration ResponseMappingTemplateS3Location",
+        "AWS::CloudFormation::Stack TemplateURL",
+        "AWS::CodeCommit::Repository Code", "AWS::ECR::Repository ImageUri",
+    ]
+
+    /// The transforms AWS runs itself; any other name is a macro the account defines.
+    static let awsTransforms: Set<String> = [
+        "AWS::Serverless-2016-10-31", "AWS::LanguageExtensions", "AWS::Include", "AWS::SecretsManager-2020-07-23",
+        "AWS::CodeDeployBlueGreen", "AWS::CodeStar",
+    ]
+
+    /// Whether the template names a transform that is not AWS's own.
+    static func usesCustomMacro(_ template: Template) -> Bool {
+        let names: [Value] =
+            switch template.transform {
+            case .string(let name)?: [.string(name)]
+            case .list(let items)?: items
+            default: []
+            }
+        return names.contains { $0.stringValue.map { !awsTransforms.contains($0) } ?? false }
+    }
+
+    /// A type AWS is retiring: an error once it is shut down (its date passed, or none given), a warning while it
+    /// is in sunset or maintenance, saying when the date has passed (in maintenance, new accounts may already be
+    /// refused while existing ones still create it, as with launch configurations).
     static func checkLifecycle(_ schema: ResourceSchema, resource: Resource, context: inout Context) {
         guard let (status, date) = schema.lifecycle else { return }
         let at = Path("Resources", resource.logicalId, "Type")
-        if status == "shutdown", date.map({ $0 <= context.today }) ?? true {
+        let passed = date.map { $0 <= context.today } ?? false
+        if status == "shutdown", passed || date == nil {
             context.report(
                 Rules.shutDownType, at: at, subject: resource.logicalId,
                 "\(resource.type) was shut down\(date.map { " on \($0)" } ?? ""): it can no longer be created")
         } else {
+            let when = date.map { passed ? ", since \($0)" : ", \($0)" } ?? ""
             context.report(
                 Rules.retiringType, at: at, subject: resource.logicalId,
-                "\(resource.type) is being retired (\(status)\(date.map { ", \($0)" } ?? "")): plan its replacement")
+                "\(resource.type) is being retired (\(status)\(when)): plan its replacement")
         }
     }
 }
@@ -71,7 +117,7 @@ struct ShapeWalker {
     /// An object's keys against `fields`: unknown keys (unless `open`), missing required fields, each value.
     mutating func object(
         _ properties: Fields, fields: [String: PropertySpec], open: Bool, at path: Path, schemaPath: [String],
-        owner: String, emptyAt: Path? = nil
+        emptyAt: Path? = nil
     ) {
         // A mapping built by an intrinsic (Fn::If at the top, Fn::Transform) cannot be checked key by key.
         guard !properties.keys.contains(where: { $0.hasPrefix("Fn::") }) else { return }
@@ -79,8 +125,15 @@ struct ShapeWalker {
             let (key, value) = (entry.key, entry.value)
             let keyPath = schemaPath + [key]
             guard let spec = fields[key] else {
-                if !open {
+                if schemaPath.isEmpty, schema.readOnly.contains(key) {
+                    findings.append(
+                        Finding(
+                            rule: Rules.readOnlyProperty, path: path.appending(key),
+                            message: "'\(key)' of \(schema.type) is read-only: CloudFormation does not use the value"))
+                } else if !open {
                     let suggestion = Self.nearest(key, in: fields.keys)
+                    let owner =
+                        schemaPath.isEmpty ? schema.type : "'\(schemaPath.joined(separator: "."))' of \(schema.type)"
                     findings.append(
                         Finding(
                             rule: Rules.unknownProperty, path: path.appending(key),
@@ -90,7 +143,7 @@ struct ShapeWalker {
                 }
                 continue
             }
-            if deprecated.contains(keyPath.joined(separator: "/")) {
+            if !deprecated.isEmpty, deprecated.contains(keyPath.joined(separator: "/")) {
                 findings.append(
                     Finding(
                         rule: Rules.deprecatedProperty, path: path.appending(key),
@@ -98,8 +151,8 @@ struct ShapeWalker {
             }
             check(value, spec.shape, at: path.appending(key), schemaPath: keyPath)
         }
-        for spec in fields.values.sorted(by: { $0.name < $1.name }) where spec.required && properties[spec.name] == nil
-        {
+        for spec in fields.values.filter(\.required).sorted(by: { $0.name < $1.name })
+        where properties[spec.name] == nil {
             let name = (schemaPath + [spec.name]).joined(separator: ".")
             findings.append(
                 Finding(
@@ -160,9 +213,7 @@ struct ShapeWalker {
             }
         case (.object(let name), .map(let fields)):
             guard let definition = schema.definitions[name] else { return }
-            object(
-                fields, fields: definition.fields, open: definition.open, at: path, schemaPath: schemaPath,
-                owner: "'\(schemaPath.joined(separator: "."))' of \(schema.type)")
+            object(fields, fields: definition.fields, open: definition.open, at: path, schemaPath: schemaPath)
         case (.either(let options), _):
             // Alternatives of one kind (the event sources of a SAM function) are told apart by walking each: the
             // value is fine when one alternative finds nothing; otherwise the closest one's findings are reported.
@@ -189,14 +240,14 @@ struct ShapeWalker {
         case .integer:
             guard isScalar(value) else { return kind(value) }
             return scalarText(value).flatMap {
-                Int($0) != nil || Double($0).map { $0 == $0.rounded() } == true ? nil : "'\($0)'"
+                Int($0) != nil || Double($0).map { $0 == $0.rounded() } == true ? nil : kind(value)
             }
         case .number:
             guard isScalar(value) else { return kind(value) }
-            return scalarText(value).flatMap { Double($0) != nil ? nil : "'\($0)'" }
+            return scalarText(value).flatMap { Double($0) != nil ? nil : kind(value) }
         case .boolean:
             guard isScalar(value) else { return kind(value) }
-            return scalarText(value).flatMap { ["true", "false"].contains($0.lowercased()) ? nil : "'\($0)'" }
+            return scalarText(value).flatMap { ["true", "false"].contains($0.lowercased()) ? nil : kind(value) }
         case .list: return value.items != nil ? nil : kind(value)
         case .map, .object, .anyObject: return value.fields != nil ? nil : kind(value)
         }
@@ -222,7 +273,10 @@ struct ShapeWalker {
         case .list: return "a list"
         case .map: return "a mapping"
         case .null: return "null"
-        case .string(let text): return "the string '\(text.prefix(40))'"
+        case .string(let text):
+            // One line whatever the value holds: a finding is printed as one line.
+            let shown = text.prefix(40).map { $0.isNewline ? "\u{21B5}" : String($0) }.joined()
+            return "the string '\(shown)\(text.count > 40 ? "..." : "")'"
         case .number(let text): return "the number \(text)"
         case .bool(let flag): return "\(flag)"
         default: return "an intrinsic function"

@@ -44,6 +44,9 @@ public struct CredentialChain: Sendable {
         self.sts = sts
     }
 
+    /// The Region to use when neither the environment nor the profile names one (a stage's `region:`).
+    public var defaultRegion: String?
+
     func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
 
     var home: String { variable("HOME") ?? "~" }
@@ -54,7 +57,7 @@ public struct CredentialChain: Sendable {
     public func resolve() async throws -> ResolvedCredentials {
         let profileName = variable("AWS_PROFILE") ?? "default"
         let profile = try self.profile(profileName, required: variable("AWS_PROFILE") != nil)
-        let region = variable("AWS_REGION") ?? variable("AWS_DEFAULT_REGION") ?? profile["region"]
+        let region = variable("AWS_REGION") ?? variable("AWS_DEFAULT_REGION") ?? profile["region"] ?? defaultRegion
         guard let region else {
             throw CredentialError(
                 "no region: set AWS_REGION, or region in profile \(profileName) of \(configFile)")

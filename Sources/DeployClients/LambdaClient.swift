@@ -86,7 +86,7 @@ extension AWSCaller {
         do {
             return try await transport.send(request, timeoutMs: timeoutMs ?? attemptTimeoutMs)
         } catch {
-            throw TransientFailure("\(service) \(operation): \(error)")
+            throw TransientFailure("\(service) \(operation): \(TransientFailure.plainWords(error))")
         }
     }
 }

@@ -25,7 +25,7 @@ public struct STSClient: Sendable {
         do {
             response = try await caller.transport.send(request, timeoutMs: caller.attemptTimeoutMs)
         } catch {
-            throw TransientFailure("sts AssumeRoleWithWebIdentity: \(error)")
+            throw TransientFailure("sts AssumeRoleWithWebIdentity: \(TransientFailure.plainWords(error))")
         }
         let root = try QueryClient.decode(response, service: "sts", operation: "AssumeRoleWithWebIdentity")
         return try Self.credentials(in: root, operation: "AssumeRoleWithWebIdentity")

@@ -21,9 +21,9 @@ struct AWSSession: Sendable {
     /// broken (no secret is ever printed).
     static func resolve(
         environment variables: [String: String] = ProcessInfo.processInfo.environment,
-        transport: any AWSTransport = HTTPClientTransport(), console: Console
+        transport: any AWSTransport = HTTPClientTransport(), defaultRegion: String? = nil, console: Console
     ) throws -> AWSSession {
-        let chain = CredentialChain(
+        var chain = CredentialChain(
             environment: variables,
             readFile: { path in FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
             },
@@ -33,8 +33,10 @@ struct AWSSession: Sendable {
                     environment: variables)
                 return STSClient(caller: try Self.caller(environment, "sts", transport: transport))
             })
+        chain.defaultRegion = defaultRegion
+        let configured = chain
         do {
-            let resolved = try blocking { try await chain.resolve() }
+            let resolved = try blocking { try await configured.resolve() }
             return AWSSession(
                 resolved: resolved,
                 environment: AWSEnvironment(

@@ -19,6 +19,7 @@ public struct OrderStack: ParsableCommand {
 
             Exit status: 0 success, 1 findings or a failed check, 2 bad input or usage.
             """,
+        version: OrderStack.version,
         subcommands: [
             Synth.self, Validate.self, Diff.self, Cost.self, Simulate.self, Profiles.self, Pricing.self, Graph.self,
             Package.self, Bootstrap.self, Deploy.self, Status.self, APIKey.self, Destroy.self, Local.self, Load.self,
@@ -26,6 +27,9 @@ public struct OrderStack: ParsableCommand {
     )
 
     public init() {}
+
+    /// This release's version (`orderstack --version`); tags are `v<version>` (docs/your-own-stack.md).
+    public static let version = "0.9.0"
 
     /// The entry point of a project's executable: registers `stacks`, parses `arguments` (default: the process's),
     /// runs the subcommand, and exits with 0, 1 or 2 (usage errors are 2, not 64).
@@ -46,6 +50,15 @@ public struct OrderStack: ParsableCommand {
     static func status(stacks: [Stack], blueprint: BlueprintFingerprint? = nil, _ arguments: [String]?) -> Int32 {
         Stacks.all = stacks
         Stacks.fingerprint = blueprint
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        if let first = given.first, !first.hasPrefix("-"), first != "help",
+            !configuration.subcommands.contains(where: { $0._commandName == first })
+        {
+            // ArgumentParser would print the root help for `orderstack bogus --help` and exit 0.
+            let names = configuration.subcommands.map { $0._commandName }
+            Console().err("error: unknown command '\(first)'; the commands are: \(names.joined(separator: ", "))")
+            return 2
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -88,7 +101,18 @@ public struct ProjectOptions: ParsableArguments {
     /// - Throws: `BadInput` after naming `--project` when no folder upward holds `blueprints/`.
     var location: Project {
         get throws {
-            if let project { return Project(root: project) }
+            if let project {
+                guard FileManager.default.fileExists(atPath: project) else {
+                    Console().err("error: --project \(project): no such folder")
+                    throw BadInput()
+                }
+                guard FileManager.default.fileExists(atPath: "\(project)/blueprints/stages") else {
+                    Console().err(
+                        "error: --project \(project) is not an orderstack project (it has no blueprints/stages folder)")
+                    throw BadInput()
+                }
+                return Project(root: project)
+            }
             if let found = Project.discover(from: FileManager.default.currentDirectoryPath) { return found }
             Console().err(
                 "error: no orderstack project in \(FileManager.default.currentDirectoryPath) or any folder above it "

@@ -296,6 +296,11 @@ struct ShapeWalker {
         case .map(let item): return "a mapping of \(plural(item))"
         case .object(let name):
             return "a \(name.split(separator: ".").last.map(String.init) ?? name) object (a mapping)"
+        case .either(let options) where options.count > 2:
+            let kinds = options.map { describe($0).split(separator: " ").dropFirst().first.map(String.init) ?? "" }
+            return "a "
+                + kinds.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                .joined(separator: ", ")
         case .either(let options): return options.map(describe).joined(separator: " or ")
         case .borrowed(let type, let property): return "what \(type) \(property) takes"
         }

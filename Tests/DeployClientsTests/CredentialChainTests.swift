@@ -65,6 +65,18 @@ func stsCredentials(_ action: String, key: String) -> String {
         #expect(resolved.source == "environment variables")
     }
 
+    @Test func aStagesRegionIsUsedOnlyWhenNothingElseNamesOne() async throws {
+        var chain = Self.chain(["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"])
+        chain.defaultRegion = "ap-southeast-2"
+        #expect(try await chain.resolve().region == "ap-southeast-2")
+        var named = Self.chain(["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_REGION": "eu-west-1"])
+        named.defaultRegion = "ap-southeast-2"
+        #expect(try await named.resolve().region == "eu-west-1", "the caller then compares and refuses")
+        await #expect(throws: CredentialError.self) {
+            _ = try await Self.chain(["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"]).resolve()
+        }
+    }
+
     @Test func aProfileFromBothFiles() async throws {
         let files = [
             "/home/u/.aws/credentials": "# keys\n[ci]\naws_access_key_id = AKIDCI\naws_secret_access_key = secret\n",

@@ -150,6 +150,7 @@ extension OrderStack {
                 )
                 throw BadInput()
             }
+            let session = try Self.session(for: (item.settings.region, item.settings.path), console: console)
             let body = try TemplateWriter.yaml(item.synthesis.template)
             let artifacts = try artifacts(
                 project: project, template: item.synthesis.template, stage: item.settings.name, console: console)
@@ -166,7 +167,7 @@ extension OrderStack {
             configuring.waitsForOtherOperations = !noWait
             configuring.acknowledgements = try AcknowledgedLosses.load(project, console: console)
             configuring.names = [AcknowledgedLosses.stackName(of: item.outputPath)]
-            let deployer = try makeDeployer(stackName: request.stackName, console: console)
+            let deployer = try makeDeployer(stackName: request.stackName, session: session, console: console)
             if bucket == nil { configuring.bucket = try bootstrapBucket(deployer: deployer, console: console) }
             let configuredRequest = configuring
             try runPreflight(configuredRequest, deployer: deployer, console: console)
@@ -209,8 +210,21 @@ extension OrderStack {
             try report(outcome, stackName: recorded.stackName, console: console)
         }
 
-        func makeDeployer(stackName: String, console: Console) throws -> Deployer {
-            let session = try AWSSession.resolve(console: console)
+        /// The session for a stage: its Region unless the environment or profile names one, and then they must
+        /// agree (a stack deployed to another Region than its stage file says is priced and checked wrongly).
+        static func session(for stage: (region: String, file: String)?, console: Console) throws -> AWSSession {
+            let session = try AWSSession.resolve(defaultRegion: stage?.region, console: console)
+            if let stage, session.resolved.region != stage.region {
+                console.err(
+                    "error: \(stage.file) deploys to \(stage.region) (region:), but AWS_REGION, AWS_DEFAULT_REGION or the profile says \(session.resolved.region); make them agree (or unset the variable: the stage's region is then used)"
+                )
+                throw BadInput()
+            }
+            return session
+        }
+
+        func makeDeployer(stackName: String, session given: AWSSession? = nil, console: Console) throws -> Deployer {
+            let session = try given ?? AWSSession.resolve(console: console)
             console.err("credentials: \(session.resolved.source); region \(session.resolved.region)")
             var deployer: Deployer
             do {

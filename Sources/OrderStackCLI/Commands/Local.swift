@@ -36,7 +36,7 @@ extension OrderStack {
 
         @OptionGroup var stacks: StackOptions
 
-        @Option(name: .long, help: "The stage to run (default: dev).")
+        @Option(name: .long, help: "The stage to run.")
         var stage: String = "dev"
 
         @Option(name: .long, help: "The API's port on 127.0.0.1.")

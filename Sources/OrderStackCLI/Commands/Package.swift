@@ -49,6 +49,12 @@ extension OrderStack {
             let console = Console()
             let project = try options.location
             let stageName = stage ?? project.defaultStage
+            guard project.stageNames().contains(stageName) else {
+                console.err(
+                    "error: unknown stage '\(stageName)'; available stages: \(project.stageNames().joined(separator: ", "))"
+                )
+                throw BadInput()
+            }
             let stack = try stacks.single(console: console)
             let templatePath = "output/\(stack.name)-\(stageName).yaml"
             guard let text = project.read(project.path(templatePath)) else {

@@ -23,31 +23,33 @@ public struct ResourceTypeInfo: Sendable, Equatable {
 /// schemas by `scripts/import-resource-schemas.py` into `ResourceCatalogue+Compressed.swift` (gzip, base64).
 /// The text is inflated once, on first use; each type's lines are parsed when the type is asked for.
 public enum ResourceCatalogue {
-    /// The inflated catalogue and where each type's lines are.
-    private static let loaded: (text: String, blocks: [Substring: Range<String.Index>], source: String) = {
+    /// The inflated catalogue and where each type's lines are (byte ranges; the text is ASCII). Scanned over raw
+    /// bytes: the generic String.UTF8View search cost milliseconds at every start.
+    private static let loaded: (bytes: [UInt8], blocks: [String: Range<Int>], source: String) = {
         let bytes = ZlibStream.gunzip(Base64.decode(compressed)) ?? []
-        let text = String(decoding: bytes, as: UTF8.self)
-        var blocks: [Substring: Range<String.Index>] = [:]
+        var blocks: [String: Range<Int>] = [:]
         blocks.reserveCapacity(1_700)
         var source = ""
-        var current: (name: Substring, start: String.Index)?
-        var position = text.startIndex
-        let utf8 = text.utf8
-        while position < text.endIndex {
-            let end = utf8[position...].firstIndex(of: UInt8(ascii: "\n")) ?? text.endIndex
-            let first = utf8[position]
-            if first == UInt8(ascii: "#") {
-                let line = text[position..<end]
-                if line.hasPrefix("#source ") { source = String(line.dropFirst(8)) }
-            } else if first != UInt8(ascii: " ") {
-                if let open = current { blocks[open.name] = open.start..<position }
-                let tab = utf8[position..<end].firstIndex(of: UInt8(ascii: "\t")) ?? end
-                current = (text[position..<tab], position)
+        bytes.withUnsafeBufferPointer { buffer in
+            var current: (name: String, start: Int)?
+            var position = 0
+            while position < buffer.count {
+                var end = position
+                while end < buffer.count, buffer[end] != UInt8(ascii: "\n") { end += 1 }
+                let line = UnsafeBufferPointer(rebasing: buffer[position..<end])
+                if line.first == UInt8(ascii: "#") {
+                    let text = String(decoding: line, as: UTF8.self)
+                    if text.hasPrefix("#source ") { source = String(text.dropFirst(8)) }
+                } else if let first = line.first, first != UInt8(ascii: " ") {
+                    if let open = current { blocks[open.name] = open.start..<position }
+                    let tab = line.firstIndex(of: UInt8(ascii: "\t")) ?? line.count
+                    current = (String(decoding: UnsafeBufferPointer(rebasing: line[..<tab]), as: UTF8.self), position)
+                }
+                position = end + 1
             }
-            position = end < text.endIndex ? utf8.index(after: end) : end
+            if let open = current { blocks[open.name] = open.start..<buffer.count }
         }
-        if let open = current { blocks[open.name] = open.start..<text.endIndex }
-        return (text, blocks, source)
+        return (bytes, blocks, source)
     }()
 
     /// The number of resource types in the catalogue.
@@ -57,7 +59,7 @@ public enum ResourceCatalogue {
     public static var source: String { loaded.source }
 
     /// Every type name, sorted.
-    public static var types: [String] { loaded.blocks.keys.map(String.init).sorted() }
+    public static var types: [String] { loaded.blocks.keys.sorted() }
 
     /// Schemas parsed so far: each type's lines are read once per process, however many templates use it.
     private static let parsed = Mutex<[String: ResourceSchema]>([:])
@@ -66,8 +68,11 @@ public enum ResourceCatalogue {
     /// third-party types).
     public static func schema(_ type: String) -> ResourceSchema? {
         if let known = parsed.withLock({ $0[type] }) { return known }
-        guard let range = loaded.blocks[Substring(type)],
-            let schema = ResourceSchema(lines: loaded.text[range].split(separator: "\n"))
+        guard let range = loaded.blocks[type] else { return nil }
+        let text = String(decoding: loaded.bytes[range], as: UTF8.self)
+        guard
+            let schema = ResourceSchema(
+                lines: text.utf8.split(separator: UInt8(ascii: "\n")).lazy.map { Substring($0) })
         else { return nil }
         parsed.withLock { $0[type] = schema }
         return schema
@@ -121,11 +126,17 @@ enum Base64 {
 
     /// The bytes `text` encodes; characters outside the alphabet (line breaks, padding) are skipped.
     static func decode(_ text: String) -> [UInt8] {
+        var text = text
+        return text.withUTF8 { decode(bytes: $0) }
+    }
+
+    private static func decode(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count * 3 / 4)
+        output.reserveCapacity(bytes.count * 3 / 4)
         var buffer: UInt32 = 0
         var bits = 0
-        for byte in text.utf8 {
+        let values = Self.values
+        for byte in bytes {
             let value = values[Int(byte)]
             guard value != 255 else { continue }
             buffer = buffer << 6 | UInt32(value)

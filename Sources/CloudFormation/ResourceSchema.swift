@@ -22,10 +22,20 @@ public indirect enum PropertyShape: Sendable, Equatable {
     /// Reads the catalogue's shape grammar (`s`, `[@Tag]`, `{s}`, `s%AWS::IAM::Role.Arn|@Policy`); `nil` when the
     /// text is not a shape.
     public init?(_ text: Substring) {
+        // Most shapes are one letter: no parse.
+        if text.utf8.count == 1, let single = Self.scalars[text.utf8.first!] {
+            self = single
+            return
+        }
         var rest = text
         guard let shape = Self.parseUnion(&rest), rest.isEmpty else { return nil }
         self = shape
     }
+
+    private static let scalars: [UInt8: PropertyShape] = [
+        UInt8(ascii: "s"): .string(formats: []), UInt8(ascii: "i"): .integer, UInt8(ascii: "n"): .number,
+        UInt8(ascii: "b"): .boolean, UInt8(ascii: "o"): .anyObject, UInt8(ascii: "a"): .any,
+    ]
 
     private static func parseUnion(_ text: inout Substring) -> PropertyShape? {
         var terms: [PropertyShape] = []
@@ -120,7 +130,7 @@ public struct ResourceSchema: Sendable, Equatable {
     init?(lines: some Sequence<Substring>) {
         var iterator = lines.makeIterator()
         guard let head = iterator.next() else { return nil }
-        let fields = head.split(separator: "\t")
+        let fields = Self.tabs(head)
         guard let name = fields.first else { return nil }
         type = String(name)
         for field in fields.dropFirst() { readTypeField(field) }
@@ -130,7 +140,7 @@ public struct ResourceSchema: Sendable, Equatable {
                 guard let owner = current, let spec = Self.spec(line.dropFirst(2)) else { return nil }
                 definitions[owner]?.fields[spec.name] = spec
             } else if line.hasPrefix(" @") {
-                let parts = line.dropFirst(2).split(separator: "\t")
+                let parts = Self.tabs(line.dropFirst(2))
                 guard let definition = parts.first.map(String.init) else { return nil }
                 current = definition
                 definitions[definition] = ObjectDefinition(name: definition, fields: [:], open: parts.contains("open"))
@@ -142,7 +152,9 @@ public struct ResourceSchema: Sendable, Equatable {
     }
 
     private mutating func readTypeField(_ field: Substring) {
-        func list(_ prefix: String) -> [String] { field.dropFirst(prefix.count).split(separator: ",").map(String.init) }
+        func list(_ prefix: String) -> [String] {
+            field.dropFirst(prefix.count).utf8.split(separator: UInt8(ascii: ",")).map { String(Substring($0)) }
+        }
         if field.hasPrefix("a=") {
             attributes = list("a=")
         } else if field.hasPrefix("c=") {
@@ -161,8 +173,13 @@ public struct ResourceSchema: Sendable, Equatable {
         }
     }
 
+    /// The tab-separated fields of a line, split on bytes (the catalogue is ASCII).
+    static func tabs(_ line: Substring) -> [Substring] {
+        line.utf8.split(separator: UInt8(ascii: "\t")).map { Substring($0) }
+    }
+
     private static func spec(_ line: Substring) -> PropertySpec? {
-        let parts = line.split(separator: "\t")
+        let parts = tabs(line)
         guard parts.count >= 2, let shape = PropertyShape(parts[1]) else { return nil }
         return PropertySpec(name: String(parts[0]), shape: shape, required: parts.dropFirst(2).contains("r"))
     }

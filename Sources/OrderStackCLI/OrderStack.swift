@@ -51,8 +51,10 @@ public struct OrderStack: ParsableCommand {
         Stacks.all = stacks
         Stacks.fingerprint = blueprint
         let given = arguments ?? Array(CommandLine.arguments.dropFirst())
-        if let first = given.first, !first.hasPrefix("-"), first != "help",
-            !configuration.subcommands.contains(where: { $0._commandName == first })
+        // Only with --help: ArgumentParser names an unknown command itself otherwise (and the names' lookup costs
+        // milliseconds at every start).
+        if given.contains("--help") || given.contains("-h"), let first = given.first, !first.hasPrefix("-"),
+            first != "help", !configuration.subcommands.contains(where: { $0._commandName == first })
         {
             // ArgumentParser would print the root help for `orderstack bogus --help` and exit 0.
             let names = configuration.subcommands.map { $0._commandName }

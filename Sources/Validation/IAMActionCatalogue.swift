@@ -11,13 +11,21 @@ enum IAMActionCatalogue {
         case unknown
     }
 
+    /// Split on UTF-8 bytes (the data is ASCII): splitting 20,000 actions by Character cost tens of milliseconds
+    /// at every start.
     private static let services: [Substring: (scoped: [Substring], unscoped: [Substring])] = {
         var index: [Substring: (scoped: [Substring], unscoped: [Substring])] = [:]
         index.reserveCapacity(512)
-        for line in data.split(separator: "\n") {
-            let fields = line.drop { $0 == " " }.split(separator: "|", omittingEmptySubsequences: false)
+        func split(_ text: Substring, _ separator: Character) -> [Substring] {
+            text.utf8.split(separator: UInt8(ascii: separator.unicodeScalars.first!), omittingEmptySubsequences: false)
+                .map { Substring($0) }
+        }
+        for line in data.utf8.split(separator: UInt8(ascii: "\n")) {
+            let fields = split(Substring(line).drop { $0 == " " }, "|")
             guard fields.count == 3 else { continue }
-            index[fields[0]] = (fields[1].split(separator: ","), fields[2].split(separator: ","))
+            index[fields[0]] = (
+                split(fields[1], ",").filter { !$0.isEmpty }, split(fields[2], ",").filter { !$0.isEmpty }
+            )
         }
         return index
     }()

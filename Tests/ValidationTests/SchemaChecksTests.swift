@@ -65,13 +65,7 @@ import Testing
 
     @Test(arguments: cases)
     func mutationGivesExactlyTheExpectedFindings(test: Case) {
-        let text = Fixture.apply(test)
-        let found = Validator.validate(bytes: Array(text.utf8), path: "wired.yaml", today: ValidatorTests.today)
-        let actual = found.map { "\($0.id) \($0.severity.rawValue) \($0.subject ?? "-") line \($0.mark.line)" }.sorted()
-        let expected = test.expected.map { item in
-            "\(item.rule.id) \(item.rule.severity.rawValue) \(item.subject) line \(Fixture.line(of: item.line, after: item.anchor, in: text))"
-        }.sorted()
-        #expect(actual == expected, "\(found.map(\.description).joined(separator: "\n"))")
+        Fixture.expectExactFindings(test, today: ValidatorTests.today)
     }
 
     @Test func theNegativePathsStayQuiet() {

@@ -34,6 +34,18 @@ enum Fixture {
         return text
     }
 
+    /// Applies `test`'s mutation and expects exactly its findings (rule, severity, resource, line), printing them all
+    /// when they differ.
+    static func expectExactFindings(_ test: Case, today: String) {
+        let text = apply(test)
+        let found = Validator.validate(bytes: Array(text.utf8), path: "wired.yaml", today: today)
+        let actual = found.map { "\($0.id) \($0.severity.rawValue) \($0.subject ?? "-") line \($0.mark.line)" }.sorted()
+        let expected = test.expected.map { item in
+            "\(item.rule.id) \(item.rule.severity.rawValue) \(item.subject) line \(line(of: item.line, after: item.anchor, in: text))"
+        }.sorted()
+        #expect(actual == expected, "\(found.map(\.description).joined(separator: "\n"))")
+    }
+
     static func line(of needle: String, after anchor: String?, in text: String) -> Int {
         let start = anchor.flatMap { text.range(of: $0)?.upperBound } ?? text.startIndex
         guard let range = text.range(of: needle, range: start..<text.endIndex) else { return -1 }
@@ -316,13 +328,7 @@ func r(_ rule: Rule, _ subject: String, _ line: String, after anchor: String? = 
 
     @Test(arguments: cases)
     func mutationGivesExactlyTheExpectedFindings(test: Case) {
-        let text = Fixture.apply(test)
-        let found = Validator.validate(bytes: Array(text.utf8), path: "wired.yaml", today: Self.today)
-        let actual = found.map { "\($0.id) \($0.severity.rawValue) \($0.subject ?? "-") line \($0.mark.line)" }.sorted()
-        let expected = test.expected.map { item in
-            "\(item.rule.id) \(item.rule.severity.rawValue) \(item.subject) line \(Fixture.line(of: item.line, after: item.anchor, in: text))"
-        }.sorted()
-        #expect(actual == expected, "\(found.map(\.description).joined(separator: "\n"))")
+        Fixture.expectExactFindings(test, today: Self.today)
     }
 
     @Test func aLiteralSourceArnIsJudgedAgainstTheTopicsFixedName() {

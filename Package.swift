@@ -196,7 +196,8 @@ let package = Package(
             name: "OrderStackCLITests",
             dependencies: [
                 "TestSupport",
-                "OrderStackCLI", "CloudFormation", "StackDSL", "OrdersBlueprint", "AWSClients", "DeployClients",
+                "OrderStackCLI", "Costing", "CloudFormation", "StackDSL", "OrdersBlueprint", "AWSClients",
+                "DeployClients",
             ],
             exclude: ["Fixtures"]
         ),

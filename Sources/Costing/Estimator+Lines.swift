@@ -135,8 +135,11 @@ extension LineCollector {
                 "effective batch = min(BatchSize \(Int(model.batchSize)), max(1, arrival rate × max(batching window \(q(window)) s, handler time \(q(processorMs)) ms)))"
             )
         }
+        let queryTime =
+            model.query == nil && model.entryFunction == nil && model.authorizer == nil && model.eventFunctions.isEmpty
+            ? "" : "; query handler \(q(a.queryMsPerRequest)) ms per request at \(Int(a.queryMeasuredAtMB)) MB"
         list += [
-            "processor handler time \(q(a.processorMsPerBatch)) ms per batch at \(Int(a.processorMeasuredAtMB)) MB; query handler \(q(a.queryMsPerRequest)) ms per request at \(Int(a.queryMeasuredAtMB)) MB",
+            "processor handler time \(q(a.processorMsPerBatch)) ms per batch at \(Int(a.processorMeasuredAtMB)) MB\(queryTime)",
             "handler time follows Lambda's CPU share (CPU in proportion to memory, one full vCPU at 1,769 MB): \(q(a.handlerCPUShare * 100)) % of it is CPU and scales by min(measured, 1769) ÷ min(memory, 1769), the rest waits on DynamoDB and SNS",
         ]
         list += flowAssumptions()
@@ -147,7 +150,7 @@ extension LineCollector {
         }
         list += [
             "idle Lambda pollers make \(q(a.idleReceivesPerMinute)) empty long polls per minute on each consumed queue when no batch is received",
-            "each message a function stores costs \(Money.count(a.tableWritesPerMessage, "DynamoDB write")) (table_writes_per_message; 2: a conditional put, then the published flag) of ⌈(order + \(q(a.itemOverheadBytes)) B) / 1 KB⌉ WRU",
+            "each message a function stores costs \(Money.count(a.tableWritesPerMessage, "DynamoDB write")) (table_writes_per_message\(a.tableWritesPerMessage == 2 ? "; 2: a conditional put, then an outbox's published flag" : "")) of ⌈(message + \(q(a.itemOverheadBytes)) B) / 1 KB⌉ WRU",
             "SNS deliveries to SQS are free for SNS and billed as SendMessage on each subscriber queue; consumers outside the stack make \(q(a.subscriberRequestsPerMessage)) requests per message",
             "each written table holds \(q(a.storedOrders)) items at the start of the month; storage and PITR on the month's average size",
             "log storage in steady state: ingestion × retention ÷ 30.42 days, compressed to \(a.logCompressionRatio) of ingested size",

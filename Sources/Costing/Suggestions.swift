@@ -52,7 +52,7 @@ public enum Suggestions {
             variants.append(
                 (
                     "20 s batching window on the intake mapping",
-                    "orders wait up to 20 s longer before they are stored and announced",
+                    "messages wait up to 20 s longer before their function takes them",
                     { $0.batchingWindowSeconds = 20 }
                 ))
         }
@@ -60,7 +60,7 @@ public enum Suggestions {
             variants.append(
                 (
                     "no read-throttle alarms on the tables",
-                    "throttled GET /orders/{id} calls show only as API 5XX and latency alarms",
+                    "throttled table reads show only as API 5XX and latency alarms",
                     { $0.dropReadThrottleAlarms = true }
                 ))
         }

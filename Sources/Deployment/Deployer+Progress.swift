@@ -34,7 +34,7 @@ extension Deployer {
             }
             if now() - start > watchLimitMs {
                 throw DeployError(
-                    "\(stack.name) is still \(stack.status) after \(watchLimitMs / 60_000) minutes; stopped watching, the deployment goes on: orderstack status --stack-name \(stack.name)"
+                    "\(stack.name) is still \(stack.status) after \(watchLimitMs / 60_000) minutes; stopped watching, the deployment goes on: \(command) status --stack-name \(stack.name)"
                 )
             }
             if !stack.status.hasSuffix("_IN_PROGRESS") {

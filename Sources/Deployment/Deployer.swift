@@ -105,6 +105,8 @@ public struct Deployer: Sendable {
     public var apiGateway: APIGatewayClient?
     /// The Region deployed to (the preflight compares the bucket's).
     public var region = ""
+    /// The command line's name in the commands messages suggest (`orderstack`, or a project's own executable).
+    public var command = "orderstack"
     /// Milliseconds since 1970.
     public var now: @Sendable () -> Int64
     public var sleep: @Sendable (Int64) async throws -> Void
@@ -136,7 +138,9 @@ public struct Deployer: Sendable {
 
     /// The preflight of `request`: what the account must have before a change set is created.
     public func preflight(_ request: DeployRequest) async throws -> Preflight.Report {
-        try await Preflight(apiGateway: apiGateway, lambda: lambda, s3: s3, cloudFormation: cloudFormation).run(
+        var preflight = Preflight(apiGateway: apiGateway, lambda: lambda, s3: s3, cloudFormation: cloudFormation)
+        preflight.command = command
+        return try await preflight.run(
             template: request.template, bytes: request.templateBody.utf8.count, stackName: request.stackName,
             bucket: request.bucket, region: region)
     }
@@ -286,10 +290,10 @@ public struct Deployer: Sendable {
         let started = now()
         var announced = ""
         while let stack = found, Self.isBusy(stack.status) {
-            if !request.waitsForOtherOperations { try Self.checkDeployable(stack) }
+            if !request.waitsForOtherOperations { try Self.checkDeployable(stack, command: command) }
             guard now() - started < watchLimitMs else {
                 throw DeployError(
-                    "stack \(stack.name) is still \(stack.status) after \(watchLimitMs / 60_000) minutes of waiting; deploy again once it ends (orderstack status --stack-name \(stack.name))"
+                    "stack \(stack.name) is still \(stack.status) after \(watchLimitMs / 60_000) minutes of waiting; deploy again once it ends (\(command) status --stack-name \(stack.name))"
                 )
             }
             if stack.status != announced {
@@ -302,7 +306,7 @@ public struct Deployer: Sendable {
         guard let stack = found, stack.status != "REVIEW_IN_PROGRESS", stack.status != "DELETE_COMPLETE" else {
             return nil
         }
-        try Self.checkDeployable(stack)
+        try Self.checkDeployable(stack, command: command)
         return stack
     }
 
@@ -327,7 +331,7 @@ public struct Deployer: Sendable {
     }
 
     /// Stacks in a state no change set can move on from, with the command that clears it.
-    static func checkDeployable(_ stack: StackDescription) throws {
+    static func checkDeployable(_ stack: StackDescription, command: String) throws {
         switch stack.status {
         case "ROLLBACK_COMPLETE":
             throw DeployError(
@@ -339,7 +343,7 @@ public struct Deployer: Sendable {
             )
         case let status where status.hasSuffix("_IN_PROGRESS"):
             throw DeployError(
-                "stack \(stack.name) is \(status): another operation is running and --no-wait was given; wait for it to end (orderstack status) and deploy again"
+                "stack \(stack.name) is \(status): another operation is running and --no-wait was given; wait for it to end (\(command) status) and deploy again"
             )
         default: return
         }

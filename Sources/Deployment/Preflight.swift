@@ -12,6 +12,8 @@ public struct Preflight: Sendable {
     public var lambda: LambdaClient?
     public var s3: S3Client
     public var cloudFormation: CloudFormationClient
+    /// The command line's name in the commands problems suggest.
+    public var command = "orderstack"
 
     public init(
         apiGateway: APIGatewayClient?, lambda: LambdaClient?, s3: S3Client, cloudFormation: CloudFormationClient
@@ -139,7 +141,7 @@ public struct Preflight: Sendable {
                 report.problems.append(
                     "API Gateway in \(region) has no CloudWatch Logs role for this account, and this stack's API stage writes logs: "
                         + "AWS refuses the stage (\"CloudWatch Logs role ARN must be set in account settings to enable logging\"). "
-                        + "Run `orderstack bootstrap --region \(region)` once for the account and Region (it sets one)")
+                        + "Run `\(command) bootstrap --region \(region)` once for the account and Region (it sets one)")
             } else {
                 report.passed.append("API Gateway account CloudWatch role set")
             }
@@ -195,7 +197,7 @@ public struct Preflight: Sendable {
             } else {
                 report.problems.append(
                     "the artifact bucket \(bucket) is in \(found), the stack in \(region): Lambda reads code only from a bucket in the function's Region. "
-                        + "Use a bucket in \(region) (`orderstack bootstrap --region \(region)` makes one)")
+                        + "Use a bucket in \(region) (`\(command) bootstrap --region \(region)` makes one)")
             }
         } catch let error as AWSServiceError {
             report.problems.append("the artifact bucket \(bucket) cannot be used: \(error)")

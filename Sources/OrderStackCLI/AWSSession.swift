@@ -68,6 +68,7 @@ struct AWSSession: Sendable {
             s3: S3Client(caller: try caller("s3")), now: { Int64(Date().timeIntervalSince1970 * 1000) },
             sleep: { try await Task.sleep(nanoseconds: UInt64($0) * 1_000_000) }, progress: { console.err($0) })
         deployer.region = resolved.region
+        deployer.command = Stacks.executable
         return deployer
     }
 

@@ -28,7 +28,7 @@ public struct OrderStack: ParsableCommand {
 
     public init() {}
 
-    /// This release's version (`orderstack --version`); tags are `v<version>` (docs/your-own-stack.md).
+    /// This release's version (`orderstack --version`); releases are tagged `<version>`, e.g. `0.9.0` (docs/your-own-stack.md).
     public static let version = "0.9.0"
 
     /// The entry point of a project's executable: registers `stacks`, parses `arguments` (default: the process's),
@@ -50,6 +50,9 @@ public struct OrderStack: ParsableCommand {
     static func status(stacks: [Stack], blueprint: BlueprintFingerprint? = nil, _ arguments: [String]?) -> Int32 {
         Stacks.all = stacks
         Stacks.fingerprint = blueprint
+        if let name = CommandLine.arguments.first?.split(separator: "/").last, !name.isEmpty {
+            Stacks.executable = String(name)
+        }
         let given = arguments ?? Array(CommandLine.arguments.dropFirst())
         // Only with --help: ArgumentParser names an unknown command itself otherwise (and the names' lookup costs
         // milliseconds at every start).

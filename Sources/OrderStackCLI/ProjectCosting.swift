@@ -19,9 +19,9 @@ extension Project {
         yamlNames(in: profilesDirectory)
     }
 
-    /// Regions with a price file, sorted.
+    /// Regions with prices, sorted: the project's price files and those that ship with orderstack.
     public func pricedRegions() -> [String] {
-        yamlNames(in: pricingDirectory)
+        Array(Set(yamlNames(in: pricingDirectory)).union(BundledPrices.files.keys)).sorted()
     }
 
     private func yamlNames(in directory: String) -> [String] {
@@ -83,7 +83,7 @@ extension Project {
                 let available = profileNames().joined(separator: ", ")
                 diagnostics.append(
                     located(
-                        "'api.partners.\(partner.name).sizedFrom' names profile '\(name)', which \(profileNames().contains(name) ? "has errors (orderstack cost --profile \(name) shows them)" : "does not exist; profiles: \(available)")"
+                        "'api.partners.\(partner.name).sizedFrom' names profile '\(name)', which \(profileNames().contains(name) ? "has errors (\(Stacks.executable) cost --profile \(name) shows them)" : "does not exist; profiles: \(available)")"
                     ))
                 continue
             }
@@ -99,15 +99,20 @@ extension Project {
         return diagnostics
     }
 
-    /// Loads the price file of `region`.
+    /// Loads the prices of `region`: the project's `blueprints/pricing/<region>.yaml` when it has one (from
+    /// `pricing import`), else the price file that ships with orderstack for that region.
     public func loadPrices(_ region: String) -> Result<PriceCatalogue, Failure> {
-        let file = "\(pricingDirectory)/\(region).yaml"
-        guard let text = read(file) else {
+        var file = "\(pricingDirectory)/\(region).yaml"
+        var text = read(file)
+        if text == nil, let bundled = BundledPrices.files[region] {
+            (file, text) = ("orderstack's bundled prices for \(region)", bundled)
+        }
+        guard let text else {
             let available = pricedRegions()
             return .failure(
                 Failure(
                     message: "no prices for region '\(region)'; priced regions: \(available.joined(separator: ", ")). "
-                        + "Import one from the AWS Price List bulk offer files: orderstack pricing import --region \(region) FILE..."
+                        + "Import one from the AWS Price List bulk offer files: \(Stacks.executable) pricing import --region \(region) FILE..."
                 ))
         }
         let loaded = PriceCatalogue.load(text, path: file)

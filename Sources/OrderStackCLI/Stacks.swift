@@ -16,6 +16,9 @@ enum Stacks {
     nonisolated(unsafe) static var all: [Stack] = []
     /// What the stacks' blueprint was compiled from, when the executable says (`BlueprintSources.fingerprint`).
     nonisolated(unsafe) static var fingerprint: BlueprintFingerprint?
+    /// The name the executable was started by (`orderstack`, or a project's own, e.g. `webhooks`): messages that
+    /// suggest a command name it.
+    nonisolated(unsafe) static var executable = "orderstack"
 
     /// Refuses to synthesize from a binary whose blueprint differs from the project's blueprint sources: its
     /// templates would not be the project's, and `synth --check` would call stale files up to date.
@@ -26,17 +29,17 @@ enum Stacks {
         for file in fingerprint.files {
             guard let data = FileManager.default.contents(atPath: project.path(file)) else {
                 console.err(
-                    "error: this orderstack was built from \(file), which \(project.root == "." ? "this project" : project.root) does not have; "
-                        + "run the project's own build (`swift run orderstack ...` in the project)")
+                    "error: this \(executable) was built from \(file), which \(project.root == "." ? "this project" : project.root) does not have; "
+                        + "run the project's own build (`swift run <its executable> ...` in the project)")
                 throw ExitCode.failure
             }
             files.append((file, Array(data)))
         }
         guard FileSetDigest.hex(files) != fingerprint.sha256 else { return }
         console.err(
-            "error: this orderstack binary was built from other blueprint sources than \(fingerprint.files.map(project.path).joined(separator: ", ")) "
+            "error: this \(executable) binary was built from other blueprint sources than \(fingerprint.files.map(project.path).joined(separator: ", ")) "
                 + "(edited since the build); its templates would not be the project's. Rebuild it: "
-                + "`swift build --product orderstack`, or run `swift run orderstack ...`")
+                + "`swift build --product \(executable)`, or run `swift run \(executable) ...`")
         throw ExitCode.failure
     }
 }

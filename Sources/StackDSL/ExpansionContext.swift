@@ -118,7 +118,7 @@ struct ExpansionContext {
             parameters.append(
                 Parameter(
                     "AlarmEmail", description: "E-mail address that receives alarm notifications",
-                    defaultValue: .string(stage.alarms.email),
+                    defaultValue: stage.alarms.email.map { .string($0) },
                     constraints: Fields([
                         ("AllowedPattern", .string("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")),
                         ("ConstraintDescription", .string("an e-mail address")),

@@ -119,8 +119,11 @@ public struct StageSettings: Sendable, Hashable {
 
     /// Alarm thresholds and where they go.
     public struct AlarmSettings: Sendable, Hashable {
-        /// Default e-mail address of the alarm topic's subscription (a template parameter).
-        public var email: String = "ops@example.com"
+        /// Default e-mail address of the alarm topic's subscription (a template parameter). Required when the
+        /// stack has a `Monitoring` construct: no alarm goes to a placeholder.
+        public var email: String?
+        /// Where `alarms:` is in the file, for the message when `email` is missing.
+        public var mark: Mark?
         /// API 5XX responses per minute that raise the alarm.
         public var api5xxPerMinute: Int = 1
         /// API 4XX responses (429 throttles included) per minute that raise the alarm.
@@ -195,12 +198,20 @@ public struct StageSettings: Sendable, Hashable {
     /// `OrderProcessor/OrderIntake`: how `consumers:` names the mapping from a queue to a function.
     public static func mappingName(function: String, queue: String) -> String { "\(function)/\(queue)" }
 
-    /// Entries that name no construct of the stack, located, each listing what exists; and mappings whose maximum
-    /// concurrency exceeds their function's reserved concurrency.
-    public func problems(functions names: [String], mappings: [(function: String, queue: String)]) -> [Diagnostic] {
+    /// Entries that name no construct of the stack, located, each listing what exists; mappings whose maximum
+    /// concurrency exceeds their function's reserved concurrency; and a monitored stack without `alarms.email`.
+    public func problems(
+        functions names: [String], mappings: [(function: String, queue: String)], monitored: Bool = false
+    ) -> [Diagnostic] {
         var found: [Diagnostic] = []
         func report(_ mark: Mark, _ id: String, _ message: String) {
             found.append(Diagnostic(path: path, mark: mark, severity: .error, id: id, message: message))
+        }
+        if monitored && alarms.email == nil {
+            report(
+                alarms.mark ?? .start, ConfigReader.ID.missingKey,
+                "missing 'alarms.email': the stack's Monitoring sends its alarms to this address (it confirms the SNS subscription once); orderstack has no default to send them to"
+            )
         }
         for (name, entry) in functions.sorted(by: { $0.value.mark < $1.value.mark }) where !names.contains(name) {
             report(
@@ -305,6 +316,7 @@ public struct StageSettings: Sendable, Hashable {
         if var mapping = reader.mapping("api", in: &top) {
             if let value = reader.int("rateLimit", in: &mapping, range: 1...10_000) { settings.api.rateLimit = value }
             if let value = reader.int("burstLimit", in: &mapping, range: 1...5_000) { settings.api.burstLimit = value }
+            checkBurst(settings.api, in: mapping, reader: &reader)
             if let value = reader.choice("authorization", in: &mapping, ["iam", "api-key", "none"]) {
                 settings.api.authorization = value
             }
@@ -318,6 +330,7 @@ public struct StageSettings: Sendable, Hashable {
             reader.finish(mapping)
         }
         if var mapping = reader.mapping("alarms", in: &top) {
+            settings.alarms.mark = mapping.node.mark
             if let value = reader.string("email", in: &mapping) {
                 if isEmail(value) {
                     settings.alarms.email = value
@@ -344,7 +357,7 @@ public struct StageSettings: Sendable, Hashable {
             }
             reader.finish(mapping)
         }
-        reader.finish(top)
+        reader.finish(top, retired: ["processor", "query", "consumer"])
         checkConsistency(settings, root: root, reader: &reader)
         return (reader.diagnostics.hasErrors ? nil : settings, reader.diagnostics)
     }
@@ -454,10 +467,20 @@ public struct StageSettings: Sendable, Hashable {
         }
     }
 
-    private static func checkConsistency(_ settings: StageSettings, root: Node, reader: inout ConfigReader) {
-        if settings.api.burstLimit < settings.api.rateLimit {
-            reader.report(root.mark, ConfigReader.ID.invalidValue, "'api.burstLimit' must be at least 'api.rateLimit'")
+    /// The stage's burst against its rate, at the key that is set (a default said to be one: a misspelt key
+    /// leaves its default in place, and the message must not blame the value that is written).
+    private static func checkBurst(_ api: APISettings, in mapping: ConfigReader.Mapping, reader: inout ConfigReader) {
+        guard api.burstLimit < api.rateLimit else { return }
+        let written = Dictionary(keys(of: mapping), uniquingKeysWith: { first, _ in first })
+        let describe = { (key: String, value: Int) in
+            "'api.\(key)' (\(value)\(written[key] == nil ? ", the default: the file sets none" : ""))"
         }
+        reader.report(
+            written["burstLimit"] ?? written["rateLimit"] ?? mapping.node.mark, ConfigReader.ID.invalidValue,
+            "\(describe("burstLimit", api.burstLimit)) must be at least \(describe("rateLimit", api.rateLimit))")
+    }
+
+    private static func checkConsistency(_ settings: StageSettings, root: Node, reader: inout ConfigReader) {
         for partner in settings.api.partners {
             for problem in settings.api.problems(with: partner) {
                 reader.report(partner.mark, ConfigReader.ID.invalidValue, problem)

@@ -49,7 +49,8 @@ public enum Synthesizer {
         for sibling in siblings where sibling != stack { functions += try ResolvedStack(sibling).functions }
         let problems = stage.problems(
             functions: Array(Set(functions.map(\.name))),
-            mappings: functions.flatMap { function in function.consumes.map { (function.name, $0.queue.name) } })
+            mappings: functions.flatMap { function in function.consumes.map { (function.name, $0.queue.name) } },
+            monitored: !model.monitoring.isEmpty)
         if !problems.isEmpty { throw SynthesisError(problems) }
         var context = ExpansionContext(stack: stack, stage: stage, schemas: schemas, model: model)
         for table in model.tables { context.expand(table) }

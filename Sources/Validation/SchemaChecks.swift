@@ -1,4 +1,5 @@
 import CloudFormation
+import SourceDiagnostics
 
 /// Properties against the resource schemas of the catalogue, at every depth: unknown properties (with the nearest
 /// valid name), values of the wrong shape, missing required properties, deprecated properties; retired types; and
@@ -323,32 +324,8 @@ struct ShapeWalker {
         }
     }
 
-    /// The valid name closest to `key`: the same letters in another case, or within a small edit distance.
+    /// The valid name closest to `key` (`Spelling.nearest`).
     static func nearest(_ key: String, in names: some Sequence<String>) -> String? {
-        let lower = key.lowercased()
-        var best: (name: String, distance: Int)?
-        for name in names {
-            if name.lowercased() == lower { return name }
-            let distance = editDistance(Array(lower.utf8), Array(name.lowercased().utf8))
-            if distance <= max(1, min(3, key.count / 4)), distance < (best?.distance ?? .max) {
-                best = (name, distance)
-            }
-        }
-        return best?.name
-    }
-
-    /// Levenshtein distance, two rows.
-    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        guard !a.isEmpty else { return b.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        Spelling.nearest(key, in: names)
     }
 }

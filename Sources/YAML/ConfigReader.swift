@@ -1,3 +1,5 @@
+import SourceDiagnostics
+
 /// Reads a YAML configuration mapping into typed values, collecting located diagnostics.
 ///
 /// Every key read is marked as known; `finish()` reports the keys nobody asked for as unknown, naming the ones
@@ -206,10 +208,12 @@ public struct ConfigReader {
         return value
     }
 
-    /// Reports every key of `mapping` that was not read, listing the known keys.
-    public mutating func finish(_ mapping: Mapping) {
+    /// Reports every key of `mapping` that was not read, with the nearest known key and the list of known keys
+    /// (but `retired` ones, which were read only to be refused).
+    public mutating func finish(_ mapping: Mapping, retired: Set<String> = []) {
         guard case .mapping(let pairs) = mapping.node.content else { return }
-        let known = mapping.consumed.sorted().joined(separator: ", ")
+        let names = mapping.consumed.subtracting(retired)
+        let known = names.sorted().joined(separator: ", ")
         var seen: [String: Mark] = [:]
         for pair in pairs {
             let key = pair.key.scalarText ?? ""
@@ -220,7 +224,9 @@ public struct ConfigReader {
             }
             if !mapping.consumed.contains(key) {
                 report(
-                    pair.key.mark, ID.unknownKey, "unknown key '\(mapping.qualified(key))'; expected one of: \(known)")
+                    pair.key.mark, ID.unknownKey,
+                    "unknown key '\(mapping.qualified(key))'\(Spelling.suggestion(for: key, in: names.sorted())); expected one of: \(known)"
+                )
             }
         }
     }

@@ -229,4 +229,57 @@ final class ScriptedTransport: AWSTransport, @unchecked Sendable {
         #expect(XMLText.first("MessageId", in: Array("<a>".utf8)) == nil)
         #expect(XMLText.decodeEntities("a &unknown; b &#65;") == "a &unknown; b A")
     }
+
+    @Test func sqsSendMessageIsSignedJSON10WithAttributes() async throws {
+        let transport = ScriptedTransport([
+            .respond(200, #"{"MD5OfMessageBody":"51b0a325","MessageId":"5fea7756-0ea4-451a-a703-a558b933e274"}"#)
+        ])
+        let client = SQSClient(caller: Self.caller(transport, service: "sqs"))
+        let id = try await client.sendMessage(
+            queueURL: "https://sqs.us-east-1.amazonaws.com/123456789012/audit.fifo", body: #"{"a":"b"}"#,
+            attributes: ["type": "DeliveryStored"], options: .init(groupId: "acme", deduplicationId: "dlv-1"))
+        #expect(id == "5fea7756-0ea4-451a-a703-a558b933e274")
+        #expect(transport.header(0, "X-Amz-Target") == "AmazonSQS.SendMessage")
+        #expect(transport.header(0, "Content-Type") == "application/x-amz-json-1.0")
+        #expect(transport.header(0, "Authorization")?.contains("/us-east-1/sqs/aws4_request") == true)
+        let body = try #require(transport.body(0))
+        #expect(body["QueueUrl"]?.string == "https://sqs.us-east-1.amazonaws.com/123456789012/audit.fifo")
+        #expect(body["MessageBody"]?.string == #"{"a":"b"}"#)
+        #expect(body["MessageAttributes"]?["type"]?["DataType"]?.string == "String")
+        #expect(body["MessageAttributes"]?["type"]?["StringValue"]?.string == "DeliveryStored")
+        #expect(body["MessageGroupId"]?.string == "acme" && body["MessageDeduplicationId"]?.string == "dlv-1")
+        #expect(body["DelaySeconds"] == nil)
+        let plain = SQSClient.sendMessageRequest(
+            queueURL: "q", body: "b", attributes: [:], options: .init(delaySeconds: 30))
+        #expect(plain["MessageAttributes"] == nil && plain["DelaySeconds"] == .number(30))
+    }
+
+    @Test func sqsErrorsAreDecodedAndClassified() async throws {
+        // AWS's JSON answers name the error in __type; throttling is worth a retry, a missing queue is not.
+        let missing = ScriptedTransport([
+            .respond(
+                400,
+                #"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}"#,
+                ["x-amzn-query-error": "AWS.SimpleQueueService.NonExistentQueue;Sender"])
+        ])
+        let client = SQSClient(caller: Self.caller(missing, service: "sqs"))
+        do {
+            _ = try await client.sendMessage(queueURL: "q", body: "b")
+            Issue.record("a missing queue must throw")
+        } catch let error as AWSServiceError {
+            #expect(error.code == "QueueDoesNotExist" && error.service == "sqs" && !error.isTransient)
+            #expect(error.message == "The specified queue does not exist.")
+        }
+        let throttled = ScriptedTransport([
+            .respond(400, #"{"__type":"com.amazonaws.sqs#RequestThrottled","message":"Rate exceeded"}"#)
+        ])
+        await #expect(throws: TransientFailure.self) {
+            _ = try await SQSClient(caller: Self.caller(throttled, service: "sqs")).sendMessage(
+                queueURL: "q", body: "b")
+        }
+        let noId = ScriptedTransport([.respond(200, "{}")])
+        await #expect(throws: AWSServiceError.self) {
+            _ = try await SQSClient(caller: Self.caller(noId, service: "sqs")).sendMessage(queueURL: "q", body: "b")
+        }
+    }
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """`webhooks local` (examples/webhooks, a second system built with orderstack as a framework): its own stage runs
 on loopback like the orders stack does. A signed delivery POSTed to its API is accepted, validated against its
-own schema, queued and processed by its own worker bootstrap (the message deleted: no batch item failure); a
-delivery that breaks the
-schema gets 400; what the template declares but local runs do not emulate (its SSM parameter) is listed.
+own schema, queued and processed by its own worker bootstrap (the message deleted: no batch item failure) and
+announced to the subscriber queue (PartnerAudit); a delivery that breaks the schema gets 400; what the template declares but local runs do not emulate (its SSM parameter) is listed.
 
-    python3 Tests/Integration/example_local.py examples/webhooks/.build/debug/webhooks
+    python3 Tests/Integration/example_local.py examples/webhooks/.build/debug/webhooks [PROJECT]
+
+PROJECT is the example's folder (default examples/webhooks; CI passes the user's copy of it that depends on a
+tagged orderstack, Tests/Integration/user_package.sh).
 """
+import json
 import pathlib
 import signal
 import sys
@@ -16,7 +19,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from local_moto import Local, request  # noqa: E402
 from motolib import check, failures  # noqa: E402
 
-EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "webhooks"
+EXAMPLE = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else pathlib.Path(__file__).resolve().parents[2] / "examples" / "webhooks").resolve()
 
 
 def main():
@@ -42,6 +45,12 @@ def main():
         log = (EXAMPLE / "output" / "local" / "logs" / "aws_lambda_webhooks-dev-WebhookWorker.log").read_text()
         check(left == 0 and "REPORT RequestId:" in log,
               f"the worker bootstrap took the delivery off the inbox ({left} left)")
+        audit = next(url for url in sqs.list_queues()["QueueUrls"] if url.endswith("-PartnerAudit"))
+        bodies = [json.loads(m["Body"]) for m in sqs.receive_message(
+            QueueUrl=audit, MaxNumberOfMessages=10, WaitTimeSeconds=5).get("Messages", [])]
+        delivered = [json.loads(b["Message"]) if "Message" in b else b for b in bodies]
+        check([d.get("deliveryId") for d in delivered] == ["dlv-local-0001"],
+              f"the stored delivery is announced to the PartnerAudit subscriber ({delivered})")
     finally:
         local.process.send_signal(signal.SIGINT)
         local.process.wait(timeout=30)

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Run the example's own handler (examples/webhooks, webhook-worker) as Lambda runs it: a bootstrap process talking
 to a Runtime API, here a small one on 127.0.0.1 that hands out one SQS event and then answers `next` with 500 (the
-Runtime API going away), against a DynamoDB table on moto_server. Checks: each delivery stored once under its
-deliveryId (a duplicate in the same batch adds nothing), the partial batch response lists the malformed deliveries
-and only them; with the table missing the valid deliveries are reported too (never counted as done); without
-DELIVERIES_TABLE_NAME the process reports an init error; the process exits 1 when the Runtime API goes away.
-Exit 0 when every check holds.
+Runtime API going away), against a DynamoDB table and an SNS topic with a subscribed queue on moto_server. Checks:
+each delivery stored once under its deliveryId (a duplicate in the same batch adds nothing) and announced on the
+topic (the subscriber receives every valid delivery); the partial batch response lists the malformed deliveries
+and only them; with the table missing the valid deliveries are reported too (never counted as done); with the
+table there but the topic missing they are stored, reported, and announced when the batch comes again (no stored
+delivery left unannounced); without DELIVERIES_TABLE_NAME the process reports an init error; the process exits 1
+when the Runtime API goes away. Exit 0 when every check holds.
 
     python3 Tests/Integration/example_worker.py examples/webhooks/.build/debug/webhook-worker
 """
@@ -84,31 +86,55 @@ def main(bootstrap):
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     moto.start()
     endpoint = f"http://127.0.0.1:{port}"
+    credentials = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    dynamodb, sns, sqs = (boto3.client(name, endpoint_url=endpoint, **credentials) for name in ("dynamodb", "sns", "sqs"))
+    topic = "arn:aws:sns:us-east-1:123456789012:delivery-events"
     env = {"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-           "AWS_ENDPOINT_URL": endpoint, "DELIVERIES_TABLE_NAME": "deliveries"}
-    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+           "AWS_ENDPOINT_URL": endpoint, "DELIVERIES_TABLE_NAME": "deliveries", "DELIVERY_EVENTS_TOPIC_ARN": topic}
     failures = 0
     try:
         missing, _ = invoke(bootstrap, env)
         dynamodb.create_table(TableName="deliveries", BillingMode="PAY_PER_REQUEST",
                               AttributeDefinitions=[{"AttributeName": "deliveryId", "AttributeType": "S"}],
                               KeySchema=[{"AttributeName": "deliveryId", "KeyType": "HASH"}])
+        unannounced, _ = invoke(bootstrap, env)
+        stored_before_topic = len(dynamodb.scan(TableName="deliveries")["Items"])
+        assert sns.create_topic(Name="delivery-events")["TopicArn"] == topic
+        audit = sqs.create_queue(QueueName="audit")["QueueUrl"]
+        audit_arn = sqs.get_queue_attributes(QueueUrl=audit, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=audit_arn,
+                      Attributes={"RawMessageDelivery": "true"})
         response, process = invoke(bootstrap, env)
         again, _ = invoke(bootstrap, env)
         items = dynamodb.scan(TableName="deliveries")["Items"]
+        announced = []
+        while batch := sqs.receive_message(QueueUrl=audit, MaxNumberOfMessages=10,
+                                           MessageAttributeNames=["All"]).get("Messages", []):
+            announced += [(json.loads(m["Body"])["deliveryId"], m["MessageAttributes"]["type"]["StringValue"])
+                          for m in batch]
+            sqs.delete_message_batch(QueueUrl=audit, Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)])
         _, bare = invoke(bootstrap, {k: v for k, v in env.items() if k != "DELIVERIES_TABLE_NAME"})
     finally:
         moto.stop()
     stored = sorted(item["deliveryId"]["S"] for item in items)
     malformed = {"batchItemFailures": [{"itemIdentifier": "m-2"}, {"itemIdentifier": "m-3"}]}
+    everything = ["m-1", "m-2", "m-3", "m-4", "m-5"]
+    ids = {delivery for delivery, _ in announced}
     for ok, message in [
         (stored == ["dlv-00000001", "dlv-00000002"] and all(item["body"]["S"].startswith("{") for item in items),
          f"each delivery stored once under its deliveryId, its body kept (stored {stored})"),
         (response == malformed, f"the two malformed deliveries, and only they, are reported (got {response})"),
         (again == malformed, f"the same batch again: the stored ones are duplicates, done (got {again})"),
-        ([f["itemIdentifier"] for f in missing.get("batchItemFailures", [])] == ["m-1", "m-2", "m-3", "m-4", "m-5"],
+        ([f["itemIdentifier"] for f in missing.get("batchItemFailures", [])] == everything,
          f"with the table missing, no delivery counts as done (got {missing})"),
+        ([f["itemIdentifier"] for f in unannounced.get("batchItemFailures", [])] == everything
+         and stored_before_topic == 2,
+         f"with the topic missing, the stored deliveries are retried, not done (got {unannounced}, "
+         f"{stored_before_topic} stored)"),
+        (ids == {"dlv-00000001", "dlv-00000002"} and len(announced) == 6
+         and all(kind == "DeliveryStored" for _, kind in announced),
+         f"every valid delivery announced each time it is taken, duplicates too (got {announced})"),
         ("/2018-06-01/runtime/init/error" in RuntimeAPI.responses and "DELIVERIES_TABLE_NAME" in bare.stdout,
          "without DELIVERIES_TABLE_NAME: an init error naming it"),
         (process.returncode == 1, f"the process exits 1 when the Runtime API goes away (got {process.returncode})"),

@@ -1,3 +1,4 @@
+import Costing
 import Foundation
 import TestSupport
 import Testing
@@ -41,6 +42,28 @@ import Testing
         #expect(result.stdout.contains("sale-spike       2,260,000 orders"))
         #expect(
             result.stdout.contains("1 spike peaking at 300/s") && result.stdout.contains("2 spikes peaking at 400/s"))
+    }
+
+    /// A project without a price file of its own (a user's package) prices with the prices orderstack ships, and
+    /// a project's own file for the region takes precedence over them.
+    @Test func bundledPricesUnlessTheProjectHasItsOwn() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let pricing = project.appendingPathComponent("blueprints/pricing")
+        let committed = try String(contentsOf: pricing.appendingPathComponent("us-east-1.yaml"), encoding: .utf8)
+        #expect(BundledPrices.files["us-east-1"] == committed, "run scripts/bundle-prices.py")
+        try FileManager.default.removeItem(at: pricing)
+        let arguments = ["cost", "--profile", "baseline", "--project", project.path]
+        let bundled = try CommandRunner.orderstack(arguments)
+        let repository = try CommandRunner.orderstack(["cost", "--profile", "baseline"])
+        #expect(bundled.status == 0, "\(bundled.stderr)")
+        #expect(bundled.stdout == repository.stdout)
+        try FileManager.default.createDirectory(at: pricing, withIntermediateDirectories: true)
+        try committed.replacingOccurrences(of: "as_of: '2026-11-28'", with: "as_of: '2031-01-01'").write(
+            to: pricing.appendingPathComponent("us-east-1.yaml"), atomically: true, encoding: .utf8)
+        let own = try CommandRunner.orderstack(arguments)
+        #expect(own.stdout.contains("prices as of 2031-01-01"), "\(own.stdout)")
+        #expect(!bundled.stdout.contains("2031-01-01"))
     }
 
     @Test func unknownProfileRegionAndBadFilesExitTwo() throws {

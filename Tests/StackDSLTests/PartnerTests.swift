@@ -9,6 +9,7 @@ import YAML
     static let stage = """
         name: prod
         region: us-east-1
+        alarms: {email: ops@example.org}
         api:
           rateLimit: 500
           burstLimit: 1000

@@ -56,12 +56,37 @@ import YAML
         #expect(loaded.settings == nil)
         #expect(
             loaded.diagnostics.map(\.description) == [
-                "dev.yaml:5:5: error: OS0102: unknown key 'functions.Worker.memoryMb'; expected one of: memoryMB, reservedConcurrency, timeoutSeconds"
+                "dev.yaml:5:5: error: OS0102: unknown key 'functions.Worker.memoryMb'; did you mean 'memoryMB'?; expected one of: memoryMB, reservedConcurrency, timeoutSeconds"
             ])
         let old = StageSettings.load("name: dev\nregion: us-east-1\nprocessor:\n  memoryMB: 512\n", path: "dev.yaml")
         #expect(
             old.diagnostics.map(\.description) == [
                 "dev.yaml:4:3: error: OS0102: 'processor' is no longer a section: settings are per construct, under functions.<Function>"
+            ])
+    }
+
+    /// A misspelt key says what it is near, the retired sections are not offered, and a misspelt `rateLimit`
+    /// does not make the written `burstLimit` look wrong: the knock-on error names the default it compares with.
+    @Test func aMisspeltKeyIsNamedFirstAndItsDefaultIsSaidToBeOne() {
+        let top = StageSettings.load("name: dev\nregion: us-east-1\nfunctons: {}\n", path: "dev.yaml")
+        let message = top.diagnostics.map(\.description).joined(separator: "\n")
+        #expect(
+            message.hasPrefix(
+                "dev.yaml:3:1: error: OS0102: unknown key 'functons'; did you mean 'functions'?; expected one of: alarms, api, architecture, consumers, functions,"
+            ), "\(message)")
+        #expect(!message.contains("processor") && !message.contains(" query,") && !message.contains(" consumer,"))
+        let api = StageSettings.load(
+            "name: dev\nregion: us-east-1\napi:\n  rateLimt: 20\n  burstLimit: 40\n", path: "dev.yaml")
+        #expect(
+            api.diagnostics.map(\.description).sorted() == [
+                "dev.yaml:4:3: error: OS0102: unknown key 'api.rateLimt'; did you mean 'rateLimit'?; expected one of: authorization, burstLimit, createAccountLoggingRole, detailedMetrics, partners, rateLimit",
+                "dev.yaml:5:3: error: OS0104: 'api.burstLimit' (40) must be at least 'api.rateLimit' (100, the default: the file sets none)",
+            ])
+        let written = StageSettings.load(
+            "name: dev\nregion: us-east-1\napi: {rateLimit: 50, burstLimit: 40}\n", path: "dev.yaml")
+        #expect(
+            written.diagnostics.map(\.description) == [
+                "dev.yaml:3:22: error: OS0104: 'api.burstLimit' (40) must be at least 'api.rateLimit' (50)"
             ])
     }
 

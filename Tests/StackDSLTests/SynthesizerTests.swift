@@ -11,6 +11,7 @@ enum Fixture {
     static func stage(_ configure: (inout StageSettings) -> Void = { _ in }) -> StageSettings {
         var stage = StageSettings(name: "test", region: "us-east-1")
         stage.functionDefaults.reservedConcurrency = 20
+        stage.alarms.email = "ops@example.org"
         configure(&stage)
         return stage
     }
@@ -125,6 +126,24 @@ enum Fixture {
         #expect(template.resource("RefunderRefundsEventSourceMapping")?["BatchSize"] == .int(2))
         #expect(template.resource("RefundsQueue")?["VisibilityTimeout"] == .int(6 * 60 + 1))
         #expect(template.resource("IntakeQueue")?["VisibilityTimeout"] == .int(6 * 30 + 1))
+    }
+
+    /// A monitored stack's stage must say where its alarms go: no placeholder address receives them.
+    @Test func aMonitoredStackNeedsTheAlarmsAddress() throws {
+        var stage = Fixture.stage()
+        stage.path = "blueprints/stages/test.yaml"
+        stage.alarms.email = nil
+        let error = #expect(throws: SynthesisError.self) { try Fixture.synthesize(stage: stage) }
+        #expect(
+            error?.diagnostics.map(\.description) == [
+                "blueprints/stages/test.yaml:1:1: error: OS0105: missing 'alarms.email': the stack's Monitoring sends its alarms to this address (it confirms the SNS subscription once); orderstack has no default to send them to"
+            ])
+        let unmonitored = Stack("quiet", description: "no alarms") { Queue("Jobs") }
+        let template = try Synthesizer.synthesize(unmonitored, stage: stage, schemas: [:]).template
+        #expect(template.parameters.allSatisfy { $0.name != "AlarmEmail" })
+        stage.alarms.email = "team@example.org"
+        let parameter = try Fixture.synthesize(stage: stage).parameters.first { $0.name == "AlarmEmail" }
+        #expect(parameter?.defaultValue == .string("team@example.org"))
     }
 
     @Test func settingsForConstructsTheStackDoesNotHaveAreLocatedErrors() throws {

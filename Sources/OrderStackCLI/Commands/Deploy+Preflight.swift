@@ -47,7 +47,7 @@ extension OrderStack.Deploy {
         }
         guard let bucket = found else {
             console.err(
-                "error: no --bucket, and no \(Deployment.Bootstrap.stackName) stack in \(deployer.region): run `orderstack bootstrap` once for this account and Region, or pass --bucket"
+                "error: no --bucket, and no \(Deployment.Bootstrap.stackName) stack in \(deployer.region): run `\(Stacks.executable) bootstrap` once for this account and Region, or pass --bucket"
             )
             throw ExitCode(2)
         }

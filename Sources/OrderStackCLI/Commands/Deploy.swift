@@ -192,7 +192,7 @@ extension OrderStack {
                 throw BadInput()
             }
             guard let recorded = DeployPlan.read(bytes) else {
-                console.err("\(file): error: not a plan written by `orderstack deploy --plan`")
+                console.err("\(file): error: not a plan written by `\(Stacks.executable) deploy --plan`")
                 throw BadInput()
             }
             console.out(recorded.review)
@@ -229,7 +229,7 @@ extension OrderStack {
             var deployer: Deployer
             do {
                 deployer = try session.deployer(console: console)
-                let watchAgain = "orderstack status --stack-name \(stackName)"
+                let watchAgain = "\(Stacks.executable) status --stack-name \(stackName)"
                 deployer.executing = {
                     WatchInterruption.install(
                         "\nstopped watching; the deployment goes on in CloudFormation. Watch it again: \(watchAgain)\n")
@@ -268,7 +268,7 @@ extension OrderStack {
             case .planned(let recorded):
                 try FileSystem.write(try recorded.json(), to: plan ?? "plan.json")
                 console.out(
-                    "planned: change set \(recorded.changeSetName) of \(stackName), digest \(recorded.digest); execute it with: orderstack deploy --apply \(plan ?? "plan.json")\n"
+                    "planned: change set \(recorded.changeSetName) of \(stackName), digest \(recorded.digest); execute it with: \(Stacks.executable) deploy --apply \(plan ?? "plan.json")\n"
                 )
             case .failed(let reason, let status):
                 console.err("error: \(stackName) is \(status): \(reason)")
@@ -289,13 +289,13 @@ extension OrderStack {
             if let named { return named }
             if names.count <= 1 { return names.first }
             console.err(
-                "error: this project has \(names.count) stages (\(names.joined(separator: ", "))); say which to deploy with --stage, e.g. `orderstack deploy --stage \(names.first { $0 != "prod" } ?? names[0])`"
+                "error: this project has \(names.count) stages (\(names.joined(separator: ", "))); say which to deploy with --stage, e.g. `\(Stacks.executable) deploy --stage \(names.first { $0 != "prod" } ?? names[0])`"
             )
             throw ExitCode(2)
         }
 
         /// The zips of the stage's handlers, read from output/artifacts and keyed by content; a missing or stale one
-        /// is packaged first (as `orderstack package` does), unless `--skip-package`.
+        /// is packaged first (as `\(Stacks.executable) package` does), unless `--skip-package`.
         func artifacts(project: Project, template: Template, stage: String, console: Console) throws
             -> [ArtifactUpload]
         {
@@ -309,12 +309,14 @@ extension OrderStack {
                 if skipPackage {
                     for (_, why) in stale {
                         console.err(
-                            "error: \(why); run `orderstack package --stage \(stage)`, or deploy without --skip-package"
+                            "error: \(why); run `\(Stacks.executable) package --stage \(stage)`, or deploy without --skip-package"
                         )
                     }
                     throw BadInput()
                 }
-                for (_, why) in stale { console.err("\(why): packaging it first (as `orderstack package` does)") }
+                for (_, why) in stale {
+                    console.err("\(why): packaging it first (as `\(Stacks.executable) package` does)")
+                }
                 var builder = HandlerBuild(
                     project: project, console: console, binaries: project.path(".build/release"),
                     outputPath: project.path("output/artifacts"), outputName: "output/artifacts")

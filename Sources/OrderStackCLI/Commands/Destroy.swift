@@ -36,7 +36,7 @@ extension OrderStack {
                 var configured = try session.deployer(console: console)
                 configured.executing = {
                     WatchInterruption.install(
-                        "\nstopped watching; the deletion goes on in CloudFormation. Watch it: orderstack status --stack-name \(name)\n"
+                        "\nstopped watching; the deletion goes on in CloudFormation. Watch it: \(Stacks.executable) status --stack-name \(name)\n"
                     )
                 }
                 deployer = configured

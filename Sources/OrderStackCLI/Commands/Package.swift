@@ -58,7 +58,7 @@ extension OrderStack {
             let stack = try stacks.single(console: console)
             let templatePath = "output/\(stack.name)-\(stageName).yaml"
             guard let text = project.read(project.path(templatePath)) else {
-                console.err("error: cannot read \(templatePath); run `orderstack synth` first")
+                console.err("error: cannot read \(templatePath); run `\(Stacks.executable) synth` first")
                 throw BadInput()
             }
             let read = TemplateReader.read(text, path: templatePath)

@@ -52,7 +52,7 @@ extension OrderStack {
                 for (name, text) in rendered {
                     let file = "\(directory)/\(name)"
                     guard let existing = project.read(file) else {
-                        stale.append("\(file): missing; run 'orderstack synth'")
+                        stale.append("\(file): missing; run '\(Stacks.executable) synth'")
                         continue
                     }
                     if existing != text { stale.append("\(file): stale; differs from a fresh synth of the blueprint") }

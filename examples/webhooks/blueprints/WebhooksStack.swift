@@ -2,16 +2,21 @@ import CloudFormation
 import StackDSL
 
 /// Partner webhooks: API Gateway checks each delivery against its schema and queues it; a Swift handler takes
-/// them off the queue in batches and reports the ones it cannot take; deliveries are kept in a table.
+/// them off the queue in batches, keeps each delivery in a table, announces it on a topic and reports the ones it
+/// cannot take; the partner team's audit queue subscribes to the topic.
 public enum WebhooksBlueprint {
     /// The stack, described once for every stage.
     public static let stack = Stack("webhooks", description: "Partner webhooks: accept, queue and keep deliveries") {
         let deliveries = Table("Deliveries", partitionKey: "deliveryId")
         let inbox = Queue("WebhookInbox")
+        let events = Topic("DeliveryEvents", displayName: "Delivery events")
 
         Function("WebhookWorker", handler: .webhookWorker)
             .consumes(inbox)
             .writes(deliveries)
+            .publishes(events)
+
+        Subscriber("PartnerAudit", to: events)
 
         RestAPI("WebhooksApi") {
             Route.post("/webhooks", validatedBy: .delivery, enqueueTo: inbox)
@@ -26,6 +31,10 @@ public enum WebhooksBlueprint {
                 ("Name", .sub("/${AWS::StackName}/webhook-inbox-url", nil)), ("Type", .string("String")),
                 ("Value", .ref("WebhookInboxQueue")), ("Description", .string("URL of the webhook inbox queue")),
             ])
+        // A generated resource changed at a path: the partner team's cost-allocation tag on the inbox.
+        Override(
+            "WebhookInboxQueue", add: "Properties.Tags",
+            .list([.object(["Key": .string("team"), "Value": .string("partners")])]))
     }
 }
 

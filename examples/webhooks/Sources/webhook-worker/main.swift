@@ -1,8 +1,11 @@
 // The webhook-worker Lambda bootstrap: SQS batches of partner deliveries in, partial batch failures out. Each
 // delivery is stored in the Deliveries table under its `deliveryId`, once: a redelivered or duplicate delivery
-// finds the item there and is done. A delivery whose body is not a JSON object with a `deliveryId` is reported
-// as failed (SQS retries it, then moves it to the dead-letter queue after maxReceiveCount receives), and so is one
-// the table could not take now (throttling, a timeout): only those are returned, never the whole batch.
+// finds the item there. Then it is announced on the DeliveryEvents topic, also when it was already stored: a
+// publish that failed after the store is retried with the message, so no stored delivery is left unannounced
+// (subscribers see a delivery at least once and keep its `deliveryId`, as SQS consumers must anyway). A delivery
+// whose body is not a JSON object with a `deliveryId` is reported as failed (SQS retries it, then moves it to the
+// dead-letter queue after maxReceiveCount receives), and so is one the table or the topic could not take now
+// (throttling, a timeout): only those are returned, never the whole batch.
 import AWSClients
 import CGlibcCompat
 import JSONDocument
@@ -26,8 +29,16 @@ func log(_ level: String, _ message: String, _ fields: [(String, String)] = []) 
     print("{\"level\":\"\(level)\",\"message\":\(JSONText.quote(message))\(extra)}")
 }
 
-/// Stores the batch's deliveries; the IDs of the SQS messages to retry.
-func handle(_ invocation: Invocation, table: String, dynamo: DynamoDBClient) async -> [UInt8] {
+/// Where deliveries go: the table and the topic, with their clients.
+struct Destinations: Sendable {
+    var table: String
+    var dynamo: DynamoDBClient
+    var topicArn: String
+    var sns: SNSClient
+}
+
+/// Stores and announces the batch's deliveries; the IDs of the SQS messages to retry.
+func handle(_ invocation: Invocation, to destinations: Destinations) async -> [UInt8] {
     let records: [JSONValue]
     if case .array(let items)? = JSONValue.parse(invocation.event)?["Records"] { records = items } else { records = [] }
     var failed: [String] = []
@@ -35,15 +46,15 @@ func handle(_ invocation: Invocation, table: String, dynamo: DynamoDBClient) asy
     await CallDeadline.$milliseconds.withValue(invocation.deadlineMs - 500) {
         for record in records {
             guard let id = record["messageId"]?.string else { continue }
-            if !(await store(record, table: table, dynamo: dynamo)) { failed.append(id) }
+            if !(await take(record, to: destinations)) { failed.append(id) }
         }
     }
     let items = failed.map { "{\"itemIdentifier\":\(JSONText.quote($0))}" }.joined(separator: ",")
     return Array("{\"batchItemFailures\":[\(items)]}".utf8)
 }
 
-/// Stores one delivery if it is not there yet; `false` when the message must be retried.
-func store(_ record: JSONValue, table: String, dynamo: DynamoDBClient) async -> Bool {
+/// Stores one delivery if it is not there yet, then announces it; `false` when the message must be retried.
+func take(_ record: JSONValue, to destinations: Destinations) async -> Bool {
     let text = record["body"]?.string ?? ""
     guard let body = JSONValue.parse(Array(text.utf8)), let deliveryId = body["deliveryId"]?.string else {
         log(
@@ -58,12 +69,22 @@ func store(_ record: JSONValue, table: String, dynamo: DynamoDBClient) async -> 
         "body": .object(["S": .string(text)]),
     ]
     do {
-        try await dynamo.putItem(table: table, item: item, condition: "attribute_not_exists(deliveryId)")
+        try await destinations.dynamo.putItem(
+            table: destinations.table, item: item, condition: "attribute_not_exists(deliveryId)")
         log("INFO", "delivery stored", [("deliveryId", deliveryId)])
     } catch let error as AWSServiceError where error.code == "ConditionalCheckFailedException" {
-        log("INFO", "duplicate delivery: already stored", [("deliveryId", deliveryId)])
+        log("INFO", "duplicate delivery: already stored, announced again", [("deliveryId", deliveryId)])
     } catch {
         log("ERROR", "delivery left for redelivery: \(error)", [("deliveryId", deliveryId)])
+        return false
+    }
+    do {
+        let messageId = try await destinations.sns.publish(
+            topicArn: destinations.topicArn, message: text,
+            attributes: ["type": "DeliveryStored", "partner": body["partner"]?.string ?? ""])
+        log("INFO", "delivery announced", [("deliveryId", deliveryId), ("messageId", messageId)])
+    } catch {
+        log("ERROR", "stored, not announced: left for redelivery: \(error)", [("deliveryId", deliveryId)])
         return false
     }
     return true
@@ -77,22 +98,24 @@ guard let api = variables["AWS_LAMBDA_RUNTIME_API"], let connection = HTTPConnec
     exit(2)
 }
 let transport = HTTPRuntimeTransport(connection: connection)
-let table: String
-let dynamo: DynamoDBClient
+let destinations: Destinations
 do {
     let aws = try AWSEnvironment(variables)
-    table = try aws.required("DELIVERIES_TABLE_NAME")
-    dynamo = DynamoDBClient(
-        caller: AWSCaller(
-            transport: HTTPClientTransport(), environment: aws, endpoint: try aws.endpoint(for: "dynamodb"),
-            service: "dynamodb", now: clock))
+    let http = HTTPClientTransport()
+    func caller(_ service: String) throws -> AWSCaller {
+        AWSCaller(
+            transport: http, environment: aws, endpoint: try aws.endpoint(for: service), service: service, now: clock)
+    }
+    destinations = Destinations(
+        table: try aws.required("DELIVERIES_TABLE_NAME"), dynamo: DynamoDBClient(caller: try caller("dynamodb")),
+        topicArn: try aws.required("DELIVERY_EVENTS_TOPIC_ARN"), sns: SNSClient(caller: try caller("sns")))
 } catch {
     log("FATAL", "configuration error: \(error)")
     LambdaRuntimeLoop.reportInitError(transport, type: "Runtime.ConfigurationError", message: "\(error)")
     exit(1)
 }
 do {
-    try await LambdaRuntimeLoop.run(transport) { await handle($0, table: table, dynamo: dynamo) }
+    try await LambdaRuntimeLoop.run(transport) { await handle($0, to: destinations) }
 } catch {
     log("FATAL", "stopping: \(error)")
     exit(1)

@@ -166,7 +166,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(
             name: "AWSClientsTests",
-            dependencies: ["AWSClients", "AWSSigV4", "OrderDomain", "OrderHandlers", "JSONDocument"]),
+            dependencies: ["TestSupport", "AWSClients", "AWSSigV4", "OrderDomain", "OrderHandlers", "JSONDocument"]),
         .testTarget(
             name: "OrderHandlersTests", dependencies: ["OrderHandlers", "OrderDomain", "LambdaRuntime", "JSONDocument"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging"]),

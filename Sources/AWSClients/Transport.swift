@@ -114,10 +114,26 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
         self.code = code
         // AWS echoes parts of the request in some messages (the canonical request of SignatureDoesNotMatch):
         // redacted here, so no caller can print a credential from it.
-        self.message = Redaction.redact(message)
+        self.message = Redaction.redact(Self.plain(message))
     }
 
-    public var description: String { "\(service) \(operation): \(status) \(code): \(message)" }
+    /// Whether the answer carried no AWS error code (a proxy's or a server's own page): `code` is `HTTP<status>`.
+    public var isBareHTTP: Bool { code == "HTTP\(status)" }
+
+    public var description: String {
+        isBareHTTP
+            ? "\(service) \(operation): HTTP \(status) without an AWS error\(message.isEmpty ? "" : ": \(message)")"
+            : "\(service) \(operation): \(status) \(code): \(message)"
+    }
+
+    /// A message fit for one line: an HTML page (a proxy's, a load balancer's) said to be one, not printed.
+    static func plain(_ message: String) -> String {
+        let start = message.drop { $0.isWhitespace }.prefix(200).lowercased()
+        if start.hasPrefix("<!doctype html") || start.hasPrefix("<html") || start.contains("<body") {
+            return "an HTML page, not an AWS answer (a proxy or another server at the endpoint?)"
+        }
+        return message
+    }
 
     /// Codes the SDKs retry (throttling and service-side faults), plus every 5xx.
     static let retryableCodes: Set<String> = [

@@ -111,7 +111,10 @@ public enum SimulationReport {
             "  processed         \(q(result.processedOrders)); sent to the DLQ: \(q(result.deadLettered))",
             result.peakBacklog < 1
                 ? "  peak backlog      none: every message was taken within its batching window"
-                : "  peak backlog      \(q(result.peakBacklog)) messages at \(clock(result.peakBacklogSecond))",
+                : "  peak backlog      \(q(result.peakBacklog)) messages at \(clock(result.peakBacklogSecond))"
+                    + (result.peakBacklog < result.parameters.batchSize && result.parameters.batchingWindowSeconds > 0
+                        ? " (less than a batch of \(q(result.parameters.batchSize)): messages waiting for the \(q(result.parameters.batchingWindowSeconds)) s batching window to close where traffic is light)"
+                        : ""),
             "  oldest message    \(seconds(result.maximumAgeSeconds))",
             "  time to drain     \(result.drainSeconds.map(seconds) ?? "not drained by the end of the month")",
             "  concurrency       peak \(q(result.peakConcurrency)) batches running, pollers up to \(q(result.peakPollers))",
@@ -220,121 +223,10 @@ public enum SimulationReport {
             """
     }
 
-    /// A self-contained SVG chart of `window`: rates on top (offered, accepted, processed), backlog and
-    /// concurrency below, alarm markers across both, axes with ticks, and a legend.
+    /// A self-contained SVG chart of `window` (`SimulationChart`): rates on top, backlog and concurrency below,
+    /// alarm markers, even ticks, a legend and a note on the backlog between spikes.
     public static func svg(_ result: SimulationResult, window: Window) -> String {
-        let width = 960.0, left = 70.0, right = 70.0, panel = 200.0, gap = 60.0, top = 50.0
-        let plotWidth = width - left - right
-        let height = top + panel * 2 + gap + 70
-        let minutes = Array(window)
-        let span = Double(max(1, minutes.count - 1))
-        func x(_ index: Int) -> Double { left + plotWidth * Double(index) / span }
-        let niceMax = Self.axisMaximum
-        func polyline(_ values: [Double], maximum: Double, panelTop: Double, color: String, dash: String = "") -> String
-        {
-            let points = values.enumerated().map { index, value in
-                "\(format(x(index))),\(format(panelTop + panel - panel * min(value, maximum) / maximum))"
-            }.joined(separator: " ")
-            return
-                "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(points)\"/>"
-        }
-        func axis(panelTop: Double, maximum: Double, label: String, side: Double, anchor: String) -> String {
-            var parts = [
-                "<text x=\"\(format(left))\" y=\"\(format(panelTop - 10))\" text-anchor=\"start\" font-size=\"12\" font-weight=\"bold\">\(label)</text>"
-            ]
-            for tick in 0...4 {
-                let value = maximum * Double(tick) / 4
-                let y = panelTop + panel - panel * Double(tick) / 4
-                parts.append(
-                    "<line x1=\"\(format(left))\" x2=\"\(format(width - right))\" y1=\"\(format(y))\" y2=\"\(format(y))\" stroke=\"#e0e0e0\"/>"
-                )
-                parts.append(
-                    "<text x=\"\(format(anchor == "end" ? side : side))\" y=\"\(format(y + 4))\" text-anchor=\"\(anchor)\" font-size=\"11\">\(Money.quantity(value))</text>"
-                )
-            }
-            return parts.joined(separator: "\n")
-        }
-        let requests = minutes.map { result.series.requests[$0] }
-        let rejected = minutes.map { result.series.rejected[$0] / 60 }
-        let accepted = minutes.map { result.series.accepted[$0] }
-        let processed = minutes.map { result.series.processed[$0] }
-        let backlog = minutes.map { result.series.backlog[$0] }
-        let concurrency = minutes.map { result.series.concurrency[$0] }
-        let traffic = max(requests.max() ?? 0, processed.max() ?? 0)
-        // The throttle is drawn when it is near the traffic; far above it, it would flatten every other line.
-        let throttleShown = result.throttleRate > 0 && result.throttleRate <= 2 * max(traffic, 1)
-        let rateMax = niceMax(max(traffic, throttleShown ? result.throttleRate : 0))
-        let rateLabel =
-            "requests and orders per second"
-            + (throttleShown || result.throttleRate <= 0
-                ? "" : " (throttle \(Money.quantity(result.throttleRate))/s, above the scale)")
-        let backlogMax = niceMax(backlog.max() ?? 0)
-        let concurrencyMax = niceMax(concurrency.max() ?? 0)
-        let lowerTop = top + panel + gap
-        var body: [String] = [
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\">",
-            "<title>orderstack simulate: \(result.profile)</title>",
-            "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
-            "<text x=\"\(format(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">Profile \(result.profile): hours \(hours(window)) of the month</text>",
-            axis(panelTop: top, maximum: rateMax, label: rateLabel, side: left - 8, anchor: "end"),
-            polyline(requests, maximum: rateMax, panelTop: top, color: "#9e9e9e", dash: "5,3"),
-            polyline(accepted, maximum: rateMax, panelTop: top, color: "#1f77b4"),
-            polyline(processed, maximum: rateMax, panelTop: top, color: "#2ca02c"),
-            polyline(rejected, maximum: rateMax, panelTop: top, color: "#e377c2"),
-            axis(
-                panelTop: lowerTop, maximum: backlogMax, label: "backlog (messages, left axis)", side: left - 8,
-                anchor: "end"),
-            "<text x=\"\(format(width - right))\" y=\"\(format(lowerTop - 10))\" text-anchor=\"end\" font-size=\"12\" font-weight=\"bold\">concurrency (right axis)</text>",
-        ]
-        for tick in 0...4 {
-            body.append(
-                "<text x=\"\(format(width - right + 8))\" y=\"\(format(lowerTop + panel - panel * Double(tick) / 4 + 4))\" font-size=\"11\">\(Money.quantity(concurrencyMax * Double(tick) / 4))</text>"
-            )
-        }
-        if throttleShown {
-            let y = top + panel - panel * result.throttleRate / rateMax
-            body.append(
-                "<line class=\"throttle\" x1=\"\(format(left))\" x2=\"\(format(width - right))\" y1=\"\(format(y))\" y2=\"\(format(y))\" stroke=\"#000000\" stroke-dasharray=\"8,4\"/>"
-            )
-        }
-        body.append(polyline(backlog, maximum: backlogMax, panelTop: lowerTop, color: "#d62728"))
-        body.append(polyline(concurrency, maximum: concurrencyMax, panelTop: lowerTop, color: "#9467bd", dash: "4,2"))
-        for tick in 0...6 {
-            let index = Int(span * Double(tick) / 6)
-            let minute = window.lowerBound + index
-            body.append(
-                "<text x=\"\(format(x(index)))\" y=\"\(format(lowerTop + panel + 18))\" text-anchor=\"middle\" font-size=\"11\">\(clockShort(minute * 60))</text>"
-            )
-        }
-        body.append(
-            "<text x=\"\(format(left + plotWidth / 2))\" y=\"\(format(lowerTop + panel + 36))\" text-anchor=\"middle\" font-size=\"12\">time (day hh:mm of the 730-hour month)</text>"
-        )
-        for alarm in result.alarms where window.contains(alarm.second / 60) {
-            let index = alarm.second / 60 - window.lowerBound
-            body.append(
-                "<line class=\"alarm\" x1=\"\(format(x(index)))\" x2=\"\(format(x(index)))\" y1=\"\(format(top))\" y2=\"\(format(lowerTop + panel))\" stroke=\"#ff7f0e\" stroke-dasharray=\"2,2\"/>"
-            )
-            body.append(
-                "<text x=\"\(format(x(index) + 3))\" y=\"\(format(top + 12))\" font-size=\"10\" fill=\"#ff7f0e\">\(alarm.logicalId)</text>"
-            )
-        }
-        let legend: [(String, String, String)] = [
-            ("API requests", "#9e9e9e", "5,3"), ("throttle", "#000000", "8,4"), ("429s", "#e377c2", ""),
-            ("orders accepted", "#1f77b4", ""), ("processed", "#2ca02c", ""), ("backlog", "#d62728", ""),
-            ("concurrency", "#9467bd", "4,2"), ("alarm", "#ff7f0e", "2,2"),
-        ]
-        var lx = left
-        for entry in legend {
-            let ly = height - 14
-            body.append(
-                "<line x1=\"\(format(lx))\" x2=\"\(format(lx + 24))\" y1=\"\(format(ly - 4))\" y2=\"\(format(ly - 4))\" stroke=\"\(entry.1)\" stroke-width=\"2\"\(entry.2.isEmpty ? "" : " stroke-dasharray=\"\(entry.2)\"")/>"
-            )
-            body.append("<text x=\"\(format(lx + 30))\" y=\"\(format(ly))\" font-size=\"12\">\(entry.0)</text>")
-            lx += 44 + Double(entry.0.count) * 6.5
-        }
-        body.append("</svg>")
-        return body.joined(separator: "\n") + "\n"
+        SimulationChart(result: result, window: window).render()
     }
 
     /// The top of a chart axis: 1, 2, 2.5, 5 or 10 times a power of ten, at or above `value` (1 for nothing).

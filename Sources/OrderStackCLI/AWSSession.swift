@@ -78,6 +78,12 @@ struct AWSSession: Sendable {
         "ExpiredTokenException", "InvalidAccessKeyId", "AccessDenied", "AccessDeniedException", "AuthFailure",
     ]
 
+    /// `the endpoint URL (AWS_ENDPOINT_URL) ` when the environment overrides the endpoints, else nothing.
+    static func endpointNamed() -> String {
+        guard let url = ProcessInfo.processInfo.environment["AWS_ENDPOINT_URL"], !url.isEmpty else { return "" }
+        return "\(Redaction.redact(url)) (AWS_ENDPOINT_URL) "
+    }
+
     /// One line for an error from the chain or a client, without type names.
     static func explain(_ error: any Error, what: String) -> String {
         switch error {
@@ -85,9 +91,14 @@ struct AWSSession: Sendable {
         case let error as ConfigurationError: return "\(error.variable): \(error.problem)"
         case let error as AWSServiceError where rejected.contains(error.code):
             return "\(error.service) refused the credentials while \(what) (\(error.code): \(error.message))"
+        case let error as AWSServiceError where error.isBareHTTP:
+            return
+                "\(error.service) \(error.operation) failed while \(what): \(endpointNamed())answered HTTP \(error.status)"
+                + (error.message.isEmpty ? " with no AWS error" : ", \(error.message)")
         case let error as AWSServiceError:
             return "\(error.service) \(error.operation) failed while \(what): \(error.code): \(error.message)"
-        case let error as TransientFailure: return "cannot reach AWS while \(what): \(error.reason)"
+        case let error as TransientFailure:
+            return "cannot reach \(endpointNamed().isEmpty ? "AWS " : endpointNamed())while \(what): \(error.reason)"
         default: return "\(what) failed: \(error)"
         }
     }

@@ -34,6 +34,12 @@ struct CommittedOutput {
             throw BadInput()
         }
         guard try Self.git(project, ["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"]).code == 0 else {
+            guard try Self.git(project, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).code == 0 else {
+                console.err(
+                    "error: this repository has no commits yet, so there is no committed output/ to compare with; "
+                        + "commit output/ first, or give two files (OLD NEW)")
+                throw BadInput()
+            }
             console.err(
                 "error: --base '\(revision)' is not a commit of this repository (try HEAD, origin/main or a hash)")
             throw BadInput()

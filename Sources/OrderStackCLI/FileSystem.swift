@@ -73,6 +73,47 @@ enum FileSystem {
         }
     }
 
+    /// The bytes of `path`, read as a stream (so `/dev/null` and pipes read as what they hold).
+    /// - Throws: `FileFailure` saying why: no such file, a folder, no permission.
+    static func read(_ path: String) throws(FileFailure) -> [UInt8] {
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            throw FileFailure(path: path, action: "read the file", reason: "it is a folder; name a template file")
+        }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            let code = errno
+            let why = code == ENOENT ? "no such file" : String(cString: strerror(code))
+            throw FileFailure(path: path, action: "read the file", reason: why)
+        }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
+            guard count >= 0 else {
+                throw FileFailure(path: path, action: "read the file", reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { return bytes }
+            bytes += buffer[0..<count]
+        }
+    }
+
+    /// Refuses a file that could not be written later because its folder is missing or is a file, before
+    /// anything is computed for it.
+    static func checkWritable(_ path: String) throws(FileFailure) {
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let folder = slash == path.startIndex ? "/" : String(path[..<slash])
+        var status = stat()
+        guard stat(folder, &status) == 0 else {
+            throw FileFailure(
+                path: path, action: "write the file", reason: "the folder \(folder) does not exist; create it first")
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            throw FileFailure(path: path, action: "write the file", reason: "\(folder) is a file, not a folder")
+        }
+    }
+
     /// Writes `text` as UTF-8.
     static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(FileFailure) {
         try write(Array(text.utf8), to: path, mode: mode)
@@ -87,6 +128,15 @@ enum FileSystem {
         guard stat(folder, &status) != 0 else { return text }
         return "\(text) (the folder \(folder) does not exist; create it first)"
     }
+}
+
+/// POSIX `read`, named apart from `FileSystem.read`.
+private func systemRead(_ descriptor: Int32, _ bytes: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+        Glibc.read(descriptor, bytes, count)
+    #else
+        Darwin.read(descriptor, bytes, count)
+    #endif
 }
 
 /// POSIX `write`, named apart from `FileSystem.write`.

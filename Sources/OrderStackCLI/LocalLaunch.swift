@@ -32,6 +32,14 @@ struct LocalLaunch: Sendable {
     /// `nil` while they serve.
     let servicesGone: @Sendable () -> String?
 
+    /// Refuses a `--port` another process listens on, before anything is built or started. (The gateway binds
+    /// 127.0.0.1; a port that is taken between this check and the bind is still reported by `start`.)
+    static func checkPortFree(_ port: Int, console: Console) throws {
+        guard let reason = PortProbe.problem(port: port) else { return }
+        console.err("error: --port \(port): \(reason); choose another port, or --port 0 for a free one")
+        throw BadInput()
+    }
+
     /// Starts `item`'s template; errors are printed and thrown as exit codes.
     static func start(_ item: StackStage, project: Project, options: Options, console: Console) throws -> LocalLaunch {
         let template = item.synthesis.template
@@ -66,6 +74,10 @@ struct LocalLaunch: Sendable {
             processes.killAll()
             if let failure = error as? TransientFailure {
                 console.err("error: cannot reach the local services at \(fixed.endpoint): \(failure.reason)")
+            } else if "\(error)".contains("Address already in use") {
+                console.err(
+                    "error: --port \(fixed.port): another process listens on 127.0.0.1:\(fixed.port); choose another port, or --port 0 for a free one"
+                )
             } else {
                 console.err("error: \(AWSSession.explain(error, what: "starting the local stack"))")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SourceDiagnostics
 import StackDSL
 
 #if canImport(FoundationEssentials)
@@ -80,9 +81,29 @@ public struct OrderStack: ParsableCommand {
                 if !message.isEmpty { Console().out(message + "\n") }
                 return 0
             }
-            if !message.isEmpty { Console().err(message) }
+            if !message.isEmpty { Console().err(message + hint(for: message, given: given)) }
             return code == .validationFailure ? 2 : code.rawValue
         }
+    }
+}
+
+extension OrderStack {
+    /// More for a usage error the parser words alone: a misspelt required option is reported by the parser as
+    /// missing, so the misspelling is named; an AWS profile is chosen with `AWS_PROFILE`, not `--profile`.
+    static func hint(for message: String, given: [String]) -> String {
+        if let match = message.firstMatch(of: /Missing expected argument '--([a-z-]+)/) {
+            let wanted = String(match.1)
+            let typed = given.filter { $0.hasPrefix("--") }.map { String($0.dropFirst(2).prefix { $0 != "=" }) }
+            if let near = typed.first(where: { $0 != wanted && Spelling.nearest($0, in: [wanted]) != nil }) {
+                return "\nerror: '--\(near)' is not an option of this command; did you mean '--\(wanted)'?"
+            }
+        }
+        if let match = message.firstMatch(of: /Unknown option '--([a-z-]+)'/),
+            Spelling.nearest(String(match.1), in: ["profile"]) != nil
+        {
+            return "\nAWS credentials come from the environment: AWS_PROFILE=NAME picks a profile of ~/.aws/config"
+        }
+        return ""
     }
 }
 

@@ -47,7 +47,11 @@ enum Stacks {
 /// `--stack NAME`, shared by the commands that synthesize.
 public struct StackOptions: ParsableArguments {
     /// The stacks asked for.
-    @Option(name: .long, help: "Only this stack (repeatable; default: every stack of the project).")
+    @Option(
+        name: .long,
+        help:
+            "The stack, by name, where the project has several (synth, validate and diff take it repeatedly; default: every stack, or the only one)."
+    )
     public var stack: [String] = []
 
     public init() {}

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -79,16 +81,23 @@ enum Subprocess {
         }
         var wait: Int32 = 0
         while waitpid(pid, &wait, 0) < 0 && errno == EINTR {}
+        // Stopped by a signal: the stopping thread ends this process with it once the whole tree is gone.
+        while SignalForwarding.stopping { usleep(100_000) }
         let code = (wait & 0x7f) == 0 ? (wait >> 8) & 0xff : 128 + (wait & 0x7f)
         return Result(code: code, output: String(decoding: output, as: UTF8.self))
     }
 }
 
-/// SIGINT and SIGTERM stop the running child's whole process group, then orderstack itself with the same signal.
+/// SIGINT and SIGTERM stop the running child and everything it started (`ProcessTree.stop`: the child's group
+/// first, then every descendant still running after a second), then orderstack itself with the same signal. The
+/// handler only writes the signal's number to a pipe (async-signal-safe); a thread does the stopping.
 enum SignalForwarding {
-    /// The running child (a process group leader), 0 when none; read by the signal handler.
+    /// The running child (a process group leader), 0 when none.
     nonisolated(unsafe) static var child: pid_t = 0
     nonisolated(unsafe) private static var installed = false
+    nonisolated(unsafe) private static var writeEnd: Int32 = -1
+    /// Set once a signal arrived: the child's end is then this process's end, not a failed build to report.
+    nonisolated(unsafe) static var stopping = false
 
     /// Installs the handlers once.
     static func install() {
@@ -100,19 +109,23 @@ enum SignalForwarding {
         sigaddset(&unblock, SIGINT)
         sigaddset(&unblock, SIGTERM)
         sigprocmask(SIG_UNBLOCK, &unblock, nil)
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return }
+        writeEnd = ends[1]
+        let readEnd = ends[0]
+        Thread.detachNewThread {
+            var byte: UInt8 = 0
+            guard read(readEnd, &byte, 1) == 1 else { return }
+            let number = Int32(byte)
+            SignalForwarding.stopping = true
+            if SignalForwarding.child > 0 { ProcessTree.stop(SignalForwarding.child) }
+            signal(number, SIG_DFL)
+            raise(number)
+        }
         for number in [SIGINT, SIGTERM] {
             signal(number) { number in
-                let pid = SignalForwarding.child
-                if pid > 0 {
-                    // SIGTERM to the child's group, up to 2 s to stop, then SIGKILL (all async-signal-safe calls).
-                    kill(-pid, SIGTERM)
-                    var status: Int32 = 0
-                    var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
-                    for _ in 0..<100 where waitpid(pid, &status, WNOHANG) == 0 { nanosleep(&pause, nil) }
-                    kill(-pid, SIGKILL)
-                }
-                signal(number, SIG_DFL)
-                raise(number)
+                var byte = UInt8(truncatingIfNeeded: number)
+                _ = write(SignalForwarding.writeEnd, &byte, 1)
             }
         }
     }

@@ -251,4 +251,24 @@ import Testing
             #expect(text.contains(label), "\(label)")
         }
     }
+
+    /// Issue 27's chart: whole numbers on the count axes, evenly spaced values, clock-aligned times, and lines
+    /// that coincide drawn so each still shows.
+    @Test func chartTicksAreEvenAndCountsWhole() throws {
+        for (value, expected) in [(5.0, [0.0, 2, 4, 6]), (0.2, [0, 1]), (607, [0, 200, 400, 600, 800])] {
+            let ticks = Ticks(maximum: value, integral: value != 607)
+            #expect(ticks.values == expected, "\(value)")
+        }
+        #expect(Ticks(maximum: 13, divisions: 4).values == [0, 4, 8, 12, 16])
+        let result = Simulator.run(try profile(spikes: spike(start: 1, minutes: 30, rate: 150)), fast, minutes: 180)
+        let svg = SimulationReport.svg(result, window: 15..<165)
+        let labels = svg.matches(of: /font-size="11">([^<]+)</).map { String($0.1) }
+        let times = labels.filter { $0.hasPrefix("d1 ") }
+        #expect(times == ["d1 00:30", "d1 01:00", "d1 01:30", "d1 02:00", "d1 02:30"], "\(times)")
+        let counts = labels.filter { !$0.hasPrefix("d1 ") }
+        #expect(counts.allSatisfy { !$0.contains(".") }, "\(counts)")
+        let accepted = try #require(svg.firstMatch(of: /stroke="#1f77b4" stroke-width="5"/))
+        let processed = try #require(svg.range(of: "stroke=\"#2ca02c\""))
+        #expect(accepted.range.lowerBound < processed.lowerBound, "the wide accepted line is drawn under processed")
+    }
 }

@@ -254,6 +254,12 @@ def interrupted(binary):
     check(run.status == 0 and report.get("stoppedEarly") is True and 20 <= report.get("sent", 0) < 200,
           f"Ctrl-C stops sending and still verifies: exit {run.status}, sent {report.get('sent')}, stopped "
           f"early {report.get('stoppedEarly')}, {report.get('verification', {}).get('accepted')} verified")
+    # The prediction covers the seconds sent, not the whole window: its admitted requests near what was sent.
+    rows = {row["name"]: row for row in report.get("prediction", {}).get("comparisons", [])}
+    predicted = rows.get("requests admitted", {}).get("predicted") or 0
+    check(0.5 * report.get("sent", 0) <= predicted <= 2 * report.get("sent", 0),
+          f"after Ctrl-C the prediction covers the {report.get('sentSeconds')} s sent: {predicted} requests "
+          f"predicted for {report.get('sent')} sent")
     time.sleep(1)
     left = [pid for pid, _ in started if alive(pid)]
     moto = [pid for pid, line in started if "moto" in line]

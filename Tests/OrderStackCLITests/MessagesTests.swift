@@ -1,5 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Messages a new user met that misled (issue 27): each now names what is wrong, with exit 2.
 @Suite struct MessagesTests {
@@ -39,5 +44,89 @@ import Testing
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("blueprints/stages/dev.yaml deploys to us-east-1 (region:), but AWS_REGION"))
         #expect(result.stderr.contains("says eu-west-1"))
+    }
+
+    @Test func aMisspeltOptionIsNamedEvenWhenTheParserCallsTheRightOneMissing() throws {
+        let cost = try CommandRunner.orderstack(["cost", "--profle", "baseline"])
+        #expect(cost.status == 2)
+        #expect(cost.stderr.contains("error: '--profle' is not an option of this command; did you mean '--profile'?"))
+        let deploy = try CommandRunner.orderstack(["deploy", "--profle", "x", "--stage", "dev"])
+        #expect(deploy.status == 2)
+        #expect(deploy.stderr.contains("AWS_PROFILE=NAME picks a profile"))
+        // The negative path: a missing option that nothing resembles gets no suggestion.
+        let missing = try CommandRunner.orderstack(["cost", "--stage", "dev"])
+        #expect(missing.status == 2 && !missing.stderr.contains("did you mean"))
+    }
+
+    @Test func validateSaysWhyAFileCannotBeRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orderstack-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.orderstack(["validate", folder.path, "/nonexistent.yaml", "/dev/null"])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("\(folder.path):1:1: error: OS0002: cannot read the file: it is a folder"))
+        #expect(result.stdout.contains("/nonexistent.yaml:1:1: error: OS0002: cannot read the file: no such file"))
+        #expect(result.stdout.contains("/dev/null:1:1: error: OS0002: the file is empty"))
+    }
+
+    @Test func aChartIntoAMissingFolderIsRefusedBeforeTheSimulation() throws {
+        let result = try CommandRunner.orderstack([
+            "simulate", "--profile", "sale-spike", "--svg", "/nonexistent-orderstack/chart.svg",
+        ])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty, "nothing is simulated or printed first")
+        #expect(result.stderr.contains("the folder /nonexistent-orderstack does not exist; create it first"))
+    }
+
+    @Test func aBusyPortIsNamedBeforeAnythingStarts() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(listener, pointer, length) == 0 && listen(listener, 1) == 0
+                    && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let result = try CommandRunner.orderstack(["local", "--port", String(port), "--endpoint", "http://127.0.0.1:9"])
+        #expect(result.status == 2)
+        #expect(
+            result.stderr
+                == "error: --port \(port): another process listens on 127.0.0.1:\(port); choose another port, or --port 0 for a free one\n"
+        )
+    }
+
+    @Test func diffInARepositoryWithoutCommitsSaysSo() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        try CommandRunner.git(["init", "-q"], in: project)
+        let result = try CommandRunner.orderstack(["diff", "--project", project.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("this repository has no commits yet"), "\(result.stderr)")
+        #expect(!result.stderr.contains("try HEAD"))
+    }
+
+    @Test func aServersOwnErrorPageIsNotPrinted() throws {
+        // A proxy's HTML page where AWS should answer: named as one, the endpoint said, no markup printed.
+        let server = LoopbackServer(status: 500, body: "<html><body><h1>Internal Server Error</h1></body></html>")
+        defer { server.stop() }
+        let result = try CommandRunner.run(
+            "env",
+            [
+                "AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret",
+                "AWS_ENDPOINT_URL=http://127.0.0.1:\(server.port)",
+                CommandRunner.productsDirectory.appendingPathComponent("orderstack").path,
+                "status", "--stack-name", "orders-dev",
+            ])
+        #expect(result.status == 2)
+        #expect(!result.stderr.contains("<html>") && !result.stderr.contains("HTTP500"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "http://127.0.0.1:\(server.port) (AWS_ENDPOINT_URL) answered HTTP 500, an HTML page, not an AWS answer"),
+            "\(result.stderr)")
     }
 }

@@ -178,4 +178,78 @@ import Testing
             kill(pid, SIGKILL)
         }
     }
+
+    /// The processes whose command line mentions `text` (a scratch folder's path), but this test's own.
+    static func processes(mentioning text: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard pid != getpid(), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else {
+                return false
+            }
+            return String(decoding: data, as: UTF8.self).contains(text) && alive(pid)
+        }
+    }
+
+    /// A real `swift build -c release` of a handler that takes half a minute to compile, interrupted once the
+    /// compiler runs: orderstack exits on the signal and no process of the build is left (SwiftPM runs the
+    /// compiler in process groups of its own, which a signal to the build's group alone does not reach).
+    @Test func aRealCompileStopsWithPackage() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        #expect(try CommandRunner.orderstack(["synth", "--project", project.path]).status == 0)
+        try """
+        // swift-tools-version: 6.0
+        import PackageDescription
+        let package = Package(
+            name: "slow", targets: [.executableTarget(name: "order-processor"), .executableTarget(name: "order-query")])
+        """.write(to: project.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        for (name, count) in [("order-processor", 4000), ("order-query", 1)] {
+            let folder = project.appendingPathComponent("Sources/\(name)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let functions = (0..<count).map {
+                "func f\($0)(_ x: [Int]) -> Int { x.map { $0 &* \($0) &+ 1 }.filter { $0 % 3 != 0 }.reduce(0, &+) }"
+            }
+            try (functions + ["print(f0([1, 2, 3]))"]).joined(separator: "\n").write(
+                to: folder.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
+        }
+        let process = Process()
+        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("orderstack")
+        process.arguments = ["package", "--project", project.path]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Until the compiler works on the handler's module (the manifest is compiled first); at most 5 minutes.
+        var compiling = false
+        for _ in 0..<3000 where !compiling && process.isRunning {
+            usleep(100_000)
+            compiling = Self.processes(mentioning: project.path).contains { pid in
+                let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+                return String(decoding: command, as: UTF8.self).contains("order_processor")
+                    && (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.hasPrefix("swift-frontend")
+                        == true
+            }
+        }
+        guard compiling else {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("the compiler never started on order-processor")
+            return
+        }
+        let before = Self.processes(mentioning: project.path)
+        kill(process.processIdentifier, SIGINT)
+        // The promise is 2 s (the design takes about 1: a second's grace for SwiftPM to cancel, then the tree is
+        // killed); 3 s here, so a loaded machine's scheduling does not decide the verdict.
+        var left = before
+        for _ in 0..<30 where process.isRunning || !left.isEmpty {
+            usleep(100_000)
+            left = Self.processes(mentioning: project.path)
+        }
+        let stopped = !process.isRunning
+        for pid in left { kill(pid, SIGKILL) }
+        if !stopped { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        #expect(!before.isEmpty)
+        #expect(stopped, "orderstack still ran 3 s after the signal")
+        #expect(left.isEmpty, "left running 3 s after the signal: \(left)")
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT)
+    }
 }

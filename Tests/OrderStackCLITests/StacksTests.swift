@@ -87,4 +87,22 @@ import Testing
         #expect(
             AWSSession.explain(CredentialError("no region: set AWS_REGION"), what: "x") == "no region: set AWS_REGION")
     }
+
+    /// A failed `local --smoke` shows the handlers' error lines, not only a pointer to their log files.
+    @Test func aFailedSmokeRunShowsTheHandlersErrors() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orderstack-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(
+            OrderStack.Local.handlerErrors(in: folder.path) == ["no handler logged an error (logs: output/local/logs)"])
+        let lines = (1...7).map { #"{"level":"ERROR","message":"store failed \#($0)"}"# } + [#"{"level":"INFO"}"#]
+        try lines.joined(separator: "\n").write(
+            to: folder.appendingPathComponent("aws_lambda_orders-dev-OrderProcessor.log"), atomically: true,
+            encoding: .utf8)
+        let shown = OrderStack.Local.handlerErrors(in: folder.path)
+        #expect(shown.first == "errors logged in output/local/logs/aws_lambda_orders-dev-OrderProcessor.log:")
+        #expect(
+            shown.count == 6 && shown.last?.contains("store failed 7") == true
+                && !shown.contains { $0.contains("INFO") })
+    }
 }

@@ -52,7 +52,7 @@ import Testing
             (["synth", "--output", "README.md"], "README.md: error: cannot create the folder: README.md is a file\n"),
             (
                 ["simulate", "--profile", "sale-spike", "--svg", "missing-dir/x.svg"],
-                "missing-dir/x.svg: error: cannot write the file: No such file or directory (the folder missing-dir does not exist; create it first)\n"
+                "missing-dir/x.svg: error: cannot write the file: the folder missing-dir does not exist; create it first\n"
             ),
             (
                 ["cost", "--profile", "nope"],

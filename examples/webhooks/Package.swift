@@ -22,7 +22,7 @@ let package = Package(
                 .product(name: "CloudFormation", package: orderstack),
             ],
             path: "blueprints",
-            exclude: ["stages", "schemas", "profiles"],
+            exclude: ["stages", "schemas", "profiles", "samples"],
             sources: ["WebhooksStack.swift"],
             plugins: [.plugin(name: "BlueprintFingerprint", package: orderstack)]
         ),

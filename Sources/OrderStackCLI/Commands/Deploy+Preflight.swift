@@ -28,7 +28,11 @@ extension OrderStack.Deploy {
             console.err("error: preflight found \(report.problems.count) problem(s); nothing was uploaded or changed")
             throw ExitCode(2)
         }
-        console.err("preflight: passed in \(milliseconds) ms")
+        console.err(
+            report.notes.isEmpty
+                ? "preflight: passed in \(milliseconds) ms"
+                : "preflight: no problem found in \(milliseconds) ms, but \(report.notes.count) check(s) could not run (notes above)"
+        )
     }
 
     /// The artifact bucket of the Region's bootstrap stack; without one, says how to make it (exit 2).

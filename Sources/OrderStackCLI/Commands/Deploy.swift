@@ -77,7 +77,7 @@ extension OrderStack {
         )
         var preflightOnly = false
 
-        @Option(name: .long, help: "When to ask before executing: never, broadening (IAM widens), any-change.")
+        @Option(name: .long, help: "When to ask before executing (broadening: when IAM widens).")
         var approve: Approval = .broadening
 
         @Option(name: .long, help: "Review and record the change set in this file; do not execute it.")
@@ -86,7 +86,7 @@ extension OrderStack {
         @Option(name: .long, help: "Execute exactly the change set a --plan file recorded.")
         var apply: String?
 
-        @Option(name: .long, help: "How the review is printed: text, markdown or json (for a pull-request comment).")
+        @Option(name: .long, help: "How the review is printed (markdown for a pull-request comment).")
         var format: DiffFormat = .text
 
         @Flag(
@@ -112,7 +112,7 @@ extension OrderStack {
 
         @Option(
             name: .customLong("fail-on"),
-            help: "Stop before execution at this level: data-loss, replacement, any, none.")
+            help: "Stop before execution at this level of change.")
         var failOn: FailOn = .dataLoss
 
         @Option(name: .customLong("outputs-file"), help: "Write the stack's outputs to this file as JSON.")

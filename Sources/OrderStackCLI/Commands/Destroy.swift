@@ -10,8 +10,9 @@ extension OrderStack {
             abstract: "Delete a deployed stack: lists what is deleted and what stays behind under Retain, then asks.",
             discussion: """
                 Reads the deployed template and lists the resources deletion removes, those deleted after a \
-                snapshot, and those that stay behind under Retain (the orders table, log groups and key: still \
-                billed, outside any stack). Asks on a terminal; without one it refuses unless --yes. Then deletes \
+                snapshot, and those that stay behind under Retain (in a stack orderstack generates: each table, \
+                still billed, outside any stack; log groups are deleted with their logs, and the KMS key is \
+                scheduled for deletion after its 30-day waiting period). Asks on a terminal; without one it refuses unless --yes. Then deletes \
                 the stack and prints each event until it is gone.
 
                 Examples:

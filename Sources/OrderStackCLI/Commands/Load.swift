@@ -156,6 +156,7 @@ extension OrderStack {
 
         public func run() throws {
             let console = Console()
+            if let svg { try FileSystem.checkWritable(svg) }
             let project = try options.location
             let loaded = try loadProfile(project, console: console)
             let item = try SynthesisRun.synthesize(
@@ -198,8 +199,14 @@ extension OrderStack {
                 throw ExitCode(1)
             }
             launch?.stop()
+            // Stopped early (Ctrl-C): what was sent is compared with the prediction for the same seconds.
+            var sentShape = shape
+            if result.stoppedEarly {
+                sentShape.durationCap = result.sentSeconds
+                result.expectedRequests = sentShape.expectedRequests
+            }
             result.prediction = Self.prediction(
-                template: template, shape: shape, invalidShare: mix.shares.invalid, settle: settle)
+                template: template, shape: sentShape, invalidShare: mix.shares.invalid, settle: settle)
             switch format {
             case .text: console.out(LoadReport.text(result))
             case .json: console.out(LoadReport.json(result))

@@ -73,6 +73,16 @@ extension OrderStack {
             let project = try options.location
             let item = try SynthesisRun.synthesize(
                 project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+            if smoke {
+                // Refused before anything is built or started.
+                let api = RestAPI.all(
+                    in: item.synthesis.template,
+                    names: LocalNames(stackName: item.stack.name, region: item.settings.region, parameters: [:])
+                ).first
+                let routes = try Self.smokeRoutes(api, console: console)
+                _ = try smokeSample(project: project, post: routes.post, console: console)
+            }
+            if port != 0 { try LocalLaunch.checkPortFree(port, console: console) }
             let launch = try LocalLaunch.start(
                 item, project: project,
                 options: LocalLaunch.Options(
@@ -140,23 +150,45 @@ extension OrderStack {
             console.out(lines.joined(separator: "\n") + "\n")
         }
 
-        func runSmoke(_ session: LocalSession, project: Project, console: Console) throws -> Bool {
-            guard let api = session.api, let port = session.gatewayPort,
-                let post = api.routes.first(where: { $0.method == "POST" }),
-                let get = api.routes.first(where: { $0.method == "GET" && $0.path.hasPrefix(post.path + "/{") })
-            else {
-                console.err("error: --smoke needs a POST route and a GET route below it (POST /a and GET /a/{id})")
+        /// The routes `--smoke` follows a request through: a POST route and a GET route below it.
+        static func smokeRoutes(_ api: RestAPI?, console: Console) throws -> (post: RestAPI.Route, get: RestAPI.Route) {
+            guard let api else {
+                console.err("error: --smoke sends a request through the stack's REST API, and this stack has none")
                 throw BadInput()
             }
+            guard let post = api.routes.first(where: { $0.method == "POST" }),
+                let get = api.routes.first(where: { $0.method == "GET" && $0.path.hasPrefix(post.path + "/{") })
+            else {
+                let routes = api.routes.map { "\($0.method) \($0.path)" }.joined(separator: ", ")
+                console.err(
+                    "error: --smoke needs a POST route and a GET route below it (POST /a and GET /a/{id}) to follow a request "
+                        + "through the stack; \(api.name) has \(routes.isEmpty ? "no routes" : routes). Without a GET route, "
+                        + "`load` checks that accepted requests reach the table (docs/load.md)")
+                throw BadInput()
+            }
+            return (post, get)
+        }
+
+        /// The JSON body `--smoke` POSTs: `--sample FILE` or `blueprints/samples/<path>.json`.
+        func smokeSample(project: Project, post: RestAPI.Route, console: Console) throws -> JSONValue {
             let samplePath =
                 sample
                 ?? project.path("blueprints/samples/\(post.path.split(separator: "/").joined(separator: "-")).json")
-            guard let bytes = FileManager.default.contents(atPath: samplePath),
-                let document = JSONValue.parse(Array(bytes))
-            else {
-                console.err("\(samplePath): error: cannot read a JSON request body to POST (--sample FILE)")
+            let bytes: [UInt8]
+            do { bytes = try FileSystem.read(samplePath) } catch { throw error.report(to: console) }
+            guard let document = JSONValue.parse(bytes) else {
+                console.err(
+                    "\(samplePath): error: not JSON; --smoke POSTs this file as the request body (--sample FILE)")
                 throw BadInput()
             }
+            return document
+        }
+
+        func runSmoke(_ session: LocalSession, project: Project, console: Console) throws -> Bool {
+            let routes = try Self.smokeRoutes(session.api, console: console)
+            let (post, get) = routes
+            guard let api = session.api, let port = session.gatewayPort else { throw BadInput() }
+            let document = try smokeSample(project: project, post: post, console: console)
             let client = GatewayClient(
                 port: port, credentials: noAuth ? nil : LocalConfiguration.defaultCredentials,
                 region: session.names.region,
@@ -164,7 +196,31 @@ extension OrderStack {
             let smoke = Smoke(
                 session: session, client: client, postPath: post.path, getPath: get.path, sample: document,
                 say: { console.out($0 + "\n") })
-            return try blocking { try await smoke.run() }
+            let passed = try blocking { try await smoke.run() }
+            if !passed {
+                for line in Self.handlerErrors(in: project.path("output/local/logs")) { console.out(line + "\n") }
+            }
+            return passed
+        }
+
+        /// After a failed smoke run: the handlers' error lines (the last five of each log), so the reason is on
+        /// the screen, not only in a log file.
+        static func handlerErrors(in folder: String) -> [String] {
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+                $0.hasSuffix(".log")
+            }.sorted()
+            var lines: [String] = []
+            for file in files {
+                let text = (try? String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8)) ?? ""
+                let errors = text.split(separator: "\n").filter { line in
+                    ["\"level\":\"ERROR\"", "\"level\":\"FATAL\"", "ERROR", "FATAL", "Task timed out", "errorType"]
+                        .contains { line.contains($0) }
+                }
+                guard !errors.isEmpty else { continue }
+                lines.append("errors logged in output/local/logs/\(file):")
+                lines += errors.suffix(5).map { "  \($0.prefix(400))" }
+            }
+            return lines.isEmpty ? ["no handler logged an error (logs: output/local/logs)"] : lines
         }
 
         /// SIGINT and SIGTERM stop everything it started, then exit 130 or 143. The handler only writes the signal's

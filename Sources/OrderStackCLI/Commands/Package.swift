@@ -31,7 +31,9 @@ extension OrderStack {
 
         @OptionGroup var stacks: StackOptions
 
-        @Option(name: .long, help: "The stage whose synthesized template names the artifacts (default: prod).")
+        @Option(
+            name: .long,
+            help: "The stage whose synthesized template names the artifacts (default: prod, or the first stage).")
         var stage: String?
 
         @Option(name: .long, help: "Where the zips go (default: output/artifacts).")

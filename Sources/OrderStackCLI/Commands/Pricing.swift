@@ -23,8 +23,8 @@ extension OrderStack {
                 abstract: "Write or refresh blueprints/pricing/<region>.yaml from AWS Price List bulk offer files.",
                 discussion: """
                     Give the offer files (products + terms.OnDemand JSON) of the services the estimate prices: \
-                    AmazonApiGateway, AWSQueueService, AWSLambda, AmazonDynamoDB, AmazonSNS, AmazonCloudWatch, \
-                    awskms, AWSXRay. They are served per service and region at \
+                    the nine AmazonApiGateway, AWSQueueService, AWSLambda, AmazonDynamoDB, AmazonSNS, \
+                    AmazonCloudWatch, awskms, AWSXRay and AWSDataTransfer (a new region needs all nine). They are served per service and region at \
                     /offers/v1.0/aws/<offer>/current/<region>/index.json on the AWS price list endpoint. \
                     Prices already in the region's file are kept unless an offer file replaces them.
 

@@ -86,6 +86,7 @@ extension OrderStack {
 
         public func run() throws {
             let console = Console()
+            if let svg { try FileSystem.checkWritable(svg) }
             let project = try options.location
             let priced = try PricedTemplate.load(
                 project: project, stacks: stacks, stage: stage, file: template, region: nil, console: console)

@@ -83,16 +83,15 @@ extension OrderStack {
                 }
             } else {
                 for file in files {
-                    guard let data = FileManager.default.contents(atPath: file) else {
+                    count += 1
+                    do {
+                        diagnostics += Validator.validate(bytes: try FileSystem.read(file), path: file)
+                    } catch {
                         diagnostics.append(
                             Diagnostic(
                                 path: file, mark: .start, severity: .error, id: Rules.notATemplate.id,
-                                message: "cannot read the file"))
-                        count += 1
-                        continue
+                                message: "cannot read the file: \(error.reason)"))
                     }
-                    diagnostics += Validator.validate(bytes: Array(data), path: file)
-                    count += 1
                 }
             }
             let shown = diagnostics.filter { $0.severity >= min(severity, failOn) }

@@ -150,7 +150,10 @@ extension LineCollector {
         }
         list += [
             "idle Lambda pollers make \(q(a.idleReceivesPerMinute)) empty long polls per minute on each consumed queue when no batch is received",
-            "each message a function stores costs \(Money.count(a.tableWritesPerMessage, "DynamoDB write")) (table_writes_per_message\(a.tableWritesPerMessage == 2 ? "; 2: a conditional put, then an outbox's published flag" : "")) of ⌈(message + \(q(a.itemOverheadBytes)) B) / 1 KB⌉ WRU",
+            a.tableWritesPerMessage.map {
+                "each message a function stores costs \(Money.count($0, "DynamoDB write")) (table_writes_per_message) of ⌈(message + \(q(a.itemOverheadBytes)) B) / 1 KB⌉ WRU"
+            }
+                ?? "each message a function stores costs 2 DynamoDB writes on a table with an outbox (a conditional put, then the published flag), else 1, of ⌈(message + \(q(a.itemOverheadBytes)) B) / 1 KB⌉ WRU (table_writes_per_message overrides)",
             "SNS deliveries to SQS are free for SNS and billed as SendMessage on each subscriber queue; consumers outside the stack make \(q(a.subscriberRequestsPerMessage)) requests per message",
             "each written table holds \(q(a.storedOrders)) items at the start of the month; storage and PITR on the month's average size",
             "log storage in steady state: ingestion × retention ÷ 30.42 days, compressed to \(a.logCompressionRatio) of ingested size",

@@ -63,12 +63,13 @@ extension LineCollector {
     mutating func tableLines() {
         let single = Set(model.writes.map(\.table) + model.reads).count <= 1
         func name(_ item: String, _ table: String) -> String { single ? item : "\(item) (\(table))" }
-        let writeUnits = a.tableWritesPerMessage * (itemBytes / 1024).rounded(.up)
         for (table, perArrival) in model.writes {
+            let writes = a.writesPerMessage(outbox: model.outboxes.contains { $0.consumer.table == table })
+            let writeUnits = writes * (itemBytes / 1024).rounded(.up)
             add(
                 "Amazon DynamoDB", name("write request units", table), orders * perArrival * writeUnits, "WRU",
                 .dynamodbWriteUnits,
-                "\(q(orders * perArrival)) messages × \(Money.count(a.tableWritesPerMessage, "write")) × ⌈\(Int(itemBytes)) B / 1 KB⌉"
+                "\(q(orders * perArrival)) messages × \(Money.count(writes, "write")) × ⌈\(Int(itemBytes)) B / 1 KB⌉"
             )
         }
         for table in model.reads {

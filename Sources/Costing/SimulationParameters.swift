@@ -141,8 +141,7 @@ public struct SimulationParameters: Sendable, Equatable {
         let units = ((profile.orderBytes + a.itemOverheadBytes) / 1024).rounded(.up)
         if let mapping = model.intakeMapping {
             configure(consumer: mapping, graph: graph)
-            let writes = graph.function(mapping.function)?.writes.count ?? 0
-            writeUnitsPerOrder = a.tableWritesPerMessage * units * Double(writes)
+            writeUnitsPerOrder = Self.writeUnits(of: mapping.function, graph: graph, model: model, a) * units
         }
         alarms = Self.alarms(
             graph.alarms, model: model, deadLetterQueue: model.intakeQueue.flatMap { graph.queue($0)?.deadLetterQueue })
@@ -160,8 +159,7 @@ public struct SimulationParameters: Sendable, Equatable {
             own.acceptanceSeconds = 0
             own.configure(consumer: flow.consumer, graph: graph)
             own.secondsPerBatch = a.processorMs(atMemoryMB: flow.function.memoryMB) / 1000
-            own.writeUnitsPerOrder =
-                a.tableWritesPerMessage * units * Double(graph.function(flow.function.logicalId)?.writes.count ?? 0)
+            own.writeUnitsPerOrder = Self.writeUnits(of: flow.function.logicalId, graph: graph, model: model, a) * units
             return DownstreamConsumer(
                 mapping: flow.consumer.mapping, function: flow.function.logicalId, queue: flow.consumer.queue,
                 perProcessed: flow.perArrival / max(model.processorShare, 1e-9), parameters: own)
@@ -182,6 +180,16 @@ public struct SimulationParameters: Sendable, Equatable {
 
     /// The alarms on what the simulator models: the intake queue's age, its DLQ's depth, the API's 4XX and 5XX,
     /// the processor's throttles and errors, table write throttles.
+    /// Table writes per message of `function`: on each table it writes, 2 where the table has an outbox, else 1
+    /// (or the profile's `table_writes_per_message`).
+    static func writeUnits(
+        of function: String, graph: StackGraph, model: StackUsageModel, _ a: TrafficProfile.Assumptions
+    ) -> Double {
+        (graph.function(function)?.writes ?? []).reduce(0) { total, table in
+            total + a.writesPerMessage(outbox: model.outboxes.contains { $0.consumer.table == table })
+        }
+    }
+
     static func alarms(
         _ nodes: [StackGraph.AlarmNode], model: StackUsageModel, deadLetterQueue: String?
     ) -> [AlarmRule] {

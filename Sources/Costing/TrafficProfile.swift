@@ -74,9 +74,12 @@ public struct TrafficProfile: Sendable, Equatable {
         /// Bytes an order item gains in the table beyond the order (status, totals, timestamps, bookkeeping,
         /// and DynamoDB's 100-byte item overhead).
         public var itemOverheadBytes: Double = 300
-        /// Table writes the consumer makes per message, on each table it writes (2: a conditional put, then the
-        /// published flag, as an idempotent processor does).
-        public var tableWritesPerMessage: Double = 2
+        /// Table writes the consumer makes per message, on each table it writes; `nil`: from the wiring, 2 on a
+        /// table with an outbox (a conditional put, then the published flag), else 1 (the put).
+        public var tableWritesPerMessage: Double?
+
+        /// The writes per message on a table, with or without an outbox.
+        public func writesPerMessage(outbox: Bool) -> Double { tableWritesPerMessage ?? (outbox ? 2 : 1) }
         /// Compressed size of stored logs relative to ingested bytes.
         public var logCompressionRatio: Double = 0.15
         /// Bytes of a `POST /orders` response (the 202 body and headers) sent to the internet.
@@ -224,7 +227,9 @@ public struct TrafficProfile: Sendable, Equatable {
             read("subscriber_requests_per_message", 0...100, \.subscriberRequestsPerMessage)
             read("item_overhead_bytes", 0...400_000, \.itemOverheadBytes)
             read("log_compression_ratio", 0.01...1, \.logCompressionRatio)
-            read("table_writes_per_message", 0...100, \.tableWritesPerMessage)
+            if let value = reader.double("table_writes_per_message", in: &mapping, range: 0...100) {
+                assumptions.tableWritesPerMessage = value
+            }
             read("accept_response_bytes", 0...1_000_000, \.acceptResponseBytes)
             reader.finish(mapping)
         }

@@ -155,7 +155,7 @@ extension ExpansionContext {
             graph.edge(queueId, functionId, "batches of \(batchSize), partial failures")
         }
         if let table = function.outbox { expandOutbox(function, table: table, functionId: functionId) }
-        for table in function.writes { graph.edge(functionId, "\(table.name)Table", "conditional put") }
+        for table in function.writes { graph.edge(functionId, "\(table.name)Table", "writes") }
         for table in function.reads where !function.writes.contains(table) {
             graph.edge(functionId, "\(table.name)Table", "get by key")
         }

@@ -411,8 +411,8 @@ def credentials(binary, endpoint, project, directory):
     closed = f"http://127.0.0.1:{free_port()}"
     status, out, err = run(binary, closed, ["--stage", "dev"], project)
     lines = [line for line in err.splitlines() if line.startswith("error:")]
-    check(status == 2 and len(lines) == 1 and "cannot reach AWS" in lines[0],
-          f"an unreachable endpoint is one message, exit 2 ({status}: {err.strip()[-300:]})")
+    check(status == 2 and len(lines) == 1 and f"cannot reach {closed} (AWS_ENDPOINT_URL)" in lines[0],
+          f"an unreachable endpoint is one message naming it, exit 2 ({status}: {err.strip()[-300:]})")
 
 
 def partner_keys(binary, endpoint, directory):

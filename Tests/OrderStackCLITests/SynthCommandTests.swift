@@ -202,7 +202,7 @@ import Testing
         let result = try CommandRunner.orderstack(["graph", "--format", "dot"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("digraph architecture {"))
-        #expect(result.stdout.contains("OrderProcessorFunction -> OrdersTable [label=\"conditional put\"];"))
+        #expect(result.stdout.contains("OrderProcessorFunction -> OrdersTable [label=\"writes\"];"))
         let bad = try CommandRunner.orderstack(["graph", "--format", "svg"])
         #expect(bad.status == 2)
     }

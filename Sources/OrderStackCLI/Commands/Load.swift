@@ -67,7 +67,11 @@ extension OrderStack {
         @Option(name: .long, help: "Seconds of the month played per second of the run.")
         var speedup: Double = 60
 
-        @Option(name: .long, help: "Hours of the month to play, START..END (default: the largest spike, whole).")
+        @Option(
+            name: .long,
+            help:
+                "Hours of the month to play, START..END (default: the largest spike with 5 minutes either side, or the busiest hour)."
+        )
         var window: String?
 
         @Option(name: .long, help: "Stop sending after this long (90, 90s, 2m).")
@@ -88,7 +92,11 @@ extension OrderStack {
         @Option(name: .customLong("duplicate-share"), help: "Share of orders sent again with an earlier key.")
         var duplicateShare: Double = 0.01
 
-        @Option(name: .long, help: "The body property that is the order's key (default: the GET route's parameter).")
+        @Option(
+            name: .long,
+            help:
+                "The body property that is the key (default: the GET route's parameter, else the table's partition key among the model's required properties)."
+        )
         var key: String?
 
         @Option(name: .long, help: "A valid request body to send instead of bodies made from the request model.")

@@ -1,8 +1,10 @@
 // The webhook-worker Lambda bootstrap: SQS batches of partner deliveries in, partial batch failures out. Each
 // delivery is stored in the Deliveries table under its `deliveryId`, once: a redelivered or duplicate delivery
-// finds the item there. Then it is announced on the DeliveryEvents topic, also when it was already stored: a
-// publish that failed after the store is retried with the message, so no stored delivery is left unannounced
-// (subscribers see a delivery at least once and keep its `deliveryId`, as SQS consumers must anyway). A delivery
+// finds the item there. Then it is announced on the DeliveryEvents topic and the item marked `announced`; a
+// duplicate whose item is not marked yet (the publish failed after the store) is announced then, so no stored
+// delivery is left unannounced, and one already marked is done. A crash between the publish and the mark
+// announces that delivery again on its redelivery: subscribers see a delivery at least once and keep its
+// `deliveryId`, as SQS consumers must anyway. A delivery
 // whose body is not a JSON object with a `deliveryId` is reported as failed (SQS retries it, then moves it to the
 // dead-letter queue after maxReceiveCount receives), and so is one the table or the topic could not take now
 // (throttling, a timeout): only those are returned, never the whole batch.
@@ -17,7 +19,7 @@ import LambdaRuntime
 #endif
 
 /// Milliseconds since 1970.
-@Sendable func clock() -> Int64 {
+@Sendable func nowMs() -> Int64 {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
@@ -68,16 +70,34 @@ func take(_ record: JSONValue, to destinations: Destinations) async -> Bool {
         "event": .object(["S": .string(body["event"]?.string ?? "")]),
         "body": .object(["S": .string(text)]),
     ]
+    let key: DynamoDBItem = ["deliveryId": .object(["S": .string(deliveryId)])]
     do {
         try await destinations.dynamo.putItem(
             table: destinations.table, item: item, condition: "attribute_not_exists(deliveryId)")
         log("INFO", "delivery stored", [("deliveryId", deliveryId)])
     } catch let error as AWSServiceError where error.code == "ConditionalCheckFailedException" {
-        log("INFO", "duplicate delivery: already stored, announced again", [("deliveryId", deliveryId)])
+        do {
+            let stored = try await destinations.dynamo.getItem(table: destinations.table, key: key, consistent: true)
+            if stored?["announced"] != nil {
+                log("INFO", "duplicate delivery: stored and announced already", [("deliveryId", deliveryId)])
+                return true
+            }
+            log("INFO", "duplicate delivery: stored, not announced yet", [("deliveryId", deliveryId)])
+        } catch {
+            log("ERROR", "duplicate left for redelivery: \(error)", [("deliveryId", deliveryId)])
+            return false
+        }
     } catch {
         log("ERROR", "delivery left for redelivery: \(error)", [("deliveryId", deliveryId)])
         return false
     }
+    return await announce(text, body: body, key: key, deliveryId: deliveryId, to: destinations)
+}
+
+/// Publishes a stored delivery and marks its item announced; `false` when the message must be retried.
+func announce(
+    _ text: String, body: JSONValue, key: DynamoDBItem, deliveryId: String, to destinations: Destinations
+) async -> Bool {
     do {
         let messageId = try await destinations.sns.publish(
             topicArn: destinations.topicArn, message: text,
@@ -86,6 +106,14 @@ func take(_ record: JSONValue, to destinations: Destinations) async -> Bool {
     } catch {
         log("ERROR", "stored, not announced: left for redelivery: \(error)", [("deliveryId", deliveryId)])
         return false
+    }
+    do {
+        try await destinations.dynamo.updateItem(
+            table: destinations.table, key: key, update: "SET announced = :now",
+            values: [":now": .object(["N": .string(String(nowMs()))])])
+    } catch {
+        // Announced; only the mark is missing: a redelivery would announce it once more, which subscribers allow.
+        log("WARN", "announced, not marked: \(error)", [("deliveryId", deliveryId)])
     }
     return true
 }
@@ -104,7 +132,7 @@ do {
     let http = HTTPClientTransport()
     func caller(_ service: String) throws -> AWSCaller {
         AWSCaller(
-            transport: http, environment: aws, endpoint: try aws.endpoint(for: service), service: service, now: clock)
+            transport: http, environment: aws, endpoint: try aws.endpoint(for: service), service: service, now: nowMs)
     }
     destinations = Destinations(
         table: try aws.required("DELIVERIES_TABLE_NAME"), dynamo: DynamoDBClient(caller: try caller("dynamodb")),

@@ -147,11 +147,14 @@ let package = Package(
             dependencies: [
                 "CloudFormation", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging",
                 "Hashing",
-                "Deployment", "DeployClients", "AWSClients", "AWSSigV4", "LocalRun", "LoadRun",
+                "Deployment", "DeployClients", "AWSClients", "AWSSigV4", "LocalRun", "LoadRun", "StackLogs",
+                "Timestamps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI", "OrdersBlueprint"]),
+        // A stack's logs merged by time: local files and CloudWatch Logs (`logs`).
+        .target(name: "StackLogs", dependencies: ["AWSClients", "JSONDocument"]),
         // What tests need beyond the package (the corpora beside it, Python tools): skipped with a reason when
         // absent, required in CI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -177,6 +180,8 @@ let package = Package(
         .testTarget(
             name: "LocalRunTests",
             dependencies: ["LocalRun", "CloudFormation", "TemplateYAML", "JSONDocument", "AWSSigV4"]),
+        .testTarget(
+            name: "StackLogsTests", dependencies: ["StackLogs", "AWSClients", "JSONDocument", "Timestamps"]),
         .testTarget(
             name: "LoadRunTests",
             dependencies: ["LoadRun", "Costing", "LocalRun", "AWSClients", "JSONDocument", "YAML"]),

@@ -6,22 +6,30 @@ import JSONDocument
     import Foundation
 #endif
 
-/// The AWS JSON 1.0 protocol shared by DynamoDB and SQS: a signed POST of a JSON object with
+/// The AWS JSON protocol (1.0: DynamoDB, SQS; 1.1: CloudWatch Logs): a signed POST of a JSON object with
 /// `X-Amz-Target: <prefix>.<Operation>`, a JSON answer, and errors as `{"__type": "...#Code", "message": "..."}`.
-struct JSONProtocol: Sendable {
-    var caller: AWSCaller
-    /// `DynamoDB_20120810`, `AmazonSQS`.
-    var targetPrefix: String
+public struct JSONProtocol: Sendable {
+    public var caller: AWSCaller
+    /// `DynamoDB_20120810`, `AmazonSQS`, `Logs_20140328`.
+    public var targetPrefix: String
+    /// `application/x-amz-json-1.0` or `-1.1`.
+    public var contentType: String
+
+    public init(caller: AWSCaller, targetPrefix: String, contentType: String = "application/x-amz-json-1.0") {
+        self.caller = caller
+        self.targetPrefix = targetPrefix
+        self.contentType = contentType
+    }
 
     /// Sends one operation; a 200 answer is parsed, an error answer decoded (transient ones as `TransientFailure`).
-    func call(_ operation: String, _ request: [String: JSONValue]) async throws -> JSONValue {
+    public func call(_ operation: String, _ request: [String: JSONValue]) async throws -> JSONValue {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = Array(try encoder.encode(JSONValue.object(request)))
         let response = try await caller.send(
             operation: operation,
             headers: [
-                ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "\(targetPrefix).\(operation)"),
+                ("Content-Type", contentType), ("X-Amz-Target", "\(targetPrefix).\(operation)"),
             ],
             body: body)
         guard response.status == 200 else {
@@ -37,7 +45,9 @@ struct JSONProtocol: Sendable {
 
     /// Decodes `{"__type": "com.amazonaws.dynamodb.v20120810#Code", "message": "..."}`, falling back to the
     /// `x-amzn-ErrorType` header and the HTTP status.
-    static func decodeError(_ response: AWSHTTPResponse, service: String, operation: String) -> AWSServiceError {
+    public static func decodeError(_ response: AWSHTTPResponse, service: String, operation: String)
+        -> AWSServiceError
+    {
         let json = JSONValue.parse(response.body)
         var code = json?["__type"]?.string ?? response.headers["x-amzn-errortype"] ?? "HTTP\(response.status)"
         if let hash = code.lastIndex(of: "#") { code = String(code[code.index(after: hash)...]) }

@@ -141,8 +141,15 @@ public struct CloudFormationClient: Sendable {
 
     /// The physical IDs (a function's name, a queue's URL) of the stack's resources, by logical ID.
     public func physicalIds(stackName: String) async throws -> [String: String] {
+        Dictionary(
+            try await resources(stackName: stackName).map { ($0.logicalId, $0.physicalId) },
+            uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The stack's resources (ListStackResources, every page): logical ID, type and physical ID.
+    public func resources(stackName: String) async throws -> [(logicalId: String, type: String, physicalId: String)] {
         var token: String?
-        var ids: [String: String] = [:]
+        var found: [(logicalId: String, type: String, physicalId: String)] = []
         repeat {
             var fields = [("StackName", stackName)]
             if let token { fields.append(("NextToken", token)) }
@@ -150,12 +157,12 @@ public struct CloudFormationClient: Sendable {
             for member in root.first("StackResourceSummaries")?.children ?? [] {
                 if let logical = member.string("LogicalResourceId"), let physical = member.string("PhysicalResourceId")
                 {
-                    ids[logical] = physical
+                    found.append((logical, member.string("ResourceType") ?? "", physical))
                 }
             }
             token = root.first("NextToken").map(\.text).flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil
-        return ids
+        return found
     }
 
     /// Deletes the stack (used for a stack whose CREATE change set was never executed).

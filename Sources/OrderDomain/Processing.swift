@@ -107,9 +107,12 @@ public protocol EventPublisher: Sendable {
 public struct QueueMessage: Sendable, Equatable {
     public var messageId: String
     public var body: String
-    public init(messageId: String, body: String) {
+    /// The message's string attributes (`apiRequestId`, the key), as the API integration sent them.
+    public var attributes: [String: String]
+    public init(messageId: String, body: String, attributes: [String: String] = [:]) {
         self.messageId = messageId
         self.body = body
+        self.attributes = attributes
     }
 }
 
@@ -141,6 +144,15 @@ public enum ProcessingOutcome: Sendable, Equatable {
     /// Not started: the invocation's time was up. It goes back to the queue untouched (not left to time out
     /// with the rest of the batch).
     case notStarted(messageId: String)
+
+    /// The message the outcome is about.
+    public var messageId: String {
+        switch self {
+        case .malformed(let id, _), .rejected(let id, _, _), .accepted(let id, _), .stored(let id, _),
+            .duplicate(let id, _, _), .failed(let id, _, _), .notStarted(let id):
+            return id
+        }
+    }
 }
 
 /// How a stored order is announced.

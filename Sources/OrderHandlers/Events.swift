@@ -21,7 +21,11 @@ public enum SQSEvent {
                 throw EventError("Records[\(index)] has no messageId")
             }
             guard let body = record["body"]?.string else { throw EventError("Records[\(index)] has no body") }
-            messages.append(QueueMessage(messageId: id, body: body))
+            var attributes: [String: String] = [:]
+            if case .object(let fields)? = record["messageAttributes"] {
+                for (name, value) in fields { if let text = value["stringValue"]?.string { attributes[name] = text } }
+            }
+            messages.append(QueueMessage(messageId: id, body: body, attributes: attributes))
         }
         return messages
     }

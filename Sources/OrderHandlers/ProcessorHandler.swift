@@ -24,7 +24,15 @@ public struct ProcessorHandler: Sendable {
         if DynamoDBStreamEvent.isStream(invocation.event) { return try await announce(invocation, logger: logger) }
         let messages = try SQSEvent.messages(invocation.event)
         var processor = processor
-        processor.report = { [logger] outcome in Self.log(outcome, to: logger) }
+        // Each outcome's line carries the API request that brought its message (`apiRequestId`), when it has one.
+        let requests = Dictionary(
+            messages.compactMap { message in message.attributes["apiRequestId"].map { (message.messageId, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        processor.report = { [logger] outcome in
+            var logger = logger
+            if let request = requests[outcome.messageId] { logger[metadataKey: "apiRequestId"] = .string(request) }
+            Self.log(outcome, to: logger)
+        }
         let deadline = invocation.deadlineMs - safetyMarginMs
         let response = await CallDeadline.$milliseconds.withValue(deadline) {
             await processor.handle(messages, deadlineMs: deadline)

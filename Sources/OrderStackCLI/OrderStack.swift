@@ -8,24 +8,30 @@ import StackDSL
     import Foundation
 #endif
 
-/// The `orderstack` command: owns a project's stacks as code.
+/// The `orderstack` command: owns a project's stacks as code. Its name in help and usage is the executable's
+/// (`webhooks` in a project of one's own).
 public struct OrderStack: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "orderstack",
-        abstract: "Own serverless stacks as code: synthesize, check, price, simulate and draw their CloudFormation.",
-        discussion: """
-            Run anywhere inside the project (the folder holding blueprints/, found upward as git does) or pass \
-            --project. The stacks are the Swift blueprints this executable was built with; stage settings are \
-            blueprints/stages/*.yaml, and --stack NAME picks one stack where there are several.
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: Stacks.executable,
+            abstract:
+                "Own serverless stacks as code: synthesize, check, price, simulate and draw their CloudFormation.",
+            discussion: """
+                Run anywhere inside the project (the folder holding blueprints/, found upward as git does) or pass \
+                --project. The stacks are the Swift blueprints this executable was built with; stage settings are \
+                blueprints/stages/*.yaml, and --stack NAME picks one stack where there are several.
 
-            Exit status: 0 success, 1 findings or a failed check, 2 bad input or usage.
-            """,
-        version: OrderStack.version,
-        subcommands: [
-            Synth.self, Validate.self, Diff.self, Cost.self, Simulate.self, Profiles.self, Pricing.self, Graph.self,
-            Package.self, Bootstrap.self, Deploy.self, Status.self, APIKey.self, Destroy.self, Local.self, Load.self,
-        ]
-    )
+                Exit status: 0 success, 1 findings or a failed check, 2 bad input or usage.
+                """,
+            version: OrderStack.version,
+            subcommands: [
+                Synth.self, Validate.self, Diff.self, Cost.self, Simulate.self, Profiles.self, Pricing.self, Graph.self,
+                Package.self, Bootstrap.self, Deploy.self, Status.self, APIKey.self, Destroy.self, Local.self,
+                Load.self,
+                Logs.self,
+            ]
+        )
+    }
 
     public init() {}
 

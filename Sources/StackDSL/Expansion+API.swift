@@ -285,6 +285,24 @@ extension ExpansionContext {
             + #"","requestId":"$context.requestId"}"#
     }
 
+    /// The SQS `SendMessage` request (Query API, form-encoded): the request body as the message, and the API's
+    /// request ID (`apiRequestId`) and the body's key as string message attributes (`MessageAttribute.N.Name`,
+    /// `.Value.DataType`, `.Value.StringValue`, SQS API Reference), so the consumer can log the request that
+    /// brought each message. SQS refuses an empty attribute value, so the key is sent only when the body has one.
+    static func sendMessageTemplate(key: String?) -> String {
+        var template =
+            "Action=SendMessage&MessageBody=$util.urlEncode($input.body)"
+            + "&MessageAttribute.1.Name=apiRequestId&MessageAttribute.1.Value.DataType=String"
+            + "&MessageAttribute.1.Value.StringValue=$util.urlEncode($context.requestId)"
+        if let key {
+            template +=
+                "#set($key = \"$!input.path('$.\(key)')\")#if($key != \"\")"
+                + "&MessageAttribute.2.Name=\(key)&MessageAttribute.2.Value.DataType=String"
+                + "&MessageAttribute.2.Value.StringValue=$util.urlEncode($key)#end"
+        }
+        return template
+    }
+
     /// The 202 answer: the message ID, the request ID and, when the schema names a key, which of two requests
     /// with the same key is kept (the first stored one, whatever its outcome).
     static func queuedBody(schema: Schema, body: Value) -> String {
@@ -453,9 +471,7 @@ extension ExpansionContext {
                 "integration.request.header.Accept": .string("'application/json'"),
             ]),
             "RequestTemplates": .object([
-                "application/json": .string(
-                    "Action=SendMessage&MessageBody=$util.urlEncode($input.body)"
-                )
+                "application/json": .string(Self.sendMessageTemplate(key: body["required"]?.items?.first?.stringValue))
             ]),
             "IntegrationResponses": .list([
                 .object([

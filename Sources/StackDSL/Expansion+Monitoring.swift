@@ -68,6 +68,7 @@ extension ExpansionContext {
                     ("DashboardName", Names.stackScoped(monitoring.name)),
                     ("DashboardBody", .sub(dashboardBody(), nil)),
                 ])))
+        expandQueries(for: monitoring)
         output("AlarmTopicArn", .ref(topicId), "ARN of the alarm topic")
     }
 

@@ -53,6 +53,33 @@ def run(binary, endpoint, arguments, project, extra=None, keys=True, command="de
     return result.returncode, result.stdout, result.stderr
 
 
+def deployed_logs(binary, endpoint, project):
+    """`logs --stack-name`: the deployed stack's log groups (ListStackResources), read with FilterLogEvents and
+    merged by time, each line labelled with its group's logical ID; --key keeps the lines naming one value."""
+    logs = client("logs", endpoint)
+    physical = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+                for r in client("cloudformation", endpoint).list_stack_resources(StackName="orders-dev")[
+                    "StackResourceSummaries"] if r["ResourceType"] == "AWS::Logs::LogGroup"}
+    now = int(time.time() * 1000)
+    lines = {"OrderProcessorLogGroup": [(now - 3000, '{"level":"INFO","message":"stored","orderId":"order-logs-1"}'),
+                                        (now - 1000, '{"level":"INFO","message":"stored","orderId":"order-logs-2"}')],
+             "OrderQueryLogGroup": [(now - 2000, '{"level":"INFO","message":"read","orderId":"order-logs-1"}')]}
+    for logical, events in lines.items():
+        logs.create_log_stream(logGroupName=physical[logical], logStreamName="it")
+        logs.put_log_events(logGroupName=physical[logical], logStreamName="it",
+                            logEvents=[{"timestamp": t, "message": m} for t, m in events])
+    status, out, err = run(binary, endpoint, ["--stack-name", "orders-dev", "--since", "10m"], project, command="logs")
+    shown = [(line.split("  ")[1], line.split("  ", 2)[2]) for line in out.splitlines()]
+    check(status == 0 and [source for source, _ in shown] == ["OrderProcessorLogGroup", "OrderQueryLogGroup",
+                                                              "OrderProcessorLogGroup"],
+          f"logs merges the deployed groups by time, labelled ({status}: {out.strip()[:300]} {err.strip()[-200:]})")
+    status, out, err = run(binary, endpoint, ["--stack-name", "orders-dev", "--key", "order-logs-1", "--format", "json"],
+                           project, command="logs")
+    found = [json.loads(line) for line in out.splitlines()]
+    check(status == 0 and len(found) == 2 and all("order-logs-1" in f["message"] for f in found),
+          f"logs --key keeps the lines naming the key ({status}: {out.strip()[:300]})")
+
+
 def scratch_project(directory):
     """A copy of the project's blueprints and output/, with placeholder zips as the packaged handlers."""
     project = pathlib.Path(directory) / "project"
@@ -171,6 +198,7 @@ def first_deploys(binary, endpoint, project):
     check(status == 0 and out.startswith("orders-dev: CREATE_COMPLETE"), f"status prints the state ({status}: {out[:80]})")
     status, out, err = run(binary, endpoint, ["--stack-name", "nope"], project, command="status")
     check(status == 1 and "no stack named nope" in err, f"status of a missing stack exits 1 ({status}: {err.strip()})")
+    deployed_logs(binary, endpoint, project)
     status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
     check(status == 0 and "no changes" in out, f"second deploy reports no changes ({status}: {out.strip()})")
     check(err.count("already there") == 2 and ": uploaded " not in err, "second deploy uploads nothing")

@@ -149,11 +149,19 @@ def wait_stored(local, ids, seconds=30):
 def the_flow(local):
     status, body = request(local, "POST", "/orders", order("it-valid-0001"))
     check(status == 202 and '"status":"accepted"' in body, f"a valid order gets 202 ({status} {body})")
+    api_request = json.loads(body).get("requestId") if status == 202 else None
     status, body = request(local, "POST", "/orders", {"orderId": "it-bad-00001", "channel": "fax"})
     check(status == 400 and "missing required properties" in body and "not found in enum" in body,
           f"a schema-invalid order gets 400 with the reason ({status} {body})")
     stored = wait_stored(local, ["it-valid-0001"])
     check(stored.count("it-valid-0001") == 1, "the valid order is stored once")
+    # The API's request ID travels with the message (a message attribute) to the processor's log line.
+    log = ROOT / "output" / "local" / "logs" / "aws_lambda_orders-dev-OrderProcessor.log"
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    carried = [line for line in lines if line.get("orderId") == "it-valid-0001" and line.get("apiRequestId")]
+    check(api_request and any(line["apiRequestId"] == api_request for line in carried),
+          f"the processor's line for the order carries the API request ID {api_request} "
+          f"({[line.get('apiRequestId') for line in carried]})")
     check("it-bad-00001" not in stored, "the invalid order is not stored")
     status, body = request(local, "POST", "/orders", order("it-valid-0001"))
     check(status == 202, "the duplicate is accepted by the gateway")

@@ -79,6 +79,29 @@ struct Announcer: EventPublisher {
         }
     }
 
+    /// The API's request ID travels as a message attribute (issue 28): read from the event, written on the line of
+    /// the message it came with, and only there.
+    @Test func eachMessagesLineCarriesTheAPIRequestThatBroughtIt() async throws {
+        let table = MemoryTable()
+        let log = LogLines()
+        let processor = OrderProcessor(
+            store: table, publisher: Announcer(table: table), now: { 1_795_000_000_000 }, sleep: { _ in })
+        let announcer = OutboxAnnouncer(
+            store: table, publisher: Announcer(table: table), now: { 1_795_000_000_000 }, sleep: { _ in })
+        let handler = ProcessorHandler(processor: processor, announcer: announcer, logger: log.logger)
+        let attributed =
+            #"{"messageId":"m1","body":\#(Self.quote(Self.order)),"messageAttributes":{"apiRequestId":{"stringValue":"api-7","stringListValues":[],"binaryListValues":[],"dataType":"String"},"orderId":{"stringValue":"order-0001","dataType":"String"}}}"#
+        let event = #"{"Records":[\#(attributed),{"messageId":"m2","body":"not json"}]}"#
+        let messages = try SQSEvent.messages(Array(event.utf8))
+        #expect(messages.first?.attributes == ["apiRequestId": "api-7", "orderId": "order-0001"])
+        #expect(messages.last?.attributes == [:])
+        _ = try await handler.handle(Self.invocation(event))
+        let lines = log.objects
+        #expect(lines.contains { $0["messageId"] == .string("m1") && $0["apiRequestId"] == .string("api-7") })
+        #expect(lines.contains { $0["messageId"] == .string("m2") && $0["apiRequestId"] == nil })
+        #expect(!lines.contains { $0["message"]?.string == "batch done" && $0["apiRequestId"] != nil })
+    }
+
     @Test func processorAnswersPartialBatchFailuresAndLogsEachMessage() async throws {
         let table = MemoryTable()
         let log = LogLines()

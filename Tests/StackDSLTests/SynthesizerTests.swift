@@ -321,6 +321,56 @@ enum Fixture {
         #expect(template.resource("OrdersApiStage")?.dependsOn == ["ApiGatewayAccount"])
     }
 
+    /// The POST integration sends the API's request ID and the body's key with each message (issue 28), the key
+    /// only when the body has one (SQS refuses an empty attribute value).
+    @Test func theIntegrationSendsTheRequestIDAndTheKeyAsMessageAttributes() throws {
+        let template = try Fixture.synthesize()
+        let post = try #require(
+            template.resources.first { $0.type == "AWS::ApiGateway::Method" && $0["HttpMethod"] == .string("POST") })
+        let request = try #require(post["Integration"]?["RequestTemplates"]?["application/json"]?.stringValue)
+        #expect(request.hasPrefix("Action=SendMessage&MessageBody=$util.urlEncode($input.body)"))
+        #expect(
+            request.contains(
+                "&MessageAttribute.1.Name=apiRequestId&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=$util.urlEncode($context.requestId)"
+            ))
+        #expect(
+            request.contains(
+                "#set($key = \"$!input.path('$.orderId')\")#if($key != \"\")&MessageAttribute.2.Name=orderId"))
+        #expect(ExpansionContext.sendMessageTemplate(key: nil).contains("MessageAttribute.2") == false)
+    }
+
+    /// Saved Logs Insights queries (issue 28): over every log group of the stack, and on fields the stack writes:
+    /// the access log's JSON keys, the handlers' `level`/`message`/`messageId`, the table's key in the title.
+    @Test func savedQueriesReadWhatTheStackWrites() throws {
+        let template = try Fixture.synthesize()
+        let queries = template.resources.filter { $0.type == "AWS::Logs::QueryDefinition" }
+        #expect(
+            queries.map(\.logicalId) == [
+                "OperationsJourneyQuery", "OperationsErrorsQuery", "OperationsSlowestQuery", "OperationsThrottledQuery",
+            ])
+        let groups = Set(template.resources.filter { $0.type == "AWS::Logs::LogGroup" }.map(\.logicalId))
+        let journey = try #require(queries.first)
+        let named = journey["LogGroupNames"]?.items?.compactMap { value -> String? in
+            if case .ref(let target) = value { return target }
+            return nil
+        }
+        #expect(Set(named ?? []) == groups)
+        #expect(journey["Name"] == .sub("${AWS::StackName}/journey of one orderId (replace KEY-VALUE)", nil))
+        let throttled = try #require(queries.last)
+        #expect(throttled["LogGroupNames"]?.items == [.ref("OrdersApiAccessLogGroup")])
+        let accessFormat = try #require(
+            template.resources.first { $0.type == "AWS::ApiGateway::Stage" }?["AccessLogSetting"]?["Format"]?
+                .stringValue)
+        for field in ["status", "caller", "ip", "resourcePath", "requestId"] {
+            #expect(accessFormat.contains("\"\(field)\":"), "the access log writes \(field)")
+            #expect(
+                queries.contains { ($0["QueryString"]?.stringValue ?? "").contains(field) }, "a query reads \(field)")
+        }
+        let unmonitored = Stack("quiet", description: "no alarms") { Queue("Jobs") }
+        let plain = try Synthesizer.synthesize(unmonitored, stage: Fixture.stage(), schemas: [:]).template
+        #expect(!plain.resources.contains { $0.type == "AWS::Logs::QueryDefinition" })
+    }
+
     @Test func everyFailurePathHasAnAlarm() throws {
         let template = try Fixture.synthesize()
         let alarms = template.resources.filter { $0.type == "AWS::CloudWatch::Alarm" }

@@ -14,6 +14,7 @@ public final class LoopbackServer: @unchecked Sendable {
     private let holdOpen: Bool
     private let lock = NSLock()
     private var clients: [Int32] = []
+    private var stopped = false
 
     /// Answers with `answer` as written; `holdOpen` keeps each connection open afterwards instead of closing it.
     public init(answer: String, holdOpen: Bool = false) {
@@ -54,8 +55,14 @@ public final class LoopbackServer: @unchecked Sendable {
         }
     }
 
-    /// Stops listening and closes the connections it holds.
+    /// Stops listening and closes the connections it holds; once (a second close of a descriptor number could
+    /// close another test's socket that reuses it).
     public func stop() {
+        let first = lock.withLock {
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         lock.withLock { clients.forEach { close($0) } }

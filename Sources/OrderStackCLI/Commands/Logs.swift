@@ -1,0 +1,147 @@
+import AWSClients
+import ArgumentParser
+import CloudFormation
+import DeployClients
+import Foundation
+import JSONText
+import LocalRun
+import StackLogs
+import Timestamps
+
+extension OrderStack {
+    /// `orderstack logs`: every log group of a stack, merged by time, from the local stage's files or from a
+    /// deployed stack's CloudWatch Logs.
+    public struct Logs: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Every log group of a stack merged by time: a local stage's files, or a deployed stack's.",
+            discussion: """
+                Without --stack-name, reads what `local` wrote for the stage (output/local/logs): each function's \
+                log, the API's access log. With --stack-name, reads the deployed stack's log groups from \
+                CloudWatch Logs (FilterLogEvents, with the credentials `deploy` uses). Each line is printed with \
+                the time it was written and the log group's logical ID.
+
+                Examples:
+                  orderstack logs --since 10m
+                  orderstack logs --stack-name orders-dev --key order-0001
+                """)
+
+        @OptionGroup var options: ProjectOptions
+
+        @OptionGroup var stacks: StackOptions
+
+        @Option(name: .long, help: "The local stage to read (default: dev, or the first stage).")
+        var stage: String?
+
+        @Option(name: .customLong("stack-name"), help: "A deployed stack to read from CloudWatch Logs instead.")
+        var stackName: String?
+
+        @Option(name: .long, help: "How far back: 30s, 15m, 1h, 2d.")
+        var since = "1h"
+
+        @Option(name: .long, help: "Only lines containing this text.")
+        var filter: String?
+
+        @Option(name: .long, help: "Only lines naming this key's value (an order's, a delivery's ID).")
+        var key: String?
+
+        @Option(name: .long, help: "text or json (one object per line: time, source, message).")
+        var format: Format = .text
+
+        public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
+
+        public init() {}
+
+        public func validate() throws {
+            if Self.milliseconds(since) == nil {
+                throw ValidationError("--since takes a number and a unit, s, m, h or d: 30s, 15m, 1h, 2d")
+            }
+            if filter != nil && key != nil { throw ValidationError("give --filter or --key, not both") }
+        }
+
+        public func run() throws {
+            let console = Console()
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let query = LogQuery(since: now - Self.milliseconds(since)!, contains: key ?? filter)
+            let events =
+                try stackName.map { try deployed($0, query: query, console: console) }
+                ?? local(query: query, console: console)
+            for event in events { console.out(Self.render(event, format: format) + "\n") }
+        }
+
+        /// The local stage's log files, by the log groups of its synthesized template.
+        func local(query: LogQuery, console: Console) throws -> [LogEvent] {
+            let project = try options.location
+            let item = try SynthesisRun.synthesize(
+                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+            let stack = "\(item.stack.name)-\(item.settings.name)"
+            let folder = project.path("output/local/logs")
+            var lists: [[LogEvent]] = []
+            var found = 0
+            for resource in item.synthesis.template.resources where resource.type == "AWS::Logs::LogGroup" {
+                guard case .sub(let pattern, _)? = resource["LogGroupName"] else { continue }
+                let name = pattern.replacingOccurrences(of: "${AWS::StackName}", with: stack)
+                guard
+                    let text = try? String(
+                        contentsOfFile: "\(folder)/\(LocalSession.fileName(name)).log", encoding: .utf8)
+                else { continue }
+                found += 1
+                lists.append(LocalLogs.events(text, source: resource.logicalId).filter(query.keeps))
+            }
+            if found == 0 {
+                console.err(
+                    "error: no log of stack \(stack) in output/local/logs: run `\(Stacks.executable) local --stage \(item.settings.name)` first, or read a deployed stack with --stack-name"
+                )
+                throw BadInput()
+            }
+            return LogMerge.merge(lists)
+        }
+
+        /// The deployed stack's log groups, from CloudWatch Logs.
+        func deployed(_ name: String, query: LogQuery, console: Console) throws -> [LogEvent] {
+            let session = try AWSSession.resolve(console: console)
+            do {
+                let cloudFormation = CloudFormationClient(caller: try session.caller("cloudformation"))
+                let logs = CloudWatchLogsClient(caller: try session.caller("logs"))
+                let since = query.since ?? 0
+                let pattern = query.contains.map(CloudWatchLogsClient.pattern(containing:))
+                return try blocking {
+                    let groups = try await cloudFormation.resources(stackName: name).filter {
+                        $0.type == "AWS::Logs::LogGroup"
+                    }
+                    var lists: [[LogEvent]] = []
+                    for group in groups {
+                        lists.append(
+                            try await logs.events(
+                                group: group.physicalId, since: since, pattern: pattern, source: group.logicalId
+                            ).filter(query.keeps))
+                    }
+                    return LogMerge.merge(lists)
+                }
+            } catch {
+                console.err("error: \(AWSSession.explain(error, what: "reading the logs of \(name)"))")
+                throw BadInput()
+            }
+        }
+
+        static func render(_ event: LogEvent, format: Format) -> String {
+            switch format {
+            case .text: return "\(RFC3339.format(event.time))  \(event.source)  \(event.text)"
+            case .json:
+                return
+                    "{\"time\":\(JSONText.quote(RFC3339.format(event.time))),\"source\":\(JSONText.quote(event.source)),\"message\":\(JSONText.quote(event.text))}"
+            }
+        }
+
+        /// `30s`, `15m`, `1h`, `2d` in milliseconds.
+        static func milliseconds(_ text: String) -> Int64? {
+            guard let unit = text.last, let number = Int64(text.dropLast()), number >= 0 else { return nil }
+            switch unit {
+            case "s": return number * 1000
+            case "m": return number * 60_000
+            case "h": return number * 3_600_000
+            case "d": return number * 86_400_000
+            default: return nil
+            }
+        }
+    }
+}

@@ -106,9 +106,13 @@ public enum Redaction {
 
     /// At `AKIA` or `ASIA` and 16 upper-case letters or digits, not inside a longer word: keeps the prefix.
     static func accessKeyId(_ bytes: [UInt8], at index: Int, out: inout [UInt8]) -> Int? {
-        guard index + 20 <= bytes.count, index == 0 || !isWordByte(bytes[index - 1]) else { return nil }
-        let prefix = Array(bytes[index..<index + 4])
-        guard prefix == Array("AKIA".utf8) || prefix == Array("ASIA".utf8) else { return nil }
+        // The prefix compared byte by byte first: this runs at every byte of everything printed.
+        guard index + 20 <= bytes.count, bytes[index] == UInt8(ascii: "A"), bytes[index + 2] == UInt8(ascii: "I"),
+            bytes[index + 3] == UInt8(ascii: "A"),
+            bytes[index + 1] == UInt8(ascii: "K") || bytes[index + 1] == UInt8(ascii: "S"),
+            index == 0 || !isWordByte(bytes[index - 1])
+        else { return nil }
+        let prefix = bytes[index..<index + 4]
         let body = bytes[index + 4..<index + 20]
         guard body.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }),
             index + 20 == bytes.count || !isWordByte(bytes[index + 20])

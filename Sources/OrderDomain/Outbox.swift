@@ -91,7 +91,8 @@ public struct OutboxAnnouncer: Sendable {
                 report(.skipped(sequenceNumber: sequence, orderId: image.orderId, reason: "already announced"))
                 return true
             }
-            let event = OrderAcceptedEvent(order: order, totalCents: total, acceptedAt: current.acceptedAt)
+            let event = OrderAcceptedEvent(
+                order: order, totalCents: total, acceptedAt: current.acceptedAt, apiRequestId: current.apiRequestId)
             try await retrying(deadlineMs) { try await publisher.publish(event) }
             try await retrying(deadlineMs) { try await store.markPublished(image.orderId) }
             report(.announced(sequenceNumber: sequence, orderId: image.orderId))

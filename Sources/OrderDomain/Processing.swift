@@ -23,10 +23,12 @@ public struct StoredOrder: Sendable, Equatable {
     public var published: Bool
     /// The message body of a rejected order, kept as received so nothing the client sent is lost.
     public var receivedBody: String?
+    /// The API request that brought the order (its message's `apiRequestId`), carried on to its event.
+    public var apiRequestId: String?
 
     public init(
         orderId: String, status: Status, order: Order?, totalCents: Int?, acceptedAt: String,
-        rejectionReason: String?, published: Bool, receivedBody: String? = nil
+        rejectionReason: String?, published: Bool, receivedBody: String? = nil, apiRequestId: String? = nil
     ) {
         self.orderId = orderId
         self.status = status
@@ -36,6 +38,7 @@ public struct StoredOrder: Sendable, Equatable {
         self.rejectionReason = rejectionReason
         self.published = published
         self.receivedBody = receivedBody
+        self.apiRequestId = apiRequestId
     }
 }
 
@@ -44,6 +47,15 @@ public struct OrderAcceptedEvent: Sendable, Equatable {
     public var order: Order
     public var totalCents: Int
     public var acceptedAt: String
+    /// The API request that brought the order, when known: an attribute, so a subscriber can log it.
+    public var apiRequestId: String?
+
+    public init(order: Order, totalCents: Int, acceptedAt: String, apiRequestId: String? = nil) {
+        self.order = order
+        self.totalCents = totalCents
+        self.acceptedAt = acceptedAt
+        self.apiRequestId = apiRequestId
+    }
 
     /// The same on every announcement of the same order (`OrderAccepted:<orderId>`): a consumer deduplicates on it.
     public var eventId: String { "OrderAccepted:\(order.orderId)" }
@@ -65,8 +77,13 @@ public struct OrderAcceptedEvent: Sendable, Equatable {
         return String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
     }
 
-    /// `type`, `channel` and `eventId`, for subscription filter policies and for consumers reading attributes.
-    public var attributes: [String: String] { ["type": "OrderAccepted", "channel": order.channel, "eventId": eventId] }
+    /// `type`, `channel`, `eventId` and, when known, `apiRequestId`, for subscription filter policies and for
+    /// consumers reading attributes.
+    public var attributes: [String: String] {
+        var attributes = ["type": "OrderAccepted", "channel": order.channel, "eventId": eventId]
+        if let apiRequestId { attributes["apiRequestId"] = apiRequestId }
+        return attributes
+    }
 }
 
 /// What the table can answer to a conditional put.
@@ -222,7 +239,8 @@ public struct OrderProcessor: Sendable {
         case .failure(.invalid(let orderId, let reason)):
             let rejected = StoredOrder(
                 orderId: orderId, status: .rejected, order: nil, totalCents: nil, acceptedAt: RFC3339.format(now()),
-                rejectionReason: reason, published: false, receivedBody: message.body)
+                rejectionReason: reason, published: false, receivedBody: message.body,
+                apiRequestId: message.attributes["apiRequestId"])
             do {
                 _ = try await retrying(deadlineMs) { try await store.putIfAbsent(rejected) }
                 report(.rejected(messageId: id, orderId: orderId, reason: reason))
@@ -234,7 +252,8 @@ public struct OrderProcessor: Sendable {
         case .success(let order):
             let fresh = StoredOrder(
                 orderId: order.orderId, status: .accepted, order: order, totalCents: order.totalCents,
-                acceptedAt: RFC3339.format(now()), rejectionReason: nil, published: false)
+                acceptedAt: RFC3339.format(now()), rejectionReason: nil, published: false,
+                apiRequestId: message.attributes["apiRequestId"])
             do {
                 let stored: StoredOrder
                 var duplicate = false
@@ -257,7 +276,8 @@ public struct OrderProcessor: Sendable {
                     report(.duplicate(messageId: id, orderId: order.orderId, announcedNow: false))
                     return true
                 }
-                let event = OrderAcceptedEvent(order: first, totalCents: total, acceptedAt: stored.acceptedAt)
+                let event = OrderAcceptedEvent(
+                    order: first, totalCents: total, acceptedAt: stored.acceptedAt, apiRequestId: stored.apiRequestId)
                 try await retrying(deadlineMs) { try await publisher.publish(event) }
                 try await retrying(deadlineMs) { try await store.markPublished(stored.orderId) }
                 report(

@@ -85,7 +85,8 @@ public struct CorruptItemError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 /// The item layout: the order's fields as top-level attributes (items as a list of maps, the address as a map),
-/// plus `status`, `totalCents`, `acceptedAt`, `published` and, for rejects, `rejectionReason` and `receivedBody`.
+/// plus `status`, `totalCents`, `acceptedAt`, `published`, `apiRequestId` when the message carried one and, for
+/// rejects, `rejectionReason` and `receivedBody`.
 public enum OrderItemCodec {
     /// The item for `stored`.
     public static func item(_ stored: StoredOrder) -> DynamoDBItem {
@@ -96,6 +97,7 @@ public enum OrderItemCodec {
         if let total = stored.totalCents { item["totalCents"] = AttributeValue.n(total) }
         if let reason = stored.rejectionReason { item["rejectionReason"] = AttributeValue.s(reason) }
         if let body = stored.receivedBody, !body.isEmpty { item["receivedBody"] = AttributeValue.s(body) }
+        if let request = stored.apiRequestId, !request.isEmpty { item["apiRequestId"] = AttributeValue.s(request) }
         if let order = stored.order {
             item["channel"] = AttributeValue.s(order.channel)
             item["customerId"] = AttributeValue.s(order.customerId)
@@ -161,7 +163,8 @@ public enum OrderItemCodec {
             orderId: orderId, status: status, order: order, totalCents: AttributeValue.int(item["totalCents"]),
             acceptedAt: acceptedAt, rejectionReason: AttributeValue.string(item["rejectionReason"]),
             published: AttributeValue.bool(item["published"]) ?? false,
-            receivedBody: AttributeValue.string(item["receivedBody"]))
+            receivedBody: AttributeValue.string(item["receivedBody"]),
+            apiRequestId: AttributeValue.string(item["apiRequestId"]))
     }
 }
 

@@ -24,12 +24,37 @@ public struct LogQuery: Sendable, Equatable {
     public init(since: Int64? = nil, contains: String? = nil) {
         self.since = since
         self.contains = contains
+        needle = contains.map { Array($0.utf8) }
+    }
+
+    private let needle: [UInt8]?
+
+    /// Whether `text`'s UTF-8 bytes contain `needle` (a byte search: no grapheme breaking per line).
+    static func bytes(of text: String, contain needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= needle.count else { return false }
+            var index = 0
+            while index <= bytes.count - needle.count {
+                if bytes[index] == first {
+                    var match = true
+                    for offset in 1..<needle.count where bytes[index + offset] != needle[offset] {
+                        match = false
+                        break
+                    }
+                    if match { return true }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 
     /// Whether `event` is kept.
     public func keeps(_ event: LogEvent) -> Bool {
         if let since, event.time < since { return false }
-        if let contains, !event.text.contains(contains) { return false }
+        if let contains, !Self.bytes(of: event.text, contain: needle ?? Array(contains.utf8)) { return false }
         return true
     }
 }

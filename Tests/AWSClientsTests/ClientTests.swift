@@ -164,8 +164,12 @@ final class ScriptedTransport: AWSTransport, @unchecked Sendable {
             orderId: "order-0002", status: .rejected, order: nil, totalCents: nil,
             acceptedAt: "2026-11-18T11:06:40.000Z",
             rejectionReason: "currency must be three capital letters (ISO 4217)", published: false,
-            receivedBody: #"{"orderId":"order-0002","currency":"euro"}"#)
-        for stored in [Self.accepted, rejected] {
+            receivedBody: #"{"orderId":"order-0002","currency":"euro"}"#, apiRequestId: "api-2")
+        var carried = Self.accepted
+        carried.apiRequestId = "api-1"
+        #expect(OrderItemCodec.item(carried)["apiRequestId"] == AttributeValue.s("api-1"))
+        #expect(OrderItemCodec.item(Self.accepted)["apiRequestId"] == nil)
+        for stored in [Self.accepted, rejected, carried] {
             #expect(try OrderItemCodec.storedOrder(OrderItemCodec.item(stored)) == stored)
         }
         var withLine2 = Self.accepted

@@ -172,6 +172,9 @@ def the_flow(local):
         check(len(events) == 1, f"one event on {queue} for the order and its duplicate (got {len(events)})")
         check(bool(events) and events[0].get("MessageAttributes", {}).get("type", {}).get("StringValue") == "OrderAccepted",
               f"the {queue} event carries its message attributes (raw delivery)")
+        carried = events[0].get("MessageAttributes", {}).get("apiRequestId", {}).get("StringValue") if events else None
+        check(api_request and carried == api_request,
+              f"the {queue} event carries the API request ID of the POST that brought the order ({carried})")
     status, body = request(local, "GET", "/orders/it-valid-0001")
     check(status == 200 and json.loads(body)["orderId"] == "it-valid-0001", f"GET of a stored order: 200 ({status})")
     status, _ = request(local, "GET", "/orders/it-missing-001")

@@ -66,6 +66,25 @@ import Testing
         for id in ids { #expect(await world.items[id]?.published == true) }
     }
 
+    /// The API request that brought an order goes with it: the stored item keeps it, the event carries it as an
+    /// attribute (issue 28); an order whose message had none is announced without one.
+    @Test func theAPIRequestIDTravelsFromTheMessageToTheEvent() async {
+        let world = World()
+        let batch = [
+            QueueMessage(
+                messageId: "m1", body: ProcessingTests.order("order-0001"), attributes: ["apiRequestId": "api-1"]),
+            QueueMessage(messageId: "m2", body: ProcessingTests.order("order-0002")),
+        ]
+        _ = await processor(world).handle(batch, deadlineMs: .max)
+        #expect(await world.items["order-0001"]?.apiRequestId == "api-1")
+        #expect(
+            await announcer(world).handle(await records(world, ["order-0001", "order-0002"]), deadlineMs: .max)
+                .failedMessageIds.isEmpty)
+        let events = await world.events
+        #expect(events.map { $0.attributes["apiRequestId"] } == ["api-1", nil])
+        #expect(events.first?.attributes["type"] == "OrderAccepted")
+    }
+
     @Test func aRecordRedeliveredAfterItsPublishWasRecordedIsNotAnnouncedAgain() async {
         let world = World()
         _ = await processor(world).handle(

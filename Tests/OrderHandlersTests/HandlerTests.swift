@@ -79,16 +79,21 @@ struct Announcer: EventPublisher {
         }
     }
 
-    /// The API's request ID travels as a message attribute (issue 28): read from the event, written on the line of
-    /// the message it came with, and only there.
-    @Test func eachMessagesLineCarriesTheAPIRequestThatBroughtIt() async throws {
+    /// A processor over an in-memory table, logging into collected lines.
+    static func processorHandler() -> (ProcessorHandler, MemoryTable, LogLines) {
         let table = MemoryTable()
         let log = LogLines()
         let processor = OrderProcessor(
             store: table, publisher: Announcer(table: table), now: { 1_795_000_000_000 }, sleep: { _ in })
         let announcer = OutboxAnnouncer(
             store: table, publisher: Announcer(table: table), now: { 1_795_000_000_000 }, sleep: { _ in })
-        let handler = ProcessorHandler(processor: processor, announcer: announcer, logger: log.logger)
+        return (ProcessorHandler(processor: processor, announcer: announcer, logger: log.logger), table, log)
+    }
+
+    /// The API's request ID travels as a message attribute (issue 28): read from the event, written on the line of
+    /// the message it came with, and only there.
+    @Test func eachMessagesLineCarriesTheAPIRequestThatBroughtIt() async throws {
+        let (handler, _, log) = Self.processorHandler()
         let attributed =
             #"{"messageId":"m1","body":\#(Self.quote(Self.order)),"messageAttributes":{"apiRequestId":{"stringValue":"api-7","stringListValues":[],"binaryListValues":[],"dataType":"String"},"orderId":{"stringValue":"order-0001","dataType":"String"}}}"#
         let event = #"{"Records":[\#(attributed),{"messageId":"m2","body":"not json"}]}"#
@@ -103,13 +108,7 @@ struct Announcer: EventPublisher {
     }
 
     @Test func processorAnswersPartialBatchFailuresAndLogsEachMessage() async throws {
-        let table = MemoryTable()
-        let log = LogLines()
-        let processor = OrderProcessor(
-            store: table, publisher: Announcer(table: table), now: { 1_795_000_000_000 }, sleep: { _ in })
-        let announcer = OutboxAnnouncer(
-            store: table, publisher: Announcer(table: table), now: { 1_795_000_000_000 }, sleep: { _ in })
-        let handler = ProcessorHandler(processor: processor, announcer: announcer, logger: log.logger)
+        let (handler, table, log) = Self.processorHandler()
         let bad = #"{"orderId":"order-0002","channel":"fax"}"#
         let answer = try await handler.handle(
             Self.invocation(Self.sqs([("m1", Self.order), ("m2", "not json"), ("m3", bad), ("m4", Self.order)])))

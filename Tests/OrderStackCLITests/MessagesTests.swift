@@ -79,19 +79,9 @@ import Testing
     }
 
     @Test func aBusyPortIsNamedBeforeAnythingStarts() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 1) == 0
-                    && getsockname(listener, pointer, &length) == 0
-            }
-        }
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let listener = LoopbackServer(status: 200, body: "")
+        defer { listener.stop() }
+        let port = Int(listener.port)
         let result = try CommandRunner.orderstack(["local", "--port", String(port), "--endpoint", "http://127.0.0.1:9"])
         #expect(result.status == 2)
         #expect(

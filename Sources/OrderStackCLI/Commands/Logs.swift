@@ -65,7 +65,11 @@ extension OrderStack {
             let events =
                 try stackName.map { try deployed($0, query: query, console: console) }
                 ?? local(query: query, console: console)
-            for event in events { console.out(Self.render(event, format: format) + "\n") }
+            // One write: redaction and the system call once for the whole output, not per line.
+            var text = ""
+            text.reserveCapacity(events.reduce(0) { $0 + $1.text.utf8.count + 64 })
+            for event in events { text += Self.render(event, format: format) + "\n" }
+            console.out(text)
         }
 
         /// The local stage's log files, by the log groups of its synthesized template.

@@ -164,14 +164,15 @@ let package = Package(
             name: "CostingTests",
             dependencies: ["TestSupport", "Costing", "CloudFormation", "TemplateYAML", "YAML", "StackDSL"]),
         .testTarget(name: "OrderDomainTests", dependencies: ["OrderDomain", "Timestamps"]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["TestSupport", "LambdaRuntime"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(
             name: "AWSClientsTests",
             dependencies: ["TestSupport", "AWSClients", "AWSSigV4", "OrderDomain", "OrderHandlers", "JSONDocument"]),
         .testTarget(
-            name: "OrderHandlersTests", dependencies: ["OrderHandlers", "OrderDomain", "LambdaRuntime", "JSONDocument"]),
+            name: "OrderHandlersTests",
+            dependencies: ["TestSupport", "OrderHandlers", "OrderDomain", "LambdaRuntime", "JSONDocument"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging"]),
         .testTarget(name: "DeployClientsTests", dependencies: ["DeployClients", "AWSClients", "AWSSigV4"]),
         .testTarget(

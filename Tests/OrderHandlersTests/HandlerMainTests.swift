@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The handler executables as Lambda runs them: a bootstrap process talking to a Runtime API.
@@ -15,29 +16,12 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent(".build/debug/\(name)")
     }
 
-    /// A loopback port that nothing listens on: bound, read and closed again.
-    static func closedPort() -> UInt16 {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        close(listener)
-        return UInt16(bigEndian: address.sin_port)
-    }
-
     @Test(arguments: ["order-processor", "order-query"])
     func exitsNonZeroAndSaysWhyWhenTheRuntimeAPIGoesAway(name: String) throws {
         let process = Process()
         process.executableURL = Self.executable(name)
         process.environment = [
-            "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:\(Self.closedPort())", "AWS_REGION": "us-east-1",
+            "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:\(Loopback.closedPort())", "AWS_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "ORDERS_TABLE_NAME": "orders",
             "ORDER_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:events",
         ]

@@ -4,6 +4,34 @@ import Foundation
     import Glibc
 #endif
 
+/// Loopback TCP sockets for tests, bound by the kernel to a free port.
+public enum Loopback {
+    /// A socket listening on 127.0.0.1 at a port the kernel chose, and that port; the caller closes it.
+    public static func listen(backlog: Int32 = 16) -> (descriptor: Int32, port: UInt16) {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var reuse: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(listener, pointer, length) == 0 && Glibc.listen(listener, backlog) == 0
+                    && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        return (listener, UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A loopback port that nothing listens on: bound, read and closed again.
+    public static func closedPort() -> UInt16 {
+        let (descriptor, port) = listen(backlog: 1)
+        close(descriptor)
+        return port
+    }
+}
+
 /// A server on 127.0.0.1 that answers every connection's first request with the same bytes: a whole response
 /// (then it closes the connection), or a response head and part of a body it holds open (a stalled dependency).
 public final class LoopbackServer: @unchecked Sendable {
@@ -20,19 +48,9 @@ public final class LoopbackServer: @unchecked Sendable {
     public init(answer: String, holdOpen: Bool = false) {
         self.answer = Array(answer.utf8)
         self.holdOpen = holdOpen
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 16) == 0
-                    && getsockname(listener, pointer, &length) == 0
-            }
-        }
+        let (listener, port) = Loopback.listen()
         self.listener = listener
-        port = UInt16(bigEndian: address.sin_port)
+        self.port = port
         Thread { [self] in serve() }.start()
     }
 

@@ -148,13 +148,16 @@ let package = Package(
                 "CloudFormation", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging",
                 "Hashing",
                 "Deployment", "DeployClients", "AWSClients", "AWSSigV4", "LocalRun", "LoadRun", "StackLogs",
-                "Timestamps",
+                "StackTrace", "Timestamps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI", "OrdersBlueprint"]),
         // A stack's logs merged by time: local files and CloudWatch Logs (`logs`).
         .target(name: "StackLogs", dependencies: ["AWSClients", "JSONDocument"]),
+        // One key's journey through a stack, from its log lines and its wiring (`trace`).
+        .target(
+            name: "StackTrace", dependencies: ["StackLogs", "CloudFormation", "JSONDocument", "JSONText", "Timestamps"]),
         // What tests need beyond the package (the corpora beside it, Python tools): skipped with a reason when
         // absent, required in CI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -181,6 +184,9 @@ let package = Package(
         .testTarget(
             name: "LocalRunTests",
             dependencies: ["LocalRun", "CloudFormation", "TemplateYAML", "JSONDocument", "AWSSigV4"]),
+        .testTarget(
+            name: "StackTraceTests",
+            dependencies: ["StackTrace", "StackLogs", "CloudFormation", "TemplateYAML", "Timestamps", "JSONDocument"]),
         .testTarget(
             name: "StackLogsTests", dependencies: ["StackLogs", "AWSClients", "JSONDocument", "Timestamps"]),
         .testTarget(

@@ -32,13 +32,17 @@ def lines_for(orders, start):
         stamp = datetime.datetime.fromtimestamp(t / 1000, datetime.timezone.utc)
         iso = stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t % 1000:03d}Z"
         key = f"order-{n:06d}"
-        access.append((t, '{"requestId":"r-%d","requestTime":"%s","httpMethod":"POST","resourcePath":"/orders",'
-                          '"status":"202","orderId":"%s"}' % (n, stamp.strftime("%d/%b/%Y:%H:%M:%S +0000"), key)))
+        access.append((t, '{"requestId":"r-%d","requestTime":"%s","requestTimeEpoch":"%d","httpMethod":"POST",'
+                          '"resourcePath":"/orders","status":"202"}' % (n, stamp.strftime("%d/%b/%Y:%H:%M:%S +0000"), t)))
         processor += [(t + 5, f"START RequestId: inv-{n} Version: $LATEST"),
                       (t + 6, '{"timestamp":"%s","level":"INFO","message":"order accepted and stored; the outbox '
-                              'announces it","messageId":"m-%d","orderId":"%s","apiRequestId":"r-%d"}' % (iso, n, key, n)),
+                              'announces it","messageId":"m-%d","orderId":"%s","apiRequestId":"r-%d",'
+                              '"outcome":"stored"}' % (iso, n, key, n)),
+                      (t + 7, '{"timestamp":"%s","level":"INFO","message":"event sent","attributes":{"type":'
+                              '"OrderAccepted","apiRequestId":"r-%d"},"orderId":"%s","outcome":"sent",'
+                              '"snsMessageId":"s-%d","topicArn":"arn:aws:sns:us-east-1:1:t"}' % (iso, n, key, n)),
                       (t + 7, '{"timestamp":"%s","level":"INFO","message":"order announced from the outbox",'
-                              '"orderId":"%s"}' % (iso, key)),
+                              '"orderId":"%s","outcome":"published"}' % (iso, key)),
                       (t + 8, f"REPORT RequestId: inv-{n} Duration: 12.3 ms Billed Duration: 13 ms")]
         if n % 3 == 0:
             query.append((t + 9, '{"timestamp":"%s","level":"INFO","message":"order read","orderId":"%s"}' % (iso, key)))
@@ -73,6 +77,9 @@ def main():
         base = [arguments.binary, "logs", "--project", str(project), "--stage", "dev", "--since", "1h"]
         rows.append(series(f"logs --since 1h, local ({total:,} lines)", base, arguments.runs))
         rows.append(series("logs --key order-005000, local", base + ["--key", "order-005000"], arguments.runs))
+        rows.append(series("trace order-005000, local", [arguments.binary, "trace", "order-005000", "--project",
+                                                          str(project), "--stage", "dev", "--since", "1h"],
+                           arguments.runs))
         rows += cloudwatch(arguments, groups, directory)
     table(rows, rows[0])
 
@@ -111,7 +118,10 @@ def cloudwatch(arguments, groups, directory):
                     {"timestamp": t, "message": m} for t, m in lines[chunk:chunk + 5000]])
         rows = [series("logs --stack-name --since 1h, CloudWatch Logs (moto)",
                        [arguments.binary, "logs", "--stack-name", "orders-dev", "--since", "1h"],
-                       arguments.runs, env=env)]
+                       arguments.runs, env=env),
+                series("trace order-005000 --stack-name, CloudWatch Logs (moto)",
+                       [arguments.binary, "trace", "order-005000", "--stack-name", "orders-dev", "--since", "1h"],
+                       arguments.runs, env=env, allowed_exits=(0, 1))]
         if aws:
             since = str(int(time.time() * 1000) - 3_600_000)
             script = " && ".join(
@@ -119,6 +129,11 @@ def cloudwatch(arguments, groups, directory):
                 f"> /dev/null" for logical, _, _ in groups)
             rows.append(series("aws logs filter-log-events, each group (the peer)", ["sh", "-c", script],
                                arguments.runs, env=env))
+            script = " && ".join(
+                f"{aws} logs filter-log-events --log-group-name /bench/{logical} --start-time {since} --output text "
+                f"--filter-pattern '\"order-005000\"' > /dev/null" for logical, _, _ in groups)
+            rows.append(series("aws logs filter-log-events --filter-pattern, each group (the peer of trace)",
+                               ["sh", "-c", script], arguments.runs, env=env))
         else:
             print("the AWS CLI is not on PATH: its row is not measured (pip install awscli in a venv)")
         return rows

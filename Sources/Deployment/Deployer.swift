@@ -122,6 +122,10 @@ public struct Deployer: Sendable {
     public var watchLimitMs: Int64 = 2 * 3_600_000
     /// How often the change set and the stack are polled.
     public var pollMs: Int64 = 1_000
+    /// How long an update waits for drift detection before its review (`nil`: not run).
+    public var driftWaitMs: Int64?
+    /// The drift detection run before an update's review.
+    var driftCheck: DriftCheck { DriftCheck(cloudFormation: cloudFormation, now: now, sleep: sleep) }
     /// CloudFormation's limit for an inline `TemplateBody`.
     public static let templateBodyLimit = 51_200
 
@@ -160,6 +164,9 @@ public struct Deployer: Sendable {
             case .failure(let why):
                 progress("hotswap not possible: \(why.message); deploying with a change set")
             }
+        }
+        if existing != nil, let driftWaitMs {
+            progress(await driftCheck.note(request.stackName, waitMs: driftWaitMs, command: command))
         }
         let changeSet = "orderstack-\(now())"
         let bucket = request.bucketParameter.isEmpty ? [] : [(request.bucketParameter, request.bucket)]

@@ -67,7 +67,7 @@ public enum HandlerMain {
                 caller: AWSCaller(
                     transport: transport, environment: aws, endpoint: try aws.endpoint(for: "sns"), service: "sns",
                     now: clock))
-            let publisher = SNSEventPublisher(client: sns, topicArn: topic)
+            let publisher = SNSEventPublisher(client: sns, topicArn: topic, logger: logger)
             let sleep: @Sendable (Int64) async -> Void = { milliseconds in
                 try? await Task.sleep(nanoseconds: UInt64(max(0, milliseconds)) * 1_000_000)
             }

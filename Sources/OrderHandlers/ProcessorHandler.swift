@@ -24,13 +24,13 @@ public struct ProcessorHandler: Sendable {
         if DynamoDBStreamEvent.isStream(invocation.event) { return try await announce(invocation, logger: logger) }
         let messages = try SQSEvent.messages(invocation.event)
         var processor = processor
-        // Each outcome's line carries the API request that brought its message (`apiRequestId`), when it has one.
-        let requests = Dictionary(
-            messages.compactMap { message in message.attributes["apiRequestId"].map { (message.messageId, $0) } },
-            uniquingKeysWith: { first, _ in first })
+        // Each outcome's line carries the message's string attributes: the API request that brought it
+        // (`apiRequestId`) and its key, so a message whose body cannot be read is still found by its key.
+        let attributes = Dictionary(
+            messages.map { ($0.messageId, $0.attributes) }, uniquingKeysWith: { first, _ in first })
         processor.report = { [logger] outcome in
             var logger = logger
-            if let request = requests[outcome.messageId] { logger[metadataKey: "apiRequestId"] = .string(request) }
+            for (name, value) in attributes[outcome.messageId] ?? [:] { logger[metadataKey: name] = .string(value) }
             Self.log(outcome, to: logger)
         }
         let deadline = invocation.deadlineMs - safetyMarginMs
@@ -71,30 +71,35 @@ public struct ProcessorHandler: Sendable {
         switch outcome {
         case .malformed(let messageId, let reason):
             logger.error(
-                "malformed message left for the DLQ: \(reason)", metadata: ["messageId": .string(messageId)])
+                "malformed message left for the DLQ: \(reason)",
+                metadata: ["messageId": .string(messageId), "outcome": "malformed"])
         case .rejected(let messageId, let orderId, let reason):
             logger.warning(
-                "order rejected: \(reason)", metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
+                "order rejected: \(reason)",
+                metadata: ["messageId": .string(messageId), "orderId": .string(orderId), "outcome": "rejected"])
         case .accepted(let messageId, let orderId):
             logger.info(
                 "order accepted and announced",
-                metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
+                metadata: ["messageId": .string(messageId), "orderId": .string(orderId), "outcome": "published"])
         case .stored(let messageId, let orderId):
             logger.info(
                 "order accepted and stored; the outbox announces it",
-                metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
+                metadata: ["messageId": .string(messageId), "orderId": .string(orderId), "outcome": "stored"])
         case .duplicate(let messageId, let orderId, let announcedNow):
             logger.info(
                 announcedNow ? "duplicate delivery: pending event published" : "duplicate delivery: nothing to do",
-                metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
+                metadata: [
+                    "messageId": .string(messageId), "orderId": .string(orderId),
+                    "outcome": announcedNow ? "republished" : "duplicate",
+                ])
         case .failed(let messageId, let orderId, let error):
             logger.error(
                 "order left for redelivery: \(error)",
-                metadata: ["messageId": .string(messageId), "orderId": .string(orderId)])
+                metadata: ["messageId": .string(messageId), "orderId": .string(orderId), "outcome": "failed"])
         case .notStarted(let messageId):
             logger.warning(
                 "message not started: the invocation's time was up; left for redelivery",
-                metadata: ["messageId": .string(messageId)])
+                metadata: ["messageId": .string(messageId), "outcome": "not-started"])
         }
     }
 
@@ -103,15 +108,19 @@ public struct ProcessorHandler: Sendable {
         case .announced(let sequence, let orderId):
             logger.info(
                 "order announced from the outbox",
-                metadata: ["sequenceNumber": .string(sequence), "orderId": .string(orderId)])
+                metadata: ["sequenceNumber": .string(sequence), "orderId": .string(orderId), "outcome": "published"])
         case .skipped(let sequence, let orderId, let reason):
             logger.debug(
                 "stream record skipped: \(reason)",
-                metadata: ["sequenceNumber": .string(sequence), "orderId": .string(orderId ?? "")])
+                metadata: [
+                    "sequenceNumber": .string(sequence), "orderId": .string(orderId ?? ""), "outcome": "skipped",
+                ])
         case .failed(let sequence, let orderId, let error):
             logger.error(
                 "announcement left for the stream to retry: \(error)",
-                metadata: ["sequenceNumber": .string(sequence), "orderId": .string(orderId)])
+                metadata: [
+                    "sequenceNumber": .string(sequence), "orderId": .string(orderId), "outcome": "announce-failed",
+                ])
         }
     }
 }

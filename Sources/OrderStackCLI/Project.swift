@@ -118,6 +118,12 @@ public struct Project: Sendable {
         return names.contains("prod") ? "prod" : names.first ?? "prod"
     }
 
+    /// The stage `local` runs and `logs`/`trace` read by default: `dev` when it exists, else the first stage.
+    public var localStage: String {
+        let names = stageNames()
+        return names.contains("dev") ? "dev" : names.first ?? "dev"
+    }
+
     /// Why loading failed: diagnostics with locations, or one message.
     public struct Failure: Error, Sendable {
         /// Located problems.

@@ -80,6 +80,59 @@ def deployed_logs(binary, endpoint, project):
           f"logs --key keeps the lines naming the key ({status}: {out.strip()[:300]})")
 
 
+def deployed_trace(binary, endpoint, project):
+    """`trace KEY --stack-name`: the key's lines found with FilterLogEvents in every group of the deployed stack,
+    the API request they name found in the access log, the event's delivery decided by each subscription's filter
+    policy in the deployed template (GetTemplate), the item read from the table; nothing received from a queue."""
+    logs = client("logs", endpoint)
+    resources = client("cloudformation", endpoint).list_stack_resources(StackName="orders-dev")["StackResourceSummaries"]
+    physical = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources}
+    now = int(time.time() * 1000)
+    topic = physical["OrderEventsTopic"]
+    lines = {
+        "OrdersApiAccessLogGroup": [(now - 4000, '{"requestId":"req-trace-1","httpMethod":"POST",'
+                                                 '"resourcePath":"/orders","status":"202"}'),
+                                    (now - 3900, '{"requestId":"req-other","httpMethod":"POST",'
+                                                 '"resourcePath":"/orders","status":"202"}')],
+        "OrderProcessorLogGroup": [
+            (now - 3000, '{"message":"order accepted and announced","messageId":"m-1","outcome":"published",'
+                         '"orderId":"order-trace-1","apiRequestId":"req-trace-1"}'),
+            (now - 2990, '{"message":"event sent","outcome":"sent","orderId":"order-trace-1","snsMessageId":"s-1",'
+                         f'"topicArn":"{topic}","attributes":{{"type":"OrderAccepted"}}}}')]}
+    for logical, events in lines.items():
+        logs.create_log_stream(logGroupName=physical[logical], logStreamName="trace")
+        logs.put_log_events(logGroupName=physical[logical], logStreamName="trace",
+                            logEvents=[{"timestamp": t, "message": m} for t, m in events])
+    client("dynamodb", endpoint).put_item(TableName=physical["OrdersTable"], Item={
+        "orderId": {"S": "order-trace-1"}, "status": {"S": "ACCEPTED"}, "published": {"BOOL": True}})
+    sqs = client("sqs", endpoint)
+    sqs.send_message(QueueUrl=physical["AccountingQueue"], MessageBody="a subscriber's message")
+    status, out, err = run(binary, endpoint, ["order-trace-1", "--stack-name", "orders-dev", "--format", "json"], project,
+                           command="trace")
+    journey = json.loads(out) if out.startswith("{") else {"hops": [], "notes": []}
+    kinds = [hop["kind"] for hop in journey["hops"]]
+    out += " ".join(journey["notes"]) + " " + " ".join(hop["detail"] for hop in journey["hops"])
+    check(status == 0 and kinds == ["accepted", "published", "sent", "delivered", "delivered"]
+          and "request req-trace-1" in out and "req-other" not in out,
+          f"trace follows the key from its request to both subscribers ({status}: {out.strip()[:600]} {err[-200:]})")
+    check("in OrdersTable now: published=true, status=ACCEPTED" in out, f"trace reads the item ({out.strip()[-300:]})")
+    left = sqs.get_queue_attributes(QueueUrl=physical["AccountingQueue"], AttributeNames=["ApproximateNumberOfMessages"])
+    check(left["Attributes"]["ApproximateNumberOfMessages"] == "1", "trace received nothing from a subscriber queue")
+    status, out, err = run(binary, endpoint, ["order-never-1", "--stack-name", "orders-dev"], project, command="trace")
+    check(status == 1 and "now: no log line names it" in out and "not in OrdersTable" in out,
+          f"an unknown key: exit 1, said ({status}: {out.strip()[:300]})")
+
+
+def drift(binary, endpoint, project):
+    """moto_server has no drift detection (its answers to DetectStackDrift are replayed in DriftCheckTests): drift
+    says what the endpoint answered, exits 2, prints no raw page; a second deploy says drift was not checked and
+    goes on."""
+    status, out, err = run(binary, endpoint, ["--stack-name", "orders-dev", "--wait", "5"], project, command="drift")
+    check(status == 2 and "detecting the drift of orders-dev" in err and "<" not in err and "Error(" not in err,
+          f"drift against an endpoint without drift detection: exit 2, said ({status}: {out.strip()[:200]} "
+          f"{err.strip()[-300:]})")
+
+
 def scratch_project(directory):
     """A copy of the project's blueprints and output/, with placeholder zips as the packaged handlers."""
     project = pathlib.Path(directory) / "project"
@@ -199,6 +252,8 @@ def first_deploys(binary, endpoint, project):
     status, out, err = run(binary, endpoint, ["--stack-name", "nope"], project, command="status")
     check(status == 1 and "no stack named nope" in err, f"status of a missing stack exits 1 ({status}: {err.strip()})")
     deployed_logs(binary, endpoint, project)
+    deployed_trace(binary, endpoint, project)
+    drift(binary, endpoint, project)
     status, out, err = run(binary, endpoint, ["--stage", "dev"], project)
     check(status == 0 and "no changes" in out, f"second deploy reports no changes ({status}: {out.strip()})")
     check(err.count("already there") == 2 and ": uploaded " not in err, "second deploy uploads nothing")

@@ -53,6 +53,7 @@ class Local:
     """`orderstack local` as a child process, its banner read until it is ready."""
 
     def __init__(self, binary, *arguments, stage="dev", visibility="5", project=ROOT):
+        self.binary = binary
         self.port = free_port()
         timeout = ["--visibility-timeout", visibility] if visibility else []
         self.process = subprocess.Popen(
@@ -282,7 +283,9 @@ def gateway_refusals(local):
 
 def dead_letters(local):
     sqs = local.client("sqs")
-    sqs.send_message(QueueUrl=queue_url(local, "-OrderIntake"), MessageBody="not an order")
+    # As the API would send it: the key as a message attribute, so the unusable body can still be traced.
+    sqs.send_message(QueueUrl=queue_url(local, "-OrderIntake"), MessageBody="not an order",
+                     MessageAttributes={"orderId": {"DataType": "String", "StringValue": "it-poison-001"}})
     deadline, found = time.time() + 90, []
     dlq = queue_url(local, "-OrderIntake-dlq")
     while time.time() < deadline and not found:
@@ -342,6 +345,22 @@ def logs(local):
     check({"202", "400", "403", "429"} <= {entry["status"] for entry in access}
           and any(entry["resourcePath"] == "/orders/{orderId}" for entry in access),
           "the access log has a line per request in the stage's format")
+    traced = subprocess.run([local.binary, "trace", "it-valid-0001", "--project", str(ROOT), "--stage", "dev"],
+                            capture_output=True, text=True, timeout=60)
+    journey = subprocess.run([local.binary, "trace", "it-valid-0001", "--project", str(ROOT), "--format", "json"],
+                             capture_output=True, text=True, timeout=60)
+    kinds = [hop["kind"] for hop in json.loads(journey.stdout)["hops"]] if journey.stdout.startswith("{") else []
+    check(traced.returncode == 0 and kinds[:1] == ["accepted"] and "delivered" in kinds
+          and "InventoryFulfillmentQueue" in traced.stdout and "AccountingQueue" in traced.stdout
+          and "now: announced: delivered to InventoryFulfillmentQueue, AccountingQueue" in traced.stdout,
+          f"trace follows a local order from its POST to both subscribers ({traced.returncode}: {kinds} "
+          f"{traced.stdout[-700:]} {traced.stderr[-300:]})")
+    poison = subprocess.run([local.binary, "trace", "it-poison-001", "--project", str(ROOT), "--stage", "dev"],
+                            capture_output=True, text=True, timeout=60)
+    check(poison.returncode == 1 and "now: parked in OrderIntakeDeadLetterQueue" in poison.stdout
+          and "maxReceiveCount 5" in poison.stdout and poison.stdout.count(" malformed ") >= 5,
+          f"trace shows the poison message parked in the DLQ after 5 receives ({poison.returncode}: "
+          f"{poison.stdout[:900]} {poison.stderr[-300:]})")
     status = [line for line in local.errors if line.startswith("requests ")]
     check(bool(status) and "in flight" in status[-1] and "InventoryFulfillmentQueue" in status[-1],
           f"without a terminal, a plain status line every 10 s ({status[-1].strip() if status else 'none'})")

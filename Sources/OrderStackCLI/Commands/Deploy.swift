@@ -118,6 +118,11 @@ extension OrderStack {
         @Option(name: .customLong("outputs-file"), help: "Write the stack's outputs to this file as JSON.")
         var outputsFile: String?
 
+        @Option(
+            name: .customLong("drift-wait"),
+            help: "Seconds to wait for drift detection before an update's review (0: do not detect).")
+        var driftWait = 60
+
         public init() {}
 
         static func pairs(_ values: [String], option: String) throws -> [(String, String)] {
@@ -237,6 +242,7 @@ extension OrderStack {
                 deployer.confirm = Terminal.confirm
                 deployer.lambda = LambdaClient(caller: try session.caller("lambda"))
                 deployer.apiGateway = APIGatewayClient(caller: try session.caller("apigateway"))
+                deployer.driftWaitMs = driftWait > 0 ? Int64(driftWait) * 1000 : nil
             } catch {
                 console.err("error: \(AWSSession.explain(error, what: "configuring the endpoints"))")
                 throw BadInput()

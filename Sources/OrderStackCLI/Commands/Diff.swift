@@ -1,6 +1,7 @@
 import ArgumentParser
 import CloudFormation
 import DeployClients
+import Deployment
 import Diff
 import YAML
 
@@ -77,6 +78,11 @@ extension OrderStack {
             help: "Compare the template deployed as this CloudFormation stack with a fresh synth of the stage.")
         var deployed: String?
 
+        @Option(
+            name: .customLong("drift-wait"),
+            help: "With --deployed: seconds to wait for drift detection (0: do not detect).")
+        var driftWait = 60
+
         public init() {}
 
         public func validate() throws {
@@ -142,6 +148,12 @@ extension OrderStack {
                 let client = CloudFormationClient(caller: try session.caller("cloudformation"))
                 body = try blocking { try await client.template(stackName) }
                 deployedValues = try blocking { try await client.describeStack(stackName)?.parameters ?? [:] }
+                if driftWait > 0 {
+                    let check = DriftCheck.live(try session.caller("cloudformation"))
+                    let waitMs = Int64(driftWait) * 1000
+                    console.err(
+                        try blocking { await check.note(stackName, waitMs: waitMs, command: Stacks.executable) })
+                }
             } catch {
                 console.err("error: \(AWSSession.explain(error, what: "reading the template of \(stackName)"))")
                 throw BadInput()

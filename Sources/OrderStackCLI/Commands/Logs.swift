@@ -76,25 +76,14 @@ extension OrderStack {
         func local(query: LogQuery, console: Console) throws -> [LogEvent] {
             let project = try options.location
             let item = try SynthesisRun.synthesize(
-                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+                project: project, stack: try stacks.single(console: console), stage: stage ?? project.localStage,
+                console: console)
             let stack = "\(item.stack.name)-\(item.settings.name)"
-            let folder = project.path("output/local/logs")
-            var lists: [[LogEvent]] = []
-            var found = 0
-            for resource in item.synthesis.template.resources where resource.type == "AWS::Logs::LogGroup" {
-                guard case .sub(let pattern, _)? = resource["LogGroupName"] else { continue }
-                let name = pattern.replacingOccurrences(of: "${AWS::StackName}", with: stack)
-                guard
-                    let text = try? String(
-                        contentsOfFile: "\(folder)/\(LocalSession.fileName(name)).log", encoding: .utf8)
-                else { continue }
-                found += 1
-                lists.append(LocalLogs.events(text, source: resource.logicalId).filter(query.keeps))
-            }
-            if found == 0 {
-                console.err(
-                    "error: no log of stack \(stack) in output/local/logs: run `\(Stacks.executable) local --stage \(item.settings.name)` first, or read a deployed stack with --stack-name"
-                )
+            guard
+                let lists = StackLogSources.local(
+                    item.synthesis.template, stack: stack, folder: project.path("output/local/logs"), keep: query.keeps)
+            else {
+                console.err(StackLogSources.noLocalLogs(stack: stack, stage: item.settings.name))
                 throw BadInput()
             }
             return LogMerge.merge(lists)
@@ -111,15 +100,10 @@ extension OrderStack {
                 return try blocking {
                     let groups = try await cloudFormation.resources(stackName: name).filter {
                         $0.type == "AWS::Logs::LogGroup"
-                    }
-                    var lists: [[LogEvent]] = []
-                    for group in groups {
-                        lists.append(
-                            try await logs.events(
-                                group: group.physicalId, since: since, pattern: pattern, source: group.logicalId
-                            ).filter(query.keeps))
-                    }
-                    return LogMerge.merge(lists)
+                    }.map { ($0.logicalId, $0.physicalId) }
+                    return LogMerge.merge(
+                        try await StackLogSources.deployed(
+                            groups, logs: logs, since: since, pattern: pattern, keep: query.keeps))
                 }
             } catch {
                 console.err("error: \(AWSSession.explain(error, what: "reading the logs of \(name)"))")

@@ -193,6 +193,12 @@ extension LineCollector {
         for group in model.logGroups where !group.declared {
             list.append("\(group.logicalId): Lambda creates it on first invocation, never expiring")
         }
+        if model.graph.rolloutGroups > 0 {
+            list.append(
+                "gradual rollout (\(model.graph.rolloutGroups) CodeDeploy deployment groups): no charge for deployments "
+                    + "to Lambda; each deployment keeps the version it replaces, which is not billed but counts "
+                    + "toward the Region's 75 GB of function code storage")
+        }
         if !model.graph.unpriced.isEmpty {
             list.append(
                 "not priced (no price in this estimate): "

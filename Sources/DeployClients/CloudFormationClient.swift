@@ -114,7 +114,7 @@ public struct CloudFormationClient: Sendable {
     /// Creates a change set from the template inline or at an S3 URL; its ARN and the stack's.
     public func createChangeSet(
         stackName: String, changeSetName: String, template: TemplateSource, parameters: [(String, String)],
-        tags: [(String, String)], create: Bool
+        tags: [(String, String)], create: Bool, rollbackTriggers: [String]? = nil
     ) async throws -> (changeSet: String, stack: String) {
         let source =
             switch template {
@@ -134,6 +134,20 @@ public struct CloudFormationClient: Sendable {
         }
         for (index, tag) in tags.enumerated() {
             fields += [("Tags.member.\(index + 1).Key", tag.0), ("Tags.member.\(index + 1).Value", tag.1)]
+        }
+        // Alarms CloudFormation watches while it applies the change set; one going to ALARM rolls the operation
+        // back (RollbackConfiguration, at most 5 triggers: CloudFormation API Reference, RollbackTrigger). A list
+        // given replaces the stack's saved one, and a saved trigger whose alarm is gone fails the update, so an
+        // empty list is sent as such (`RollbackTriggers=`, the Query protocol's empty list) to clear it; `nil`
+        // leaves the saved triggers.
+        if let rollbackTriggers {
+            if rollbackTriggers.isEmpty { fields.append(("RollbackConfiguration.RollbackTriggers", "")) }
+            for (index, arn) in rollbackTriggers.prefix(5).enumerated() {
+                fields += [
+                    ("RollbackConfiguration.RollbackTriggers.member.\(index + 1).Arn", arn),
+                    ("RollbackConfiguration.RollbackTriggers.member.\(index + 1).Type", "AWS::CloudWatch::Alarm"),
+                ]
+            }
         }
         let root = try await query.call("CreateChangeSet", fields)
         return (root.first("Id")?.text ?? changeSetName, root.first("StackId")?.text ?? stackName)

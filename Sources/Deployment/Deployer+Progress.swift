@@ -4,9 +4,10 @@ import Diff
 extension Deployer {
     /// Prints each new stack event as `+elapsed  done/total  LogicalId  STATUS  reason` until the stack leaves
     /// its in-progress state.
-    func follow(_ stackName: String, after newest: String?, resources: Int, deleting: Bool = false) async throws
-        -> DeployOutcome
-    {
+    func follow(
+        _ stackName: String, after newest: String?, resources: Int, deleting: Bool = false, watch: TrafficWatch? = nil
+    ) async throws -> DeployOutcome {
+        var watch = watch
         let start = now()
         var last = newest
         var done: Set<String> = []
@@ -25,6 +26,7 @@ extension Deployer {
                 if event.status.hasSuffix("_FAILED") && firstFailure == nil { firstFailure = event }
                 progress(Self.line(event, elapsedMs: now() - start, done: done.count, total: resources))
             }
+            if watch != nil { for line in await watch!.poll() { progress(line) } }
             guard let stack = try await cloudFormation.describeStack(stackName) else {
                 if deleting {
                     return .deployed(

@@ -122,6 +122,10 @@ public struct Deployer: Sendable {
     public var watchLimitMs: Int64 = 2 * 3_600_000
     /// How often the change set and the stack are polled.
     public var pollMs: Int64 = 1_000
+    /// Reads the alarms' states before they are named rollback triggers (`nil`: not read).
+    public var cloudWatch: CloudWatchClient?
+    /// Follows the CodeDeploy deployments of gradual rollouts during an update (`nil`: not followed).
+    public var codeDeploy: CodeDeployClient?
     /// How long an update waits for drift detection before its review (`nil`: not run).
     public var driftWaitMs: Int64?
     /// The drift detection run before an update's review.
@@ -172,11 +176,18 @@ public struct Deployer: Sendable {
         let bucket = request.bucketParameter.isEmpty ? [] : [(request.bucketParameter, request.bucket)]
         let parameters = bucket + request.artifacts.map { ($0.parameter, $0.key) } + request.parameters
         progress("creating change set \(changeSet) (\(existing.map { "update of \($0.status)" } ?? "new stack"))")
+        let triggers = try await rollbackTriggers(request, existing: existing)
+        if let triggers, !triggers.isEmpty {
+            progress(
+                "rollback triggers: \(triggers.map { $0.split(separator: ":").last.map(String.init) ?? $0 }.joined(separator: ", ")) (an alarm firing while the update runs rolls it back)"
+            )
+        }
         let id: String, stackId: String
         do {
             (id, stackId) = try await cloudFormation.createChangeSet(
                 stackName: request.stackName, changeSetName: changeSet, template: try await templateSource(request),
-                parameters: parameters, tags: request.tags, create: existing == nil)
+                parameters: parameters, tags: request.tags, create: existing == nil,
+                rollbackTriggers: existing == nil ? nil : triggers)
         } catch let error as AWSServiceError
             where error.code == "ValidationError" && error.message.contains("No updates are to be performed")
         {
@@ -231,10 +242,11 @@ public struct Deployer: Sendable {
         }
         let newest =
             existing == nil ? nil : try await cloudFormation.events(request.stackName, pages: 1).first?.eventId
+        let watch = try await trafficWatch(request, existing: existing)
         progress("executing \(changeSet)")
         try await cloudFormation.executeChangeSet(id, stackName: request.stackName)
         executing()
-        return try await follow(stackId, after: newest, resources: request.template.resources.count)
+        return try await follow(stackId, after: newest, resources: request.template.resources.count, watch: watch)
     }
 
     /// Asks where `request.approval` says so; an outcome when execution must not go on (the change set deleted).

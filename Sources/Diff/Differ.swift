@@ -80,6 +80,11 @@ public enum Differ {
         Replacements.judge(&change, old: old, new: new, context: context)
         DestructiveUpdates.judge(&change, old: old, new: new, context: context)
         Safeguards.judge(&change, old: old, new: new, context: context)
+        if new.type == "AWS::Lambda::Version", isRetain(new.updateReplacePolicy), change.replacement > .never {
+            // Replacing a retained version publishes a new one and keeps the old: what a rollout is for.
+            change.replacement = .never
+            change.add(.note, "a new version is published; the previous one is kept (UpdateReplacePolicy: Retain)")
+        }
         return change.properties.isEmpty && change.attributes.isEmpty ? nil : change
     }
 
@@ -99,6 +104,12 @@ public enum Differ {
             change.attributes.append("Condition: \(old.condition ?? "(none)") -> \(new.condition ?? "(none)")")
         }
         if !Comparison.same(old.metadata, new.metadata) { change.attributes.append("Metadata changed") }
+        for key in Set(old.otherAttributes.keys + new.otherAttributes.keys).sorted()
+        where !Comparison.same(old.otherAttributes[key], new.otherAttributes[key]) {
+            change.attributes.append(
+                "\(key): \(old.otherAttributes[key].map(ValueText.compact) ?? "(none)") -> "
+                    + (new.otherAttributes[key].map(ValueText.compact) ?? "(none)"))
+        }
     }
 
     /// A create-only property that references a resource being replaced changes too: that resource is

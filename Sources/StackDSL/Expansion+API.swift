@@ -93,11 +93,12 @@ extension ExpansionContext {
                     into: &method, api: api, route: route, queue: queue, schema: schema,
                     deploymentInputs: &deploymentInputs)
             case .invoke(let function):
-                let functionId = "\(function.name)Function"
+                // With a gradual rollout the API invokes the `live` alias, which CodeDeploy shifts.
+                let target = invocationTargetSub(function)
                 method["Integration"] = .object([
                     "Type": .string("AWS_PROXY"), "IntegrationHttpMethod": .string("POST"),
                     "Uri": .sub(
-                        "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${\(functionId).Arn}/invocations",
+                        "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/\(target)/invocations",
                         nil),
                 ])
                 let permissionPath = segments.map { $0.hasPrefix("{") ? "*" : $0 }.joined(separator: "/")
@@ -105,7 +106,11 @@ extension ExpansionContext {
                     Resource(
                         "\(function.name)\(api.name)InvokePermission", type: "AWS::Lambda::Permission",
                         properties: Fields([
-                            ("FunctionName", .getAtt(functionId, "Arn")),
+                            (
+                                "FunctionName",
+                                stage.rollout == nil
+                                    ? .getAtt("\(function.name)Function", "Arn") : invocationTarget(function)
+                            ),
                             ("Action", .string("lambda:InvokeFunction")),
                             ("Principal", .string("apigateway.amazonaws.com")),
                             ("SourceAccount", .ref("AWS::AccountId")),
@@ -116,7 +121,7 @@ extension ExpansionContext {
                                     nil)
                             ),
                         ])))
-                graph.edge(apiId, functionId, "\(route.method) \(route.path)")
+                graph.edge(apiId, "\(function.name)Function", "\(route.method) \(route.path)")
             }
             let methodResource = Resource(
                 methodId, type: "AWS::ApiGateway::Method", properties: method,

@@ -140,7 +140,7 @@ extension ExpansionContext {
                     type: "AWS::Lambda::EventSourceMapping",
                     properties: Fields([
                         ("EventSourceArn", .getAtt(queueId, "Arn")),
-                        ("FunctionName", .ref(functionId)),
+                        ("FunctionName", invocationTarget(function)),
                         ("BatchSize", .int(batchSize)),
                         ("MaximumBatchingWindowInSeconds", .int(consumer.batchingWindowSeconds)),
                         ("FunctionResponseTypes", .strings(["ReportBatchItemFailures"])),

@@ -73,7 +73,7 @@ extension ExpansionContext {
                 "\(function.name)\(table.name)OutboxEventSourceMapping", type: "AWS::Lambda::EventSourceMapping",
                 properties: Fields([
                     ("EventSourceArn", .getAtt(tableId, "StreamArn")),
-                    ("FunctionName", .ref(functionId)),
+                    ("FunctionName", invocationTarget(function)),
                     ("StartingPosition", .string("TRIM_HORIZON")),
                     ("BatchSize", .int(100)),
                     // One second of gathering halves the invocations at a few orders a second (Lambda polls a shard

@@ -146,6 +146,8 @@ public struct StageSettings: Sendable, Hashable {
     public var tracing: Bool = true
     /// A production stage: `deploy --hotswap` is refused (every change goes through a reviewed change set).
     public var production = false
+    /// How traffic moves to each function's new version (`nil`: every change is live at once, no versions).
+    public var rollout: Rollout?
     /// The file the settings were read from, for errors found at synthesis (names of constructs).
     public var path = ""
     /// `functions.defaults`: what every function gets unless its entry says otherwise.
@@ -270,6 +272,15 @@ public struct StageSettings: Sendable, Hashable {
         if let value = reader.choice("architecture", in: &top, ["x86_64", "arm64"]) { settings.architecture = value }
         if let value = reader.bool("tracing", in: &top) { settings.tracing = value }
         if let value = reader.bool("production", in: &top) { settings.production = value }
+        if let value = reader.string("rollout", in: &top) {
+            if let rollout = Rollout(value) {
+                settings.rollout = rollout
+            } else {
+                reader.report(
+                    reader.mark(of: "rollout", in: top), ConfigReader.ID.invalidValue,
+                    "'rollout' must be \(Rollout.forms), found '\(value)'")
+            }
+        }
         settings.path = path
         if var mapping = reader.mapping("functions", in: &top) {
             readFunctions(&settings, &mapping, &reader)

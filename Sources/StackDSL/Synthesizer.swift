@@ -60,6 +60,7 @@ public enum Synthesizer {
         for function in model.functions { context.expand(function) }
         for api in model.apis { try context.expand(api) }
         for monitoring in model.monitoring { context.expand(monitoring) }
+        if let rollout = stage.rollout { context.expandRollout(rollout, monitored: !model.monitoring.isEmpty) }
         for raw in model.raw {
             guard context.template.resource(raw.logicalId) == nil else {
                 throw SynthesisError(

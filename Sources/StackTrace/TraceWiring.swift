@@ -52,7 +52,7 @@ public struct TraceWiring: Sendable, Equatable {
                 template.resource(queue)?.type == "AWS::SQS::Queue"
             else { return nil }
             let redrive = template.resource(queue)?["RedrivePolicy"]
-            let function = Self.logicalId(mapping["FunctionName"]).flatMap(template.resource)
+            let function = Self.function(mapping["FunctionName"], in: template)
             return ConsumedQueue(
                 queue: queue, deadLetterQueue: Self.logicalId(redrive?["deadLetterTargetArn"]),
                 maxReceiveCount: redrive?["maxReceiveCount"]?.intValue,
@@ -87,6 +87,15 @@ public struct TraceWiring: Sendable, Equatable {
         return Subscriber(
             subscription: resource.logicalId, topic: topic, queue: queue, filter: filter, filterEvaluable: evaluable,
             deadLetterQueue: logicalId(resource["RedrivePolicy"]?["deadLetterTargetArn"]))
+    }
+
+    /// The function a mapping names, directly or through its alias or version.
+    static func function(_ value: Value?, in template: Template) -> Resource? {
+        guard let resource = logicalId(value).flatMap(template.resource) else { return nil }
+        if ["AWS::Lambda::Alias", "AWS::Lambda::Version"].contains(resource.type) {
+            return logicalId(resource["FunctionName"]).flatMap(template.resource)
+        }
+        return resource
     }
 
     /// The logical ID a `Ref` or `Fn::GetAtt` names.

@@ -133,6 +133,18 @@ struct Context {
         }
     }
 
+    /// The function `value` points at, directly or through one of its aliases or versions (a gradual rollout
+    /// points event source mappings and integrations at an alias).
+    func function(of value: Value) -> Resource? {
+        guard let (resource, _) = target(of: value) else { return nil }
+        if resource.type == "AWS::Lambda::Function" { return resource }
+        guard ["AWS::Lambda::Alias", "AWS::Lambda::Version"].contains(resource.type),
+            let inner = resource["FunctionName"], let (function, _) = target(of: inner),
+            function.type == "AWS::Lambda::Function"
+        else { return nil }
+        return function
+    }
+
     /// The logical IDs of resources `value` mentions anywhere (Ref, GetAtt, Sub variables).
     func mentionedResources(_ value: Value) -> Set<String> {
         var names: Set<String> = []

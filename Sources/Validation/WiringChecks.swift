@@ -68,9 +68,9 @@ enum WiringChecks {
                 "'\(queue.logicalId)' is consumed by Lambda ('\(mapping.logicalId)') but has no RedrivePolicy to a dead-letter queue"
             )
         }
-        guard let functionValue = mapping["FunctionName"], let (function, _) = context.target(of: functionValue),
-            function.type == "AWS::Lambda::Function"
-        else { return }
+        guard let functionValue = mapping["FunctionName"], let function = context.function(of: functionValue) else {
+            return
+        }
         let timeout = function["Timeout"]?.intValue ?? 3
         if let visibility = queue["VisibilityTimeout"]?.intValue ?? (queue["VisibilityTimeout"] == nil ? 30 : nil) {
             let path =
@@ -453,8 +453,7 @@ enum WiringChecks {
                 // The source types of the function's mappings: IteratorAge exists only for stream sources.
                 let sources = context.resourceList.filter { mapping in
                     mapping.type == "AWS::Lambda::EventSourceMapping"
-                        && mapping["FunctionName"].flatMap { context.target(of: $0)?.resource.logicalId }
-                            == function.logicalId
+                        && mapping["FunctionName"].flatMap { context.function(of: $0)?.logicalId } == function.logicalId
                 }.compactMap { $0["EventSourceArn"].flatMap { context.target(of: $0)?.resource.type } }
                 if sources.contains("AWS::SQS::Queue") && !sources.contains(where: { $0 != "AWS::SQS::Queue" }) {
                     context.report(

@@ -105,8 +105,8 @@ extension GatePair {
             name: "table UpdateReplacePolicy Retain to Delete", stage: "prod",
             edits: [
                 edit(
-                    "    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n",
-                    "    DeletionPolicy: Retain\n    UpdateReplacePolicy: Delete\n")
+                    "    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n",
+                    "    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Delete\n")
             ],
             expect: .warning, resource: "OrdersTable", says: ["UpdateReplacePolicy"],
             source: AdversaryDocs.updateReplacePolicy),
@@ -116,8 +116,9 @@ extension GatePair {
             name: "table DeletionPolicy Retain to RetainExceptOnCreate", stage: "prod",
             edits: [
                 edit(
-                    "    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n",
-                    "    DeletionPolicy: RetainExceptOnCreate\n    UpdateReplacePolicy: Retain\n")
+                    "    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n",
+                    "    Type: AWS::DynamoDB::Table\n    DeletionPolicy: RetainExceptOnCreate\n    UpdateReplacePolicy: Retain\n"
+                )
             ],
             expect: .pass, source: AdversaryDocs.deletionPolicy),
         // pass: BillingMode and ProvisionedThroughput update without interruption.
@@ -572,8 +573,8 @@ extension GatePair {
             name: "dev orders table given a TableName with UpdateReplacePolicy Delete", stage: "dev",
             edits: [
                 edit(
-                    "    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n",
-                    "    DeletionPolicy: Retain\n    UpdateReplacePolicy: Delete\n"),
+                    "    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n",
+                    "    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Delete\n"),
                 edit(
                     "      BillingMode: PAY_PER_REQUEST\n",
                     "      TableName: orders-dev\n      BillingMode: PAY_PER_REQUEST\n"),

@@ -12,6 +12,8 @@ extension GatePair {
         "      MaximumBatchingWindowInSeconds: 1\n      FunctionResponseTypes:\n      - ReportBatchItemFailures\n"
 
     /// The pairs of each class issue 23 names, written from the resource reference before the gate was changed.
+    private static let rollout =
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html"
     static let mine: [GatePair] = [
         GatePair(
             name: "key attribute type S to N", stage: "prod",
@@ -235,5 +237,38 @@ extension GatePair {
                     "      BisectBatchOnFunctionError: true\n      FunctionResponseTypes:\n      - ReportBatchItemFailures\n",
                     "      BisectBatchOnFunctionError: true\n")
             ], expect: .pass, source: batchFailures),
+        GatePair(
+            name: "a rollout's alias loses its CodeDeploy update policy", stage: "prod",
+            edits: [
+                edit(
+                    "  OrderProcessorLiveAlias:\n    Type: AWS::Lambda::Alias\n    UpdatePolicy:\n      CodeDeployLambdaAliasUpdate:\n        ApplicationName: !Ref RolloutApplication\n        DeploymentGroupName: !Ref OrderProcessorDeploymentGroup\n",
+                    "  OrderProcessorLiveAlias:\n    Type: AWS::Lambda::Alias\n")
+            ], expect: .warning, resource: "OrderProcessorLiveAlias", says: ["gradual rollout removed"],
+            source: rollout),
+        GatePair(
+            name: "a rollout's automatic rollback turned off", stage: "prod",
+            edits: [
+                edit(
+                    "      AutoRollbackConfiguration:\n        Enabled: true\n        Events:\n        - DEPLOYMENT_FAILURE\n        - DEPLOYMENT_STOP_ON_ALARM\n  OrderQueryVersion:",
+                    "      AutoRollbackConfiguration:\n        Enabled: false\n        Events:\n        - DEPLOYMENT_FAILURE\n        - DEPLOYMENT_STOP_ON_ALARM\n  OrderQueryVersion:"
+                )
+            ], expect: .warning, resource: "OrderProcessorDeploymentGroup", says: ["automatic rollback turned off"],
+            source: rollout),
+        GatePair(
+            name: "a canary rollout made linear", stage: "prod",
+            edits: [
+                edit(
+                    "      DeploymentConfigName: CodeDeployDefault.LambdaCanary10Percent5Minutes\n      DeploymentStyle:\n        DeploymentType: BLUE_GREEN\n        DeploymentOption: WITH_TRAFFIC_CONTROL\n      AlarmConfiguration:\n        Enabled: true\n        Alarms:\n        - Name: !Ref OrderProcessorFunctionErrorsAlarm",
+                    "      DeploymentConfigName: CodeDeployDefault.LambdaLinear10PercentEvery1Minute\n      DeploymentStyle:\n        DeploymentType: BLUE_GREEN\n        DeploymentOption: WITH_TRAFFIC_CONTROL\n      AlarmConfiguration:\n        Enabled: true\n        Alarms:\n        - Name: !Ref OrderProcessorFunctionErrorsAlarm"
+                )
+            ], expect: .pass, source: rollout),
+        GatePair(
+            name: "new code publishes a new retained version", stage: "prod",
+            edits: [
+                edit(
+                    "Description: !Sub code ${OrderQueryCodeKey}, configuration ",
+                    "Description: !Sub code ${OrderQueryCodeKey}, config ")
+            ],
+            expect: .pass, source: rollout),
     ]
 }

@@ -199,3 +199,18 @@ func sent(_ time: Int64, key: String = "k-1", type: String = "Accepted") -> LogE
         #expect(note == "in Items now: published=true, status=ACCEPTED, total=1250")
     }
 }
+
+@Suite struct TraceWiringOfTheOrdersStackTests {
+    /// The prod stage rolls out through aliases: the mapping names the alias, the wiring still finds the
+    /// function's log group behind it.
+    @Test func theProdStagesMappingIsReadThroughItsAlias() throws {
+        let root = #filePath.components(separatedBy: "/Tests/")[0]
+        let text = try String(contentsOfFile: "\(root)/output/orders-prod.yaml", encoding: .utf8)
+        let wiring = TraceWiring(try #require(TemplateReader.read(text, path: "orders-prod.yaml").template))
+        #expect(text.contains("FunctionName: !Ref OrderProcessorLiveAlias"))
+        #expect(wiring.consumed.map(\.consumerLog) == ["OrderProcessorLogGroup"])
+        #expect(wiring.accessLog == "OrdersApiAccessLogGroup")
+        #expect(wiring.subscribers.map(\.queue) == ["InventoryFulfillmentQueue", "AccountingQueue"])
+        #expect(wiring.table?.key == "orderId")
+    }
+}

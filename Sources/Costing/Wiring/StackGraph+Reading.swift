@@ -18,6 +18,8 @@ extension StackGraph {
         "AWS::KMS::Alias", "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
         "AWS::IAM::InstanceProfile", "AWS::SSM::Parameter", "AWS::CloudFormation::WaitConditionHandle",
         "AWS::CloudFormation::Stack",
+        // CodeDeploy has no charge for deployments to Lambda (https://aws.amazon.com/codedeploy/pricing/).
+        "AWS::CodeDeploy::Application", "AWS::CodeDeploy::DeploymentGroup", "AWS::CodeDeploy::DeploymentConfig",
     ]
 
     /// Reads the graph from `template` (expanded first when it uses the SAM transform).
@@ -57,9 +59,19 @@ struct GraphReader {
         }
     }
 
-    /// The first resource of `type` that `value` refers to.
+    /// The first resource of `type` that `value` refers to; a function's alias or version stands for the
+    /// function (a gradual rollout points callers at the `live` alias).
     func referenced(_ value: Value?, type: String) -> String? {
-        Self.references(in: value).first { byId[$0]?.type == type }
+        for id in Self.references(in: value) {
+            guard let resource = byId[id] else { continue }
+            if resource.type == type { return id }
+            if type == "AWS::Lambda::Function", ["AWS::Lambda::Alias", "AWS::Lambda::Version"].contains(resource.type),
+                let function = referenced(resource["FunctionName"], type: type)
+            {
+                return function
+            }
+        }
+        return nil
     }
 
     /// A number written as a number or a numeric string.
@@ -95,6 +107,7 @@ struct GraphReader {
             case "AWS::CloudWatch::Alarm": alarm(resource)
             case "AWS::CloudWatch::Dashboard": graph.dashboards += 1
             case "AWS::KMS::Key": graph.kmsKeys += 1
+            case "AWS::CodeDeploy::DeploymentGroup": graph.rolloutGroups += 1
             case let type where !StackGraph.modelledOrFree.contains(type) && !type.hasPrefix("Custom::"):
                 if let index = graph.unpriced.firstIndex(where: { $0.type == type }) {
                     graph.unpriced[index].count += 1

@@ -166,6 +166,9 @@ public struct StackGraph: Sendable, Equatable {
     /// Resource types that cost money and that the estimate has no price for, with their counts.
     public var unpriced: [UnpricedType] = []
 
+    /// CodeDeploy deployment groups (gradual rollouts of functions): free, but each deployment keeps a version.
+    public var rolloutGroups = 0
+
     /// The function with this logical ID.
     public func function(_ logicalId: String) -> FunctionNode? { functions.first { $0.logicalId == logicalId } }
 

@@ -29,6 +29,13 @@ enum Safeguards {
             gone: "the mapping is disabled: nothing polls the queue, so messages wait and expire after its "
                 + "retention period"),
         Switch(
+            type: "AWS::CodeDeploy::DeploymentGroup", path: ["AutoRollbackConfiguration", "Enabled"],
+            protectsWhenTrue: true,
+            gone: "automatic rollback turned off: a deployment that fails or trips an alarm stays on the new version"),
+        Switch(
+            type: "AWS::CodeDeploy::DeploymentGroup", path: ["AlarmConfiguration", "Enabled"], protectsWhenTrue: true,
+            gone: "the deployment's alarms turned off: CodeDeploy no longer stops a rollout when they fire"),
+        Switch(
             type: "AWS::RDS::DBInstance", path: ["DeletionProtection"], protectsWhenTrue: true,
             gone: "deletion protection turned off"),
         Switch(
@@ -51,6 +58,14 @@ enum Safeguards {
                 .safeguardRemoved,
                 "ReservedConcurrentExecutions set to 0: every invocation is throttled, so nothing the function "
                     + "consumes is processed; messages wait and expire after their queue's retention period")
+        }
+        if new.type == "AWS::Lambda::Alias", old.otherAttributes["UpdatePolicy"]?["CodeDeployLambdaAliasUpdate"] != nil,
+            new.otherAttributes["UpdatePolicy"]?["CodeDeployLambdaAliasUpdate"] == nil
+        {
+            change.add(
+                .safeguardRemoved,
+                "the alias's gradual rollout removed: its next version takes all traffic at once, without "
+                    + "CodeDeploy watching alarms or rolling back")
         }
         if new.type == "AWS::S3::Bucket", before["VersioningConfiguration"]?["Status"] == .string("Enabled"),
             after["VersioningConfiguration"]?["Status"] != .string("Enabled")

@@ -108,6 +108,15 @@ public struct Provisioner: Sendable {
             let name = names.string(resource.properties["FunctionName"]) ?? fallback
             report.runLocally.append("\(id): function \(name), its bootstrap under a local Runtime API")
             return LocalIdentity(ref: name, attributes: ["Arn": names.arn("lambda", "function:\(name)")])
+        case "AWS::Lambda::Version", "AWS::Lambda::Alias":
+            // Locally every invocation runs the function's latest code: the alias (and the version behind it)
+            // stand for the function itself; CodeDeploy's traffic shifting is not emulated.
+            guard let function = names.string(resource.properties["FunctionName"]) else { return nil }
+            let arn = function.hasPrefix("arn:") ? function : names.arn("lambda", "function:\(function)")
+            if resource.type == "AWS::Lambda::Alias" {
+                report.notes.append("\(id): alias served by the function's latest code; traffic shifting not emulated")
+            }
+            return LocalIdentity(ref: arn, attributes: ["Version": "$LATEST", "AliasArn": arn, "FunctionArn": arn])
         case "AWS::Logs::LogGroup":
             let name = names.string(resource.properties["LogGroupName"]) ?? "/orderstack/\(fallback)"
             report.runLocally.append("\(id): log group \(name), a file under output/local/logs")

@@ -243,6 +243,8 @@ extension OrderStack {
                 deployer.lambda = LambdaClient(caller: try session.caller("lambda"))
                 deployer.apiGateway = APIGatewayClient(caller: try session.caller("apigateway"))
                 deployer.driftWaitMs = driftWait > 0 ? Int64(driftWait) * 1000 : nil
+                deployer.cloudWatch = CloudWatchClient(caller: try session.caller("monitoring"))
+                deployer.codeDeploy = CodeDeployClient(caller: try session.caller("codedeploy"))
             } catch {
                 console.err("error: \(AWSSession.explain(error, what: "configuring the endpoints"))")
                 throw BadInput()

@@ -13,17 +13,22 @@ enum StackLogSources {
     static func local(_ template: Template, stack: String, folder: String, keep: (LogEvent) -> Bool) -> [[LogEvent]]? {
         var lists: [[LogEvent]] = []
         var found = 0
-        for resource in template.resources where resource.type == "AWS::Logs::LogGroup" {
-            guard case .sub(let pattern, _)? = resource["LogGroupName"] else { continue }
-            let name = pattern.replacingOccurrences(of: "${AWS::StackName}", with: stack)
-            guard
-                let text = try? String(
-                    contentsOfFile: "\(folder)/\(LocalSession.fileName(name)).log", encoding: .utf8)
-            else { continue }
+        for file in localFiles(template, stack: stack, folder: folder) {
+            guard let text = try? String(contentsOfFile: file.path, encoding: .utf8) else { continue }
             found += 1
-            lists.append(LocalLogs.events(text, source: resource.logicalId).filter(keep))
+            lists.append(LocalLogs.events(text, source: file.source).filter(keep))
         }
         return found == 0 ? nil : lists
+    }
+
+    /// The file `local` writes for each log group of `template` (`/aws/lambda/x` as `aws_lambda_x.log`), labelled
+    /// with the group's logical ID.
+    static func localFiles(_ template: Template, stack: String, folder: String) -> [(path: String, source: String)] {
+        template.resources.filter { $0.type == "AWS::Logs::LogGroup" }.compactMap { resource in
+            guard case .sub(let pattern, _)? = resource["LogGroupName"] else { return nil }
+            let name = pattern.replacingOccurrences(of: "${AWS::StackName}", with: stack)
+            return ("\(folder)/\(LocalSession.fileName(name)).log", resource.logicalId)
+        }
     }
 
     /// The message for a stage with no local logs.

@@ -78,6 +78,40 @@ def deployed_logs(binary, endpoint, project):
     found = [json.loads(line) for line in out.splitlines()]
     check(status == 0 and len(found) == 2 and all("order-logs-1" in f["message"] for f in found),
           f"logs --key keeps the lines naming the key ({status}: {out.strip()[:300]})")
+    tail_deployed(binary, endpoint, project, logs, physical)
+
+
+def tail_deployed(binary, endpoint, project, logs, physical):
+    """`logs --tail --stack-name`: a line put into a group after the tail started is printed within seconds, once;
+    SIGINT stops it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing"})
+    process = subprocess.Popen([binary, "logs", "--stack-name", "orders-dev", "--since", "1s", "--tail"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        time.sleep(1.5)
+        group = physical["OrderQueryLogGroup"]
+        logs.put_log_events(logGroupName=group, logStreamName="it", logEvents=[
+            {"timestamp": int(time.time() * 1000), "message": '{"message":"tailed","orderId":"order-tail-1"}'}])
+        lines, deadline = [], time.time() + 15
+        while time.time() < deadline and not any("order-tail-1" in line for line in lines):
+            ready, _, _ = select.select([process.stdout], [], [], 0.5)
+            if ready:
+                lines.append(process.stdout.readline())
+        time.sleep(2.5)
+        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        more = process.stdout.readline() if ready else ""
+        check(any("order-tail-1" in line and "OrderQueryLogGroup" in line for line in lines) and "order-tail-1" not in more,
+              f"logs --tail prints a new line of a deployed group once ({lines[-3:]} {more!r})")
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            code = process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = None
+    check(code == -signal.SIGINT, f"logs --tail stops on SIGINT ({code})")
 
 
 def deployed_trace(binary, endpoint, project):

@@ -59,3 +59,57 @@ import Testing
         #expect(bad.status == 2 && bad.stderr.contains("--since takes a number and a unit"))
     }
 }
+
+/// `logs --tail` against the local stage's files: new lines appear while it runs; SIGINT stops it.
+@Suite struct LogsTailCommandTests {
+    @Test func newLinesArePrintedUntilInterrupted() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let logs = project.appendingPathComponent("output/local/logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let file = logs.appendingPathComponent("aws_lambda_orders-dev-OrderProcessor.log")
+        try "".write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("orderstack")
+        process.arguments = ["logs", "--project", project.path, "--tail", "--key", "o-tail"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        // The tail starts at the file's end once the project is synthesized: write until a line comes back.
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        var printed = Data()
+        let reader = output.fileHandleForReading
+        for attempt in 0..<40 where !String(decoding: printed, as: UTF8.self).contains("o-tail") {
+            let handle = try FileHandle(forWritingTo: file)
+            try handle.seekToEnd()
+            try handle.write(
+                contentsOf: Data(
+                    (#"{"timestamp":"\#(stamp)","message":"stored","orderId":"o-tail","n":\#(attempt)}"# + "\n"
+                        + #"{"timestamp":"\#(stamp)","message":"other","orderId":"o-else"}"# + "\n").utf8))
+            try handle.close()
+            usleep(500_000)
+            if let chunk = try? reader.availableDataBlocking(within: 0.5) { printed.append(chunk) }
+        }
+        let text = String(decoding: printed, as: UTF8.self)
+        #expect(text.contains(#""orderId":"o-tail""#) && text.contains("OrderProcessorLogGroup"), "\(text)")
+        #expect(!text.contains("o-else"))
+        kill(process.processIdentifier, SIGINT)
+        var waited = 0
+        while process.isRunning && waited < 100 {
+            usleep(50_000)
+            waited += 1
+        }
+        #expect(!process.isRunning, "logs --tail stops on SIGINT")
+    }
+}
+
+extension FileHandle {
+    /// What is available to read within `seconds` (empty when nothing came), without blocking past it.
+    func availableDataBlocking(within seconds: Double) throws -> Data {
+        var descriptor = pollfd(fd: fileDescriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, Int32(seconds * 1000)) > 0 else { return Data() }
+        return availableData
+    }
+}

@@ -47,6 +47,9 @@ extension OrderStack {
         @Option(name: .long, help: "text or json (one object per line: time, source, message).")
         var format: Format = .text
 
+        @Flag(name: .long, help: "After the history, keep printing new lines every 2 s until Ctrl-C.")
+        var tail = false
+
         public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
 
         public init() {}
@@ -70,6 +73,56 @@ extension OrderStack {
             text.reserveCapacity(events.reduce(0) { $0 + $1.text.utf8.count + 64 })
             for event in events { text += Self.render(event, format: format) + "\n" }
             console.out(text)
+            if tail { try follow(query: query, after: events.last?.time ?? now, console: console) }
+        }
+
+        /// `--tail`: new lines of the same groups, every 2 s, with the same filter, until the process is stopped.
+        func follow(query: LogQuery, after newest: Int64, console: Console) throws {
+            // Ctrl-C and SIGTERM end the tail at their default action, even when this process was started with
+            // them ignored or blocked (by a script's `&`, a test runner): nothing here needs cleaning up.
+            var unblock = sigset_t()
+            sigemptyset(&unblock)
+            for number in [SIGINT, SIGTERM] {
+                signal(number, SIG_DFL)
+                sigaddset(&unblock, number)
+            }
+            pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+            let format = format
+            let emit: @Sendable ([LogEvent]) -> Void = { events in
+                console.out(events.map { Self.render($0, format: format) + "\n" }.joined())
+            }
+            let keep: @Sendable (LogEvent) -> Bool = { LogQuery(contains: query.contains).keeps($0) }
+            let sleep: @Sendable (Int64) async throws -> Void = {
+                try await Task.sleep(nanoseconds: UInt64($0) * 1_000_000)
+            }
+            if let stackName {
+                let session = try AWSSession.resolve(console: console)
+                let cloudFormation = CloudFormationClient(caller: try session.caller("cloudformation"))
+                let logs = CloudWatchLogsClient(caller: try session.caller("logs"))
+                let pattern = query.contains.map(CloudWatchLogsClient.pattern(containing:))
+                try blocking {
+                    let groups = try await cloudFormation.resources(stackName: stackName).filter {
+                        $0.type == "AWS::Logs::LogGroup"
+                    }.map { (physicalId: $0.physicalId, logicalId: $0.logicalId) }
+                    var tail = LogTail(
+                        source: CloudWatchTailSource(groups: groups, since: newest) { group, source, since in
+                            try await logs.events(group: group, since: since, pattern: pattern, source: source)
+                        }, sleep: sleep)
+                    try await tail.run(keep: keep, emit: emit)
+                }
+            } else {
+                let project = try options.location
+                let item = try SynthesisRun.synthesize(
+                    project: project, stack: try stacks.single(console: console), stage: stage ?? project.localStage,
+                    console: console)
+                let files = StackLogSources.localFiles(
+                    item.synthesis.template, stack: "\(item.stack.name)-\(item.settings.name)",
+                    folder: project.path("output/local/logs"))
+                try blocking {
+                    var tail = LogTail(source: LocalTailSource(files: files), sleep: sleep)
+                    try await tail.run(keep: keep, emit: emit)
+                }
+            }
         }
 
         /// The local stage's log files, by the log groups of its synthesized template.

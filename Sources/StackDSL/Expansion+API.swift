@@ -4,7 +4,7 @@ import YAML
 
 extension ExpansionContext {
     private static let accessLogFormat =
-        #"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","requestTime":"$context.requestTime","requestTimeEpoch":"$context.requestTimeEpoch","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","latency":"$context.responseLatency","integrationStatus":"$context.integration.status","integrationError":"$context.integration.error","errorMessage":"$context.error.message"}"#
+        #"{"requestId":"$context.requestId","apiRequestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","requestTime":"$context.requestTime","requestTimeEpoch":"$context.requestTimeEpoch","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","latency":"$context.responseLatency","integrationStatus":"$context.integration.status","integrationError":"$context.integration.error","errorMessage":"$context.error.message"}"#
 
     /// A REST API: resources per path segment, validated methods, a deployment whose logical ID changes with the
     /// methods, a stage with access logs, tracing, metrics and throttling, and a usage plan.

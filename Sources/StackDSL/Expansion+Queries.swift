@@ -6,7 +6,7 @@ extension ExpansionContext {
     /// invocations, and 429s by caller. Query definitions cost nothing; a query run is billed by the data it scans.
     /// Fields are those the stack writes: each function's JSON lines (`level`, `message`, `messageId`, the key),
     /// Lambda's JSON system records (`type`, `record.metrics.durationMs`) and the API's JSON access log (`status`,
-    /// `caller`, `ip`, `requestId`).
+    /// `caller`, `ip`, `apiRequestId`: the field name the API request's ID has on every line that carries it).
     mutating func expandQueries(for monitoring: Monitoring) {
         let groups = template.resources.filter { $0.type == "AWS::Logs::LogGroup" }
         let functionGroups = groups.filter { !$0.logicalId.hasSuffix("AccessLogGroup") }.map { Value.ref($0.logicalId) }
@@ -18,7 +18,7 @@ extension ExpansionContext {
                 (
                     "Journey", "journey of one \(key) (replace KEY-VALUE)",
                     [
-                        "fields @timestamp, @log, level, message, messageId, status, requestId",
+                        "fields @timestamp, @log, level, message, messageId, outcome, apiRequestId, status",
                         "filter @message like \"KEY-VALUE\"", "sort @timestamp asc", "limit 500",
                     ]
                 ))

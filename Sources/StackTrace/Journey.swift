@@ -50,7 +50,8 @@ public struct Journey: Sendable, Equatable {
         let requests = Set(naming.compactMap { $0.1["apiRequestId"]?.string })
         var hops: [Hop] = []
         for (event, json) in lines where event.source == wiring.accessLog {
-            guard let request = json["requestId"]?.string, requests.contains(request) else { continue }
+            guard let request = json["apiRequestId"]?.string ?? json["requestId"]?.string, requests.contains(request)
+            else { continue }
             hops.append(Self.access(event, json))
         }
         var receives: [String: Int] = [:]

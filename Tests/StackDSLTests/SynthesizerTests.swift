@@ -361,7 +361,7 @@ enum Fixture {
         let accessFormat = try #require(
             template.resources.first { $0.type == "AWS::ApiGateway::Stage" }?["AccessLogSetting"]?["Format"]?
                 .stringValue)
-        for field in ["status", "caller", "ip", "resourcePath", "requestId"] {
+        for field in ["status", "caller", "ip", "resourcePath", "apiRequestId"] {
             #expect(accessFormat.contains("\"\(field)\":"), "the access log writes \(field)")
             #expect(
                 queries.contains { ($0["QueryString"]?.stringValue ?? "").contains(field) }, "a query reads \(field)")

@@ -163,6 +163,13 @@ def the_flow(local):
     check(api_request and any(line["apiRequestId"] == api_request for line in carried),
           f"the processor's line for the order carries the API request ID {api_request} "
           f"({[line.get('apiRequestId') for line in carried]})")
+    item = next((i for i in items(local) if i["orderId"]["S"] == "it-valid-0001"), {})
+    check(api_request and item.get("apiRequestId", {}).get("S") == api_request,
+          f"the stored item keeps the API request ID ({item.get('apiRequestId')})")
+    access = ROOT / "output" / "local" / "logs" / "aws_apigateway_orders-dev-OrdersApi_access.log"
+    logged = [json.loads(line) for line in access.read_text().splitlines() if line.startswith("{")]
+    check(any(entry.get("apiRequestId") == api_request and entry.get("status") == "202" for entry in logged),
+          "the access log names the request apiRequestId, as the processor's line, the item and the event do")
     check("it-bad-00001" not in stored, "the invalid order is not stored")
     status, body = request(local, "POST", "/orders", order("it-valid-0001"))
     check(status == 202, "the duplicate is accepted by the gateway")

@@ -94,7 +94,9 @@ public struct Journey: Sendable, Equatable {
         let error = json["errorMessage"]?.string.flatMap { $0.isEmpty || $0 == "-" ? nil : ": \($0)" } ?? ""
         return Hop(
             time: event.time, kind: refused ? "refused" : "accepted", source: event.source,
-            detail: "\(route) answered \(status)\(error) (request \(json["requestId"]?.string ?? "?"))")
+            detail:
+                "\(route) answered \(status)\(error) (request \(json["apiRequestId"]?.string ?? json["requestId"]?.string ?? "?"))"
+        )
     }
 }
 

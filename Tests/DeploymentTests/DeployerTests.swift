@@ -19,6 +19,16 @@ final class Replay: AWSTransport, @unchecked Sendable {
 
     init(_ answers: [String: [(Int, String)]]) { self.answers = answers }
 
+    /// A signed caller of `service` whose requests this replay answers.
+    func caller(_ service: String) -> AWSCaller {
+        let environment = AWSEnvironment(
+            region: "us-east-1", credentials: Credentials(accessKeyId: "AKID", secretAccessKey: "s"), environment: [:])
+        return AWSCaller(
+            transport: self, environment: environment,
+            endpoint: Endpoint(scheme: "http", host: "\(service).test", port: 80), service: service,
+            now: { 1_796_000_000_000 })
+    }
+
     func send(_ request: AWSHTTPRequest, timeoutMs: Int64) async throws -> AWSHTTPResponse {
         operations.append(request.operation)
         requests.append((request.operation, String(decoding: request.body, as: UTF8.self)))
@@ -89,17 +99,10 @@ enum Recorded {
         """
 
     static func deployer(_ replay: Replay, lines: Lines) -> Deployer {
-        let environment = AWSEnvironment(
-            region: "us-east-1", credentials: Credentials(accessKeyId: "AKID", secretAccessKey: "s"), environment: [:])
-        func caller(_ service: String) -> AWSCaller {
-            AWSCaller(
-                transport: replay, environment: environment,
-                endpoint: Endpoint(scheme: "http", host: "\(service).test", port: 80), service: service,
-                now: { 1_796_000_000_000 })
-        }
         let clock = Lines()
         var deployer = Deployer(
-            cloudFormation: CloudFormationClient(caller: caller("cloudformation")), s3: S3Client(caller: caller("s3")),
+            cloudFormation: CloudFormationClient(caller: replay.caller("cloudformation")),
+            s3: S3Client(caller: replay.caller("s3")),
             now: { Int64(1_796_000_000_000 + clock.lines.count * 1500) }, sleep: { _ in clock.lines.append("tick") },
             progress: { lines.lines.append($0) })
         deployer.pollMs = 1
@@ -490,13 +493,7 @@ enum Recorded {
 
     static func deployer(_ replay: Replay, lines: Lines) -> Deployer {
         var deployer = DeployerTests.deployer(replay, lines: lines)
-        let environment = AWSEnvironment(
-            region: "us-east-1", credentials: Credentials(accessKeyId: "AKID", secretAccessKey: "s"), environment: [:])
-        deployer.lambda = LambdaClient(
-            caller: AWSCaller(
-                transport: replay, environment: environment,
-                endpoint: Endpoint(scheme: "http", host: "lambda.test", port: 80), service: "lambda",
-                now: { 1_796_000_000_000 }))
+        deployer.lambda = LambdaClient(caller: replay.caller("lambda"))
         return deployer
     }
 

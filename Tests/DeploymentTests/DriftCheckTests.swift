@@ -56,12 +56,7 @@ enum DriftRecorded {
 
 @Suite struct DriftCheckTests {
     static func check(_ replay: Replay) -> DriftCheck {
-        let environment = AWSEnvironment(
-            region: "us-east-1", credentials: Credentials(accessKeyId: "AKID", secretAccessKey: "s"), environment: [:])
-        let caller = AWSCaller(
-            transport: replay, environment: environment,
-            endpoint: Endpoint(scheme: "http", host: "cloudformation.test", port: 80), service: "cloudformation",
-            now: { 1_796_000_000_000 })
+        let caller = replay.caller("cloudformation")
         let ticks = Lines()
         return DriftCheck(
             cloudFormation: CloudFormationClient(caller: caller),

@@ -88,16 +88,8 @@ import Testing
 
     static func deployer(_ replay: Replay, lines: Lines) -> Deployer {
         var deployer = DeployerTests.deployer(replay, lines: lines)
-        let environment = AWSEnvironment(
-            region: "us-east-1", credentials: Credentials(accessKeyId: "AKID", secretAccessKey: "s"), environment: [:])
-        func caller(_ service: String) -> AWSCaller {
-            AWSCaller(
-                transport: replay, environment: environment,
-                endpoint: Endpoint(scheme: "http", host: "\(service).test", port: 80), service: service,
-                now: { 1_796_000_000_000 })
-        }
-        deployer.cloudWatch = CloudWatchClient(caller: caller("monitoring"))
-        deployer.codeDeploy = CodeDeployClient(caller: caller("codedeploy"))
+        deployer.cloudWatch = CloudWatchClient(caller: replay.caller("monitoring"))
+        deployer.codeDeploy = CodeDeployClient(caller: replay.caller("codedeploy"))
         return deployer
     }
 

@@ -29,14 +29,10 @@ extension OrderStack {
 
         @OptionGroup var stacks: StackOptions
 
-        @Option(name: .long, help: "The local stage to read (default: dev, or the first stage).")
-        var stage: String?
+        @OptionGroup var source: LogSourceOptions
 
-        @Option(name: .customLong("stack-name"), help: "A deployed stack to read from CloudWatch Logs instead.")
-        var stackName: String?
-
-        @Option(name: .long, help: "How far back: 30s, 15m, 1h, 2d.")
-        var since = "1h"
+        var stage: String? { source.stage }
+        var stackName: String? { source.stackName }
 
         @Option(name: .long, help: "Only lines containing this text.")
         var filter: String?
@@ -55,16 +51,13 @@ extension OrderStack {
         public init() {}
 
         public func validate() throws {
-            if Self.milliseconds(since) == nil {
-                throw ValidationError("--since takes a number and a unit, s, m, h or d: 30s, 15m, 1h, 2d")
-            }
             if filter != nil && key != nil { throw ValidationError("give --filter or --key, not both") }
         }
 
         public func run() throws {
             let console = Console()
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            let query = LogQuery(since: now - Self.milliseconds(since)!, contains: key ?? filter)
+            let query = LogQuery(since: source.start(now: now, fallback: "1h"), contains: key ?? filter)
             let events =
                 try stackName.map { try deployed($0, query: query, console: console) }
                 ?? local(query: query, console: console)
@@ -170,18 +163,6 @@ extension OrderStack {
             case .json:
                 return
                     "{\"time\":\(JSONText.quote(RFC3339.format(event.time))),\"source\":\(JSONText.quote(event.source)),\"message\":\(JSONText.quote(event.text))}"
-            }
-        }
-
-        /// `30s`, `15m`, `1h`, `2d` in milliseconds.
-        static func milliseconds(_ text: String) -> Int64? {
-            guard let unit = text.last, let number = Int64(text.dropLast()), number >= 0 else { return nil }
-            switch unit {
-            case "s": return number * 1000
-            case "m": return number * 60_000
-            case "h": return number * 3_600_000
-            case "d": return number * 86_400_000
-            default: return nil
             }
         }
     }

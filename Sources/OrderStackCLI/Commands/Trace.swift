@@ -35,14 +35,10 @@ extension OrderStack {
         @Argument(help: "The key's value: an order's ID, a delivery's ID.")
         var key: String
 
-        @Option(name: .long, help: "The local stage to read (default: dev, or the first stage).")
-        var stage: String?
+        @OptionGroup var source: LogSourceOptions
 
-        @Option(name: .customLong("stack-name"), help: "A deployed stack to read from CloudWatch Logs instead.")
-        var stackName: String?
-
-        @Option(name: .long, help: "How far back: 30s, 15m, 1h, 2d.")
-        var since = "1d"
+        var stage: String? { source.stage }
+        var stackName: String? { source.stackName }
 
         @Option(name: .long, help: "text or json (one object: key, verdict, stopped, notes, hops).")
         var format: Logs.Format = .text
@@ -50,15 +46,12 @@ extension OrderStack {
         public init() {}
 
         public func validate() throws {
-            if Logs.milliseconds(since) == nil {
-                throw ValidationError("--since takes a number and a unit, s, m, h or d: 30s, 15m, 1h, 2d")
-            }
             if key.isEmpty { throw ValidationError("the key is empty") }
         }
 
         public func run() throws {
             let console = Console()
-            let since = Int64(Date().timeIntervalSince1970 * 1000) - Logs.milliseconds(since)!
+            let since = source.start(now: Int64(Date().timeIntervalSince1970 * 1000), fallback: "1d")
             let journey =
                 try stackName.map { try deployed($0, since: since, console: console) }
                 ?? local(since: since, console: console)

@@ -1,0 +1,39 @@
+import ArgumentParser
+
+/// Where `logs` and `trace` read: a local stage's files or a deployed stack's log groups, from how far back.
+struct LogSourceOptions: ParsableArguments {
+    @Option(name: .long, help: "The local stage to read (default: dev, or the first stage).")
+    var stage: String?
+
+    @Option(name: .customLong("stack-name"), help: "A deployed stack to read from CloudWatch Logs instead.")
+    var stackName: String?
+
+    @Option(name: .long, help: "How far back: 30s, 15m, 1h, 2d (default: 1h for logs, 1d for trace).")
+    var since: String?
+
+    func validate() throws {
+        if let since, Self.milliseconds(since) == nil {
+            throw ValidationError("--since takes a number and a unit, s, m, h or d: 30s, 15m, 1h, 2d")
+        }
+        if stage != nil && stackName != nil {
+            throw ValidationError("give --stage (a local stage's logs) or --stack-name (a deployed stack's), not both")
+        }
+    }
+
+    /// The earliest time read, in milliseconds since 1970: `now` less `--since`, or less `fallback`.
+    func start(now: Int64, fallback: String) -> Int64 {
+        now - (since.flatMap(Self.milliseconds) ?? Self.milliseconds(fallback) ?? 3_600_000)
+    }
+
+    /// `30s`, `15m`, `1h`, `2d` in milliseconds.
+    static func milliseconds(_ text: String) -> Int64? {
+        guard let unit = text.last, let number = Int64(text.dropLast()), number >= 0 else { return nil }
+        switch unit {
+        case "s": return number * 1000
+        case "m": return number * 60_000
+        case "h": return number * 3_600_000
+        case "d": return number * 86_400_000
+        default: return nil
+        }
+    }
+}

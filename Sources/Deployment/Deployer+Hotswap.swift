@@ -18,6 +18,16 @@ extension Deployer {
         guard diff.isEmpty else {
             return .failure(DeployError("the template changed (\(diff.resources.count) resources)"))
         }
+        // A hotswap changes $LATEST; with a gradual rollout every caller invokes a version through the live alias,
+        // so the new code would run nowhere.
+        if let alias = request.template.resources.first(where: {
+            $0.type == "AWS::Lambda::Alias" && $0.otherAttributes["UpdatePolicy"]?["CodeDeployLambdaAliasUpdate"] != nil
+        }) {
+            return .failure(
+                DeployError(
+                    "the stage rolls out through aliases (\(alias.logicalId)): callers invoke a published version, not the code a hotswap changes"
+                ))
+        }
         let codeKeys = Dictionary(uniqueKeysWithValues: request.artifacts.map { ($0.parameter, $0.key) })
         let wanted = [(request.bucketParameter, request.bucket)] + request.parameters
         if let changed = wanted.first(where: { existing.parameters[$0.0] != $0.1 }) {

@@ -39,8 +39,17 @@ extension Deployer {
             throw DeployError("the deployed template of \(stackName) cannot be read as a template")
         }
         var plan = DestroyPlan(stackId: stack.stackId, deleted: [], retained: [], snapshotted: [])
+        let functions = Set(template.resources.filter { $0.type == "AWS::Lambda::Function" }.map(\.logicalId))
         for resource in template.resources {
             let label = "\(resource.logicalId) (\(resource.type))"
+            // A retained version of a function the stack deletes goes with it: deleting a function without a
+            // qualifier deletes all its versions and aliases (Lambda API Reference, DeleteFunction).
+            if resource.type == "AWS::Lambda::Version", case .ref(let function)? = resource["FunctionName"],
+                functions.contains(function)
+            {
+                plan.deleted.append(label + ", with its function")
+                continue
+            }
             switch resource.deletionPolicy?.stringValue {
             case "Retain"?, "RetainExceptOnCreate"?: plan.retained.append(label)
             case "Snapshot"?: plan.snapshotted.append(label)

@@ -22,7 +22,9 @@ public struct DriftReport: Sendable, Equatable {
         if detection.status == "DETECTION_FAILED" && drifted.isEmpty {
             return "\(stackName): drift detection failed: \(detection.reason ?? "no reason given")\n"
         }
-        guard hasDrifted else { return "\(stackName): in sync with its template (no hand changes found)\n" }
+        guard hasDrifted else {
+            return "\(stackName): in sync with its template (no hand changes to the properties it sets)\n"
+        }
         var lines = ["\(stackName): DRIFTED, \(drifted.count) resource(s) changed outside CloudFormation"]
         for drift in drifted {
             lines.append("  \(drift.logicalId) (\(drift.type)): \(drift.status)")
@@ -90,7 +92,9 @@ extension DriftCheck {
         do {
             let report = try await run(stackName, waitMs: waitMs)
             if report.timedOut { return "note: drift not checked: the detection did not finish in \(waitMs / 1000) s" }
-            guard report.hasDrifted else { return "note: no hand changes in \(stackName) (drift detection: in sync)" }
+            guard report.hasDrifted else {
+                return "note: no hand changes to the properties \(stackName)'s template sets (drift detection: in sync)"
+            }
             let names = report.drifted.map { "\($0.logicalId) \($0.status.lowercased())" }.joined(separator: ", ")
             return "warning: \(stackName) has drifted (\(names)): this review compares templates and does not "
                 + "include those hand changes; `\(command) drift --stack-name \(stackName)` shows them"

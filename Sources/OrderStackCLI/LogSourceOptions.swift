@@ -13,7 +13,8 @@ struct LogSourceOptions: ParsableArguments {
 
     func validate() throws {
         if let since, Self.milliseconds(since) == nil {
-            throw ValidationError("--since takes a number and a unit, s, m, h or d: 30s, 15m, 1h, 2d")
+            throw ValidationError(
+                "--since takes a number and a unit, s, m, h or d, at most a century: 30s, 15m, 1h, 2d")
         }
         if stage != nil && stackName != nil {
             throw ValidationError("give --stage (a local stage's logs) or --stack-name (a deployed stack's), not both")
@@ -28,12 +29,16 @@ struct LogSourceOptions: ParsableArguments {
     /// `30s`, `15m`, `1h`, `2d` in milliseconds.
     static func milliseconds(_ text: String) -> Int64? {
         guard let unit = text.last, let number = Int64(text.dropLast()), number >= 0 else { return nil }
+        let scale: Int64
         switch unit {
-        case "s": return number * 1000
-        case "m": return number * 60_000
-        case "h": return number * 3_600_000
-        case "d": return number * 86_400_000
+        case "s": scale = 1000
+        case "m": scale = 60_000
+        case "h": scale = 3_600_000
+        case "d": scale = 86_400_000
         default: return nil
         }
+        // More than a century back is refused, not overflowed.
+        let (milliseconds, overflow) = number.multipliedReportingOverflow(by: scale)
+        return overflow || milliseconds > 100 * 365 * 86_400_000 ? nil : milliseconds
     }
 }

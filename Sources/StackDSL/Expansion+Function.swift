@@ -171,6 +171,7 @@ extension ExpansionContext {
                 logicalId: "\(functionId)ThrottlesAlarm", description: "\(function.name): invocations throttled",
                 namespace: "AWS/Lambda", metric: "Throttles", dimensions: [("FunctionName", .ref(functionId))],
                 statistic: "Sum", threshold: 1))
+        if stage.rollout != nil { alarms.append(canaryAlarm(function)) }
         widgets.append(
             WidgetSpec(
                 title: "\(function.name): invocations, errors, throttles",

@@ -15,6 +15,25 @@ extension ExpansionContext {
 
     static func aliasId(_ function: Function) -> String { "\(function.name)LiveAlias" }
 
+    static func canaryAlarmId(_ function: Function) -> String { "\(function.name)FunctionCanaryErrorsAlarm" }
+
+    /// The errors of the version being rolled out, and of no other: Lambda's `ExecutedVersion` dimension with the
+    /// alias's `Resource` ("use this to compare error rates for two versions of a function that are both targets
+    /// of a weighted alias", https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics.html). The function's
+    /// own errors alarm counts every version: one error of the old 90 % would stop a healthy canary, and one
+    /// firing before the deploy (the bug being fixed) would stop the fix. A new version starts without data, so
+    /// the alarm starts OK (missing data is not breaching).
+    func canaryAlarm(_ function: Function) -> AlarmSpec {
+        let functionId = "\(function.name)Function"
+        return AlarmSpec(
+            logicalId: Self.canaryAlarmId(function), description: "\(function.name): errors of the version rolling out",
+            namespace: "AWS/Lambda", metric: "Errors",
+            dimensions: [
+                ("FunctionName", .ref(functionId)), ("Resource", .sub("${\(functionId)}:\(Self.aliasName)", nil)),
+                ("ExecutedVersion", .getAtt("\(function.name)Version", "Version")),
+            ], statistic: "Sum", threshold: 1)
+    }
+
     /// The name of the alias callers invoke.
     static let aliasName = "live"
 
@@ -40,11 +59,8 @@ extension ExpansionContext {
         var statements: [Statement] = []
         for function in model.functions {
             let functionId = "\(function.name)Function"
-            addVersionAndAlias(function, applicationId: applicationId)
-            var alarmNames: [Value] = []
-            if monitored {
-                alarmNames = ["\(functionId)ErrorsAlarm", "\(functionId)ThrottlesAlarm"].map { .ref($0) }
-            }
+            addVersionAndAlias(function, applicationId: applicationId, monitored: monitored)
+            let alarmNames: [Value] = monitored ? [.ref(Self.canaryAlarmId(function))] : []
             addDeploymentGroup(
                 function, applicationId: applicationId, roleId: roleId, configName: configName, alarms: alarmNames)
             // GetAlias and UpdateAlias are authorized on the function's ARN, GetProvisionedConcurrencyConfig on
@@ -86,9 +102,14 @@ extension ExpansionContext {
 
     /// `<Function>Version`, described by the code key and a fingerprint of the function's properties: the
     /// description is create-only, so a change of either publishes a new version; the old one is retained.
-    private mutating func addVersionAndAlias(_ function: Function, applicationId: String) {
+    private mutating func addVersionAndAlias(_ function: Function, applicationId: String, monitored: Bool) {
         let functionId = "\(function.name)Function"
-        let properties = template.resources.first { $0.logicalId == functionId }?.properties ?? Fields()
+        var properties = template.resources.first { $0.logicalId == functionId }?.properties ?? Fields()
+        // Reserved concurrency and tags belong to the function, not to a version: a change of them alone
+        // publishes nothing, and CloudFormation fails a new Version that would ("A version for this Lambda
+        // function exists", PublishVersion: "Lambda doesn't publish a version if the function's configuration and
+        // code haven't changed since the last version").
+        for unversioned in ["ReservedConcurrentExecutions", "Tags"] { properties[unversioned] = nil }
         let fingerprint = Names.stableHash((try? Emitter.render(TemplateWriter.node(.map(properties)))) ?? "")
         let versionId = "\(function.name)Version"
         add(
@@ -107,6 +128,8 @@ extension ExpansionContext {
                     ("FunctionVersion", .getAtt(versionId, "Version")),
                     ("Name", .string(Self.aliasName)),
                 ]),
+                // The canary alarm follows the new version before CodeDeploy shifts traffic to it.
+                dependsOn: monitored ? [Self.canaryAlarmId(function)] : [],
                 otherAttributes: Fields([
                     (
                         "UpdatePolicy",

@@ -52,7 +52,7 @@ extension Journey {
     static func parked(_ last: [(message: String, hop: Hop)], receives: [String: Int], wiring: TraceWiring) -> [Hop] {
         last.compactMap { message, hop in
             guard retried.contains(hop.kind),
-                let queue = wiring.consumed.first(where: { $0.consumerLog == hop.source }) ?? wiring.consumed.first,
+                let queue = wiring.consumed.first(where: { $0.consumerLog == hop.source }),
                 let dlq = queue.deadLetterQueue, let max = queue.maxReceiveCount, receives[message, default: 0] >= max
             else { return nil }
             return Hop(
@@ -65,13 +65,15 @@ extension Journey {
     /// One sentence on where the key is now, and whether it stopped short of its subscribers.
     static func verdict(_ hops: [Hop], wiring: TraceWiring) -> (String, Bool) {
         let kinds = Set(hops.map(\.kind))
+        let parked = hops.last(where: { $0.kind == "parked" })
         if kinds.contains("sent") {
             let to = hops.filter { $0.kind.hasPrefix("delivered") }.map(\.source)
-            return ("announced: delivered to \(to.isEmpty ? "no subscriber" : to.joined(separator: ", "))", false)
+            let announced = "announced: delivered to \(to.isEmpty ? "no subscriber" : to.joined(separator: ", "))"
+            // Another message with the same key (a second request) may still be parked: said, and not a success.
+            guard let parked else { return (announced, false) }
+            return (announced + "; but a message with this key is parked in \(parked.source)", true)
         }
-        if let parked = hops.last(where: { $0.kind == "parked" }) {
-            return ("parked in \(parked.source): it needs a fix and a redrive", true)
-        }
+        if let parked { return ("parked in \(parked.source): it needs a fix and a redrive", true) }
         if kinds.contains("rejected") { return ("stored as rejected: not announced, by design", true) }
         if kinds.contains("stored") || kinds.contains("duplicate") {
             return ("stored, not announced yet: the outbox (or a redelivery) announces it", true)

@@ -75,8 +75,9 @@ import Testing
                 estimate.line("duration (OrderProcessorFunction, outbox stream, x86_64)")?.quantity,
                 streamBatches * 0.12 * 0.5, 1e-6))
         let outbox: Double = streamBatches * 0.0000002 + streamBatches * 0.12 * 0.5 * 0.0000166667
-        // Fixed: 16 alarms × $0.10, 1 dashboard × $3, 1 key × $1, KMS 7 × 2 × 8,760 requests × $0.03/10k
-        #expect(close(estimate.line("alarms")?.cost, 1.60, 1e-9))
+        // Fixed: 18 alarms (16, and each function's canary errors alarm of the rollout) × $0.10, 1 dashboard × $3,
+        // 1 key × $1, KMS 7 × 2 × 8,760 requests × $0.03/10k
+        #expect(close(estimate.line("alarms")?.cost, 1.80, 1e-9))
         #expect(close(estimate.line("dashboards")?.cost, 3.00, 1e-9))
         #expect(close(estimate.line("customer-managed keys")?.cost, 1.00, 1e-9))
         #expect(estimate.line("requests")?.quantity == 122_640)
@@ -91,16 +92,16 @@ import Testing
             ))
         // Total: 7.91 + 6.80 + 0.06 + 0.32 + 8.48 + 1.27 + 1.02 + 1.13 + 1.08 + 0.47 + 0.01 + 1.60 + 3.00 + 1.00 + 0.37
         // + 0.08 + 1.07, the outbox's 0.0243 + 0.1213, and the platform lines' 0.0712
-        #expect(close(estimate.total, 35.67 + outbox + platformBytes / 1_073_741_824 * 0.5, 0.005))
+        #expect(close(estimate.total, 35.87 + outbox + platformBytes / 1_073_741_824 * 0.5, 0.005))
     }
 
     @Test func quietMonthCostsOnlyTheStandingItems() throws {
         let estimate = try estimate("quiet")
         // Idle pollers: 43,800 × 15 = 657,000 receives × $0.40/M = $0.2628
         #expect(estimate.line("ReceiveMessage (OrderIntakeQueue, Lambda pollers)")?.quantity == 657_000)
-        // Storage 1,200,000 × 2,348 B = 2.6241 GiB: $0.6560 + PITR $0.5248; alarms $1.60; dashboard $3; key $1.
+        // Storage 1,200,000 × 2,348 B = 2.6241 GiB: $0.6560 + PITR $0.5248; alarms $1.80; dashboard $3; key $1.
         // No KMS requests: nothing is sent, received or logged, so no data key is asked for; no order, so no stream
-        // record and no outbox invocation. Total $7.0436
+        // record and no outbox invocation. Total $7.2436
         #expect(
             estimate.lines.map(\.item) == [
                 "ReceiveMessage (OrderIntakeQueue, Lambda pollers)", "storage", "point-in-time recovery", "alarms",
@@ -108,20 +109,20 @@ import Testing
             ])
         #expect(!estimate.lines.contains { $0.service == "AWS KMS" && $0.item == "requests" })
         #expect(estimate.line("customer-managed keys")?.formula == "1 key, rotation on")
-        #expect(close(estimate.total, 7.0436, 0.0001))
+        #expect(close(estimate.total, 7.2436, 0.0001))
     }
 
     @Test func baselineTotal() throws {
         // API 0.35; SQS (100,000 + 657,000 + 100,000 + 200,000 + 400,000) × 0.40/M = 0.5828; Lambda 0.02 + 6,000 GB-s
         // × 0.0000166667 = 0.1; WRU 600,000 × 0.625/M = 0.375; storage 1,250,000 × 2,348 B = 2.7334 GiB → 0.6834 +
         // PITR 0.5467; SNS 0.05; logs 0.0477 + 0.0326 (350 B of START/END/REPORT for each of 100,000 queue and
-        // 100,000 stream invocations) + 0.0210 + storage 0.0009; alarms 1.60; dashboard 3; key 1; KMS 0.3679; X-Ray
+        // 100,000 stream invocations) + 0.0210 + storage 0.0009; alarms 1.80; dashboard 3; key 1; KMS 0.3679; X-Ray
         // 100,000 traces (under 1/s, all sampled) × $5/M = 0.50; data transfer 100,000 × 400 B = 0.03725 GiB × $0.09 =
-        // 0.0034; the outbox, one stream batch per order at 0.038/s: 0.02 + 0.1. Total 9.4013
+        // 0.0034; the outbox, one stream batch per order at 0.038/s: 0.02 + 0.1. Total 9.6013
         let estimate = try estimate("baseline")
         #expect(close(estimate.line("traces recorded")?.quantity, 100_000, 0.01))
         #expect(close(estimate.line("requests (OrderProcessorFunction, outbox stream)")?.quantity, 100_000, 0.01))
-        #expect(close(estimate.total, 9.4013, 0.0001))
+        #expect(close(estimate.total, 9.6013, 0.0001))
     }
 
     @Test func blackFridayTotal() throws {
@@ -137,7 +138,7 @@ import Testing
         #expect(close(estimate.line("read request units")?.cost, 0.625, 1e-9))
         // Integrated lines: batches, receives and traces follow the diurnal curve and the two peaks (full batches of
         // 10 at 300-400/s); data transfer (20M × 400 B + 10M × 2,548 B = 31.18 GiB × $0.09 = 2.81); together with
-        // storage, PITR and the fixed items (16 alarms) the month comes to $314.42, and the outbox's invocations (at
+        // storage, PITR and the fixed items (18 alarms) the month comes to $314.62, and the outbox's invocations (at
         // least one per 100 stored orders, at most one per order) to the rest.
         let outbox = ["requests", "duration"].compactMap { item in
             estimate.lines.first { $0.item.hasPrefix("\(item) (OrderProcessorFunction, outbox stream") }
@@ -149,21 +150,21 @@ import Testing
         let queueBatches = estimate.line("requests (OrderProcessorFunction)")?.quantity ?? 0
         let platform = 350 * (queueBatches + invocations) / 1_073_741_824 * 0.5
         // Their storage at 30 days' retention adds about $0.01.
-        #expect(close(estimate.total, 314.42 + outbox.reduce(0) { $0 + $1.cost } + platform + 0.01, 0.005))
+        #expect(close(estimate.total, 314.62 + outbox.reduce(0) { $0 + $1.cost } + platform + 0.01, 0.005))
     }
 
     @Test func freeTierAppliesAllowancesOnlyWhenAsked() throws {
         let plain = try estimate("baseline")
         let free = try estimate("baseline") { $0.freeTier = true }
         // SQS 1,457,000 − 1,000,000 free = 457,000 billable; Lambda, SNS, storage, log ingestion, X-Ray all within
-        // their allowances; alarms 16 − 10 = 6; KMS 122,640 − 20,000. API Gateway's allowance is first-year only.
+        // their allowances; alarms 18 − 10 = 8; KMS 122,640 − 20,000. API Gateway's allowance is first-year only.
         let sqs = free.lines.filter { $0.service == "Amazon SQS" }
         #expect(close(sqs.reduce(0) { $0 + $1.quantity }, 457_000, 1e-6))
         #expect(free.line("requests (OrderProcessorFunction)")?.cost == 0)
-        #expect(free.line("alarms")?.quantity == 6)
+        #expect(free.line("alarms")?.quantity == 8)
         #expect(free.line("requests")?.quantity == 102_640)
         #expect(close(free.line("REST API requests")?.cost, 0.35, 1e-9))
-        #expect(close(free.total, 3.3633, 0.0001), "ingestion is free; the platform lines' storage is not")
+        #expect(close(free.total, 3.5633, 0.0001), "ingestion is free; the platform lines' storage is not")
         let firstYear = try estimate("baseline") {
             $0.freeTier = true; $0.firstYearFreeTier = true
         }

@@ -384,6 +384,14 @@ enum Recorded {
                 DeletionPolicy: Snapshot
               Queue:
                 Type: AWS::SQS::Queue
+              Fn:
+                Type: AWS::Lambda::Function
+              FnVersion:
+                Type: AWS::Lambda::Version
+                DeletionPolicy: Retain
+                UpdateReplacePolicy: Retain
+                Properties:
+                  FunctionName: !Ref Fn
             """
         let replay = Replay([
             "DescribeStacks": [Recorded.stack("UPDATE_COMPLETE")],
@@ -394,7 +402,12 @@ enum Recorded {
         let plan = try #require(try await Self.deployer(replay, lines: Lines()).destroyPlan("s"))
         #expect(plan.retained == ["Table (AWS::DynamoDB::Table)"])
         #expect(plan.snapshotted == ["Volume (AWS::EC2::Volume)"])
-        #expect(plan.deleted == ["Queue (AWS::SQS::Queue)"])
+        // A retained version goes with its function (DeleteFunction deletes all versions).
+        #expect(
+            plan.deleted == [
+                "Queue (AWS::SQS::Queue)", "Fn (AWS::Lambda::Function)",
+                "FnVersion (AWS::Lambda::Version), with its function",
+            ])
         #expect(plan.text.contains("stays behind under Retain (outside any stack, still billed"))
         let none = Replay(["DescribeStacks": [Recorded.missing]])
         #expect(try await Self.deployer(none, lines: Lines()).destroyPlan("s") == nil)
@@ -518,5 +531,32 @@ enum Recorded {
         #expect(!replay.operations.contains("UpdateFunctionCode"))
         #expect(replay.operations.contains("CreateChangeSet"))
         #expect(lines.lines.contains { $0.contains("hotswap not possible: the template changed (1 resources)") })
+    }
+
+    /// With a rollout every caller invokes a published version through the alias: a hotswap of $LATEST would run
+    /// nowhere, so it falls back to a change set.
+    @Test func aStageThatRollsOutThroughAnAliasIsNeverHotswapped() async throws {
+        let alias = """
+
+              FnLive:
+                Type: AWS::Lambda::Alias
+                UpdatePolicy:
+                  CodeDeployLambdaAliasUpdate: {ApplicationName: app, DeploymentGroupName: group}
+                Properties: {FunctionName: !Ref Fn, FunctionVersion: "1", Name: live}
+            """
+        let deployed = Self.template.replacing("MEMORY", with: "512") + alias
+        let replay = Self.replay(deployedMemory: 512)
+        replay.answers["GetTemplate"] = [
+            (200, "<R><GetTemplateResult><TemplateBody>\(deployed)</TemplateBody></GetTemplateResult></R>")
+        ]
+        var request = try DeployerTests.request(deployed)
+        request.hotswap = true
+        let lines = Lines()
+        _ = try await Self.deployer(replay, lines: lines).deploy(request) { _ in }
+        #expect(!replay.operations.contains("UpdateFunctionCode"))
+        #expect(replay.operations.contains("CreateChangeSet"))
+        #expect(
+            lines.lines.contains { $0.contains("hotswap not possible: the stage rolls out through aliases (FnLive)") },
+            "\(lines.lines)")
     }
 }

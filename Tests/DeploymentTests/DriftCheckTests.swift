@@ -107,7 +107,7 @@ enum DriftRecorded {
         ])
         let report = try await Self.check(replay).run("s", waitMs: 60_000)
         #expect(!report.hasDrifted)
-        #expect(report.text == "s: in sync with its template (no hand changes found)\n")
+        #expect(report.text == "s: in sync with its template (no hand changes to the properties it sets)\n")
         let note = await Self.check(
             Replay([
                 "DetectStackDrift": [DriftRecorded.started],
@@ -117,7 +117,7 @@ enum DriftRecorded {
                 "DescribeStackResourceDrifts": [DriftRecorded.drifts([])],
             ])
         ).note("s", waitMs: 60_000, command: "orderstack")
-        #expect(note == "note: no hand changes in s (drift detection: in sync)")
+        #expect(note == "note: no hand changes to the properties s's template sets (drift detection: in sync)")
     }
 
     @Test func aDetectionThatDoesNotFinishIsAbandonedAtTheWait() async throws {

@@ -241,8 +241,9 @@ extension GatePair {
             name: "a rollout's alias loses its CodeDeploy update policy", stage: "prod",
             edits: [
                 edit(
-                    "  OrderProcessorLiveAlias:\n    Type: AWS::Lambda::Alias\n    UpdatePolicy:\n      CodeDeployLambdaAliasUpdate:\n        ApplicationName: !Ref RolloutApplication\n        DeploymentGroupName: !Ref OrderProcessorDeploymentGroup\n",
-                    "  OrderProcessorLiveAlias:\n    Type: AWS::Lambda::Alias\n")
+                    "  OrderProcessorLiveAlias:\n    Type: AWS::Lambda::Alias\n    DependsOn: OrderProcessorFunctionCanaryErrorsAlarm\n    UpdatePolicy:\n      CodeDeployLambdaAliasUpdate:\n        ApplicationName: !Ref RolloutApplication\n        DeploymentGroupName: !Ref OrderProcessorDeploymentGroup\n",
+                    "  OrderProcessorLiveAlias:\n    Type: AWS::Lambda::Alias\n    DependsOn: OrderProcessorFunctionCanaryErrorsAlarm\n"
+                )
             ], expect: .warning, resource: "OrderProcessorLiveAlias", says: ["gradual rollout removed"],
             source: rollout),
         GatePair(
@@ -258,8 +259,8 @@ extension GatePair {
             name: "a canary rollout made linear", stage: "prod",
             edits: [
                 edit(
-                    "      DeploymentConfigName: CodeDeployDefault.LambdaCanary10Percent5Minutes\n      DeploymentStyle:\n        DeploymentType: BLUE_GREEN\n        DeploymentOption: WITH_TRAFFIC_CONTROL\n      AlarmConfiguration:\n        Enabled: true\n        Alarms:\n        - Name: !Ref OrderProcessorFunctionErrorsAlarm",
-                    "      DeploymentConfigName: CodeDeployDefault.LambdaLinear10PercentEvery1Minute\n      DeploymentStyle:\n        DeploymentType: BLUE_GREEN\n        DeploymentOption: WITH_TRAFFIC_CONTROL\n      AlarmConfiguration:\n        Enabled: true\n        Alarms:\n        - Name: !Ref OrderProcessorFunctionErrorsAlarm"
+                    "      DeploymentConfigName: CodeDeployDefault.LambdaCanary10Percent5Minutes\n      DeploymentStyle:\n        DeploymentType: BLUE_GREEN\n        DeploymentOption: WITH_TRAFFIC_CONTROL\n      AlarmConfiguration:\n        Enabled: true\n        Alarms:\n        - Name: !Ref OrderProcessorFunctionCanaryErrorsAlarm",
+                    "      DeploymentConfigName: CodeDeployDefault.LambdaLinear10PercentEvery1Minute\n      DeploymentStyle:\n        DeploymentType: BLUE_GREEN\n        DeploymentOption: WITH_TRAFFIC_CONTROL\n      AlarmConfiguration:\n        Enabled: true\n        Alarms:\n        - Name: !Ref OrderProcessorFunctionCanaryErrorsAlarm"
                 )
             ], expect: .pass, source: rollout),
         GatePair(
@@ -270,5 +271,16 @@ extension GatePair {
                     "Description: !Sub code ${OrderQueryCodeKey}, config ")
             ],
             expect: .pass, source: rollout),
+        GatePair(
+            name: "a function's rollout removed with its deployment group", stage: "prod",
+            edits: [
+                edit(
+                    "  OrderQueryDeploymentGroup:\n    Type: AWS::CodeDeploy::DeploymentGroup\n",
+                    "  OrderQueryDeploymentGroup:\n    Type: AWS::CodeDeploy::DeploymentGroup\n    Condition: Never\n"),
+                edit("Resources:\n", "Conditions:\n  Never: !Equals [a, b]\nResources:\n"),
+                edit(
+                    "        DeploymentGroupName: !Ref OrderQueryDeploymentGroup\n",
+                    "        DeploymentGroupName: !If [Never, !Ref OrderQueryDeploymentGroup, !Ref AWS::NoValue]\n"),
+            ], expect: .warning, resource: "OrderQueryDeploymentGroup", says: ["all traffic at once"], source: rollout),
     ]
 }

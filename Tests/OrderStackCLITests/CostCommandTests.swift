@@ -9,7 +9,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("stage prod, profile sale-spike (2,260,000 orders), us-east-1"))
         #expect(result.stdout.contains("Amazon API Gateway  REST API requests"))
-        #expect(result.stdout.contains("$35.89\n"))
+        #expect(result.stdout.contains("$36.09\n"))
         #expect(result.stdout.contains("assumptions:\n"))
         let explained = try CommandRunner.orderstack(["cost", "--profile", "sale-spike", "--explain", "--suggest"])
         #expect(explained.stdout.contains("      = 2,260,000 messages × 2 writes × ⌈2348 B / 1 KB⌉"))
@@ -33,7 +33,7 @@ import Testing
             #expect(json.stdout.firstMatch(of: overlong) == nil, "\(field) rounded to \(places) places")
         }
         let markdown = try CommandRunner.orderstack(["cost", "--profile", "all", "--format", "markdown"])
-        #expect(markdown.stdout.contains("| sale-spike | 2,260,000 | $35.89 |"))
+        #expect(markdown.stdout.contains("| sale-spike | 2,260,000 | $36.09 |"))
     }
 
     @Test func profilesListsTotals() throws {

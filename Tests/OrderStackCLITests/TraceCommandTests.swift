@@ -38,6 +38,10 @@ import Testing
         #expect((journey?["verdict"] as? String)?.hasPrefix("stored, not announced yet") == true, "\(waiting.stdout)")
         let old = try CommandRunner.orderstack(["trace", "o-1", "--project", project.path, "--since", "0s"])
         #expect(old.status == 1 && old.stdout.contains("now: no log line names it"))
+        for since in ["99999999999999d", "36501d", "1.5h"] {
+            let wrong = try CommandRunner.orderstack(["trace", "o-1", "--project", project.path, "--since", since])
+            #expect(wrong.status == 2 && wrong.stderr.contains("--since takes a number and a unit"), "\(since)")
+        }
         let both = try CommandRunner.orderstack(["trace", "o-1", "--stage", "dev", "--stack-name", "orders-dev"])
         #expect(both.status == 2 && both.stderr.contains("not both"))
         let none = try CommandRunner.orderstack(["trace", "o-1", "--project", project.path, "--stage", "prod"])

@@ -69,12 +69,20 @@ import Testing
         #expect(group["DeploymentConfigName"] == .string("CodeDeployDefault.LambdaCanary10Percent5Minutes"))
         #expect(
             group["AlarmConfiguration"]?["Alarms"]?.items?.map { $0["Name"] } == [
-                .ref("OrderProcessorFunctionErrorsAlarm"), .ref("OrderProcessorFunctionThrottlesAlarm"),
+                .ref("OrderProcessorFunctionCanaryErrorsAlarm")
             ])
+        // The canary alarm counts the rolling version's errors only, and the alias waits for it.
+        let canary = try #require(template.resource("OrderProcessorFunctionCanaryErrorsAlarm"))
+        #expect(
+            canary["Dimensions"]?.items?.compactMap { $0["Name"]?.stringValue } == [
+                "FunctionName", "Resource", "ExecutedVersion",
+            ])
+        #expect(canary["Dimensions"]?.items?.last?["Value"] == .getAtt("OrderProcessorVersion", "Version"))
+        #expect(template.resource("OrderProcessorLiveAlias")?.dependsOn == ["OrderProcessorFunctionCanaryErrorsAlarm"])
         #expect(
             group["AutoRollbackConfiguration"]?["Events"]
                 == .strings(["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]))
-        for alarm in ["OrderProcessorFunctionErrorsAlarm", "OrderProcessorFunctionThrottlesAlarm"] {
+        for alarm in ["OrderProcessorFunctionErrorsAlarm", "OrderProcessorFunctionCanaryErrorsAlarm"] {
             #expect(template.resource(alarm)?.type == "AWS::CloudWatch::Alarm")
         }
         // The role may shift only the live aliases and read only these alarms.
@@ -87,7 +95,7 @@ import Testing
         #expect(
             resources.contains(
                 .sub(
-                    "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${OrderQueryFunctionErrorsAlarm}",
+                    "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${OrderQueryFunctionCanaryErrorsAlarm}",
                     nil)))
     }
 
@@ -112,6 +120,14 @@ import Testing
         guard case .sub(let old, _)? = before, case .sub(let new, _)? = after else { throw Fail("no description") }
         #expect(old.hasPrefix("code ${OrderProcessorCodeKey}, configuration "))
         #expect(old != new)
+        // Reserved concurrency is the function's, not a version's: changing it alone publishes nothing.
+        let reserved = try Fixture.synthesize(
+            stage: Fixture.stage {
+                $0.rollout = .canary(percent: 10, minutes: 5)
+                $0.functionDefaults.reservedConcurrency = 80
+            }
+        ).resource("OrderProcessorVersion")?["Description"]
+        #expect(reserved == before)
     }
 }
 

@@ -125,6 +125,27 @@ func sent(_ time: Int64, key: String = "k-1", type: String = "Accepted") -> LogE
         #expect(journey.verdict.hasPrefix("parked in IntakeDLQ"))
     }
 
+    @Test func anAnnouncedKeyWithAParkedDuplicateIsNotASuccess() throws {
+        let events =
+            [worker(1_000, outcome: "published", message: "m-1"), sent(1_010)]
+            + (0..<3).map { worker(Int64(2_000 + $0 * 30_000), outcome: "failed", message: "m-2", request: "r-2") }
+        let journey = Journey(key: "k-1", events: events, wiring: try wiring())
+        #expect(journey.stopped)
+        #expect(
+            journey.verdict
+                == "announced: delivered to Audit, Search; but a message with this key is parked in IntakeDLQ")
+    }
+
+    @Test func failuresOfAConsumerWithoutAKnownQueueAreNotBlamedOnAnother() throws {
+        let events = (0..<3).map { index in
+            LogEvent(
+                time: Int64(index), source: "OtherLogs",
+                text: #"{"message":"x","messageId":"m","outcome":"failed","id":"k-1"}"#)
+        }
+        let journey = Journey(key: "k-1", events: events, wiring: try wiring())
+        #expect(!journey.hops.contains { $0.kind == "parked" })
+    }
+
     @Test func fewerFailuresThanMaxReceiveCountWaitForRedelivery() throws {
         let events = [
             worker(1_000, outcome: "failed", message: "m-1"), worker(31_000, outcome: "failed", message: "m-1"),

@@ -66,6 +66,12 @@ enum Removals {
     static func change(_ resource: Resource, context: DiffContext) -> ResourceChange {
         var change = ResourceChange(logicalId: resource.logicalId, type: resource.type, kind: .removed)
         let why = cause(resource, context: context)
+        if resource.type == "AWS::CodeDeploy::DeploymentGroup" {
+            change.add(
+                .safeguardRemoved,
+                "\(why)the deployment group is deleted: its function's next versions take all traffic at once, "
+                    + "without CodeDeploy watching alarms or rolling back")
+        }
         if resource.type == "AWS::SNS::Subscription" {
             let endpoint = resource["Endpoint"].map { ValueText.compact(context.before.resolve($0)) } ?? "its endpoint"
             change.add(

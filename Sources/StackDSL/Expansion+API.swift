@@ -1,6 +1,4 @@
 import CloudFormation
-import TemplateYAML
-import YAML
 
 extension ExpansionContext {
     private static let accessLogFormat =
@@ -140,8 +138,7 @@ extension ExpansionContext {
         deploymentInputs.append(template.resource(validatorId)!)
         deploymentInputs.append(template.resource(badRequestId)!)
 
-        let fingerprint = deploymentInputs.map { (try? Emitter.render(TemplateWriter.node(.map($0.properties)))) ?? "" }
-            .joined()
+        let fingerprint = deploymentInputs.map { Names.rendered($0.properties) }.joined()
         let deploymentId = "\(api.name)Deployment\(Names.stableHash(fingerprint))"
         add(
             Resource(

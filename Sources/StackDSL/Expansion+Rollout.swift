@@ -1,6 +1,4 @@
 import CloudFormation
-import TemplateYAML
-import YAML
 
 extension ExpansionContext {
     /// The alias every caller of `function` invokes when the stage rolls out gradually, else the function.
@@ -110,7 +108,7 @@ extension ExpansionContext {
         // function exists", PublishVersion: "Lambda doesn't publish a version if the function's configuration and
         // code haven't changed since the last version").
         for unversioned in ["ReservedConcurrentExecutions", "Tags"] { properties[unversioned] = nil }
-        let fingerprint = Names.stableHash((try? Emitter.render(TemplateWriter.node(.map(properties)))) ?? "")
+        let fingerprint = Names.stableHash(Names.rendered(properties))
         let versionId = "\(function.name)Version"
         add(
             Resource(

@@ -1,4 +1,6 @@
 import CloudFormation
+import TemplateYAML
+import YAML
 
 /// Naming rules shared by every expansion, kept in one place.
 enum Names {
@@ -24,6 +26,11 @@ enum Names {
 
     /// A physical name scoped to the stack: `!Sub '${AWS::StackName}-<suffix>'`.
     static func stackScoped(_ suffix: String) -> Value { .sub("${AWS::StackName}-\(suffix)", nil) }
+
+    /// Properties as text, for a fingerprint: their YAML rendering (empty if they cannot be rendered).
+    static func rendered(_ properties: Fields) -> String {
+        (try? Emitter.render(TemplateWriter.node(.map(properties)))) ?? ""
+    }
 
     /// 64-bit FNV-1a of `text` as 8 hex digits: stable across runs and platforms, unlike `Hasher`.
     static func stableHash(_ text: String) -> String {

@@ -57,6 +57,13 @@ enum CommandRunner {
     }
 
     /// A scratch copy of the project's `blueprints/` in a new temporary folder.
+    /// A scratch project's `output/local/logs`, created (where `local` writes its logs).
+    static func localLogs(of project: URL) throws -> URL {
+        let logs = project.appendingPathComponent("output/local/logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        return logs
+    }
+
     static func scratchProject() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orderstack-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

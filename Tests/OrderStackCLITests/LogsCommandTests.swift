@@ -8,8 +8,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: project) }
         let missing = try CommandRunner.orderstack(["logs", "--project", project.path, "--stage", "dev"])
         #expect(missing.status == 2 && missing.stderr.contains("run `orderstack local --stage dev` first"))
-        let logs = project.appendingPathComponent("output/local/logs")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let logs = try CommandRunner.localLogs(of: project)
         let now = Date().timeIntervalSince1970
         func time(_ secondsAgo: Double) -> String {
             let formatter = ISO8601DateFormatter()
@@ -65,8 +64,7 @@ import Testing
     @Test func newLinesArePrintedUntilInterrupted() throws {
         let project = try CommandRunner.scratchProject()
         defer { try? FileManager.default.removeItem(at: project) }
-        let logs = project.appendingPathComponent("output/local/logs")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let logs = try CommandRunner.localLogs(of: project)
         let file = logs.appendingPathComponent("aws_lambda_orders-dev-OrderProcessor.log")
         try "".write(to: file, atomically: true, encoding: .utf8)
         let process = Process()

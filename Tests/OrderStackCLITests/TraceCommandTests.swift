@@ -6,8 +6,7 @@ import Testing
     @Test func anOrdersJourneyIsReadFromTheLocalStagesLogs() throws {
         let project = try CommandRunner.scratchProject()
         defer { try? FileManager.default.removeItem(at: project) }
-        let logs = project.appendingPathComponent("output/local/logs")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let logs = try CommandRunner.localLogs(of: project)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

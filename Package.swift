@@ -44,7 +44,9 @@ let package = Package(
         ),
         .target(name: "JSONText"),
         // A parsed JSON document (FoundationEssentials' decoder); JSONText stays Foundation-free.
-        .target(name: "JSONDocument"),
+        .target(name: "JSONDocument", dependencies: ["JSONText"]),
+        // JSON Schema (draft 4) validation of parsed documents: API Gateway's request models, for local and load.
+        .target(name: "JSONSchema", dependencies: ["JSONDocument", "JSONText"]),
         // Source locations and diagnostics, shared by the YAML reader and the CloudFormation model.
         .target(name: "SourceDiagnostics"),
         .target(name: "YAML", dependencies: ["CLibYAML", "JSONText", "SourceDiagnostics"]),
@@ -56,8 +58,11 @@ let package = Package(
         .target(name: "TemplateYAML", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "StackDSL", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
         .target(name: "Validation", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
-        .target(name: "Diff", dependencies: ["CloudFormation", "YAML", "Hashing"]),
-        .target(name: "Costing", dependencies: ["CloudFormation", "YAML"]),
+        .target(name: "Diff", dependencies: ["CloudFormation", "JSONText", "Hashing"]),
+        // The stack's wiring read once from a template (routes, queues, consumers, tables, topics, roles in the
+        // traffic's path): what cost, simulate, local, load and trace read.
+        .target(name: "StackGraph", dependencies: ["CloudFormation"]),
+        .target(name: "Costing", dependencies: ["CloudFormation", "StackGraph", "YAML"]),
         // RFC 3339 timestamps without Foundation's calendars, for logs, items and request dates.
         .target(name: "Timestamps"),
         .target(name: "OrderDomain", dependencies: ["JSONText", "JSONDocument", "Timestamps"]),
@@ -85,8 +90,8 @@ let package = Package(
         .target(
             name: "LocalRun",
             dependencies: [
-                "CloudFormation", "AWSClients", "AWSSigV4", "DeployClients", "JSONDocument", "JSONText", "Hashing",
-                "Timestamps", .product(name: "NIOCore", package: "swift-nio"),
+                "CloudFormation", "StackGraph", "AWSClients", "AWSSigV4", "DeployClients", "JSONDocument", "JSONSchema",
+                "JSONText", "Hashing", "Timestamps", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -98,7 +103,8 @@ let package = Package(
         .target(
             name: "LoadRun",
             dependencies: [
-                "Costing", "CloudFormation", "LocalRun", "AWSClients", "AWSSigV4", "JSONDocument", "JSONText",
+                "Costing", "StackGraph", "CloudFormation", "AWSClients", "AWSSigV4", "JSONDocument", "JSONSchema",
+                "JSONText",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -148,7 +154,7 @@ let package = Package(
                 "CloudFormation", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging",
                 "Hashing",
                 "Deployment", "DeployClients", "AWSClients", "AWSSigV4", "LocalRun", "LoadRun", "StackLogs",
-                "StackTrace", "Timestamps",
+                "StackTrace", "StackGraph", "Timestamps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -157,11 +163,15 @@ let package = Package(
         .target(name: "StackLogs", dependencies: ["AWSClients", "JSONDocument"]),
         // One key's journey through a stack, from its log lines and its wiring (`trace`).
         .target(
-            name: "StackTrace", dependencies: ["StackLogs", "CloudFormation", "JSONDocument", "JSONText", "Timestamps"]),
+            name: "StackTrace",
+            dependencies: ["StackLogs", "StackGraph", "CloudFormation", "JSONDocument", "JSONText", "Timestamps"]),
         // What tests need beyond the package (the corpora beside it, Python tools): skipped with a reason when
         // absent, required in CI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONDocument"]),
+        .testTarget(
+            name: "StackGraphTests", dependencies: ["TestSupport", "StackGraph", "CloudFormation", "TemplateYAML"]),
         .testTarget(name: "DiffTests", dependencies: ["TestSupport", "Diff", "CloudFormation", "TemplateYAML"]),
         .testTarget(
             name: "CostingTests",
@@ -183,7 +193,7 @@ let package = Package(
             dependencies: ["Deployment", "DeployClients", "AWSClients", "AWSSigV4", "CloudFormation", "TemplateYAML"]),
         .testTarget(
             name: "LocalRunTests",
-            dependencies: ["LocalRun", "CloudFormation", "TemplateYAML", "JSONDocument", "AWSSigV4"]),
+            dependencies: ["LocalRun", "CloudFormation", "TemplateYAML", "JSONDocument", "JSONSchema", "AWSSigV4"]),
         .testTarget(
             name: "StackTraceTests",
             dependencies: ["StackTrace", "StackLogs", "CloudFormation", "TemplateYAML", "Timestamps", "JSONDocument"]),
@@ -191,7 +201,7 @@ let package = Package(
             name: "StackLogsTests", dependencies: ["StackLogs", "AWSClients", "JSONDocument", "Timestamps"]),
         .testTarget(
             name: "LoadRunTests",
-            dependencies: ["LoadRun", "Costing", "LocalRun", "AWSClients", "JSONDocument", "YAML"]),
+            dependencies: ["LoadRun", "Costing", "StackGraph", "AWSClients", "JSONDocument", "JSONSchema", "YAML"]),
         .testTarget(
             name: "CloudFormationTests", dependencies: ["TestSupport", "CloudFormation", "TemplateYAML", "YAML"]),
         .testTarget(

@@ -105,8 +105,8 @@ extension LineCollector {
     /// Bytes each group ingests in the month, with the formula.
     func ingestion(_ group: StackUsageModel.LogGroupInfo) -> (bytes: Double, formula: String)? {
         let platform = "+ 350 B per invocation"
-        switch group.role {
-        case "processor":
+        switch group.writer {
+        case .function(.entryConsumer, _):
             let messages = orders * model.processorShare
             let quiet = model.systemLogLevelQuiet
             // Its stream batches (the outbox) are invocations too, each with its START, END and REPORT lines.
@@ -116,8 +116,8 @@ extension LineCollector {
                 messages * a.logBytesPerOrder + (quiet ? 0 : 350 * (usage.batches + streamBatches)),
                 "\(q(messages)) orders × \(q(a.logBytesPerOrder)) B\(quiet ? " (platform logs at WARN)" : " \(platform)")"
             )
-        case "consumer":
-            guard let flow = model.consumers.first(where: { $0.consumer.mapping == group.writer }) else { return nil }
+        case .function(.downstreamConsumer, let mapping):
+            guard let flow = model.consumers.first(where: { $0.consumer.mapping == mapping }) else { return nil }
             let messages = orders * flow.perArrival
             let quiet = model.graph.function(flow.function.logicalId)?.quietSystemLogs ?? false
             let batches = usage.consumerBatches[flow.consumer.mapping] ?? 0
@@ -125,8 +125,8 @@ extension LineCollector {
                 messages * a.logBytesPerOrder + (quiet ? 0 : 350 * batches),
                 "\(q(messages)) messages × \(q(a.logBytesPerOrder)) B\(quiet ? " (platform logs at WARN)" : " \(platform)")"
             )
-        case "query": return (queries * 300, "\(q(queries)) requests × 300 B")
-        case "access":
+        case .function(.query, _): return (queries * 300, "\(q(queries)) requests × 300 B")
+        case .access:
             let requests = (model.entry == nil ? 0 : orders) + queries
             return (
                 requests * a.accessLogBytesPerRequest, "\(q(requests)) requests × \(q(a.accessLogBytesPerRequest)) B"

@@ -1,4 +1,5 @@
 import CloudFormation
+import StackGraph
 
 /// Every figure the simulator uses, with its default and source; `init(template:)` reads the configurable ones from
 /// the synthesized template.

@@ -1,13 +1,11 @@
 import CloudFormation
+import StackGraph
 
-/// Where a profile's traffic goes in a stack, read from its wiring graph: the entry route the arrivals are sent
-/// to, the queue it feeds and the mappings that consume it, the tables and topics those functions write and
-/// publish to, the subscriber queues and their own consumers, and the query route; each with how many messages
-/// reach it per arrival.
+/// A profile's traffic placed in a stack as pricing and simulation read it: the `TrafficPath` (one rule for the
+/// routes and roles, shared with load) with the functions' sizes and the log groups each role writes.
 ///
-/// No function is found by name: the consumer of the entry route's queue is priced as the processor, the
-/// function behind the query route as the query handler, a consumer of a subscriber queue as a downstream
-/// consumer.
+/// No function is found by name: the entry consumer (the consumer of the entry route's queue) is priced as the
+/// processor, the query route's function as the query handler, a downstream consumer per its own flow.
 public struct StackUsageModel: Sendable {
     /// A Lambda function as priced.
     public struct FunctionInfo: Sendable, Equatable {
@@ -21,10 +19,9 @@ public struct StackUsageModel: Sendable {
         public var logicalId: String
         public var retentionDays: Double?
         public var infrequentAccess: Bool
-        /// What writes to it: `processor`, `query`, `consumer`, `access` or `other`.
-        public var role: String
-        /// The function or consumer mapping whose lines it holds, for `consumer`.
-        public var writer: String?
+        /// What writes to it: a function of the traffic's path (entry consumer, query, downstream consumer with
+        /// its mapping), an API's access log, or nothing priced.
+        public var writer: LogWriter
         /// `false` for the group Lambda creates on first invocation (never expires, not in the template).
         public var declared = true
         /// Encrypted with a KMS key.
@@ -106,6 +103,9 @@ public struct StackUsageModel: Sendable {
     /// The entry consumer logs no platform lines.
     public var systemLogLevelQuiet = false
 
+    /// The path the model was read from.
+    public var path: TrafficPath
+
     /// Reads the model from a template for a profile's routes.
     public init(_ template: Template, entryRoute: String? = nil, queryRoute: String? = nil) {
         self.init(graph: StackGraph(template), entryRoute: entryRoute, queryRoute: queryRoute)
@@ -113,68 +113,39 @@ public struct StackUsageModel: Sendable {
 
     /// Places the traffic in `graph`.
     public init(graph: StackGraph, entryRoute: String? = nil, queryRoute: String? = nil) {
-        self.graph = graph
-        chooseRoutes(entryRoute: entryRoute, queryRoute: queryRoute)
-        follow()
+        self.init(path: TrafficPath(graph, entryRoute: entryRoute, queryRoute: queryRoute))
+    }
+
+    /// The model of a placed path.
+    public init(path: TrafficPath) {
+        self.path = path
+        graph = path.graph
+        (entry, queryRoute, problem, intakeQueue) = (path.entry, path.queryRoute, path.problem, path.intakeQueue)
+        (processor, intakeMapping, processorShare) = (
+            path.entryConsumer.map(Self.info), path.entryMapping, path.entryShare
+        )
+        if let mapping = path.entryMapping {
+            (batchSize, batchingWindowSeconds) = (mapping.batchSize, mapping.batchingWindowSeconds)
+        }
+        systemLogLevelQuiet = path.entryConsumer?.quietSystemLogs ?? false
+        (entryFunction, query, authorizer) = (
+            path.entryFunction.map(Self.info), path.query.map(Self.info), path.authorizer.map(Self.info)
+        )
+        reads = path.reads
+        consumers = path.downstream.map {
+            ConsumerFlow(
+                consumer: $0.consumer, function: Self.info($0.function), perArrival: $0.perArrival,
+                fromTopic: $0.fromTopic)
+        }
+        outboxes = path.outboxes.map {
+            OutboxFlow(consumer: $0.consumer, function: Self.info($0.function), perArrival: $0.perArrival)
+        }
+        eventFunctions = path.eventHandlers.map { (Self.info($0.function), $0.perArrival) }
+        (publishes, subscriberFlows, writes) = (path.publishes, path.unconsumedQueues, path.writes)
         logGroups = Self.logGroups(of: self)
     }
 
     static func info(_ node: StackGraph.FunctionNode) -> FunctionInfo {
         FunctionInfo(logicalId: node.logicalId, memoryMB: node.memoryMB, architecture: node.architecture)
-    }
-
-    /// The entry route: the one named, else the only route that feeds a queue (or, failing that, the only
-    /// non-GET route that invokes a function). The query route: the one named, else the only other GET route
-    /// that invokes a function.
-    mutating func chooseRoutes(entryRoute: String?, queryRoute: String?) {
-        let routes = graph.routes
-        let list = routes.map(\.name).joined(separator: ", ")
-        if let entryRoute {
-            entry = routes.first { $0.name == entryRoute }
-            if entry == nil {
-                problem =
-                    "entry_route '\(entryRoute)' is not a route of the template; its routes: \(list.isEmpty ? "none" : list)"
-            }
-        } else {
-            var candidates = routes.filter { if case .queue = $0.target { return true } else { return false } }
-            if candidates.isEmpty {
-                candidates = routes.filter {
-                    guard case .function = $0.target else { return false }
-                    return $0.method != "GET"
-                }
-            }
-            if candidates.count == 1 {
-                entry = candidates[0]
-            } else if candidates.isEmpty {
-                problem =
-                    routes.isEmpty
-                    ? "no API route: the traffic has no entry (the template needs an API Gateway route that feeds a queue or a function)"
-                    : "no route feeds a queue or a function (routes: \(list)); nothing carries the traffic"
-            } else {
-                problem =
-                    "several routes could take the traffic (\(candidates.map(\.name).joined(separator: ", "))); name one in the profile: entry_route: \(candidates[0].name)"
-            }
-        }
-        let gets = routes.filter {
-            guard case .function = $0.target, $0 != entry else { return false }
-            return $0.method == "GET"
-        }
-        if let queryRoute {
-            self.queryRoute = gets.first { $0.name == queryRoute }
-            if self.queryRoute == nil {
-                problem =
-                    problem
-                    ?? "query_route '\(queryRoute)' is not a GET route that invokes a function; those routes: \(gets.isEmpty ? "none" : gets.map(\.name).joined(separator: ", "))"
-            }
-        } else if gets.count == 1 {
-            self.queryRoute = gets[0]
-        }
-        if case .function(let id)? = self.queryRoute?.target, let node = graph.function(id) {
-            query = Self.info(node)
-            reads = node.reads + node.writes
-        }
-        if let id = entry?.authorizer ?? self.queryRoute?.authorizer, let node = graph.function(id) {
-            authorizer = Self.info(node)
-        }
     }
 }

@@ -1,5 +1,5 @@
 import CloudFormation
-import YAML
+import JSONText
 
 /// How `orderstack diff` prints.
 public enum DiffFormat: String, Sendable, CaseIterable {

@@ -8,6 +8,7 @@ import JSONDocument
 import JSONText
 import NIOCore
 import NIOPosix
+import StackGraph
 
 /// How a local run is set up.
 public struct LocalConfiguration: Sendable {
@@ -292,38 +293,27 @@ public final class LocalSession: Sendable {
     }
 }
 
-/// The queues and tables the status line and the smoke test look at, from the template's wiring.
+/// The queues and tables the status line and the smoke test look at, from the stack's wiring graph: the queues
+/// topics deliver to, the dead-letter queues, the tables.
 struct Wiring: Sendable {
     var subscribed: [(String, String)] = []
     var deadLetters: [(String, String)] = []
     var tables: [(String, String)] = []
 
     init(_ template: Template, names: LocalNames) {
-        func queue(_ value: Value?) -> (String, String)? {
-            guard case .getAtt(let id, _)? = value, let url = names.resources[id]?.attributes["QueueUrl"] else {
-                return nil
-            }
+        let graph = StackGraph(template)
+        func queue(_ id: String?) -> (String, String)? {
+            guard let id, let url = names.resources[id]?.attributes["QueueUrl"] else { return nil }
             return (id, url)
         }
-        for resource in template.resources {
-            switch resource.type {
-            case "AWS::SNS::Subscription" where resource.properties["Protocol"]?.stringValue == "sqs":
-                if let found = queue(resource.properties["Endpoint"]) { subscribed.append(found) }
-            case "AWS::SNS::Topic":
-                for inline in resource.properties["Subscription"]?.items ?? []
-                where inline["Protocol"]?.stringValue == "sqs" {
-                    if let found = queue(inline["Endpoint"]) { subscribed.append(found) }
-                }
-            case "AWS::SQS::Queue":
-                if let found = queue(resource.properties["RedrivePolicy"]?["deadLetterTargetArn"]),
-                    !deadLetters.contains(where: { $0.0 == found.0 })
-                {
-                    deadLetters.append(found)
-                }
-            case "AWS::DynamoDB::Table":
-                if let name = names.resources[resource.logicalId]?.ref { tables.append((resource.logicalId, name)) }
-            default: break
-            }
+        subscribed = graph.subscriptions.filter { $0.protocol == "sqs" }.compactMap { queue($0.endpoint) }
+        for found in graph.queues.compactMap({ queue($0.deadLetterQueue) })
+        where !deadLetters.contains(where: { $0.0 == found.0 }) {
+            deadLetters.append(found)
+        }
+        tables = graph.tables.compactMap { table -> (String, String)? in
+            guard let name = names.resources[table.logicalId]?.ref else { return nil }
+            return (table.logicalId, name)
         }
     }
 }

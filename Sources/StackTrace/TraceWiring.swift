@@ -1,4 +1,5 @@
 import CloudFormation
+import StackGraph
 
 /// What `trace` needs of a stack, read from its template: which log group is the API's access log, the queues
 /// consumers read with their dead-letter queues, the topics' subscriptions with their filter policies, and the
@@ -40,42 +41,32 @@ public struct TraceWiring: Sendable, Equatable {
             && lhs.table?.key == rhs.table?.key
     }
 
-    /// Reads `template`.
-    public init(_ template: Template) {
-        logGroups = template.resources.filter { $0.type == "AWS::Logs::LogGroup" }.map(\.logicalId)
-        accessLog =
-            template.resources.lazy.filter { $0.type == "AWS::ApiGateway::Stage" }
-            .compactMap { Self.logicalId($0["AccessLogSetting"]?["DestinationArn"]) }.first
-        consumed = template.resources.filter { $0.type == "AWS::Lambda::EventSourceMapping" }.compactMap {
-            mapping in
-            guard let queue = Self.logicalId(mapping["EventSourceArn"]),
-                template.resource(queue)?.type == "AWS::SQS::Queue"
-            else { return nil }
-            let redrive = template.resource(queue)?["RedrivePolicy"]
-            let function = Self.function(mapping["FunctionName"], in: template)
+    /// Reads `template`'s wiring graph.
+    public init(_ template: Template) { self.init(StackGraph(template)) }
+
+    /// What `trace` needs of `graph`.
+    public init(_ graph: StackGraph) {
+        logGroups = graph.logGroups.map(\.logicalId)
+        accessLog = graph.apis.lazy.compactMap(\.accessLogGroup).first
+        consumed = graph.consumers.map { consumer in
+            let queue = graph.queue(consumer.queue)
             return ConsumedQueue(
-                queue: queue, deadLetterQueue: Self.logicalId(redrive?["deadLetterTargetArn"]),
-                maxReceiveCount: redrive?["maxReceiveCount"]?.intValue,
-                consumerLog: Self.logicalId(function?["LoggingConfig"]?["LogGroup"]))
+                queue: consumer.queue, deadLetterQueue: queue?.deadLetterQueue,
+                maxReceiveCount: queue?.maxReceiveCount.map { Int($0) },
+                consumerLog: graph.function(consumer.function)?.logGroup)
         }
-        subscribers = template.resources.filter { $0.type == "AWS::SNS::Subscription" }.compactMap(Self.subscriber)
-        table =
-            template.resources.lazy.filter { $0.type == "AWS::DynamoDB::Table" }.compactMap { table in
-                (table["KeySchema"]?.items ?? []).first { $0["KeyType"]?.stringValue == "HASH" }?["AttributeName"]?
-                    .stringValue.map { (table.logicalId, $0) }
-            }.first
+        subscribers = graph.subscriptions.compactMap(Self.subscriber)
+        table = graph.tables.lazy.compactMap { table in table.partitionKey.map { (table.logicalId, $0) } }.first
     }
 
-    static func subscriber(_ resource: Resource) -> Subscriber? {
-        guard resource["Protocol"]?.stringValue == "sqs", let topic = logicalId(resource["TopicArn"]),
-            let queue = logicalId(resource["Endpoint"])
-        else { return nil }
+    static func subscriber(_ subscription: StackGraph.Subscription) -> Subscriber? {
+        guard subscription.protocol == "sqs", let queue = subscription.endpoint else { return nil }
         var filter: [String: [String]]?
         var evaluable = true
-        if let policy = resource["FilterPolicy"]?.fields {
+        if let policy = subscription.filterPolicy?.fields {
             // Only exact string matches on message attributes are evaluated; anything else (prefix, numeric,
             // anything-but, a payload scope) is reported as not evaluated.
-            evaluable = resource["FilterPolicyScope"]?.stringValue ?? "MessageAttributes" == "MessageAttributes"
+            evaluable = subscription.filterPolicyScope == "MessageAttributes"
             var exact: [String: [String]] = [:]
             for entry in policy.entries {
                 let values = entry.value.items?.compactMap(\.stringValue) ?? []
@@ -85,25 +76,7 @@ public struct TraceWiring: Sendable, Equatable {
             filter = exact
         }
         return Subscriber(
-            subscription: resource.logicalId, topic: topic, queue: queue, filter: filter, filterEvaluable: evaluable,
-            deadLetterQueue: logicalId(resource["RedrivePolicy"]?["deadLetterTargetArn"]))
-    }
-
-    /// The function a mapping names, directly or through its alias or version.
-    static func function(_ value: Value?, in template: Template) -> Resource? {
-        guard let resource = logicalId(value).flatMap(template.resource) else { return nil }
-        if ["AWS::Lambda::Alias", "AWS::Lambda::Version"].contains(resource.type) {
-            return logicalId(resource["FunctionName"]).flatMap(template.resource)
-        }
-        return resource
-    }
-
-    /// The logical ID a `Ref` or `Fn::GetAtt` names.
-    static func logicalId(_ value: Value?) -> String? {
-        switch value {
-        case .ref(let id)?: id
-        case .getAtt(let id, _)?: id
-        default: nil
-        }
+            subscription: subscription.logicalId, topic: subscription.topic, queue: queue, filter: filter,
+            filterEvaluable: evaluable, deadLetterQueue: subscription.deadLetterQueue)
     }
 }

@@ -12,9 +12,10 @@ let wiringTemplate = """
     Resources:
       ApiLogs: {Type: AWS::Logs::LogGroup}
       WorkerLogs: {Type: AWS::Logs::LogGroup}
+      Api: {Type: AWS::ApiGateway::RestApi}
       Stage:
         Type: AWS::ApiGateway::Stage
-        Properties: {AccessLogSetting: {DestinationArn: !GetAtt ApiLogs.Arn}}
+        Properties: {RestApiId: !Ref Api, AccessLogSetting: {DestinationArn: !GetAtt ApiLogs.Arn}}
       Intake:
         Type: AWS::SQS::Queue
         Properties: {RedrivePolicy: {deadLetterTargetArn: !GetAtt IntakeDLQ.Arn, maxReceiveCount: 3}}

@@ -1,5 +1,5 @@
 import JSONDocument
-import LocalRun
+import JSONSchema
 
 /// What one arrival sends.
 public enum RequestKind: String, Sendable, CaseIterable {
@@ -63,6 +63,8 @@ public struct RequestMix: Sendable {
     /// Why the schema cannot drive the run.
     public struct Problem: Error, Sendable, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) { self.description = description }
     }
 
     public let routes: LoadRoutes
@@ -119,7 +121,7 @@ public struct RequestMix: Sendable {
     /// `encoded` (an object without the key) with `"key":"value"` as its first field.
     static func splice(_ value: String, as key: String, into encoded: [UInt8]) -> [UInt8] {
         guard encoded.first == UInt8(ascii: "{") else { return encoded }
-        var body = Array("{\(LocalJSON.text(JSONValue.string(key))):\(LocalJSON.text(JSONValue.string(value)))".utf8)
+        var body = Array("{\(JSONValue.string(key).text):\(JSONValue.string(value).text)".utf8)
         if encoded.count > 2 { body.append(UInt8(ascii: ",")) }
         body += encoded.dropFirst()
         return body
@@ -220,5 +222,5 @@ public struct RequestMix: Sendable {
         return .object(fields)
     }
 
-    static func bytes(_ value: JSONValue) -> [UInt8] { Array(LocalJSON.text(value).utf8) }
+    static func bytes(_ value: JSONValue) -> [UInt8] { Array(value.text.utf8) }
 }

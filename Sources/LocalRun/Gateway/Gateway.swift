@@ -1,6 +1,7 @@
 import AWSSigV4
 import Foundation
 import JSONDocument
+import JSONSchema
 import JSONText
 import Timestamps
 

@@ -1,5 +1,6 @@
 import CloudFormation
 import JSONDocument
+import JSONSchema
 
 /// A REST API's methods as the template declares them, resolved to local names: what the local gateway serves.
 public struct RestAPI: Sendable {

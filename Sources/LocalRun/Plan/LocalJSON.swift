@@ -18,25 +18,10 @@ public enum LocalJSON {
     }
 
     /// A parsed document as JSON, object keys sorted.
-    public static func text(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let text): return JSONText.quote(text)
-        case .number(let value): return number(value)
-        case .bool(let flag): return flag ? "true" : "false"
-        case .null: return "null"
-        case .array(let items): return "[" + items.map(text).joined(separator: ",") + "]"
-        case .object(let fields):
-            return "{"
-                + fields.keys.sorted().map { "\(JSONText.quote($0)):\(text(fields[$0]!))" }.joined(separator: ",")
-                + "}"
-        }
-    }
+    public static func text(_ value: JSONValue) -> String { value.text }
 
-    /// An integer without a fraction, as JSON writes it.
-    static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
-    }
+    /// A number as JSON writes it (an integer without a fraction).
+    static func number(_ value: Double) -> String { JSONValue.number(value).text }
 
     /// A JSON object from pairs, values already JSON text.
     public static func object(_ pairs: [(String, String)]) -> String {

@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import Foundation
 import LoadRun
 import LocalRun
+import StackGraph
 
 #if canImport(Glibc)
     import Glibc
@@ -12,12 +13,12 @@ import LocalRun
 extension OrderStack.Load {
     /// The plan for `--target`: the local stage started here, or a URL checked and signed for.
     func prepare(
-        item: StackStage, project: Project, api: RestAPI?, routes: LoadRoutes, shape: LoadShape, mix: RequestMix,
+        item: StackStage, project: Project, path: TrafficPath, routes: LoadRoutes, shape: LoadShape, mix: RequestMix,
         stop: StopFlag, client: HTTPClient, console: Console
     ) throws -> (LoadPlan, LocalLaunch?) {
         let transport = HTTPClientTransport(client: client)
-        let postSigned = api?.routes.first { $0.method == "POST" && $0.path == routes.post }?.authorization == "AWS_IAM"
-        let getSigned = api?.routes.first { $0.method == "GET" && $0.path == routes.get }?.authorization == "AWS_IAM"
+        let postSigned = path.entry?.authorization == "AWS_IAM"
+        let getSigned = routes.get != nil && path.queryRoute?.authorization == "AWS_IAM"
         let sender: Sender
         let loadTarget: any LoadTarget
         var launch: LocalLaunch?
@@ -32,7 +33,7 @@ extension OrderStack.Load {
                 let address = TargetAddress(url: "http://127.0.0.1:\(port)/\(stageName)")
             else {
                 started.stop()
-                console.err("error: stage \(item.settings.name) has no REST API to send orders to")
+                console.err("error: stage \(item.settings.name) has no REST API to send requests to")
                 throw BadInput()
             }
             console.err("services: \(started.endpoint)")
@@ -41,7 +42,7 @@ extension OrderStack.Load {
                 transport: transport, target: address,
                 signing: (LocalConfiguration.defaultCredentials, item.settings.region), clock: SystemLoadClock())
             switch LocalTarget.make(
-                session: started.session, template: item.synthesis.template, postRoute: routes.post, key: routes.key,
+                session: started.session, path: path, key: routes.key,
                 label: "orderstack local, stage \(item.settings.name)")
             {
             case .success(let found): loadTarget = found
@@ -91,7 +92,7 @@ extension OrderStack.Load {
         guard let address = TargetAddress(url: target) else { throw BadInput() }
         if !address.isLoopback && confirmEndpoint != address.endpoint.host {
             console.err(
-                "error: \(target) is not on this machine; a load test sends real orders to it. If you own it, repeat its host: --confirm-endpoint \(address.endpoint.host)"
+                "error: \(target) is not on this machine; a load test sends real requests to it. If you own it, repeat its host: --confirm-endpoint \(address.endpoint.host)"
             )
             throw BadInput()
         }

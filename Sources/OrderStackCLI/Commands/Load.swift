@@ -7,7 +7,7 @@ import Costing
 import Foundation
 import JSONDocument
 import LoadRun
-import LocalRun
+import StackGraph
 
 #if canImport(Glibc)
     import Glibc
@@ -174,15 +174,10 @@ extension OrderStack {
                 profile: loaded, window: window.flatMap(Simulate.hours), scale: scale, speedup: speedup,
                 durationCap: duration.flatMap(Self.seconds))
             try checkShape(shape, console: console)
-            let api = RestAPI.all(
-                in: template,
-                names: LocalNames(
-                    stackName: "\(item.stack.name)-\(item.settings.name)", region: item.settings.region,
-                    parameters: [:])
-            ).first
-            let (routes, post) = try Self.routes(
-                api, template: template, profile: loaded, key: key, stage: item.settings.name, console: console)
-            let mix = try makeMix(post: post, routes: routes, shape: shape, project: project, console: console)
+            let path = TrafficPath(
+                StackGraph(template), entryRoute: loaded.entryRoute, queryRoute: loaded.queryRoute)
+            let (routes, entry) = try Self.routes(path, key: key, stage: item.settings.name, console: console)
+            let mix = try makeMix(entry: entry, routes: routes, shape: shape, project: project, console: console)
             let stop = StopFlag()
             let client = Self.client(connections: connections)
             defer { try? client.syncShutdown() }
@@ -191,7 +186,7 @@ extension OrderStack {
             do {
                 let plan: LoadPlan
                 (plan, launch) = try prepare(
-                    item: item, project: project, api: api, routes: routes, shape: shape, mix: mix, stop: stop,
+                    item: item, project: project, path: path, routes: routes, shape: shape, mix: mix, stop: stop,
                     client: client, console: console)
                 installSignals(stop: stop, launch: launch, console: console)
                 result = try blocking { try await LoadRunner.run(plan) }
@@ -263,50 +258,35 @@ extension OrderStack {
             }
         }
 
-        /// The POST route orders go to (the profile's `entry_route`, else the only POST), the GET route below it,
-        /// and the key: `--key`, else the GET route's parameter, else the request model's required property that a
-        /// table of the stack has as its partition key.
-        static func routes(
-            _ api: RestAPI?, template: Template, profile: TrafficProfile, key: String?, stage file: String,
-            console: Console
-        ) throws -> (LoadRoutes, RestAPI.Route) {
-            let posts = api?.routes.filter { $0.method == "POST" } ?? []
-            let wanted = profile.entryRoute.map { $0.split(separator: " ").last.map(String.init) ?? $0 }
-            guard
-                let post = wanted.map({ path in posts.first { $0.path == path } })
-                    ?? (posts.count == 1 ? posts.first : nil)
-            else {
-                let found = posts.map { "POST \($0.path)" }.joined(separator: ", ")
+        /// The entry route (a POST: the traffic path's one rule), the query route below it, and the key (the
+        /// path's rule: `--key`, else the query route's parameter, else the request model's required property
+        /// that a table of the stack has as its partition key).
+        static func routes(_ path: TrafficPath, key: String?, stage file: String, console: Console) throws
+            -> (LoadRoutes, StackGraph.Route)
+        {
+            guard let entry = path.entry, entry.method == "POST" else {
+                let found = path.graph.routes.filter { $0.method == "POST" }.map(\.name).joined(separator: ", ")
+                let why = path.entry.map { "the entry route is \($0.name)" } ?? path.problem ?? "no entry route"
                 console.err(
-                    "error: stage \(file): load needs one POST route to send orders to (found: \(found.isEmpty ? "none" : found)); name it with entry_route in the profile"
+                    "error: stage \(file): load sends to the entry route, a POST (\(why); POST routes: \(found.isEmpty ? "none" : found)); name it with entry_route in the profile"
                 )
                 throw BadInput()
             }
-            let get = api?.routes.first { $0.method == "GET" && $0.path.hasPrefix(post.path + "/{") }
-            let parameter = get.map { String($0.path.split(separator: "/").last?.dropFirst().dropLast() ?? "") }
-            guard let found = key ?? parameter ?? Self.tableKey(template, post: post) else {
+            guard let found = path.key(explicit: key) else {
                 console.err(
-                    "error: stage \(file): cannot tell which property of POST \(post.path)'s body is the order's key (no GET route below it, and no required property is a table's partition key); name it with --key"
+                    "error: stage \(file): cannot tell which property of POST \(entry.path)'s body is the key (no GET route below it, and no required property is a table's partition key); name it with --key"
                 )
                 throw BadInput()
             }
-            if let get, let parameter, parameter != found {
+            let get = path.queryParameter == nil ? nil : path.queryRoute
+            if let get, let parameter = path.queryParameter, parameter != found {
                 console.err("error: --key \(found) is not the parameter of GET \(get.path) (\(parameter))")
                 throw BadInput()
             }
-            return (LoadRoutes(post: post.path, get: get?.path, key: found), post)
+            return (LoadRoutes(post: entry.path, get: get?.path, key: found), entry)
         }
 
-        /// The first required property of the POST route's model that a table of the template is keyed by.
-        static func tableKey(_ template: Template, post: RestAPI.Route) -> String? {
-            let schema = post.models["application/json"]?.schema ?? post.models.values.first?.schema
-            guard case .array(let required)? = schema?["required"] else { return nil }
-            let keys = Set(
-                template.resources.filter { $0.type == "AWS::DynamoDB::Table" }.compactMap(LocalTarget.hashKey))
-            return required.compactMap(\.string).first { keys.contains($0) }
-        }
-
-        func makeMix(post: RestAPI.Route, routes: LoadRoutes, shape: LoadShape, project: Project, console: Console)
+        func makeMix(entry: StackGraph.Route, routes: LoadRoutes, shape: LoadShape, project: Project, console: Console)
             throws -> RequestMix
         {
             var base: JSONValue?
@@ -318,7 +298,7 @@ extension OrderStack {
                 }
                 base = parsed
             }
-            let schema = post.models["application/json"]?.schema ?? post.models.values.first?.schema
+            let schema = entry.requestSchema.flatMap(RequestSchema.document)
             let tag = "ld" + String(UInt64(Date().timeIntervalSince1970) % 2_176_782_336, radix: 36)
             do {
                 return try RequestMix(

@@ -1,5 +1,6 @@
 import CloudFormation
 import Costing
+import StackGraph
 import TemplateYAML
 import Testing
 

@@ -2,6 +2,7 @@ import CloudFormation
 import Costing
 import Foundation
 import StackDSL
+import TemplateYAML
 import TestSupport
 import Testing
 
@@ -24,7 +25,9 @@ import Testing
     static let gib = 1_073_741_824.0
 
     @Test(Requirement.corpus("corpus-real")) func corpusSAMTemplateAgainstAHandCalculation() throws {
-        let template = try StackGraphTests.corpus(StackGraphTests.corpusTemplate)
+        let path = Requirement.shared.appendingPathComponent("corpus-real/sp__apigw-sqs-lambda-ddb__template.yaml")
+        let template = try #require(
+            TemplateReader.read(try String(contentsOf: path, encoding: .utf8), path: "template.yaml").template)
         let profile = try Files.profile(yaml: Self.steady)
         let estimate = Estimator.estimate(template: template, profile: profile, prices: try Files.prices())
         let n = Self.arrivals

@@ -1,5 +1,5 @@
 import JSONDocument
-import LocalRun
+import JSONSchema
 import Testing
 
 @testable import LoadRun

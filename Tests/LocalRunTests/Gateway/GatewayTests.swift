@@ -1,5 +1,6 @@
 import CloudFormation
 import JSONDocument
+import JSONSchema
 import TemplateYAML
 import Testing
 

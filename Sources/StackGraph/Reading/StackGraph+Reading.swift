@@ -91,13 +91,8 @@ struct GraphReader {
             case "AWS::SNS::Subscription":
                 subscription(
                     resource.logicalId, topic: referenced(resource["TopicArn"], type: "AWS::SNS::Topic"),
-                    protocol: resource["Protocol"], endpoint: resource["Endpoint"])
-            case "AWS::DynamoDB::Table":
-                graph.tables.append(
-                    StackGraph.TableNode(
-                        logicalId: resource.logicalId,
-                        pointInTimeRecovery: resource["PointInTimeRecoverySpecification"]?[
-                            "PointInTimeRecoveryEnabled"] == .bool(true)))
+                    protocol: resource["Protocol"], endpoint: resource["Endpoint"], settings: resource.properties)
+            case "AWS::DynamoDB::Table": table(resource)
             case "AWS::Logs::LogGroup":
                 graph.logGroups.append(
                     StackGraph.LogGroupNode(
@@ -160,18 +155,36 @@ struct GraphReader {
         for (index, inline) in (resource["Subscription"]?.items ?? []).enumerated() {
             subscription(
                 "\(resource.logicalId).Subscription[\(index)]", topic: resource.logicalId,
-                protocol: inline["Protocol"], endpoint: inline["Endpoint"])
+                protocol: inline["Protocol"], endpoint: inline["Endpoint"], settings: Fields())
         }
     }
 
-    mutating func subscription(_ logicalId: String, topic: String?, protocol: Value?, endpoint: Value?) {
+    /// A subscription; `settings` holds its filter policy and redrive policy (none for a topic's inline one).
+    mutating func subscription(
+        _ logicalId: String, topic: String?, protocol: Value?, endpoint: Value?, settings: Fields
+    ) {
         guard let topic, let kind = `protocol`?.stringValue?.lowercased() else { return }
         let target =
             kind == "sqs"
             ? referenced(endpoint, type: "AWS::SQS::Queue")
             : kind == "lambda" ? referenced(endpoint, type: "AWS::Lambda::Function") : nil
-        graph.subscriptions.append(
-            StackGraph.Subscription(logicalId: logicalId, topic: topic, protocol: kind, endpoint: target))
+        var node = StackGraph.Subscription(logicalId: logicalId, topic: topic, protocol: kind, endpoint: target)
+        node.filterPolicy = settings["FilterPolicy"]
+        node.filterPolicyScope = settings["FilterPolicyScope"]?.stringValue ?? "MessageAttributes"
+        node.deadLetterQueue = referenced(
+            settings["RedrivePolicy"]?["deadLetterTargetArn"], type: "AWS::SQS::Queue")
+        graph.subscriptions.append(node)
+    }
+
+    mutating func table(_ resource: Resource) {
+        var node = StackGraph.TableNode(
+            logicalId: resource.logicalId,
+            pointInTimeRecovery: resource["PointInTimeRecoverySpecification"]?["PointInTimeRecoveryEnabled"]
+                == .bool(true))
+        node.partitionKey =
+            resource["KeySchema"]?.items?.first { $0["KeyType"]?.stringValue == "HASH" }?["AttributeName"]?
+            .stringValue
+        graph.tables.append(node)
     }
 
     mutating func alarm(_ resource: Resource) {

@@ -1,6 +1,6 @@
 import CloudFormation
-import Costing
 import Foundation
+import StackGraph
 import TemplateYAML
 import TestSupport
 import Testing
@@ -49,13 +49,13 @@ import Testing
 
     @Test func routeChoiceNamesWhatIsMissing() throws {
         var template = try Files.prodTemplate()
-        let model = StackUsageModel(template, entryRoute: "POST /nowhere")
+        let model = TrafficPath(StackGraph(template), entryRoute: "POST /nowhere")
         #expect(model.problem?.contains("entry_route 'POST /nowhere' is not a route") == true)
         #expect(model.problem?.contains("POST /orders, GET /orders/{orderId}") == true)
         template.resources.removeAll { $0.type == "AWS::ApiGateway::Method" }
-        let none = StackUsageModel(template)
+        let none = TrafficPath(StackGraph(template))
         #expect(none.problem?.hasPrefix("no API route") == true)
-        #expect(StackUsageModel(try Files.prodTemplate()).problem == nil)
+        #expect(TrafficPath(StackGraph(try Files.prodTemplate())).problem == nil)
     }
 
     @Test func iamWildcardsCountAsTheActionsTheyMatch() throws {

@@ -59,7 +59,7 @@ public struct SchemaValidator: Sendable {
         }
         if case .array(let options)? = schema["enum"], !options.contains(instance.json) {
             problems.append(
-                "instance value (\(LocalJSON.text(instance.json))) not found in enum (possible values: [\(options.map(LocalJSON.text).joined(separator: ","))])"
+                "instance value (\(instance.json.text)) not found in enum (possible values: [\(options.map(\.text).joined(separator: ","))])"
             )
         }
         switch instance {
@@ -95,10 +95,11 @@ public struct SchemaValidator: Sendable {
             let exclusive = schema["exclusiveMinimum"] == .bool(true)
             if exclusive && number == minimum {
                 problems.append(
-                    "numeric instance is not strictly greater than the required minimum \(LocalJSON.number(minimum))")
+                    "numeric instance is not strictly greater than the required minimum \(JSONValue.number(minimum).text)"
+                )
             } else if number < minimum {
                 problems.append(
-                    "numeric instance is lower than the required minimum (minimum: \(LocalJSON.number(minimum)), found: \(LocalJSON.number(number)))"
+                    "numeric instance is lower than the required minimum (minimum: \(JSONValue.number(minimum).text), found: \(JSONValue.number(number).text))"
                 )
             }
         }
@@ -106,10 +107,11 @@ public struct SchemaValidator: Sendable {
             let exclusive = schema["exclusiveMaximum"] == .bool(true)
             if exclusive && number == maximum {
                 problems.append(
-                    "numeric instance is not strictly lower than the required maximum \(LocalJSON.number(maximum))")
+                    "numeric instance is not strictly lower than the required maximum \(JSONValue.number(maximum).text)"
+                )
             } else if number > maximum {
                 problems.append(
-                    "numeric instance is greater than the required maximum (maximum: \(LocalJSON.number(maximum)), found: \(LocalJSON.number(number)))"
+                    "numeric instance is greater than the required maximum (maximum: \(JSONValue.number(maximum).text), found: \(JSONValue.number(number).text))"
                 )
             }
         }
@@ -124,7 +126,7 @@ public struct SchemaValidator: Sendable {
             problems.append(
                 "array is too long: must have at most \(maximum) elements but instance has \(items.count) elements")
         }
-        if schema["uniqueItems"] == .bool(true), Set(items.map { LocalJSON.text($0.json) }).count != items.count {
+        if schema["uniqueItems"] == .bool(true), Set(items.map { $0.json.text }).count != items.count {
             problems.append("array must not contain duplicate elements")
         }
         if let itemSchema = schema["items"] {

@@ -78,14 +78,18 @@ extension GraphReader {
         if let id = referenced(method["AuthorizerId"], type: "AWS::ApiGateway::Authorizer") {
             authorizer = referenced(byId[id]?["AuthorizerUri"], type: "AWS::Lambda::Function")
         }
-        graph.routes.append(
-            StackGraph.Route(
-                api: api, kind: .rest, method: (method["HttpMethod"]?.stringValue ?? "ANY").uppercased(),
-                path: path.isEmpty ? "/" : path,
-                target: target(
-                    type: method["Integration"]?["Type"]?.stringValue, uri: method["Integration"]?["Uri"],
-                    subtype: nil, parameters: nil),
-                authorizer: authorizer))
+        var route = StackGraph.Route(
+            api: api, kind: .rest, method: (method["HttpMethod"]?.stringValue ?? "ANY").uppercased(),
+            path: path.isEmpty ? "/" : path,
+            target: target(
+                type: method["Integration"]?["Type"]?.stringValue, uri: method["Integration"]?["Uri"],
+                subtype: nil, parameters: nil),
+            authorizer: authorizer)
+        route.authorization = method["AuthorizationType"]?.stringValue ?? "NONE"
+        let models = method["RequestModels"]?.fields
+        let model = models?["application/json"] ?? models?.first(where: { _ in true })?.value
+        route.requestSchema = referenced(model, type: "AWS::ApiGateway::Model").flatMap { byId[$0]?["Schema"] }
+        graph.routes.append(route)
     }
 
     mutating func httpRoute(_ route: Resource) {
@@ -98,16 +102,17 @@ extension GraphReader {
         if let id = referenced(route["AuthorizerId"], type: "AWS::ApiGatewayV2::Authorizer") {
             authorizer = referenced(byId[id]?["AuthorizerUri"], type: "AWS::Lambda::Function")
         }
-        graph.routes.append(
-            StackGraph.Route(
-                api: api, kind: .http, method: parts.count == 2 ? parts[0].uppercased() : "ANY",
-                path: parts.count == 2 ? parts[1] : key,
-                target: integration.map {
-                    target(
-                        type: $0["IntegrationType"]?.stringValue, uri: $0["IntegrationUri"],
-                        subtype: $0["IntegrationSubtype"]?.stringValue, parameters: $0["RequestParameters"])
-                } ?? .other("no integration"),
-                authorizer: authorizer))
+        var node = StackGraph.Route(
+            api: api, kind: .http, method: parts.count == 2 ? parts[0].uppercased() : "ANY",
+            path: parts.count == 2 ? parts[1] : key,
+            target: integration.map {
+                target(
+                    type: $0["IntegrationType"]?.stringValue, uri: $0["IntegrationUri"],
+                    subtype: $0["IntegrationSubtype"]?.stringValue, parameters: $0["RequestParameters"])
+            } ?? .other("no integration"),
+            authorizer: authorizer)
+        node.authorization = route["AuthorizationType"]?.stringValue ?? "NONE"
+        graph.routes.append(node)
     }
 
     /// Routes written in the API's OpenAPI `Body` (or SAM's `DefinitionBody`), with their

@@ -1,7 +1,7 @@
 import JSONDocument
 import Testing
 
-@testable import LocalRun
+@testable import JSONSchema
 
 @Suite struct StrictJSONTests {
     static func parse(_ text: String) -> JSONInstance? { try? StrictJSON.parse(Array(text.utf8)).get() }

@@ -1,7 +1,7 @@
 import JSONDocument
 import Testing
 
-@testable import LocalRun
+@testable import JSONSchema
 
 @Suite struct SchemaValidatorTests {
     static let schema = JSONValue.parse(

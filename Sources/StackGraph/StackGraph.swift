@@ -1,6 +1,6 @@
 import CloudFormation
 
-/// The stack's wiring as pricing and simulation read it: API routes and what they feed, queues with the mappings
+/// The stack's wiring as cost, simulate, local, load and trace read it: API routes and what they feed, queues with the mappings
 /// and functions that consume them, the tables each function writes and reads, the topics it publishes to and
 /// their subscribers; plus the priced resources that hang off that flow (log groups, alarms, dashboards, keys).
 ///
@@ -35,6 +35,10 @@ public struct StackGraph: Sendable, Equatable {
         public var target: Target
         /// A Lambda authorizer in front of the route (function logical ID).
         public var authorizer: String?
+        /// The route's authorization type (`NONE`, `AWS_IAM`, `CUSTOM`, `COGNITO_USER_POOLS`, `JWT`).
+        public var authorization = "NONE"
+        /// The JSON schema of the route's request model (`application/json`, else the first), as written.
+        public var requestSchema: Value? = nil
 
         /// `POST /orders`, as profiles name routes.
         public var name: String { "\(method) \(path)" }
@@ -109,12 +113,19 @@ public struct StackGraph: Sendable, Equatable {
         public var `protocol`: String
         /// The subscribed queue or function (logical ID) for `sqs` and `lambda`.
         public var endpoint: String?
+        /// The filter policy as written, and its scope (`MessageAttributes` unless `MessageBody`).
+        public var filterPolicy: Value? = nil
+        public var filterPolicyScope = "MessageAttributes"
+        /// Where SNS moves a message it could not deliver (the subscription's redrive policy).
+        public var deadLetterQueue: String? = nil
     }
 
     /// A DynamoDB table.
     public struct TableNode: Sendable, Equatable {
         public var logicalId: String
         public var pointInTimeRecovery: Bool
+        /// The partition (HASH) key's attribute name.
+        public var partitionKey: String? = nil
     }
 
     /// A log group the template declares.

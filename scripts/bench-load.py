@@ -77,9 +77,9 @@ def wrk(port, seconds, folder):
 
 def profile(folder, rate, seconds):
     path = folder / "ceiling.yaml"
-    path.write_text(f"name: ceiling\ndescription: flat\norders_per_month: 0\nshape: flat\nspikes:\n"
-                    f"  - {{name: s, start_hour: 10, duration_minutes: {seconds}, orders_per_second: {rate}}}\n"
-                    f"order_bytes: 1024\nqueries_per_order: 0\n")
+    path.write_text(f"name: ceiling\ndescription: flat\narrivals_per_month: 0\nshape: flat\nspikes:\n"
+                    f"  - {{name: s, start_hour: 10, duration_minutes: {seconds}, arrivals_per_second: {rate}}}\n"
+                    f"body_bytes: 1024\nqueries_per_arrival: 0\n")
     return path
 
 
@@ -101,7 +101,7 @@ def orderstack_ceiling(binary, port, rate, seconds, folder):
         time.sleep(0.2)
     report = json.loads(process.stdout.read())
     wall = time.time() - started
-    statuses = report["byKind"]["order"]
+    statuses = report["byKind"]["new"]
     return {"sent": report["sent"], "seconds": report["sentSeconds"], "p99": report["latencyMs"]["p99"] / 1000,
             "max": report["latencyMs"]["max"] / 1000, "accepted": statuses.get("202", 0), "cpu": cpu, "wall": wall}
 

@@ -20,10 +20,10 @@ from benchlib import series, table  # noqa: E402
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BUSY = """name: busy-diurnal
 description: 20 million orders with a daily cycle and no spike; traffic never stops
-orders_per_month: 20000000
+arrivals_per_month: 20000000
 shape: diurnal
-order_bytes: 2048
-queries_per_order: 0.5
+body_bytes: 2048
+queries_per_arrival: 0.5
 """
 
 

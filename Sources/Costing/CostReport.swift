@@ -32,7 +32,7 @@ public enum CostReport {
     }
 
     static func header(_ estimate: Estimate) -> String {
-        "\(estimate.subject), profile \(estimate.profile) (\(Money.quantity(estimate.orders.rounded())) orders), "
+        "\(estimate.subject), profile \(estimate.profile) (\(Money.quantity(estimate.arrivals.rounded())) \(estimate.noun.plural)), "
             + "\(estimate.region), prices as of \(estimate.pricingAsOf), free tier \(estimate.freeTier ? "on" : "off"), \(estimate.currency)"
     }
 
@@ -45,7 +45,8 @@ public enum CostReport {
             }
         }
         var rows: [[String]] = [["service", "item"] + estimates.map(\.profile)]
-        rows.append(["orders", ""] + estimates.map { Money.quantity($0.orders.rounded()) })
+        rows.append(
+            [estimates.first?.noun.plural ?? "arrivals", ""] + estimates.map { Money.quantity($0.arrivals.rounded()) })
         for (service, item) in items {
             rows.append(
                 [service, item]
@@ -65,11 +66,11 @@ public enum CostReport {
     /// A Markdown table per profile (for pull-request comments), with totals side by side first.
     public static func markdown(_ estimates: [Estimate], suggestions: [String: [Suggestion]] = [:]) -> String {
         var lines = ["### Monthly cost", ""]
-        lines.append("| profile | orders | total |")
+        lines.append("| profile | \(estimates.first?.noun.plural ?? "arrivals") | total |")
         lines.append("| --- | ---: | ---: |")
         for estimate in estimates {
             lines.append(
-                "| \(estimate.profile) | \(Money.quantity(estimate.orders.rounded())) | \(Money.dollars(estimate.total)) |"
+                "| \(estimate.profile) | \(Money.quantity(estimate.arrivals.rounded())) | \(Money.dollars(estimate.total)) |"
             )
         }
         for estimate in estimates {
@@ -105,7 +106,7 @@ public enum CostReport {
             return
                 "{\"profile\": \(quote(estimate.profile)), \"stage\": \(quote(estimate.stage)), \"region\": \(quote(estimate.region)), "
                 + "\"currency\": \(quote(estimate.currency)), \"pricing_as_of\": \(quote(estimate.pricingAsOf)), "
-                + "\"free_tier\": \(estimate.freeTier), \"orders\": \(JSONNumber.quantity(estimate.orders.rounded())), \"total\": \(JSONNumber.money(estimate.total)),\n"
+                + "\"free_tier\": \(estimate.freeTier), \"arrivals\": \(JSONNumber.quantity(estimate.arrivals.rounded())), \"total\": \(JSONNumber.money(estimate.total)),\n"
                 + "  \"lines\": [\n\(lines.joined(separator: ",\n"))\n  ],\n"
                 + "  \"assumptions\": [\(estimate.assumptions.map(quote).joined(separator: ", "))]"
                 + (suggestions.isEmpty ? "" : ",\n  \"suggestions\": [\(suggested.joined(separator: ", "))]") + "}"

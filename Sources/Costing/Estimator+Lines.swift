@@ -13,13 +13,13 @@ struct LineCollector {
     var raw: [Raw] = []
 
     var a: TrafficProfile.Assumptions { profile.assumptions }
-    var orders: Double { usage.orders }
+    var arrivals: Double { usage.arrivals }
     /// Queries reach the query route only where there is one.
-    var queries: Double { model.query == nil ? 0 : orders * profile.queriesPerOrder }
-    var messageChunks: Double { (profile.orderBytes / Estimator.chunk).rounded(.up) }
-    var itemBytes: Double { profile.orderBytes + a.itemOverheadBytes }
+    var queries: Double { model.query == nil ? 0 : arrivals * profile.queriesPerArrival }
+    var messageChunks: Double { (profile.bodyBytes / Estimator.chunk).rounded(.up) }
+    var itemBytes: Double { profile.bodyBytes + a.itemOverheadBytes }
     /// API requests in the month: arrivals at the entry route plus queries.
-    var apiRequests: Double { billedRequests ?? ((model.entry == nil ? 0 : orders) + queries) }
+    var apiRequests: Double { billedRequests ?? ((model.entry == nil ? 0 : arrivals) + queries) }
     let q = Money.quantity
 
     init(
@@ -33,7 +33,7 @@ struct LineCollector {
         self.billedRequests = billedRequests
     }
 
-    /// Adds a line; usage that does not occur in this profile (no queries, no orders) is left out rather than
+    /// Adds a line; usage that does not occur in this profile (no queries, no arrivals) is left out rather than
     /// shown as $0.
     mutating func add(
         _ service: String, _ item: String, _ quantity: Double, _ unit: String, _ key: PriceCatalogue.Key,
@@ -56,10 +56,10 @@ struct LineCollector {
     mutating func apiLines() {
         guard model.entry != nil || model.query != nil else { return }
         let http = options.httpApi || model.entry?.kind == .http
-        var formula = model.entry.map { "\(q(orders)) \($0.name)" } ?? ""
+        var formula = model.entry.map { "\(q(arrivals)) \($0.name)" } ?? ""
         if let route = model.queryRoute {
             formula +=
-                "\(formula.isEmpty ? "" : " + ")\(q(orders)) orders × \(q(profile.queriesPerOrder)) \(route.name)"
+                "\(formula.isEmpty ? "" : " + ")\(q(arrivals)) \(profile.noun.plural) × \(q(profile.queriesPerArrival)) \(route.name)"
         }
         add(
             "Amazon API Gateway", http ? "HTTP API requests" : "REST API requests", apiRequests, "requests",
@@ -69,8 +69,9 @@ struct LineCollector {
     mutating func queueLines() {
         if let intake = model.intakeQueue {
             add(
-                "Amazon SQS", "SendMessage (\(intake))", orders * messageChunks, "requests", .sqsRequests,
-                "\(q(orders)) orders × \(Money.count(messageChunks, "64 KB chunk")) of \(Int(profile.orderBytes)) B")
+                "Amazon SQS", "SendMessage (\(intake))", arrivals * messageChunks, "requests", .sqsRequests,
+                "\(q(arrivals)) \(profile.noun.plural) × \(Money.count(messageChunks, "64 KB chunk")) of \(Int(profile.bodyBytes)) B"
+            )
             if model.processor != nil {
                 add(
                     "Amazon SQS", "ReceiveMessage (\(intake), Lambda pollers)", usage.receives, "requests",
@@ -79,7 +80,7 @@ struct LineCollector {
                 )
                 add(
                     "Amazon SQS", "DeleteMessageBatch (\(intake))", usage.batches, "requests", .sqsRequests,
-                    "one per batch: \(q(orders * model.processorShare)) messages ÷ effective batch size (mean \(q(orders * model.processorShare / max(usage.batches, 1))))"
+                    "one per batch: \(q(arrivals * model.processorShare)) messages ÷ effective batch size (mean \(q(arrivals * model.processorShare / max(usage.batches, 1))))"
                 )
             }
         }
@@ -87,16 +88,16 @@ struct LineCollector {
         if !delivered.isEmpty {
             let count = delivered.reduce(0, +)
             add(
-                "Amazon SQS", "subscriber queues: SNS deliveries", orders * count * messageChunks, "requests",
+                "Amazon SQS", "subscriber queues: SNS deliveries", arrivals * count * messageChunks, "requests",
                 .sqsRequests,
-                "\(q(orders)) events × \(Money.count(count, "queue")) × \(Money.count(messageChunks, "chunk"))")
+                "\(q(arrivals)) events × \(Money.count(count, "queue")) × \(Money.count(messageChunks, "chunk"))")
         }
         if !model.subscriberFlows.isEmpty {
             let count = model.subscriberFlows.map(\.perArrival).reduce(0, +)
             add(
                 "Amazon SQS", "subscriber queues: consumers' receives and deletes",
-                orders * count * a.subscriberRequestsPerMessage, "requests", .sqsRequests,
-                "\(q(orders)) events × \(Money.count(count, "queue")) × \(Money.count(a.subscriberRequestsPerMessage, "request")) (consumed outside the stack)"
+                arrivals * count * a.subscriberRequestsPerMessage, "requests", .sqsRequests,
+                "\(q(arrivals)) events × \(Money.count(count, "queue")) × \(Money.count(a.subscriberRequestsPerMessage, "request")) (consumed outside the stack)"
             )
         }
         for flow in model.consumers {
@@ -109,7 +110,7 @@ struct LineCollector {
             )
             add(
                 "Amazon SQS", "DeleteMessageBatch (\(queue))", batches, "requests", .sqsRequests,
-                "one per batch: \(q(orders * flow.perArrival)) messages ÷ effective batch size (mean \(q(orders * flow.perArrival / max(batches, 1))))"
+                "one per batch: \(q(arrivals * flow.perArrival)) messages ÷ effective batch size (mean \(q(arrivals * flow.perArrival / max(batches, 1))))"
             )
         }
     }
@@ -120,7 +121,7 @@ extension LineCollector {
     func assumptions(window: Double, prices: PriceCatalogue) -> [String] {
         let processorMs = a.processorMs(atMemoryMB: model.processor?.memoryMB ?? 128)
         var list = [
-            "month of 730 hours (43,800 minutes); orders integrated minute by minute (\(profile.shape.rawValue) baseline\(profile.spikes.isEmpty ? "" : " plus \(Money.count(profile.spikes.count, "spike"))"))"
+            "month of 730 hours (43,800 minutes); \(profile.noun.plural) integrated minute by minute (\(profile.shape.rawValue) baseline\(profile.spikes.isEmpty ? "" : " plus \(Money.count(profile.spikes.count, "spike"))"))"
         ]
         if let problem = model.problem { list.append("the traffic could not be placed in the stack: \(problem)") }
         if let entry = model.entry {
@@ -155,7 +156,7 @@ extension LineCollector {
             }
                 ?? "each message a function stores costs 2 DynamoDB writes on a table with an outbox (a conditional put, then the published flag), else 1, of ⌈(message + \(q(a.itemOverheadBytes)) B) / 1 KB⌉ WRU (table_writes_per_message overrides)",
             "SNS deliveries to SQS are free for SNS and billed as SendMessage on each subscriber queue; consumers outside the stack make \(q(a.subscriberRequestsPerMessage)) requests per message",
-            "each written table holds \(q(a.storedOrders)) items at the start of the month; storage and PITR on the month's average size",
+            "each written table holds \(q(a.storedItems)) items at the start of the month; storage and PITR on the month's average size",
             "log storage in steady state: ingestion × retention ÷ 30.42 days, compressed to \(a.logCompressionRatio) of ingested size",
             "prices are for \(prices.region) as of \(prices.asOf); tiers apply to this stack's usage alone",
             options.freeTier
@@ -172,7 +173,7 @@ extension LineCollector {
         var list: [String] = []
         for flow in model.consumers {
             list.append(
-                "\(flow.function.logicalId) consumes \(flow.consumer.queue) (\(q(flow.perArrival)) message per order): priced at the processor's handler time per batch"
+                "\(flow.function.logicalId) consumes \(flow.consumer.queue) (\(q(flow.perArrival)) message per \(profile.noun.singular)): priced at the processor's handler time per batch"
             )
         }
         for function in [model.entryFunction, model.authorizer].compactMap({ $0 })
@@ -180,8 +181,9 @@ extension LineCollector {
         {
             list.append("\(function.logicalId): priced at the query handler's time per invocation")
         }
-        if profile.queriesPerOrder > 0 && model.query == nil {
-            list.append("queries_per_order \(q(profile.queriesPerOrder)) not priced: no GET route invokes a function")
+        if profile.queriesPerArrival > 0 && model.query == nil {
+            list.append(
+                "queries_per_arrival \(q(profile.queriesPerArrival)) not priced: no GET route invokes a function")
         }
         if let intake = model.intakeQueue, model.processor == nil {
             list.append("nothing in the stack consumes \(intake): only its SendMessage requests are priced")

@@ -39,12 +39,12 @@ extension LineCollector {
         }
         if let function = model.entryFunction, let route = model.entry {
             lambda(
-                function, invocations: orders, milliseconds: a.queryMs(atMemoryMB: function.memoryMB),
+                function, invocations: arrivals, milliseconds: a.queryMs(atMemoryMB: function.memoryMB),
                 why: "one per \(route.name)", per: "requests")
         }
         for (function, perArrival) in model.eventFunctions {
             lambda(
-                function, invocations: orders * perArrival, milliseconds: a.queryMs(atMemoryMB: function.memoryMB),
+                function, invocations: arrivals * perArrival, milliseconds: a.queryMs(atMemoryMB: function.memoryMB),
                 why: "one per event from its topic", per: "events")
         }
         if let query = model.query, let route = model.queryRoute {
@@ -67,9 +67,9 @@ extension LineCollector {
             let writes = a.writesPerMessage(outbox: model.outboxes.contains { $0.consumer.table == table })
             let writeUnits = writes * (itemBytes / 1024).rounded(.up)
             add(
-                "Amazon DynamoDB", name("write request units", table), orders * perArrival * writeUnits, "WRU",
+                "Amazon DynamoDB", name("write request units", table), arrivals * perArrival * writeUnits, "WRU",
                 .dynamodbWriteUnits,
-                "\(q(orders * perArrival)) messages × \(Money.count(writes, "write")) × ⌈\(Int(itemBytes)) B / 1 KB⌉"
+                "\(q(arrivals * perArrival)) messages × \(Money.count(writes, "write")) × ⌈\(Int(itemBytes)) B / 1 KB⌉"
             )
         }
         for table in model.reads {
@@ -79,11 +79,11 @@ extension LineCollector {
                 "\(q(queries)) eventually consistent reads × ½ × ⌈\(Int(itemBytes)) B / 4 KB⌉")
         }
         for (table, perArrival) in model.writes {
-            let stored = orders * perArrival
-            let storedGB = (a.storedOrders + stored / 2) * itemBytes / Estimator.gib
+            let stored = arrivals * perArrival
+            let storedGB = (a.storedItems + stored / 2) * itemBytes / Estimator.gib
             add(
                 "Amazon DynamoDB", name("storage", table), storedGB, "GB-months", .dynamodbStorage,
-                "(\(q(a.storedOrders)) stored + \(q(stored)) ÷ 2 new) × \(Int(itemBytes)) B")
+                "(\(q(a.storedItems)) stored + \(q(stored)) ÷ 2 new) × \(Int(itemBytes)) B")
             if model.graph.tables.contains(where: { $0.logicalId == table && $0.pointInTimeRecovery }) {
                 add(
                     "Amazon DynamoDB", name("point-in-time recovery", table), storedGB, "GB-months", .dynamodbPITR,
@@ -96,8 +96,8 @@ extension LineCollector {
         for (topic, perArrival) in model.publishes {
             add(
                 "Amazon SNS", model.publishes.count == 1 ? "publishes" : "publishes (\(topic))",
-                orders * perArrival * messageChunks, "requests", .snsPublishes,
-                "\(q(orders * perArrival)) events to \(topic) × \(Money.count(messageChunks, "64 KB chunk")); deliveries to SQS are free"
+                arrivals * perArrival * messageChunks, "requests", .snsPublishes,
+                "\(q(arrivals * perArrival)) events to \(topic) × \(Money.count(messageChunks, "64 KB chunk")); deliveries to SQS are free"
             )
         }
     }
@@ -107,27 +107,27 @@ extension LineCollector {
         let platform = "+ 350 B per invocation"
         switch group.writer {
         case .function(.entryConsumer, _):
-            let messages = orders * model.processorShare
+            let messages = arrivals * model.processorShare
             let quiet = model.systemLogLevelQuiet
             // Its stream batches (the outbox) are invocations too, each with its START, END and REPORT lines.
             let streamBatches = model.outboxes.filter { $0.function.logicalId == model.processor?.logicalId }
                 .reduce(0) { $0 + (usage.streamBatches[$1.consumer.mapping] ?? 0) }
             return (
-                messages * a.logBytesPerOrder + (quiet ? 0 : 350 * (usage.batches + streamBatches)),
-                "\(q(messages)) orders × \(q(a.logBytesPerOrder)) B\(quiet ? " (platform logs at WARN)" : " \(platform)")"
+                messages * a.logBytesPerMessage + (quiet ? 0 : 350 * (usage.batches + streamBatches)),
+                "\(q(messages)) \(profile.noun.plural) × \(q(a.logBytesPerMessage)) B\(quiet ? " (platform logs at WARN)" : " \(platform)")"
             )
         case .function(.downstreamConsumer, let mapping):
             guard let flow = model.consumers.first(where: { $0.consumer.mapping == mapping }) else { return nil }
-            let messages = orders * flow.perArrival
+            let messages = arrivals * flow.perArrival
             let quiet = model.graph.function(flow.function.logicalId)?.quietSystemLogs ?? false
             let batches = usage.consumerBatches[flow.consumer.mapping] ?? 0
             return (
-                messages * a.logBytesPerOrder + (quiet ? 0 : 350 * batches),
-                "\(q(messages)) messages × \(q(a.logBytesPerOrder)) B\(quiet ? " (platform logs at WARN)" : " \(platform)")"
+                messages * a.logBytesPerMessage + (quiet ? 0 : 350 * batches),
+                "\(q(messages)) messages × \(q(a.logBytesPerMessage)) B\(quiet ? " (platform logs at WARN)" : " \(platform)")"
             )
         case .function(.query, _): return (queries * 300, "\(q(queries)) requests × 300 B")
         case .access:
-            let requests = (model.entry == nil ? 0 : orders) + queries
+            let requests = (model.entry == nil ? 0 : arrivals) + queries
             return (
                 requests * a.accessLogBytesPerRequest, "\(q(requests)) requests × \(q(a.accessLogBytesPerRequest)) B"
             )
@@ -176,11 +176,11 @@ extension LineCollector {
             )
         }
         if model.entry != nil || model.query != nil {
-            let accepts = model.entry == nil ? 0 : orders * a.acceptResponseBytes
+            let accepts = model.entry == nil ? 0 : arrivals * a.acceptResponseBytes
             add(
                 "Data transfer", "out to the internet (API responses)",
                 (accepts + queries * (itemBytes + 200)) / Estimator.gib, "GB", .dataTransferOut,
-                "\(q(orders)) × \(q(a.acceptResponseBytes)) B accept responses + \(q(queries)) × \(Int(itemBytes + 200)) B query responses"
+                "\(q(arrivals)) × \(q(a.acceptResponseBytes)) B accept responses + \(q(queries)) × \(Int(itemBytes + 200)) B query responses"
             )
         }
         if model.tracedApi {

@@ -28,7 +28,9 @@ public struct Estimate: Sendable, Equatable {
     public var currency: String
     public var pricingAsOf: String
     public var freeTier: Bool
-    public var orders: Double
+    public var arrivals: Double
+    /// What the profile calls its arrivals, for the reports.
+    public var noun = TrafficProfile.Noun()
     public var lines: [CostLine]
     public var assumptions: [String]
     /// The template file priced, when it is not a stage's synthesized stack.
@@ -75,7 +77,7 @@ public struct EstimateOptions: Sendable {
 /// Monthly usage, integrated minute by minute over the 730-hour month.
 public struct MonthlyUsage: Sendable, Equatable {
     /// Arrivals accepted at the entry route.
-    public var orders = 0.0
+    public var arrivals = 0.0
     /// Processor invocations (batches).
     public var batches = 0.0
     /// ReceiveMessage calls on the intake queue: one per batch, plus the empty long polls of idle pollers.
@@ -109,12 +111,12 @@ public enum Estimator {
     /// share an invocation.
     static let streamPollSeconds = 0.25
 
-    /// Integrates the profile over the month: orders, batches, receives, traces.
+    /// Integrates the profile over the month: arrivals, batches, receives, traces.
     public static func usage(_ profile: TrafficProfile, model: StackUsageModel, window: Double) -> MonthlyUsage {
         var usage = MonthlyUsage()
         let a = profile.assumptions
         let handlerSeconds = a.processorMs(atMemoryMB: model.processor?.memoryMB ?? 128) / 1000
-        let requestsPerOrder = 1 + profile.queriesPerOrder
+        let requestsPerArrival = 1 + profile.queriesPerArrival
         let downstream = model.consumers.map { flow in
             (
                 flow.consumer.mapping, flow.perArrival, flow.consumer.batchSize, flow.consumer.batchingWindowSeconds,
@@ -124,9 +126,9 @@ public enum Estimator {
         var lastActivePeriod = -1
         for minute in 0..<TrafficProfile.minutesPerMonth {
             let rate = profile.rate(atMinute: minute)
-            let orders = rate * 60
-            usage.orders += orders
-            if orders > 0 && minute / 5 != lastActivePeriod {
+            let arrivals = rate * 60
+            usage.arrivals += arrivals
+            if arrivals > 0 && minute / 5 != lastActivePeriod {
                 lastActivePeriod = minute / 5
                 usage.activeKeyPeriods += 1
             }
@@ -147,7 +149,7 @@ public enum Estimator {
                 handlerSeconds: handlerSeconds)
             usage.batches += batches
             usage.receives += max(a.idleReceivesPerMinute, batches)
-            let apiRate = rate * requestsPerOrder
+            let apiRate = rate * requestsPerArrival
             usage.tracedRequests += 60 * (min(apiRate, 1) + 0.05 * max(apiRate - 1, 0))
         }
         return usage
@@ -174,7 +176,7 @@ public enum Estimator {
         var usage = usage(profile, model: model, window: window)
         var billedRequests: Double?
         if let simulation = options.simulation {
-            usage.orders = simulation.acceptedOrders
+            usage.arrivals = simulation.acceptedArrivals
             usage.batches = simulation.invocations
             usage.receives = simulation.receives
             usage.tracedRequests = simulation.tracedRequests
@@ -188,7 +190,7 @@ public enum Estimator {
             model: model, profile: profile, usage: usage, options: options, billedRequests: billedRequests)
         collector.collect()
         let raw = collector.raw
-        let orders = usage.orders
+        let arrivals = usage.arrivals
         let q = Money.quantity
         // Free allowances and tiers apply per price key across lines, in line order.
         var lines: [CostLine] = []
@@ -225,10 +227,12 @@ public enum Estimator {
         }
 
         let assumptions = collector.assumptions(window: window, prices: prices)
-        return Estimate(
+        var estimate = Estimate(
             profile: profile.name, stage: options.stage, region: prices.region, currency: prices.currency,
-            pricingAsOf: prices.asOf, freeTier: options.freeTier, orders: orders, lines: lines,
+            pricingAsOf: prices.asOf, freeTier: options.freeTier, arrivals: arrivals, lines: lines,
             assumptions: assumptions,
             template: options.template)
+        estimate.noun = profile.noun
+        return estimate
     }
 }

@@ -20,7 +20,7 @@ public struct PartnerLimits: Sendable, Equatable {
 
 extension TrafficProfile {
     /// Requests per arrival: the entry request and the queries that follow it.
-    var requestsPerArrival: Double { 1 + queriesPerOrder }
+    var requestsPerArrival: Double { 1 + queriesPerArrival }
 
     /// The busiest minute's arrivals per second over the month.
     public var peakRate: Double {
@@ -30,7 +30,8 @@ extension TrafficProfile {
     /// The limits of a caller sending `share` (0 to 1) of this profile's requests.
     public func partnerLimits(share: Double) -> PartnerLimits {
         let rate = Swift.max(1, Int((peakRate * requestsPerArrival * share * PartnerLimits.headroom).rounded(.up)))
-        let quota = Swift.max(1, Int((totalOrders * requestsPerArrival * share * PartnerLimits.headroom).rounded(.up)))
+        let quota = Swift.max(
+            1, Int((totalArrivals * requestsPerArrival * share * PartnerLimits.headroom).rounded(.up)))
         return PartnerLimits(rateLimit: rate, burstLimit: rate * 2, quotaPerMonth: quota)
     }
 }

@@ -190,7 +190,7 @@ public enum Money {
         return "\(whole).\(fraction)"
     }
 
-    /// `1 key`, `2 keys`, `1,200 orders`: a count with its noun in English number (`plural` when not `+s`).
+    /// `1 key`, `2 keys`, `1,200 arrivals`: a count with its noun in English number (`plural` when not `+s`).
     public static func count(_ value: Double, _ singular: String, _ plural: String? = nil) -> String {
         "\(quantity(value)) \(value == 1 ? singular : plural ?? singular + "s")"
     }

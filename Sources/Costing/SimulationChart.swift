@@ -36,7 +36,7 @@ struct SimulationChart {
         let throttleShown = result.throttleRate > 0 && result.throttleRate <= 2 * max(traffic, 1)
         let scale = Ticks(maximum: max(traffic, throttleShown ? result.throttleRate : 0), integral: false)
         let label =
-            "requests and orders per second"
+            "requests and \(result.noun.plural) per second"
             + (throttleShown || result.throttleRate <= 0
                 ? "" : " (throttle \(Money.quantity(result.throttleRate))/s, above the scale)")
         var parts = grid(panelTop: top, scale: scale, label: label, side: left - 8, anchor: "end")
@@ -136,7 +136,8 @@ struct SimulationChart {
     func legend() -> [String] {
         let entries: [(String, String, String, Double)] = [
             ("API requests", "#616161", "5,3", 2), ("throttle", "#000000", "8,4", 2), ("429s", "#e377c2", "", 2),
-            ("orders accepted", "#1f77b4", "", 5), ("processed", "#2ca02c", "", 2), ("backlog", "#d62728", "", 2),
+            ("\(result.noun.plural) accepted", "#1f77b4", "", 5), ("processed", "#2ca02c", "", 2),
+            ("backlog", "#d62728", "", 2),
             ("concurrency", "#9467bd", "4,2", 2), ("alarm", "#ff7f0e", "2,2", 2),
         ]
         var parts: [String] = []

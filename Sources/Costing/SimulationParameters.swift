@@ -70,7 +70,7 @@ public struct SimulationParameters: Sendable, Equatable {
     public var initialWriteUnitsPerSecond = 4_000.0
     public var doublingDelaySeconds = 1_800
     /// Write units per accepted order: two writes of ⌈item / 1 KB⌉ (set from the profile's order size).
-    public var writeUnitsPerOrder = 6.0
+    public var writeUnitsPerArrival = 6.0
     /// SNS Publish quota in us-east-1: 30,000/s (9,000 or 1,500 in smaller regions).
     public var snsPublishPerSecond = 30_000.0
     /// API Gateway to SQS acceptance latency (one SendMessage round trip).
@@ -139,10 +139,10 @@ public struct SimulationParameters: Sendable, Equatable {
         }
         let a = profile.assumptions
         secondsPerBatch = a.processorMs(atMemoryMB: model.processor?.memoryMB ?? 128) / 1000
-        let units = ((profile.orderBytes + a.itemOverheadBytes) / 1024).rounded(.up)
+        let units = ((profile.bodyBytes + a.itemOverheadBytes) / 1024).rounded(.up)
         if let mapping = model.intakeMapping {
             configure(consumer: mapping, graph: graph)
-            writeUnitsPerOrder = Self.writeUnits(of: mapping.function, graph: graph, model: model, a) * units
+            writeUnitsPerArrival = Self.writeUnits(of: mapping.function, graph: graph, model: model, a) * units
         }
         alarms = Self.alarms(
             graph.alarms, model: model, deadLetterQueue: model.intakeQueue.flatMap { graph.queue($0)?.deadLetterQueue })
@@ -160,7 +160,8 @@ public struct SimulationParameters: Sendable, Equatable {
             own.acceptanceSeconds = 0
             own.configure(consumer: flow.consumer, graph: graph)
             own.secondsPerBatch = a.processorMs(atMemoryMB: flow.function.memoryMB) / 1000
-            own.writeUnitsPerOrder = Self.writeUnits(of: flow.function.logicalId, graph: graph, model: model, a) * units
+            own.writeUnitsPerArrival =
+                Self.writeUnits(of: flow.function.logicalId, graph: graph, model: model, a) * units
             return DownstreamConsumer(
                 mapping: flow.consumer.mapping, function: flow.function.logicalId, queue: flow.consumer.queue,
                 perProcessed: flow.perArrival / max(model.processorShare, 1e-9), parameters: own)

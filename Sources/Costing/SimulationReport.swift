@@ -22,7 +22,8 @@ public enum SimulationReport {
             }
         } else if let alarm = result.alarms.first {
             focus = max(0, alarm.second / 60 - 60)..<(alarm.second / 60 + 1)
-        } else if let spike = result.spikes.max(by: { $0.ordersPerSecond < $1.ordersPerSecond }), !spike.minutes.isEmpty
+        } else if let spike = result.spikes.max(by: { $0.arrivalsPerSecond < $1.arrivalsPerSecond }),
+            !spike.minutes.isEmpty
         {
             focus = spike.minutes
         } else {
@@ -106,9 +107,9 @@ public enum SimulationReport {
     public static func text(_ result: SimulationResult, window: Window) -> String {
         let q = { Money.quantity(($0 as Double).rounded()) }
         var lines = [
-            "profile \(result.profile): \(q(result.offeredOrders)) orders offered",
-            "  accepted          \(q(result.acceptedOrders)); API requests rejected with 429: \(rejectedText(result))",
-            "  processed         \(q(result.processedOrders)); sent to the DLQ: \(q(result.deadLettered))",
+            "profile \(result.profile): \(q(result.offeredArrivals)) \(result.noun.plural) offered",
+            "  accepted          \(q(result.acceptedArrivals)); API requests rejected with 429: \(rejectedText(result))",
+            "  processed         \(q(result.processedArrivals)); sent to the DLQ: \(q(result.deadLettered))",
             result.peakBacklog < 1
                 ? "  peak backlog      none: every message was taken within its batching window"
                 : "  peak backlog      \(q(result.peakBacklog)) messages at \(clock(result.peakBacklogSecond))"
@@ -127,7 +128,7 @@ public enum SimulationReport {
         if let outbox = result.parameters.outbox {
             lines.append(
                 "  outbox            \(q(result.streamInvocations)) stream invocations beside \(q(result.invocations)) from the queue; "
-                    + "each order announced about \(seconds(outbox.announceSeconds)) after it is stored (in the latency above)"
+                    + "each \(result.noun.singular) announced about \(seconds(outbox.announceSeconds)) after it is stored (in the latency above)"
             )
         }
         if result.alarms.isEmpty {
@@ -161,14 +162,14 @@ public enum SimulationReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `899,738 (orders 359,895, queries 539,843)`, or `0`.
+    /// `899,738 (arrivals 359,895, queries 539,843)`, or `0`.
     static func rejectedText(_ result: SimulationResult) -> String {
         let q = { Money.quantity(($0 as Double).rounded()) }
         guard result.rejectedRequests >= 0.5 else { return "0" }
-        let orders = result.rejectedOrders
-        let queries = max(0, result.rejectedRequests - orders)
-        return "\(q(result.rejectedRequests)) (orders \(q(orders)), queries \(q(queries))); "
-            + "the stage admits \(q(result.throttleRate)) requests/s, orders and queries together"
+        let arrivals = result.rejectedArrivals
+        let queries = max(0, result.rejectedRequests - arrivals)
+        return "\(q(result.rejectedRequests)) (\(result.noun.plural) \(q(arrivals)), queries \(q(queries))); "
+            + "the stage admits \(q(result.throttleRate)) requests/s, \(result.noun.plural) and queries together"
     }
 
     /// Unicode block sparkline, at most 80 characters wide.
@@ -200,8 +201,8 @@ public enum SimulationReport {
         let latency = ["p50", "p90", "p99", "max"].map { "\"\($0)\": \(result.processingLatency[$0] ?? 0)" }.joined(
             separator: ", ")
         return """
-            {"profile": "\(result.profile)", "offered": \(result.offeredOrders.rounded()), "accepted": \(result.acceptedOrders.rounded()),
-             "rejected_429": \(result.rejectedRequests.rounded()), "processed": \(result.processedOrders.rounded()),
+            {"profile": "\(result.profile)", "offered": \(result.offeredArrivals.rounded()), "accepted": \(result.acceptedArrivals.rounded()),
+             "rejected_429": \(result.rejectedRequests.rounded()), "processed": \(result.processedArrivals.rounded()),
              "dead_lettered": \(result.deadLettered.rounded()), "peak_backlog": \(result.peakBacklog.rounded()),
              "peak_backlog_second": \(result.peakBacklogSecond), "max_age_seconds": \(result.maximumAgeSeconds),
              "drain_seconds": \(result.drainSeconds.map { "\($0)" } ?? "null"), "peak_concurrency": \(result.peakConcurrency),
@@ -210,7 +211,7 @@ public enum SimulationReport {
              "dynamodb_throttled_writes": \(result.writeThrottles.rounded()), "acceptance_latency_seconds": \(result.acceptanceLatency),
              "processing_latency_seconds": {\(latency)},
              "alarms": [\(alarms.joined(separator: ", "))],
-             "rejected_orders": \(result.rejectedOrders.rounded()), "rejected_queries": \(max(0, result.rejectedRequests - result.rejectedOrders).rounded()),
+             "rejected_arrivals": \(result.rejectedArrivals.rounded()), "rejected_queries": \(max(0, result.rejectedRequests - result.rejectedArrivals).rounded()),
              "throttle_requests_per_second": \(result.throttleRate),
              "downstream": [\(downstream(result))],
              "window_hours": "\(hours(window))", "window_minutes": [\(window.lowerBound), \(window.upperBound)],

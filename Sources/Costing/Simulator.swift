@@ -14,7 +14,7 @@ public struct SimulationResult: Sendable {
         public var oldestAge: [Double] = []
         /// Concurrent batches running (minute maximum).
         public var concurrency: [Double] = []
-        /// API requests offered per second, orders and queries (minute average).
+        /// API requests offered per second, arrivals and queries (minute average).
         public var requests: [Double] = []
         /// API requests rejected with 429 (minute total).
         public var rejected: [Double] = []
@@ -27,16 +27,18 @@ public struct SimulationResult: Sendable {
     }
 
     public var profile: String
-    public var offeredOrders = 0.0
-    public var acceptedOrders = 0.0
+    /// What the profile calls its arrivals.
+    public var noun = TrafficProfile.Noun()
+    public var offeredArrivals = 0.0
+    public var acceptedArrivals = 0.0
     public var rejectedRequests = 0.0
-    /// Of the rejected requests, the orders (`POST`); the rest are queries.
-    public var rejectedOrders = 0.0
+    /// Of the rejected requests, the arrivals (`POST`); the rest are queries.
+    public var rejectedArrivals = 0.0
     /// The API's throttle: the stage's rate limit, or the account's.
     public var throttleRate = 0.0
     /// The profile's spikes as minutes of the month (ramps included), with their plateau rates.
-    public var spikes: [(minutes: Range<Int>, ordersPerSecond: Double)] = []
-    public var processedOrders = 0.0
+    public var spikes: [(minutes: Range<Int>, arrivalsPerSecond: Double)] = []
+    public var processedArrivals = 0.0
     public var deadLettered = 0.0
     public var peakBacklog = 0.0
     public var peakBacklogSecond = 0
@@ -77,7 +79,7 @@ public struct SecondSeries: Sendable, Equatable {
     /// An empty series.
     public init() {}
 
-    /// API requests offered (orders and queries).
+    /// API requests offered (arrivals and queries).
     public var requests: [Double] = []
     /// Requests admitted by the API's token bucket.
     public var admitted: [Double] = []
@@ -158,7 +160,7 @@ public enum Simulator {
             let own = simulate(profile, consumer.parameters, minutes: minutes, arrivals: arrivals)
             return DownstreamResult(
                 mapping: consumer.mapping, function: consumer.function, queue: consumer.queue,
-                received: own.acceptedOrders, processed: own.processedOrders, deadLettered: own.deadLettered,
+                received: own.acceptedArrivals, processed: own.processedArrivals, deadLettered: own.deadLettered,
                 peakBacklog: own.peakBacklog, drainSeconds: own.drainSeconds, maximumAgeSeconds: own.maximumAgeSeconds,
                 peakConcurrency: own.peakConcurrency, lambdaThrottles: own.lambdaThrottles,
                 invocations: own.invocations, receives: own.receives,
@@ -167,7 +169,7 @@ public enum Simulator {
         return result
     }
 
-    /// A short run driven second by second: `rates[s]` orders per second during second `s` (a profile compressed
+    /// A short run driven second by second: `rates[s]` arrivals per second during second `s` (a profile compressed
     /// for a load test), then `tailSeconds` without traffic for the queue to drain. The profile gives the queries
     /// per order and the assumptions; `perSecond` holds the series, and the drain time is measured on it.
     public static func run(
@@ -178,15 +180,16 @@ public enum Simulator {
     }
 
     /// One queue-and-consumer path: `arrivals` (messages per second, one value per minute) replace the profile's
-    /// API traffic and skip the API when given; `perSecond` (orders per second, one value per second) replaces it
+    /// API traffic and skip the API when given; `perSecond` (arrivals per second, one value per second) replaces it
     /// at second resolution, with no closed-form minutes.
     static func simulate(
         _ profile: TrafficProfile, _ parameters: SimulationParameters, minutes: Int, arrivals: [Double]?,
         perSecond: [Double]? = nil
     ) -> SimulationResult {
         var result = SimulationResult(profile: profile.name, parameters: parameters)
+        result.noun = profile.noun
         let p = parameters
-        let requestsPerOrder = arrivals == nil ? 1 + profile.queriesPerOrder : 1
+        let requestsPerArrival = arrivals == nil ? 1 + profile.queriesPerArrival : 1
         let batchSize = max(1, p.batchSize)
         let perBatch = max(0.001, p.secondsPerBatch)
         var tokens = p.burstLimit
@@ -217,7 +220,7 @@ public enum Simulator {
         result.spikes = profile.spikes.map { spike in
             let start = min(minutes, max(0, Int(spike.startHour * 60)))
             let end = max(start, min(minutes, start + Int(spike.durationMinutes.rounded(.up))))
-            return (start..<end, spike.ordersPerSecond)
+            return (start..<end, spike.arrivalsPerSecond)
         }
         result.peakPollers = min(p.initialConcurrency, p.concurrencyCap)
         if perSecond != nil { result.perSecond = SecondSeries() }
@@ -257,10 +260,10 @@ public enum Simulator {
                 writeThrottled = 0.0
             var backlogMax = 0.0, ageMax = 0.0, concurrencyMax = 0.0, peakWrites = 0.0
             var minuteBatches = 0.0, traced = 0.0, admittedRequests = 0.0
-            let apiRate = rate * requestsPerOrder
+            let apiRate = rate * requestsPerArrival
             // Steady state below every limit: the queue is empty, the bucket full, the pollers at rest, and the
             // traffic needs less than the resting pollers, the table's and SNS's limits. Then each order waits at
-            // most its batching window (a batch fills sooner above BatchSize / window orders per second) and
+            // most its batching window (a batch fills sooner above BatchSize / window arrivals per second) and
             // finishes one batch later; nothing queues, and the minute is solved in closed form.
             // A partial batch still inside its batching window is normal flow, not a backlog.
             let flowing =
@@ -270,7 +273,7 @@ public enum Simulator {
             let steady =
                 perSecond == nil && flowing && returning.isEmpty && tokens + p.rateLimit >= p.burstLimit
                 && apiRate <= p.rateLimit
-                && rate * p.writeUnitsPerOrder <= writeLimit && rate <= p.snsPublishPerSecond
+                && rate * p.writeUnitsPerArrival <= writeLimit && rate <= p.snsPublishPerSecond
                 && rate * perBatch < min(p.initialConcurrency, reserved(rate) ?? .infinity)
             if steady {
                 if backlog > 0 {
@@ -285,19 +288,19 @@ public enum Simulator {
                 pollers = p.initialConcurrency
                 throttleCeiling = nil
                 tokens = max(0, p.burstLimit - apiRate)
-                let orders = rate * 60
-                offered = orders
-                accepted = orders
-                processed += orders
+                let arrivals = rate * 60
+                offered = arrivals
+                accepted = arrivals
+                processed += arrivals
                 lastTake = rate
                 let wait = rate > 0 ? min(p.batchingWindowSeconds, batchSize / rate) : 0
-                histogram.add(wait + perBatch + p.acceptanceSeconds + announce, orders)
+                histogram.add(wait + perBatch + p.acceptanceSeconds + announce, arrivals)
                 // At most BatchSize - 1 messages wait: the next one completes a batch that is taken at once.
                 backlogMax = min(rate * p.batchingWindowSeconds, batchSize - 1)
                 ageMax = rate > 0 ? wait : 0
-                concurrencyMax = rate > 0 ? max(rate * perBatch, min(1, orders)) : 0
-                peakWrites = rate * p.writeUnitsPerOrder
-                minuteBatches += orders / min(batchSize, max(1, rate * max(p.batchingWindowSeconds, perBatch)))
+                concurrencyMax = rate > 0 ? max(rate * perBatch, min(1, arrivals)) : 0
+                peakWrites = rate * p.writeUnitsPerArrival
+                minuteBatches += arrivals / min(batchSize, max(1, rate * max(p.batchingWindowSeconds, perBatch)))
                 traced = 60 * (min(apiRate, 1) + 0.05 * max(apiRate - 1, 0))
                 admittedRequests = apiRate * 60
             } else {
@@ -305,7 +308,7 @@ public enum Simulator {
                     // API token bucket: refills at the rate limit up to the burst size.
                     tokens = min(p.burstLimit, tokens + p.rateLimit)
                     let rateNow = secondRate(second) ?? rate
-                    let apiNow = rateNow * requestsPerOrder
+                    let apiNow = rateNow * requestsPerArrival
                     let admitted = min(apiNow, tokens)
                     tokens -= admitted
                     admittedRequests += admitted
@@ -366,8 +369,8 @@ public enum Simulator {
                         capacity = 0
                     }
                     var take = min(backlog, capacity)
-                    if take * p.writeUnitsPerOrder > writeLimit {
-                        let allowed = writeLimit / p.writeUnitsPerOrder
+                    if take * p.writeUnitsPerArrival > writeLimit {
+                        let allowed = writeLimit / p.writeUnitsPerArrival
                         writeThrottled += (take - allowed) * 2
                         take = allowed
                     }
@@ -379,7 +382,7 @@ public enum Simulator {
                     }
                     processed += take
                     lastTake = take
-                    peakWrites = max(peakWrites, take * p.writeUnitsPerOrder)
+                    peakWrites = max(peakWrites, take * p.writeUnitsPerArrival)
                     let batches = take / min(batchSize, max(1, before))
                     minuteBatches += batches
                     concurrencyMax = max(concurrencyMax, min(slots, max(take > 0 ? 1 : 0, batches * perBatch)))
@@ -416,11 +419,11 @@ public enum Simulator {
             result.receives += max(profile.assumptions.idleReceivesPerMinute, minuteBatches)
             result.tracedRequests += traced
             result.acceptedRequests += admittedRequests
-            result.offeredOrders += offered
-            result.acceptedOrders += accepted
+            result.offeredArrivals += offered
+            result.acceptedArrivals += accepted
             result.rejectedRequests += rejected
-            result.rejectedOrders += offered - accepted
-            result.processedOrders += processed
+            result.rejectedArrivals += offered - accepted
+            result.processedArrivals += processed
             result.lambdaThrottles += lambdaThrottled
             result.writeThrottles += writeThrottled
             result.maximumAgeSeconds = max(result.maximumAgeSeconds, ageMax)

@@ -56,7 +56,7 @@ public enum Suggestions {
                     { $0.batchingWindowSeconds = 20 }
                 ))
         }
-        if model.readThrottleAlarms > 0 && profile.queriesPerOrder < 1 {
+        if model.readThrottleAlarms > 0 && profile.queriesPerArrival < 1 {
             variants.append(
                 (
                     "no read-throttle alarms on the tables",

@@ -8,11 +8,11 @@ import YAML
 
 /// A month of traffic: the contents of `blueprints/profiles/<name>.yaml`.
 ///
-/// The month has 730 hours (the convention AWS price calculators and Infracost use). Orders outside spikes are
-/// spread flat or with a daily cycle; each spike ramps up linearly over `rampMinutes`, holds its plateau, and
+/// The month has 730 hours (the convention AWS price calculators and Infracost use). Arrivals outside spikes
+/// are spread flat or with a daily cycle; each spike ramps up linearly over `rampMinutes`, holds its plateau, and
 /// ramps down over `rampMinutes` again, all within `durationMinutes`.
 public struct TrafficProfile: Sendable, Equatable {
-    /// A burst of orders at a plateau rate.
+    /// A burst of arrivals at a plateau rate.
     public struct Spike: Sendable, Equatable {
         /// A label.
         public var name: String
@@ -23,23 +23,23 @@ public struct TrafficProfile: Sendable, Equatable {
         /// Minutes of linear ramp at each end.
         public var rampMinutes: Double
         /// Plateau rate.
-        public var ordersPerSecond: Double
+        public var arrivalsPerSecond: Double
 
-        /// Orders the spike adds: the area of its trapezoid.
-        public var orders: Double { ordersPerSecond * 60 * (durationMinutes - rampMinutes) }
+        /// Arrivals the spike adds: the area of its trapezoid.
+        public var arrivals: Double { arrivalsPerSecond * 60 * (durationMinutes - rampMinutes) }
 
-        /// The spike's rate at `minute` of the month (orders per second).
+        /// The spike's rate at `minute` of the month (arrivals per second).
         public func rate(atMinute minute: Double) -> Double {
             let start = startHour * 60
             let offset = minute - start
             guard offset >= 0, offset < durationMinutes else { return 0 }
-            guard rampMinutes > 0 else { return ordersPerSecond }
+            guard rampMinutes > 0 else { return arrivalsPerSecond }
             let fromEnd = durationMinutes - offset
-            return ordersPerSecond * min(1, offset / rampMinutes, fromEnd / rampMinutes)
+            return arrivalsPerSecond * min(1, offset / rampMinutes, fromEnd / rampMinutes)
         }
     }
 
-    /// How orders outside spikes are spread over the day.
+    /// How arrivals outside spikes are spread over the day.
     public enum Shape: String, Sendable, Equatable {
         /// The same rate every minute.
         case flat
@@ -49,29 +49,29 @@ public struct TrafficProfile: Sendable, Equatable {
 
     /// Documented defaults of the modelling assumptions, overridable under `assumptions:`.
     public struct Assumptions: Sendable, Equatable {
-        /// Handler time per batch of the order processor, in ms, at `processorMeasuredAtMB`.
+        /// Handler time per batch of the entry consumer, in ms, at `processorMeasuredAtMB`.
         public var processorMsPerBatch: Double = 120
         /// The memory setting `processorMsPerBatch` was measured at.
         public var processorMeasuredAtMB: Double = 512
-        /// Handler time per `GET /orders/{id}`, in ms, at `queryMeasuredAtMB`.
+        /// Handler time per `GET /items/{id}`, in ms, at `queryMeasuredAtMB`.
         public var queryMsPerRequest: Double = 25
         /// The memory setting `queryMsPerRequest` was measured at.
         public var queryMeasuredAtMB: Double = 256
         /// The part of handler time spent on the CPU (JSON, SigV4 signing, TLS); the rest waits on DynamoDB and
         /// SNS and does not change with memory.
         public var handlerCPUShare: Double = 0.3
-        /// Application log bytes the processor writes per order.
-        public var logBytesPerOrder: Double = 1024
+        /// Application log bytes a consumer writes per message.
+        public var logBytesPerMessage: Double = 1024
         /// Bytes per API access-log line.
         public var accessLogBytesPerRequest: Double = 450
         /// Items in the table when the month starts.
-        public var storedOrders: Double = 1_200_000
+        public var storedItems: Double = 1_200_000
         /// Empty long polls per minute by the Lambda pollers on each consumed queue (5 pollers × 3 polls of 20 s).
         public var idleReceivesPerMinute: Double = 15
         /// SQS requests per message that the downstream consumers make on each subscriber queue (a receive and a
         /// delete).
         public var subscriberRequestsPerMessage: Double = 2
-        /// Bytes an order item gains in the table beyond the order (status, totals, timestamps, bookkeeping,
+        /// Bytes an item gains in the table beyond the request body (status, totals, timestamps, bookkeeping,
         /// and DynamoDB's 100-byte item overhead).
         public var itemOverheadBytes: Double = 300
         /// Table writes the consumer makes per message, on each table it writes; `nil`: from the wiring, 2 on a
@@ -82,7 +82,7 @@ public struct TrafficProfile: Sendable, Equatable {
         public func writesPerMessage(outbox: Bool) -> Double { tableWritesPerMessage ?? (outbox ? 2 : 1) }
         /// Compressed size of stored logs relative to ingested bytes.
         public var logCompressionRatio: Double = 0.15
-        /// Bytes of a `POST /orders` response (the 202 body and headers) sent to the internet.
+        /// Bytes of a `POST /items` response (the 202 body and headers) sent to the internet.
         public var acceptResponseBytes: Double = 400
 
         /// Memory at which Lambda gives a function one full vCPU; CPU is allocated in proportion to memory.
@@ -111,29 +111,43 @@ public struct TrafficProfile: Sendable, Equatable {
     public var name: String
     /// What the month looks like.
     public var description: String
-    /// Orders outside spikes.
-    public var ordersPerMonth: Double
-    /// How those orders are spread.
+    /// Arrivals outside spikes.
+    public var arrivalsPerMonth: Double
+    /// How those arrivals are spread.
     public var shape: Shape
     /// Bursts on top.
     public var spikes: [Spike]
-    /// Request body and stored order size in bytes.
-    public var orderBytes: Double
-    /// `GET /orders/{id}` calls per order.
-    public var queriesPerOrder: Double
+    /// Request body and stored item size in bytes.
+    public var bodyBytes: Double
+    /// Query route calls per arrival.
+    public var queriesPerArrival: Double
     /// Modelling assumptions.
     public var assumptions: Assumptions
-    /// The route the arrivals are sent to (`POST /orders`), where the stack has several that feed a queue or a
+    /// What the reports call one arrival and several (`order`, `orders`); `arrival`, `arrivals` unless the profile
+    /// says (`arrival_name`, `arrival_plural`).
+    public var noun = Noun()
+    /// The route the arrivals are sent to (`POST /items`), where the stack has several that feed a queue or a
     /// function; `nil`: the only one.
     public var entryRoute: String? = nil
-    /// The route `queries_per_order` calls go to, where the stack has several `GET` routes; `nil`: the only one.
+    /// The route `queries_per_arrival` calls go to, where the stack has several `GET` routes; `nil`: the only one.
     public var queryRoute: String? = nil
+
+    /// The words for what arrives.
+    public struct Noun: Sendable, Equatable {
+        public var singular = "arrival"
+        public var plural = "arrivals"
+
+        public init(singular: String = "arrival", plural: String? = nil) {
+            self.singular = singular
+            self.plural = plural ?? singular + "s"
+        }
+    }
 
     /// Minutes in the modelled month (730 h).
     public static let minutesPerMonth = 43_800
 
-    /// All orders of the month: baseline plus spikes.
-    public var totalOrders: Double { ordersPerMonth + spikes.reduce(0) { $0 + $1.orders } }
+    /// All arrivals of the month: baseline plus spikes.
+    public var totalArrivals: Double { arrivalsPerMonth + spikes.reduce(0) { $0 + $1.arrivals } }
 
     /// The weight of the baseline at `minute`, averaging exactly 1 over the month.
     func baselineWeight(atMinute minute: Int) -> Double {
@@ -153,18 +167,18 @@ public struct TrafficProfile: Sendable, Equatable {
         (0..<minutesPerMonth).reduce(0.0) { $0 + diurnalWeight($1) }
         / Double(minutesPerMonth)
 
-    /// Orders per second during `minute` of the month (baseline plus spikes).
+    /// Arrivals per second during `minute` of the month (baseline plus spikes).
     public func rate(atMinute minute: Int) -> Double {
-        let baseline = ordersPerMonth / Double(Self.minutesPerMonth) / 60 * baselineWeight(atMinute: minute)
+        let baseline = arrivalsPerMonth / Double(Self.minutesPerMonth) / 60 * baselineWeight(atMinute: minute)
         let spikeRate = spikes.reduce(0) { $0 + $1.rate(atMinute: Double(minute) + 0.5) }
         return baseline + spikeRate
     }
 
-    /// Orders per second at `second` of the month, spikes and their ramps at second resolution (the baseline
+    /// Arrivals per second at `second` of the month, spikes and their ramps at second resolution (the baseline
     /// changes by the minute): the rate a load test replays.
     public func rate(atSecond second: Double) -> Double {
         let minute = max(0, min(Double(Self.minutesPerMonth) - 1, second / 60))
-        let baseline = ordersPerMonth / Double(Self.minutesPerMonth) / 60 * baselineWeight(atMinute: Int(minute))
+        let baseline = arrivalsPerMonth / Double(Self.minutesPerMonth) / 60 * baselineWeight(atMinute: Int(minute))
         return baseline + spikes.reduce(0) { $0 + $1.rate(atMinute: second / 60) }
     }
 
@@ -177,7 +191,9 @@ public struct TrafficProfile: Sendable, Equatable {
         var top = reader.mapping(root)
         let declaredName = reader.string("name", in: &top, required: true)
         let description = reader.string("description", in: &top, required: true)
-        let orders = reader.double("orders_per_month", in: &top, range: 0...1e12, required: true)
+        let arrivals = reader.double(
+            reader.current("arrivals_per_month", formerly: "orders_per_month", in: &top), in: &top,
+            range: 0...1e12, required: true)
         let shape = reader.choice("shape", in: &top, ["flat", "diurnal"]).flatMap(Shape.init(rawValue:)) ?? .flat
         var spikes: [Spike] = []
         reader.sequence("spikes", in: &top) { reader, mapping in
@@ -185,7 +201,9 @@ public struct TrafficProfile: Sendable, Equatable {
             let start = reader.double("start_hour", in: &mapping, range: 0...729.99, required: true)
             let duration = reader.double("duration_minutes", in: &mapping, range: 1...43_800, required: true)
             let ramp = reader.double("ramp_minutes", in: &mapping, range: 0...21_900) ?? 0
-            let rate = reader.double("orders_per_second", in: &mapping, range: 0...1_000_000, required: true)
+            let rate = reader.double(
+                reader.current("arrivals_per_second", formerly: "orders_per_second", in: &mapping), in: &mapping,
+                range: 0...1_000_000, required: true)
             guard let start, let duration, let rate else { return }
             if start * 60 + duration > Double(minutesPerMonth) {
                 reader.report(
@@ -204,10 +222,16 @@ public struct TrafficProfile: Sendable, Equatable {
             spikes.append(
                 Spike(
                     name: spikeName, startHour: start, durationMinutes: duration, rampMinutes: ramp,
-                    ordersPerSecond: rate))
+                    arrivalsPerSecond: rate))
         }
-        let orderBytes = reader.double("order_bytes", in: &top, range: 1...262_144, required: true)
-        let queries = reader.double("queries_per_order", in: &top, range: 0...1000, required: true)
+        let bodyBytes = reader.double(
+            reader.current("body_bytes", formerly: "order_bytes", in: &top), in: &top, range: 1...262_144,
+            required: true)
+        let queries = reader.double(
+            reader.current("queries_per_arrival", formerly: "queries_per_order", in: &top), in: &top,
+            range: 0...1000, required: true)
+        let singular = reader.string("arrival_name", in: &top)
+        let plural = reader.string("arrival_plural", in: &top)
         let entryRoute = reader.string("entry_route", in: &top)
         let queryRoute = reader.string("query_route", in: &top)
         var assumptions = Assumptions()
@@ -220,9 +244,11 @@ public struct TrafficProfile: Sendable, Equatable {
             read("query_ms_per_request", 1...900_000, \.queryMsPerRequest)
             read("query_ms_measured_at_mb", 128...10_240, \.queryMeasuredAtMB)
             read("handler_cpu_share", 0...1, \.handlerCPUShare)
-            read("log_bytes_per_order", 0...1_000_000, \.logBytesPerOrder)
+            read(
+                reader.current("log_bytes_per_message", formerly: "log_bytes_per_order", in: &mapping), 0...1_000_000,
+                \.logBytesPerMessage)
             read("access_log_bytes_per_request", 0...100_000, \.accessLogBytesPerRequest)
-            read("stored_orders", 0...1e12, \.storedOrders)
+            read(reader.current("stored_items", formerly: "stored_orders", in: &mapping), 0...1e12, \.storedItems)
             read("idle_receives_per_minute", 0...1_000, \.idleReceivesPerMinute)
             read("subscriber_requests_per_message", 0...100, \.subscriberRequestsPerMessage)
             read("item_overhead_bytes", 0...400_000, \.itemOverheadBytes)
@@ -234,20 +260,20 @@ public struct TrafficProfile: Sendable, Equatable {
             reader.finish(mapping)
         }
         reader.finish(top)
+        reader.noteRenamed()
         if let declaredName, declaredName != name {
             reader.report(
                 reader.mark(of: "name", in: top), ConfigReader.ID.invalidValue,
                 "'name' is '\(declaredName)' but the file is \(name).yaml; they must match")
         }
-        guard !reader.diagnostics.hasErrors, let description, let orders, let orderBytes, let queries else {
+        guard !reader.diagnostics.hasErrors, let description, let arrivals, let bodyBytes, let queries else {
             return (nil, reader.diagnostics)
         }
-        return (
-            TrafficProfile(
-                name: name, description: description, ordersPerMonth: orders, shape: shape, spikes: spikes,
-                orderBytes: orderBytes, queriesPerOrder: queries, assumptions: assumptions, entryRoute: entryRoute,
-                queryRoute: queryRoute),
-            reader.diagnostics
-        )
+        var profile = TrafficProfile(
+            name: name, description: description, arrivalsPerMonth: arrivals, shape: shape, spikes: spikes,
+            bodyBytes: bodyBytes, queriesPerArrival: queries, assumptions: assumptions, entryRoute: entryRoute,
+            queryRoute: queryRoute)
+        if let singular { profile.noun = Noun(singular: singular, plural: plural) }
+        return (profile, reader.diagnostics)
     }
 }

@@ -380,14 +380,14 @@ struct Callers: Sendable {
 enum XMLJSON {
     static func text(_ node: XMLNode) -> String {
         guard !node.children.isEmpty else { return LocalJSON.text(Value.string(node.text)) }
-        var order: [String] = []
+        var names: [String] = []
         var groups: [String: [XMLNode]] = [:]
         for child in node.children {
-            if groups[child.name] == nil { order.append(child.name) }
+            if groups[child.name] == nil { names.append(child.name) }
             groups[child.name, default: []].append(child)
         }
         return LocalJSON.object(
-            order.map { name in
+            names.map { name in
                 let items = groups[name]!
                 return (name, items.count == 1 ? text(items[0]) : "[" + items.map(text).joined(separator: ",") + "]")
             })

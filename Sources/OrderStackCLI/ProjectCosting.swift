@@ -36,7 +36,7 @@ extension Project {
             return .failure(
                 Failure(
                     message:
-                        "no traffic profiles in \(profilesDirectory); add one, e.g. baseline.yaml with name, description, orders_per_month, shape, order_bytes and queries_per_order"
+                        "no traffic profiles in \(profilesDirectory); add one, e.g. baseline.yaml with name, description, arrivals_per_month, shape, body_bytes and queries_per_arrival"
                 ))
         }
         let names: [String]

@@ -208,14 +208,14 @@ enum ReferenceChecks {
     /// first member in template order.
     private static func checkCycles(_ context: inout Context) {
         let resources = context.resourceList
-        var order: [String: Int] = [:]
-        for (index, resource) in resources.enumerated() { order[resource.logicalId] = index }
+        var position: [String: Int] = [:]
+        for (index, resource) in resources.enumerated() { position[resource.logicalId] = index }
         var edges: [[Int]] = Array(repeating: [], count: resources.count)
         for (index, resource) in resources.enumerated() {
             var targets = context.mentionedResources(.map(resource.properties))
             for entry in resource.otherAttributes { targets.formUnion(context.mentionedResources(entry.value)) }
-            targets.formUnion(resource.dependsOn.filter { order[$0] != nil })
-            edges[index] = targets.compactMap { order[$0] }.sorted()
+            targets.formUnion(resource.dependsOn.filter { position[$0] != nil })
+            edges[index] = targets.compactMap { position[$0] }.sorted()
         }
         var indexOf = Array(repeating: -1, count: resources.count)
         var low = Array(repeating: 0, count: resources.count)

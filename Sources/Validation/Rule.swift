@@ -269,7 +269,7 @@ public enum Rules {
         why: "Without PITR a bad write or delete cannot be undone.", fix: "Enable PointInTimeRecoverySpecification.")
     public static let tableNotRetained = Rule(
         id: "OS2022", severity: .warning, title: "Table not retained on delete and replace",
-        why: "Removing the resource or a replacing change deletes every order.",
+        why: "Removing the resource or a replacing change deletes every item.",
         fix: "Set DeletionPolicy and UpdateReplacePolicy to Retain.")
     public static let tableWithoutDeletionProtection = Rule(
         id: "OS2023", severity: .warning, title: "Table without deletion protection",

@@ -20,12 +20,16 @@ public struct ConfigReader {
         public static let missingKey = "OS0105"
         /// A key given twice in one mapping: the same ID as in templates.
         public static let duplicateKey = "OS0003"
+        /// A key under its former name: still read, with a note naming the new one.
+        public static let renamedKey = "OS0106"
     }
 
     /// The file name used in diagnostics.
     public let path: String
     /// What was found so far.
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Keys read under their former names: (former qualified name, new name, where).
+    var renamed: [(old: String, new: String, mark: Mark)] = []
 
     /// Creates a reader for diagnostics about `path`.
     public init(path: String) { self.path = path }
@@ -61,6 +65,8 @@ public struct ConfigReader {
         /// The dotted path of the mapping, for messages (`processor`, `alarms`).
         public let path: String
         fileprivate var consumed: Set<String> = []
+        /// Former names read in place of their keys: not offered as suggestions.
+        fileprivate var former: Set<String> = []
 
         fileprivate init(node: Node, path: String) {
             self.node = node
@@ -208,11 +214,37 @@ public struct ConfigReader {
         return value
     }
 
+    /// The name to read `key` under: its former name `old` when the file still uses it (noted once per file by
+    /// `noteRenamed()`), else `key`. Both given is an error naming them.
+    public mutating func current(_ key: String, formerly old: String, in parent: inout Mapping) -> String {
+        parent.consumed.insert(old)
+        parent.former.insert(old)
+        guard let pair = parent.pair(old) else { return key }
+        if parent.pair(key) != nil {
+            report(
+                pair.key.mark, ID.duplicateKey,
+                "'\(parent.qualified(old))' is the former name of '\(parent.qualified(key))'; give only '\(key)'")
+            return key
+        }
+        renamed.append((parent.qualified(old), key, pair.key.mark))
+        return old
+    }
+
+    /// One note for every key read under its former name, at the first of them.
+    public mutating func noteRenamed() {
+        guard let first = renamed.first else { return }
+        let list = renamed.map { "\($0.old) -> \($0.new)" }.joined(separator: ", ")
+        diagnostics.append(
+            Diagnostic(
+                path: path, mark: first.mark, severity: .note, id: ID.renamedKey,
+                message: "former key names, still read: \(list); rename them"))
+    }
+
     /// Reports every key of `mapping` that was not read, with the nearest known key and the list of known keys
     /// (but `retired` ones, which were read only to be refused).
     public mutating func finish(_ mapping: Mapping, retired: Set<String> = []) {
         guard case .mapping(let pairs) = mapping.node.content else { return }
-        let names = mapping.consumed.subtracting(retired)
+        let names = mapping.consumed.subtracting(retired).subtracting(mapping.former)
         let known = names.sorted().joined(separator: ", ")
         var seen: [String: Mark] = [:]
         for pair in pairs {

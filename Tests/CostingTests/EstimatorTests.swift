@@ -17,7 +17,7 @@ import Testing
 
     @Test func saleSpikeLineByLine() throws {
         let estimate = try estimate("sale-spike")
-        #expect(estimate.orders.rounded() == 2_260_000)
+        #expect(estimate.arrivals.rounded() == 2_260_000)
         // API: 2,260,000 POSTs × $3.50/M
         #expect(estimate.line("REST API requests")?.quantity.rounded() == 2_260_000)
         #expect(close(estimate.line("REST API requests")?.cost, 7.91))
@@ -175,7 +175,7 @@ import Testing
     @Test func largeOrdersAreChunkedAt64KB() throws {
         let profile = try Files.profile(
             yaml:
-                "name: test\ndescription: big orders\norders_per_month: 1000\norder_bytes: 70000\nqueries_per_order: 0\n"
+                "name: test\ndescription: big orders\narrivals_per_month: 1000\nbody_bytes: 70000\nqueries_per_arrival: 0\n"
         )
         let estimate = Estimator.estimate(
             template: try Files.prodTemplate(), profile: profile, prices: try Files.prices())

@@ -11,12 +11,12 @@ import Testing
 @Suite struct SimulatorTests {
     func profile(base: Double = 0, spikes: String = "") throws -> TrafficProfile {
         try Files.profile(
-            yaml: "name: test\ndescription: d\norders_per_month: \(base)\norder_bytes: 1000\nqueries_per_order: 0\n"
+            yaml: "name: test\ndescription: d\narrivals_per_month: \(base)\nbody_bytes: 1000\nqueries_per_arrival: 0\n"
                 + (spikes.isEmpty ? "" : "spikes:\n\(spikes)"))
     }
 
     func spike(start: Double = 0, minutes: Double, rate: Double) -> String {
-        "  - {name: s, start_hour: \(start), duration_minutes: \(minutes), orders_per_second: \(rate)}\n"
+        "  - {name: s, start_hour: \(start), duration_minutes: \(minutes), arrivals_per_second: \(rate)}\n"
     }
 
     var fast: SimulationParameters {
@@ -25,7 +25,7 @@ import Testing
         p.batchingWindowSeconds = 0
         p.secondsPerBatch = 0.1
         p.coldStartSeconds = 0
-        p.writeUnitsPerOrder = 2
+        p.writeUnitsPerArrival = 2
         return p
     }
 
@@ -34,7 +34,7 @@ import Testing
         let result = Simulator.run(try profile(spikes: spike(minutes: 60, rate: 100)), fast, minutes: 60)
         #expect(result.rejectedRequests == 0)
         #expect(result.peakBacklog == 0)
-        #expect(abs(result.processedOrders - 360_000) < 1e-6)
+        #expect(abs(result.processedArrivals - 360_000) < 1e-6)
         #expect(result.deadLettered == 0)
         #expect(result.alarms.isEmpty)
     }
@@ -74,7 +74,7 @@ import Testing
         p.stageRateLimit = 100
         p.stageBurstLimit = 200
         let result = Simulator.run(try profile(spikes: spike(minutes: 1, rate: 1_000)), p, minutes: 2)
-        #expect(abs(result.acceptedOrders - 6_100) < 1e-6)
+        #expect(abs(result.acceptedArrivals - 6_100) < 1e-6)
         #expect(abs(result.rejectedRequests - 53_900) < 1e-6)
     }
 
@@ -94,7 +94,7 @@ import Testing
         p.maxReceiveCount = 5
         let safe = Simulator.run(traffic, p, minutes: 10)
         #expect(safe.deadLettered == 0)
-        #expect(abs(safe.processedOrders - 6_000) < 1e-6)
+        #expect(abs(safe.processedArrivals - 6_000) < 1e-6)
     }
 
     @Test func theOutboxAnnouncesAfterItsWindowAndCountsItsInvocations() throws {
@@ -108,7 +108,7 @@ import Testing
         #expect(direct.streamInvocations == 0)
         #expect(abs(outbox.streamInvocations - 600) < 1e-6)
         #expect(abs((outbox.processingLatency["p50"] ?? 0) - (direct.processingLatency["p50"] ?? 0) - 1.1) < 0.05)
-        #expect(abs(outbox.processedOrders - 6_000) < 1e-6)
+        #expect(abs(outbox.processedArrivals - 6_000) < 1e-6)
     }
 
     @Test func theOutboxsBatchesShareTheReservedConcurrency() throws {
@@ -125,7 +125,7 @@ import Testing
         let shared = Simulator.run(traffic, p, minutes: 10)
         #expect(alone.lambdaThrottles == 3)
         #expect(shared.lambdaThrottles > alone.lambdaThrottles)
-        #expect(shared.deadLettered == 0 && abs(shared.processedOrders - 6_000) < 1e-6)
+        #expect(shared.deadLettered == 0 && abs(shared.processedArrivals - 6_000) < 1e-6)
     }
 
     @Test func dynamoDBStepOverFourThousandWriteUnits() throws {
@@ -133,7 +133,7 @@ import Testing
         // (1,000 − 666.67) × 2 writes are throttled each second. After minute 30 the limit doubles to 8,000 (twice
         // the peak of minute 0), so from minute 31 everything passes and the backlog drains.
         var p = fast
-        p.writeUnitsPerOrder = 6
+        p.writeUnitsPerArrival = 6
         p.initialConcurrency = 10
         p.maximumConcurrency = 10  // 10 batches × 10 orders per 0.1 s = exactly the 1,000 orders/s offered
         let result = Simulator.run(try profile(spikes: spike(minutes: 60, rate: 1_000)), p, minutes: 90)
@@ -142,7 +142,7 @@ import Testing
         #expect(result.series.writeThrottles[31] == 0)
         // From minute 31 capacity equals arrivals, so the 620,000 wait until the spike ends at minute 60 and drain
         // at 1,000/s in 620 s.
-        #expect(abs(result.processedOrders - 3_600_000) < 1, "drained before minute 90")
+        #expect(abs(result.processedArrivals - 3_600_000) < 1, "drained before minute 90")
         #expect(result.series.backlog[71] < 10 && result.series.backlog[70] > 10, "empty at second 3,600 + 620")
     }
 
@@ -170,7 +170,7 @@ import Testing
         let result = Simulator.run(sale, SimulationParameters(template: template, profile: sale))
         // prod: 500/s stage limit holds the 300/s sale; 50 concurrent batches of 10 at 120 ms keep up.
         #expect(result.rejectedRequests == 0)
-        #expect(abs(result.processedOrders - 2_260_000) < 1)
+        #expect(abs(result.processedArrivals - 2_260_000) < 1)
         #expect(result.deadLettered == 0)
         #expect(result.alarms.isEmpty)
         let friday = try Files.profile("black-friday")
@@ -245,8 +245,8 @@ import Testing
         #expect(svg.contains("<line class=\"throttle\""), "the 100/s stage throttle is drawn: the traffic reaches it")
         let text = collector.texts.joined(separator: " ")
         for label in [
-            "API requests", "throttle", "429s", "orders accepted", "processed", "backlog", "concurrency", "alarm",
-            "ClientErrors", "requests and orders per second", "hours 0..3 of the month",
+            "API requests", "throttle", "429s", "arrivals accepted", "processed", "backlog", "concurrency", "alarm",
+            "ClientErrors", "requests and arrivals per second", "hours 0..3 of the month",
         ] {
             #expect(text.contains(label), "\(label)")
         }

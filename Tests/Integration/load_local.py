@@ -38,9 +38,9 @@ def profile(name, rate, minutes):
     """A profile with one spike of `rate` orders/s lasting `minutes` minutes from hour 10; the file's path."""
     path = PROFILES / f"{name}.yaml"
     path.write_text(
-        f"name: {name}\ndescription: test\norders_per_month: 0\nshape: flat\n"
+        f"name: {name}\ndescription: test\narrivals_per_month: 0\nshape: flat\n"
         f"spikes:\n  - {{name: s, start_hour: 10, duration_minutes: {minutes}, ramp_minutes: 0, "
-        f"orders_per_second: {rate}}}\norder_bytes: 1024\nqueries_per_order: 0\n")
+        f"arrivals_per_second: {rate}}}\nbody_bytes: 1024\nqueries_per_arrival: 0\n")
     return str(path)
 
 
@@ -149,13 +149,13 @@ def flat(binary):
               f"flat: every request sent is counted once and answered ({report.get('sent')} sent, {seconds} by "
               f"second, {answered(report) if report else 0} answered; 120 expected)")
         kinds = report["byKind"]
-        check(set(kinds["order"]) == {"202"} and set(kinds["invalid"]) <= {"400"} and set(kinds["duplicate"]) <= {"202"},
+        check(set(kinds["new"]) == {"202"} and set(kinds["invalid"]) <= {"400"} and set(kinds["duplicate"]) <= {"202"},
               f"flat: orders 202, invalid 400, duplicates 202: {kinds}")
         stored = moto.keys(report["runTag"])
         accepted = report["verification"]["accepted"]
-        check(len(stored) == len(set(stored)) == accepted == kinds["order"]["202"],
+        check(len(stored) == len(set(stored)) == accepted == kinds["new"]["202"],
               f"flat: each accepted order stored once, read back here by its key prefix ({len(stored)} stored, "
-              f"{accepted} accepted, {kinds['order']['202']} new orders answered 202)")
+              f"{accepted} accepted, {kinds['new']['202']} new orders answered 202)")
         check(report["verification"]["lost"] == [] and clean_queues(report),
               "flat: nothing lost, one event per order on each subscriber queue")
     finally:
@@ -173,7 +173,7 @@ def burst(binary):
         check(run.status == 0 and (throttled.get("measured") or 0) > 100 and (throttled.get("predicted") or 0) > 100,
               f"burst 40/s into dev (20/s, burst 40): 429s measured {throttled.get('measured')} and predicted "
               f"{throttled.get('predicted')} (about 180), exit {run.status}")
-        check(report["byKind"]["order"].get("429") == throttled.get("measured") and clean_queues(report)
+        check(report["byKind"]["new"].get("429") == throttled.get("measured") and clean_queues(report)
               and report["verification"]["lost"] == [],
               "burst: the 429s are the report's, every accepted order stored and announced")
     finally:
@@ -345,7 +345,7 @@ def refusals(binary):
 
     refused(["--profile", "nosuch"], "unknown profile 'nosuch'", "an unknown profile")
     bad = PROFILES / "bad.yaml"
-    bad.write_text("name: bad\ndescription: x\norders_per_month: lots\nshape: flat\norder_bytes: 1\nqueries_per_order: 0\n")
+    bad.write_text("name: bad\ndescription: x\narrivals_per_month: lots\nshape: flat\nbody_bytes: 1\nqueries_per_arrival: 0\n")
     refused(["--profile", str(bad)], f"{bad}:3:19: error:", "a malformed profile file (file:line:col)")
     refused(["--profile", "sale-spike"], "above --max-rate 200; use --scale 0.66 ", "a peak above --max-rate")
     refused(["--profile", "sale-spike", "--scale", "0.05", "--target", "https://api.example.com/prod"],

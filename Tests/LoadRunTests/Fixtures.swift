@@ -27,12 +27,12 @@ enum Fixtures {
             """
             name: test
             description: one spike
-            orders_per_month: 0
+            arrivals_per_month: 0
             shape: flat
             spikes:
-              - {name: burst, start_hour: 10, duration_minutes: \(minutes), ramp_minutes: \(ramp), orders_per_second: \(rate)}
-            order_bytes: 1024
-            queries_per_order: \(queries)
+              - {name: burst, start_hour: 10, duration_minutes: \(minutes), ramp_minutes: \(ramp), arrivals_per_second: \(rate)}
+            body_bytes: 1024
+            queries_per_arrival: \(queries)
             """)
     }
 }

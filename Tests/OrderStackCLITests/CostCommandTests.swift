@@ -23,7 +23,7 @@ import Testing
         let json = try CommandRunner.orderstack(["cost", "--profile", "all", "--format", "json"])
         let estimates = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(estimates.map { $0["profile"] as? String } == ["baseline", "black-friday", "quiet", "sale-spike"])
-        #expect(estimates[3]["orders"] as? Int == 2_260_000)
+        #expect(estimates[3]["arrivals"] as? Int == 2_260_000)
         #expect(estimates[3]["currency"] as? String == "USD")
         let lines = try #require(estimates[3]["lines"] as? [[String: Any]])
         #expect(lines.first?["service"] as? String == "Amazon API Gateway")
@@ -79,7 +79,7 @@ import Testing
         let project = try CommandRunner.scratchProject()
         defer { try? FileManager.default.removeItem(at: project) }
         try
-            "name: baseline\ndescription: d\norders_per_month: 100000\norder_bytes: 2048\nqueries_per_order: 0\nshape: square\n"
+            "name: baseline\ndescription: d\narrivals_per_month: 100000\nbody_bytes: 2048\nqueries_per_arrival: 0\nshape: square\n"
             .write(
                 to: project.appendingPathComponent("blueprints/profiles/baseline.yaml"), atomically: true,
                 encoding: .utf8)

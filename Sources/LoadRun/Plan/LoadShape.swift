@@ -30,7 +30,7 @@ public struct LoadShape: Sendable, Equatable {
     /// The largest spike (by orders), ramps included, with five minutes of the month before and after it; without
     /// spikes, the busiest hour.
     public static func defaultWindow(_ profile: TrafficProfile) -> Range<Double> {
-        if let spike = profile.spikes.max(by: { $0.orders < $1.orders }) {
+        if let spike = profile.spikes.max(by: { $0.arrivals < $1.arrivals }) {
             let start = max(0, spike.startHour - 5.0 / 60)
             let end = min(730, spike.startHour + (spike.durationMinutes + 5) / 60)
             return start..<end
@@ -46,13 +46,13 @@ public struct LoadShape: Sendable, Equatable {
     }
 
     /// Orders per second at second `t` of the run.
-    public func orderRate(at t: Double) -> Double {
+    public func arrivalRate(at t: Double) -> Double {
         guard t >= 0, t < seconds else { return 0 }
         return scale * profile.rate(atSecond: window.lowerBound * 3600 + t * speedup)
     }
 
     /// Requests per second (orders and the profile's queries) at `t`.
-    public func requestRate(at t: Double) -> Double { orderRate(at: t) * (1 + profile.queriesPerOrder) }
+    public func requestRate(at t: Double) -> Double { arrivalRate(at: t) * (1 + profile.queriesPerArrival) }
 
     /// The highest request rate of the run, looked at every tenth of a second (spikes start and end on minutes
     /// of the month, which a speedup up to 600 keeps at least a tenth of a second apart).
@@ -66,9 +66,9 @@ public struct LoadShape: Sendable, Equatable {
     }
 
     /// The mean order rate of each whole second of the run, for the simulator.
-    public var orderRatePerSecond: [Double] {
+    public var arrivalRatePerSecond: [Double] {
         (0..<Int(seconds.rounded(.up))).map { second in
-            (0..<10).reduce(0) { $0 + orderRate(at: Double(second) + (Double($1) + 0.5) / 10) } / 10
+            (0..<10).reduce(0) { $0 + arrivalRate(at: Double(second) + (Double($1) + 0.5) / 10) } / 10
         }
     }
 }

@@ -28,8 +28,8 @@ public struct LoadPrediction: Sendable {
     ) -> LoadPrediction {
         var profile = shape.profile
         let enqueued = max(1e-9, 1 - invalidShare)
-        profile.queriesPerOrder = (1 + shape.profile.queriesPerOrder) / enqueued - 1
-        let rates = shape.orderRatePerSecond.map { $0 * enqueued }
+        profile.queriesPerArrival = (1 + shape.profile.queriesPerArrival) / enqueued - 1
+        let rates = shape.arrivalRatePerSecond.map { $0 * enqueued }
         return LoadPrediction(
             result: Simulator.run(perSecond: rates, profile, parameters, tailSeconds: tailSeconds))
     }
@@ -40,14 +40,14 @@ public struct LoadPrediction: Sendable {
     public func comparisons(_ run: LoadResult) -> [Comparison] {
         let counts = run.counts
         let admitted = counts.total(\.accepted) + counts.total(\.clientErrors) + counts.total(\.serverErrors)
-        let orders = [RequestKind.order, .duplicate].reduce(0) { total, kind in
+        let accepted = [RequestKind.new, .duplicate].reduce(0) { total, kind in
             total + (counts.byKind[kind] ?? [:]).filter { $0.key / 100 == 2 }.values.reduce(0, +)
         }
         var rows = [
             Comparison(
                 name: "requests admitted", measured: Double(admitted), predicted: result.acceptedRequests, floor: 5),
             Comparison(
-                name: "orders accepted", measured: Double(orders), predicted: result.acceptedOrders, floor: 5),
+                name: "POSTs accepted", measured: Double(accepted), predicted: result.acceptedArrivals, floor: 5),
             Comparison(
                 name: "429 throttled", measured: Double(counts.total(\.throttled)), predicted: result.rejectedRequests,
                 floor: 5),

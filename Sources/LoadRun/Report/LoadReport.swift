@@ -7,24 +7,25 @@ public enum LoadReport {
     public static func findings(_ verification: Verification) -> [String] {
         var lines: [String] = []
         if !verification.lost.isEmpty {
-            lines.append("LOST \(verification.lost.count) accepted order(s), never stored: \(list(verification.lost))")
+            lines.append(
+                "LOST \(verification.lost.count) accepted request(s), never stored: \(list(verification.lost))")
         }
         if !verification.pending.isEmpty {
             lines.append(
-                "NOT FINISHED: \(verification.pending.count) accepted order(s) not stored yet while \(verification.unfinishedMessages ?? 0) message(s) were still in the intake queue; wait longer with --settle, or send less: \(list(verification.pending))"
+                "NOT FINISHED: \(verification.pending.count) accepted request(s) not stored yet while \(verification.unfinishedMessages ?? 0) message(s) were still in the intake queue; wait longer with --settle, or send less: \(list(verification.pending))"
             )
         }
         for queue in verification.queues {
             if let waiting = verification.unannouncedYet[queue], !waiting.isEmpty {
                 lines.append(
-                    "NOT FINISHED on \(queue): \(waiting.count) stored order(s) without an event yet: \(list(waiting))")
+                    "NOT FINISHED on \(queue): \(waiting.count) stored item(s) without an event yet: \(list(waiting))")
             }
             if let missing = verification.unannounced[queue], !missing.isEmpty {
-                lines.append("NEVER ANNOUNCED on \(queue): \(missing.count) stored order(s): \(list(missing))")
+                lines.append("NEVER ANNOUNCED on \(queue): \(missing.count) stored item(s): \(list(missing))")
             }
             if let twice = verification.duplicated[queue], !twice.isEmpty {
                 let named = twice.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) events)" }
-                lines.append("ANNOUNCED MORE THAN ONCE on \(queue): \(twice.count) order(s): \(list(named))")
+                lines.append("ANNOUNCED MORE THAN ONCE on \(queue): \(twice.count) item(s): \(list(named))")
             }
         }
         return lines
@@ -98,10 +99,10 @@ public enum LoadReport {
 
     static func verificationLines(_ verification: Verification) -> [String] {
         if verification.skipped {
-            return ["verification: skipped (--no-verify); \(verification.accepted) orders were accepted"]
+            return ["verification: skipped (--no-verify); \(verification.accepted) requests were accepted"]
         }
         var lines = [
-            "verification: \(verification.accepted) accepted orders looked for; \(verification.accepted - verification.lost.count - verification.pending.count) stored"
+            "verification: \(verification.accepted) accepted requests looked for; \(verification.accepted - verification.lost.count - verification.pending.count) stored"
                 + (verification.storedWithoutAnswer > 0
                     ? "; \(verification.storedWithoutAnswer) more stored that got no answer (a client retry finds them)"
                     : "")
@@ -122,7 +123,7 @@ public enum LoadReport {
                 (verification.unannounced[queue]?.count ?? 0) + (verification.unannouncedYet[queue]?.count ?? 0)
             let twice = verification.duplicated[queue]?.count ?? 0
             lines.append(
-                "  \(queue): \(missing == 0 && twice == 0 ? "one event for each stored order" : "\(missing) without an event, \(twice) with more than one")"
+                "  \(queue): \(missing == 0 && twice == 0 ? "one event for each stored item" : "\(missing) without an event, \(twice) with more than one")"
             )
         }
         return lines + findings(verification).map { "  " + $0 }

@@ -3,13 +3,13 @@ import JSONSchema
 
 /// What one arrival sends.
 public enum RequestKind: String, Sendable, CaseIterable {
-    /// A valid order with a key never sent before.
-    case order
-    /// An order that breaks the schema (a required property left out): the API must answer 400.
+    /// A valid body with a key never sent before.
+    case new
+    /// A body that breaks the schema (a required property left out): the API must answer 400.
     case invalid
-    /// A valid order sent again with the same key (a client's retry): accepted, stored and announced once.
+    /// A valid body sent again with the same key (a client's retry): accepted, stored and announced once.
     case duplicate
-    /// A `GET` of an order sent earlier.
+    /// A `GET` of a key sent earlier.
     case query
 }
 
@@ -51,12 +51,12 @@ public struct RequestMix: Sendable {
         public var invalid: Double
         public var duplicate: Double
         /// `GET`s per order (the profile's `queries_per_order`).
-        public var queriesPerOrder: Double
+        public var queriesPerArrival: Double
 
-        public init(invalid: Double, duplicate: Double, queriesPerOrder: Double) {
+        public init(invalid: Double, duplicate: Double, queriesPerArrival: Double) {
             self.invalid = invalid
             self.duplicate = duplicate
-            self.queriesPerOrder = queriesPerOrder
+            self.queriesPerArrival = queriesPerArrival
         }
     }
 
@@ -155,7 +155,7 @@ public struct RequestMix: Sendable {
 
     /// The request for the arrival at `scheduled`.
     public mutating func next(at scheduled: Double) -> PlannedRequest {
-        let queryShare = shares.queriesPerOrder / (1 + shares.queriesPerOrder)
+        let queryShare = shares.queriesPerArrival / (1 + shares.queriesPerArrival)
         if routes.get != nil, queryShare > 0, generator.unit() <= queryShare {
             return query(at: scheduled)
         }
@@ -175,7 +175,7 @@ public struct RequestMix: Sendable {
         let body = Self.splice(key, as: routes.key, into: pool[pick(pool.count)])
         sent.append((key, body, scheduled))
         return PlannedRequest(
-            kind: .order, method: "POST", path: routes.post, body: body, key: key, scheduled: scheduled)
+            kind: .new, method: "POST", path: routes.post, body: body, key: key, scheduled: scheduled)
     }
 
     /// A GET of an order made at least two seconds earlier (likely stored by now), else of a key never sent.

@@ -90,7 +90,7 @@ public enum LoadRunner {
         let counts = recorder.snapshot
         let verification: Verification
         if plan.verify {
-            plan.progress("verifying \(counts.acceptedKeys.count) accepted orders")
+            plan.progress("verifying \(counts.acceptedKeys.count) accepted requests")
             verification = try await Verifier.verify(
                 counts, target: plan.target, key: plan.mix.routes.key, quiet: plan.quietSeconds, clock: clock)
         } else {

@@ -46,7 +46,7 @@ public final class Recorder: @unchecked Sendable {
             byKind[request.kind, default: [:]][status, default: 0] += 1
             _ = histogram.record(UInt64(max(0, latency) * 1_000_000))
             if let error { errors[error, default: 0] += 1 }
-            guard let key = request.key, request.kind == .order || request.kind == .duplicate else { return }
+            guard let key = request.key, request.kind == .new || request.kind == .duplicate else { return }
             if status / 100 == 2 {
                 acceptedKeys.insert(key)
                 unanswered.remove(key)

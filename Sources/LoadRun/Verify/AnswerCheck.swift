@@ -11,7 +11,7 @@ public enum AnswerCheck {
     /// `byKind` holds the count of each status per request kind (0: no answer).
     public static func findings(_ byKind: [RequestKind: [Int: Int]]) -> [String] {
         var statuses: [Int: Int] = [:]
-        for kind in [RequestKind.order, .duplicate] {
+        for kind in [RequestKind.new, .duplicate] {
             for (status, count) in byKind[kind] ?? [:] { statuses[status, default: 0] += count }
         }
         let sent = statuses.values.reduce(0, +)
@@ -22,18 +22,18 @@ public enum AnswerCheck {
         var lines: [String] = []
         if accepted == 0 {
             lines.append(
-                "NOTHING ACCEPTED: none of \(sent) valid orders was accepted (\(describe(statuses))); the run proves nothing about the stack"
+                "NOTHING ACCEPTED: none of \(sent) valid requests was accepted (\(describe(statuses))); the run proves nothing about the stack"
             )
         }
         if !refused.isEmpty {
             let count = refused.values.reduce(0, +)
             lines.append(
-                "REFUSED: \(count) of \(sent) valid orders answered \(describe(refused)): a valid order is accepted (2xx) or throttled (429), never refused"
+                "REFUSED: \(count) of \(sent) valid requests answered \(describe(refused)): a valid request is accepted (2xx) or throttled (429), never refused"
             )
         }
         if accepted > 0, Double(failing) > Double(sent) * toleratedFailureShare {
             lines.append(
-                "FAILING: \(failing) of \(sent) valid orders got a 5xx or no answer, more than \(Int(toleratedFailureShare * 100)) %"
+                "FAILING: \(failing) of \(sent) valid requests got a 5xx or no answer, more than \(Int(toleratedFailureShare * 100)) %"
             )
         }
         return lines

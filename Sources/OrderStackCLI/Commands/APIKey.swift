@@ -19,8 +19,8 @@ extension OrderStack {
                 exist, 2 for bad input or credentials.
 
                 Examples:
-                  orderstack api-key --stack-name orders-prod
-                  orderstack api-key --stack-name orders-prod --partner wholesale-acme --out acme.key
+                  orderstack api-key --stack-name app-prod
+                  orderstack api-key --stack-name app-prod --partner wholesale-acme --out acme.key
                 """)
 
         @Option(name: .customLong("stack-name"), help: "The CloudFormation stack name.")

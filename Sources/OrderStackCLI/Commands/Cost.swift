@@ -161,10 +161,10 @@ extension OrderStack {
         }
     }
 
-    /// `orderstack profiles`: the traffic profiles and their order totals.
+    /// `orderstack profiles`: the traffic profiles and their monthly totals.
     public struct Profiles: ParsableCommand {
         public static let configuration = CommandConfiguration(
-            abstract: "List the traffic profiles of blueprints/profiles with their monthly order totals.",
+            abstract: "List the traffic profiles of blueprints/profiles with their monthly totals.",
             discussion: "Example:\n  orderstack profiles")
 
         @OptionGroup var options: ProjectOptions
@@ -181,11 +181,11 @@ extension OrderStack {
                     let spikes =
                         profile.spikes.isEmpty
                         ? ""
-                        : ", \(Money.count(profile.spikes.count, "spike")) peaking at \(Money.quantity(profile.spikes.map(\.ordersPerSecond).max() ?? 0))/s"
+                        : ", \(Money.count(profile.spikes.count, "spike")) peaking at \(Money.quantity(profile.spikes.map(\.arrivalsPerSecond).max() ?? 0))/s"
                     console.out(
                         profile.name.padding(width) + "  "
-                            + Money.quantity(profile.totalOrders.rounded()).leftPadding(12)
-                            + " orders  \(profile.description)\(spikes)\n")
+                            + Money.quantity(profile.totalArrivals.rounded()).leftPadding(12)
+                            + " \(profile.noun.plural)  \(profile.description)\(spikes)\n")
                 }
             }
         }

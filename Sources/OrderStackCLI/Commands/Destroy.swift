@@ -16,8 +16,8 @@ extension OrderStack {
                 the stack and prints each event until it is gone.
 
                 Examples:
-                  orderstack destroy --stack-name orders-dev
-                  orderstack destroy --stack-name orders-dev --yes   # in CI
+                  orderstack destroy --stack-name app-dev
+                  orderstack destroy --stack-name app-dev --yes   # in CI
                 """)
 
         @Option(name: .customLong("stack-name"), help: "The CloudFormation stack to delete.")

@@ -46,7 +46,7 @@ extension OrderStack {
                   orderstack diff                             # committed output/ against the blueprint
                   orderstack diff --base origin/main --format markdown > diff.md
                   orderstack diff old.yaml new.yaml --fail-on replacement
-                  orderstack diff --deployed orders-prod --stage prod   # the live stack against the blueprint
+                  orderstack diff --deployed app-prod --stage prod   # the live stack against the blueprint
                 """)
 
         @OptionGroup var options: ProjectOptions

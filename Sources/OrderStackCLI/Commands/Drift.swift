@@ -19,7 +19,7 @@ extension OrderStack {
                 Exit status: 0 in sync, 1 drifted (or the detection did not finish), 2 bad input or credentials.
 
                 Examples:
-                  orderstack drift --stack-name orders-prod
+                  orderstack drift --stack-name app-prod
                 """)
 
         @Option(name: .customLong("stack-name"), help: "The CloudFormation stack name.")

@@ -14,27 +14,27 @@ import StackGraph
 #endif
 
 extension OrderStack {
-    /// `orderstack load`: a traffic profile replayed against a running API, every accepted order verified.
+    /// `orderstack load`: a traffic profile replayed against a running API, every accepted request verified.
     public struct Load: ParsableCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case text, json
         }
 
         public static let configuration = CommandConfiguration(
-            abstract: "Replay a traffic profile against the API, check every accepted order, compare with simulate.",
+            abstract: "Replay a traffic profile against the API, check every accepted request, compare with simulate.",
             discussion: """
                 Plays hours --window of the profile's month --speedup times faster with every rate times --scale, \
                 as an open model: Poisson arrivals from a seeded generator (--seed), sent when due whatever the \
-                answers, so a slow API shows queueing. Orders are made from the POST route's request model with \
-                keys unique to the run; --invalid-share of them break the model (400 expected), \
-                --duplicate-share repeat an earlier order (a client retry), and the profile's queries_per_order \
-                GET earlier orders. AWS_IAM routes are SigV4-signed.
+                answers, so a slow API shows queueing. Bodies are made from the entry route's (a POST) request model \
+                with keys unique to the run; --invalid-share of them break the model (400 expected), \
+                --duplicate-share repeat an earlier key (a client retry), and the profile's queries_per_arrival \
+                GET earlier keys. AWS_IAM routes are SigV4-signed.
 
                 --target local (the default) runs the stage as `orderstack local` does (moto_server, the gateway, \
-                the real handler binaries), reads every accepted order back from the table and drains the \
-                subscriber queues: lost orders, orders never announced and orders announced more than once are \
-                listed by key, and the exit status is 1. --target URL sends to a running API (its stage path \
-                included) and reads orders back through the GET route; a target off this machine needs \
+                the real handler binaries), reads every accepted key back from the table and drains the \
+                subscriber queues: keys lost, never announced or announced more than once are \
+                listed, and the exit status is 1. --target URL sends to a running API (its stage path \
+                included) and reads keys back through the GET route; a target off this machine needs \
                 --confirm-endpoint HOST. Ctrl-C stops sending and still verifies what was sent; a second Ctrl-C \
                 stops at once.
 
@@ -86,10 +86,10 @@ extension OrderStack {
         @Option(name: .long, help: "Connections to the API at most.")
         var connections: Int = 64
 
-        @Option(name: .customLong("invalid-share"), help: "Share of orders that break the request model.")
+        @Option(name: .customLong("invalid-share"), help: "Share of requests that break the request model.")
         var invalidShare: Double = 0.01
 
-        @Option(name: .customLong("duplicate-share"), help: "Share of orders sent again with an earlier key.")
+        @Option(name: .customLong("duplicate-share"), help: "Share of requests sent again with an earlier key.")
         var duplicateShare: Double = 0.01
 
         @Option(
@@ -105,7 +105,7 @@ extension OrderStack {
         @Option(name: .long, help: "Seconds to wait at most for the stack to finish after sending.")
         var settle: Double = 300
 
-        @Flag(name: .customLong("no-verify"), help: "Send and report only; look for no order afterwards.")
+        @Flag(name: .customLong("no-verify"), help: "Send and report only; look for no key afterwards.")
         var noVerify = false
 
         @Option(name: .customLong("confirm-endpoint"), help: "The target's host, repeated: required off loopback.")
@@ -304,7 +304,8 @@ extension OrderStack {
                 return try RequestMix(
                     schema: schema, base: base, routes: routes,
                     shares: RequestMix.Shares(
-                        invalid: invalidShare, duplicate: duplicateShare, queriesPerOrder: shape.profile.queriesPerOrder
+                        invalid: invalidShare, duplicate: duplicateShare,
+                        queriesPerArrival: shape.profile.queriesPerArrival
                     ),
                     runTag: tag, seed: seed)
             } catch let problem as RequestMix.Problem {

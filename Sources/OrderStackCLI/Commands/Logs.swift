@@ -22,7 +22,7 @@ extension OrderStack {
 
                 Examples:
                   orderstack logs --since 10m
-                  orderstack logs --stack-name orders-dev --key order-0001
+                  orderstack logs --stack-name app-dev --key id-0001
                 """)
 
         @OptionGroup var options: ProjectOptions
@@ -37,7 +37,7 @@ extension OrderStack {
         @Option(name: .long, help: "Only lines containing this text.")
         var filter: String?
 
-        @Option(name: .long, help: "Only lines naming this key's value (an order's, a delivery's ID).")
+        @Option(name: .long, help: "Only lines naming this key's value (the ID a request named an item by).")
         var key: String?
 
         @Option(name: .long, help: "text or json (one object per line: time, source, message).")

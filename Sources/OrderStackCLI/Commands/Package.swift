@@ -15,7 +15,7 @@ extension OrderStack {
             abstract: "Build the Lambda handlers in release and write provided.al2023 zips with a bootstrap.",
             discussion: """
                 Builds every handler the stage's template takes code for (a function whose Code.S3Key is a \
-                parameter; OrderProcessorCodeKey -> the order-processor executable) with the static Swift standard \
+                parameter; the executable is the parameter's default, <executable>.zip) with the static Swift standard \
                 library, strips it, refuses it if it needs a glibc symbol newer than 2.34 or a shared library \
                 provided.al2023 lacks, and writes output/artifacts/<name>.zip with an executable bootstrap and \
                 fixed timestamps (the same source gives the same bytes). Prints size, SHA-256 and the upload and \

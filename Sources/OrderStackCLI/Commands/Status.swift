@@ -11,7 +11,7 @@ extension OrderStack {
                 it does not, 2 for bad credentials or an unreachable endpoint.
 
                 Examples:
-                  orderstack status --stack-name orders-dev
+                  orderstack status --stack-name app-dev
                 """)
 
         @Option(name: .customLong("stack-name"), help: "The CloudFormation stack name.")

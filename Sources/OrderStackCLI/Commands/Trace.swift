@@ -11,7 +11,7 @@ extension OrderStack {
     /// `orderstack trace KEY`: where one item is now and how it got there, from the stack's logs and wiring.
     public struct Trace: ParsableCommand {
         public static let configuration = CommandConfiguration(
-            abstract: "Where one key (an order's, a delivery's) is now and how it got there.",
+            abstract: "Where one key (the ID a request named an item by) is now and how it got there.",
             discussion: """
                 Reads the stack's log lines that name the key (the local stage's files, or with --stack-name the \
                 deployed stack's CloudWatch Logs) and its wiring: the API request that accepted it, each receive \
@@ -24,15 +24,15 @@ extension OrderStack {
                 it), 2 bad input.
 
                 Examples:
-                  orderstack trace order-0001
-                  orderstack trace order-0001 --stack-name orders-prod --since 2d
+                  orderstack trace id-0001
+                  orderstack trace id-0001 --stack-name app-prod --since 2d
                 """)
 
         @OptionGroup var options: ProjectOptions
 
         @OptionGroup var stacks: StackOptions
 
-        @Argument(help: "The key's value: an order's ID, a delivery's ID.")
+        @Argument(help: "The key's value: the ID the request named the item by.")
         var key: String
 
         @OptionGroup var source: LogSourceOptions

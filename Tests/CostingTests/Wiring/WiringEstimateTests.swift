@@ -13,10 +13,10 @@ import Testing
     static let steady = """
         name: test
         description: one per second
-        orders_per_month: 2628000
+        arrivals_per_month: 2628000
         shape: flat
-        order_bytes: 1024
-        queries_per_order: 0
+        body_bytes: 1024
+        queries_per_arrival: 0
         assumptions:
           table_writes_per_message: 1
         """
@@ -130,22 +130,22 @@ import Testing
             yaml: """
                 name: test
                 description: a burst
-                orders_per_month: 0
+                arrivals_per_month: 0
                 shape: flat
                 spikes:
-                  - {name: burst, start_hour: 1, duration_minutes: 10, orders_per_second: 200}
-                order_bytes: 1024
-                queries_per_order: 0
+                  - {name: burst, start_hour: 1, duration_minutes: 10, arrivals_per_second: 200}
+                body_bytes: 1024
+                queries_per_arrival: 0
                 """)
         let parameters = SimulationParameters(template: template, profile: profile)
         #expect(parameters.downstream.map(\.function) == ["LedgerWriterFunction"])
         #expect(parameters.downstream.first?.parameters.batchSize == 5)
         let result = Simulator.run(profile, parameters, minutes: 240)
         let ledger = try #require(result.downstream.first)
-        #expect(result.acceptedOrders > 50_000)
-        #expect(close(result.processedOrders, result.acceptedOrders, 1))
+        #expect(result.acceptedArrivals > 50_000)
+        #expect(close(result.processedArrivals, result.acceptedArrivals, 1))
         // Every order the processor finished reaches the ledger's queue and is processed there too.
-        #expect(close(ledger.received, result.processedOrders, 1))
+        #expect(close(ledger.received, result.processedArrivals, 1))
         #expect(close(ledger.processed, ledger.received, 1))
         // Batches of 5 at 156 ms within its reserved concurrency of 20: 20 / 0.156 × 5 = 641 messages/s, so
         // 200/s flows without throttles.

@@ -14,10 +14,10 @@ import Testing
     @Test func speedupCompressesTimeAndScaleMultipliesRates() {
         let shape = LoadShape(profile: Fixtures.spike(rate: 300, minutes: 120), scale: 0.05, speedup: 60)
         // The first 5 s stand for the 5 minutes before the spike.
-        #expect(shape.orderRate(at: 2) == 0)
-        #expect(abs(shape.orderRate(at: 6) - 15) < 1e-9)
-        #expect(abs(shape.orderRate(at: 124) - 15) < 1e-9)
-        #expect(shape.orderRate(at: 126) == 0)
+        #expect(shape.arrivalRate(at: 2) == 0)
+        #expect(abs(shape.arrivalRate(at: 6) - 15) < 1e-9)
+        #expect(abs(shape.arrivalRate(at: 124) - 15) < 1e-9)
+        #expect(shape.arrivalRate(at: 126) == 0)
         #expect(abs(shape.expectedRequests - 15 * 120) < 2)
         #expect(abs(shape.peakRequestRate - 15) < 1e-9)
     }
@@ -27,9 +27,9 @@ import Testing
             profile: Fixtures.spike(rate: 10, minutes: 60, queries: 0.5), window: 10..<11, speedup: 60,
             durationCap: 20)
         #expect(shape.seconds == 20)
-        #expect(shape.orderRate(at: 25) == 0)
+        #expect(shape.arrivalRate(at: 25) == 0)
         #expect(abs(shape.requestRate(at: 5) - 15) < 1e-9)
-        #expect(shape.orderRatePerSecond.count == 20)
-        #expect(shape.orderRatePerSecond.allSatisfy { abs($0 - 10) < 1e-9 })
+        #expect(shape.arrivalRatePerSecond.count == 20)
+        #expect(shape.arrivalRatePerSecond.allSatisfy { abs($0 - 10) < 1e-9 })
     }
 }

@@ -35,7 +35,7 @@ import Testing
         let prediction = LoadPrediction.make(
             shape: shape, invalidShare: 0.5, parameters: Self.parameters(), tailSeconds: 30)
         #expect(abs(prediction.result.acceptedRequests - 100) < 1e-6)
-        #expect(abs(prediction.result.acceptedOrders - 50) < 1e-6)
+        #expect(abs(prediction.result.acceptedArrivals - 50) < 1e-6)
     }
 
     @Test func theRunIsHeldAgainstThePredictionFigureByFigure() {
@@ -44,7 +44,7 @@ import Testing
             shape: shape, invalidShare: 0, parameters: Self.parameters(), tailSeconds: 60)
         let recorder = Recorder()
         let answers: [(RequestKind, Int)] = [
-            (.order, 202), (.order, 202), (.duplicate, 202), (.order, 429), (.invalid, 400),
+            (.new, 202), (.new, 202), (.duplicate, 202), (.new, 429), (.invalid, 400),
         ]
         for (index, (kind, status)) in answers.enumerated() {
             let request = PlannedRequest(
@@ -57,7 +57,7 @@ import Testing
         run.backlog = [0, 12, 30, 8, 2, 0]
         let rows = Dictionary(uniqueKeysWithValues: prediction.comparisons(run).map { ($0.name, $0) })
         #expect(rows["requests admitted"]?.measured == 4)
-        #expect(rows["orders accepted"]?.measured == 3)
+        #expect(rows["POSTs accepted"]?.measured == 3)
         #expect(rows["429 throttled"]?.measured == 1)
         #expect(abs((rows["429 throttled"]?.predicted ?? 0) - 180) < 1e-6)
         #expect(rows["peak intake backlog"]?.measured == 30)
@@ -78,11 +78,11 @@ import Testing
 @Suite struct LoadReportTests {
     static func result(lost: [String]) -> LoadResult {
         let recorder = Recorder()
-        let request = PlannedRequest(kind: .order, method: "POST", path: "/orders", body: [], key: "k1", scheduled: 0.5)
+        let request = PlannedRequest(kind: .new, method: "POST", path: "/orders", body: [], key: "k1", scheduled: 0.5)
         recorder.offered(request)
         recorder.answered(request, status: 202, latency: 0.02, error: nil)
         let throttled = PlannedRequest(
-            kind: .order, method: "POST", path: "/orders", body: [], key: "k2", scheduled: 1.2)
+            kind: .new, method: "POST", path: "/orders", body: [], key: "k2", scheduled: 1.2)
         recorder.offered(throttled)
         recorder.answered(throttled, status: 429, latency: 0.01, error: nil)
         return LoadResult(
@@ -96,7 +96,7 @@ import Testing
 
     @Test func aLostOrderIsNamedAndTheResultFails() throws {
         let text = LoadReport.text(Self.result(lost: ["k1"]))
-        #expect(text.contains("LOST 1 accepted order(s), never stored: k1"))
+        #expect(text.contains("LOST 1 accepted request(s), never stored: k1"))
         #expect(text.hasSuffix("result: FAILED\n"))
         #expect(text.contains("answers: 2xx 1, 4xx 0, 429 1, 5xx 0, no answer 0"))
         let json = try #require(JSONValue.parse(Array(LoadReport.json(Self.result(lost: ["k1"])).utf8)))

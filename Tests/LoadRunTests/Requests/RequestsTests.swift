@@ -33,7 +33,7 @@ import Testing
     static func mix(invalid: Double, duplicate: Double, queries: Double, seed: UInt64 = 5) throws -> RequestMix {
         try RequestMix(
             schema: Fixtures.orderSchema, base: nil, routes: routes,
-            shares: .init(invalid: invalid, duplicate: duplicate, queriesPerOrder: queries), runTag: "ldtest",
+            shares: .init(invalid: invalid, duplicate: duplicate, queriesPerArrival: queries), runTag: "ldtest",
             seed: seed)
     }
 
@@ -46,7 +46,7 @@ import Testing
             let request = mix.next(at: Double(index) * 0.01)
             made[request.kind, default: 0] += 1
             switch request.kind {
-            case .order:
+            case .new:
                 let body = try #require(JSONValue.parse(request.body))
                 #expect(validator.problems(body).isEmpty, "\(validator.problems(body))")
                 #expect(body["orderId"]?.string == request.key)
@@ -77,7 +77,7 @@ import Testing
         for index in 0..<400 {
             let time = Double(index) * 0.05
             let request = mix.next(at: time)
-            if request.kind == .order { due[request.key!] = time }
+            if request.kind == .new { due[request.key!] = time }
             if request.kind == .query, let sent = due[request.key!] { #expect(sent <= time - 2) }
             if request.kind == .query && time < 2 { #expect(request.key == "ldtest-absent") }
         }
@@ -88,7 +88,7 @@ import Testing
         #expect(throws: RequestMix.Problem.self) {
             try RequestMix(
                 schema: schema, base: nil, routes: Self.routes,
-                shares: .init(invalid: 0.1, duplicate: 0, queriesPerOrder: 0), runTag: "t", seed: 1)
+                shares: .init(invalid: 0.1, duplicate: 0, queriesPerArrival: 0), runTag: "t", seed: 1)
         }
     }
 
@@ -98,7 +98,7 @@ import Testing
         #expect {
             try RequestMix(
                 schema: Fixtures.orderSchema, base: base, routes: Self.routes,
-                shares: .init(invalid: 0, duplicate: 0, queriesPerOrder: 0), runTag: "t", seed: 1)
+                shares: .init(invalid: 0, duplicate: 0, queriesPerArrival: 0), runTag: "t", seed: 1)
         } throws: { error in
             "\(error)".contains("missing required properties") || "\(error)".contains("euro")
         }

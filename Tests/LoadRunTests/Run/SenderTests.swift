@@ -50,7 +50,7 @@ final class StoppingClock: LoadClock, @unchecked Sendable {
         try RequestMix(
             schema: Fixtures.orderSchema, base: nil,
             routes: LoadRoutes(post: "/orders", get: "/orders/{orderId}", key: "orderId"),
-            shares: .init(invalid: 0, duplicate: 0, queriesPerOrder: queries), runTag: "ldsend", seed: 1)
+            shares: .init(invalid: 0, duplicate: 0, queriesPerArrival: queries), runTag: "ldsend", seed: 1)
     }
 
     @Test func arrivalsAreSentWhenDueWhateverTheAnswersAndLatencyCountsFromTheDueTime() async throws {

@@ -85,7 +85,7 @@ final class FakeTarget: LoadTarget, @unchecked Sendable {
         #expect(verification.failed)
         let findings = LoadReport.findings(verification)
         #expect(
-            findings.first?.hasPrefix("NOT FINISHED: 2 accepted order(s) not stored yet while 40 message(s)") == true)
+            findings.first?.hasPrefix("NOT FINISHED: 2 accepted request(s) not stored yet while 40 message(s)") == true)
         // With the queue empty, the same orders are lost.
         target.left = 0
         let settled = try await Verifier.verify(

@@ -114,7 +114,7 @@ struct LocalLaunch: Sendable {
                     console.err("error: swift build of \(executable) failed (exit \(status.code))")
                     throw ExitCode(1)
                 }
-                FileManager.default.createFile(atPath: stamp, contents: Data())
+                _ = FileManager.default.createFile(atPath: stamp, contents: Data())
             }
             paths[logicalId] = path
         }

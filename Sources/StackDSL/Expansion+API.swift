@@ -10,6 +10,36 @@ extension ExpansionContext {
         let apiId = api.name
         let stageId = "\(api.name)Stage"
         let apiName = Names.stackScoped(api.name)
+        let (validatorId, badRequestId) = addRestAPI(api, apiId: apiId, apiName: apiName)
+        var methodIds: [String] = []
+        var deploymentInputs: [Resource] = []
+        var pathResources: [String: String] = [:]
+        for route in api.routes {
+            methodIds.append(
+                try addRoute(
+                    route, of: api, validatorId: validatorId, pathResources: &pathResources,
+                    deploymentInputs: &deploymentInputs))
+        }
+        deploymentInputs.append(template.resource(validatorId)!)
+        deploymentInputs.append(template.resource(badRequestId)!)
+        let deploymentId = addDeployment(
+            api, inputs: deploymentInputs, dependsOn: methodIds + [badRequestId])
+        let logGroupId = "\(api.name)AccessLogGroup"
+        add(logGroup(logGroupId, name: .sub("/aws/apigateway/${AWS::StackName}-\(api.name)/access", nil)))
+        let dependsOn = addAccountLoggingRole()
+        addStage(api, stageId: stageId, deploymentId: deploymentId, logGroupId: logGroupId, dependsOn: dependsOn)
+        // A usage plan throttles only requests that carry one of its API keys: with IAM or no authorization and no
+        // partners it would do nothing, so there is none; the stage's method settings throttle.
+        if !stage.api.partners.isEmpty {
+            try addPartnerPlans(api, apiId: apiId, stageId: stageId)
+        } else if stage.api.authorization == "api-key" {
+            addKeyedUsagePlan(api, apiId: apiId, apiName: apiName, stageId: stageId)
+        }
+        addMonitoring(api, apiName: apiName, stageId: stageId)
+    }
+
+    /// The API, its request validator and the 400 answer naming what failed validation.
+    mutating func addRestAPI(_ api: RestAPI, apiId: String, apiName: Value) -> (validator: String, badRequest: String) {
         add(
             Resource(
                 apiId, type: "AWS::ApiGateway::RestApi",
@@ -42,102 +72,117 @@ extension ExpansionContext {
                     ),
                 ])))
 
-        var pathResources: [String: String] = [:]
-        var methodIds: [String] = []
-        var deploymentInputs: [Resource] = []
-        let authorization = stage.api.authorization
-        for route in api.routes {
-            let segments = route.path.split(separator: "/").map(String.init)
-            guard !segments.isEmpty, route.path.hasPrefix("/") else {
-                throw SynthesisError(
-                    "route '\(route.method) \(route.path)' of \(api.name) must start with '/' and name a resource")
-            }
-            var parent: Value = .getAtt(apiId, "RootResourceId")
-            var prefix = ""
-            for segment in segments {
-                prefix += "/" + segment
-                let resourceId = "\(api.name)Resource\(Names.pascal(prefix))"
-                if pathResources[prefix] == nil {
-                    let resource = Resource(
-                        resourceId, type: "AWS::ApiGateway::Resource",
-                        properties: Fields([
-                            ("RestApiId", .ref(apiId)), ("ParentId", parent), ("PathPart", .string(segment)),
-                        ]))
-                    add(resource)
-                    deploymentInputs.append(resource)
-                    pathResources[prefix] = resourceId
-                }
-                parent = .ref(resourceId)
-            }
-            let methodId = "\(api.name)\(Names.pascal(route.method.lowercased()))\(Names.pascal(route.path))Method"
-            var method = Fields([
-                ("RestApiId", .ref(apiId)),
-                ("ResourceId", parent),
-                ("HttpMethod", .string(route.method)),
-                ("AuthorizationType", .string(authorization == "iam" ? "AWS_IAM" : "NONE")),
-            ])
-            if authorization == "api-key" || !stage.api.partners.isEmpty { method["ApiKeyRequired"] = .bool(true) }
-            method["RequestValidatorId"] = .ref(validatorId)
-            let pathParameters = segments.filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map {
-                String($0.dropFirst().dropLast())
-            }
-            if !pathParameters.isEmpty {
-                method["RequestParameters"] = .map(
-                    Fields(pathParameters.map { ("method.request.path.\($0)", Value.bool(true)) }))
-            }
-            switch route.integration {
-            case .enqueue(let queue, let schema):
-                try enqueueIntegration(
-                    into: &method, api: api, route: route, queue: queue, schema: schema,
-                    deploymentInputs: &deploymentInputs)
-            case .invoke(let function):
-                // With a gradual rollout the API invokes the `live` alias, which CodeDeploy shifts.
-                let target = invocationTargetSub(function)
-                method["Integration"] = .object([
-                    "Type": .string("AWS_PROXY"), "IntegrationHttpMethod": .string("POST"),
-                    "Uri": .sub(
-                        "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/\(target)/invocations",
-                        nil),
-                ])
-                let permissionPath = segments.map { $0.hasPrefix("{") ? "*" : $0 }.joined(separator: "/")
-                add(
-                    Resource(
-                        "\(function.name)\(api.name)InvokePermission", type: "AWS::Lambda::Permission",
-                        properties: Fields([
-                            (
-                                "FunctionName",
-                                stage.rollout == nil
-                                    ? .getAtt("\(function.name)Function", "Arn") : invocationTarget(function)
-                            ),
-                            ("Action", .string("lambda:InvokeFunction")),
-                            ("Principal", .string("apigateway.amazonaws.com")),
-                            ("SourceAccount", .ref("AWS::AccountId")),
-                            (
-                                "SourceArn",
-                                .sub(
-                                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${\(apiId)}/*/\(route.method)/\(permissionPath)",
-                                    nil)
-                            ),
-                        ])))
-                graph.edge(apiId, "\(function.name)Function", "\(route.method) \(route.path)")
-            }
-            let methodResource = Resource(
-                methodId, type: "AWS::ApiGateway::Method", properties: method,
-                metadata: Self.suppressions(cdkNag: [
-                    (
-                        "AwsSolutions-COG4",
-                        authorization == "iam"
-                            ? "Callers sign requests with SigV4 (AWS_IAM); the stage chooses IAM, API keys or an authorizer."
-                            : "The stage chooses '\(authorization)' authorization for this API.", []
-                    )
-                ]))
-            add(methodResource)
-            deploymentInputs.append(methodResource)
-            methodIds.append(methodId)
-        }
-        deploymentInputs.append(template.resource(validatorId)!)
-        deploymentInputs.append(template.resource(badRequestId)!)
+        return (validatorId, badRequestId)
+    }
 
+    /// One route: its path's resources (once per prefix), the method with its integration; the method's ID.
+    mutating func addRoute(
+        _ route: Route, of api: RestAPI, validatorId: String, pathResources: inout [String: String],
+        deploymentInputs: inout [Resource]
+    ) throws(SynthesisError) -> String {
+        let apiId = api.name
+        let authorization = stage.api.authorization
+        let segments = route.path.split(separator: "/").map(String.init)
+        guard !segments.isEmpty, route.path.hasPrefix("/") else {
+            throw SynthesisError(
+                "route '\(route.method) \(route.path)' of \(api.name) must start with '/' and name a resource")
+        }
+        var parent: Value = .getAtt(apiId, "RootResourceId")
+        var prefix = ""
+        for segment in segments {
+            prefix += "/" + segment
+            let resourceId = "\(api.name)Resource\(Names.pascal(prefix))"
+            if pathResources[prefix] == nil {
+                let resource = Resource(
+                    resourceId, type: "AWS::ApiGateway::Resource",
+                    properties: Fields([
+                        ("RestApiId", .ref(apiId)), ("ParentId", parent), ("PathPart", .string(segment)),
+                    ]))
+                add(resource)
+                deploymentInputs.append(resource)
+                pathResources[prefix] = resourceId
+            }
+            parent = .ref(resourceId)
+        }
+        let methodId = "\(api.name)\(Names.pascal(route.method.lowercased()))\(Names.pascal(route.path))Method"
+        var method = Fields([
+            ("RestApiId", .ref(apiId)),
+            ("ResourceId", parent),
+            ("HttpMethod", .string(route.method)),
+            ("AuthorizationType", .string(authorization == "iam" ? "AWS_IAM" : "NONE")),
+        ])
+        if authorization == "api-key" || !stage.api.partners.isEmpty { method["ApiKeyRequired"] = .bool(true) }
+        method["RequestValidatorId"] = .ref(validatorId)
+        let pathParameters = segments.filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map {
+            String($0.dropFirst().dropLast())
+        }
+        if !pathParameters.isEmpty {
+            method["RequestParameters"] = .map(
+                Fields(pathParameters.map { ("method.request.path.\($0)", Value.bool(true)) }))
+        }
+        switch route.integration {
+        case .enqueue(let queue, let schema):
+            try enqueueIntegration(
+                into: &method, api: api, route: route, queue: queue, schema: schema,
+                deploymentInputs: &deploymentInputs)
+        case .invoke(let function):
+            addInvocation(function, by: route, of: api, segments: segments, into: &method)
+        }
+        let methodResource = Resource(
+            methodId, type: "AWS::ApiGateway::Method", properties: method,
+            metadata: Self.suppressions(cdkNag: [
+                (
+                    "AwsSolutions-COG4",
+                    authorization == "iam"
+                        ? "Callers sign requests with SigV4 (AWS_IAM); the stage chooses IAM, API keys or an authorizer."
+                        : "The stage chooses '\(authorization)' authorization for this API.", []
+                )
+            ]))
+        add(methodResource)
+        deploymentInputs.append(methodResource)
+        return methodId
+    }
+
+    /// A Lambda proxy integration and the permission for the API to invoke the function (its `live` alias with a
+    /// gradual rollout, which CodeDeploy shifts).
+    mutating func addInvocation(
+        _ function: Function, by route: Route, of api: RestAPI, segments: [String], into method: inout Fields
+    ) {
+        let apiId = api.name
+        // With a gradual rollout the API invokes the `live` alias, which CodeDeploy shifts.
+        let target = invocationTargetSub(function)
+        method["Integration"] = .object([
+            "Type": .string("AWS_PROXY"), "IntegrationHttpMethod": .string("POST"),
+            "Uri": .sub(
+                "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/\(target)/invocations",
+                nil),
+        ])
+        let permissionPath = segments.map { $0.hasPrefix("{") ? "*" : $0 }.joined(separator: "/")
+        add(
+            Resource(
+                "\(function.name)\(api.name)InvokePermission", type: "AWS::Lambda::Permission",
+                properties: Fields([
+                    (
+                        "FunctionName",
+                        stage.rollout == nil
+                            ? .getAtt("\(function.name)Function", "Arn") : invocationTarget(function)
+                    ),
+                    ("Action", .string("lambda:InvokeFunction")),
+                    ("Principal", .string("apigateway.amazonaws.com")),
+                    ("SourceAccount", .ref("AWS::AccountId")),
+                    (
+                        "SourceArn",
+                        .sub(
+                            "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${\(apiId)}/*/\(route.method)/\(permissionPath)",
+                            nil)
+                    ),
+                ])))
+        graph.edge(apiId, "\(function.name)Function", "\(route.method) \(route.path)")
+    }
+
+    /// The deployment, named by a fingerprint of its inputs so that a change of a method deploys anew.
+    mutating func addDeployment(_ api: RestAPI, inputs deploymentInputs: [Resource], dependsOn: [String]) -> String {
+        let apiId = api.name
         let fingerprint = deploymentInputs.map { Names.rendered($0.properties) }.joined()
         let deploymentId = "\(api.name)Deployment\(Names.stableHash(fingerprint))"
         add(
@@ -147,10 +192,13 @@ extension ExpansionContext {
                     ("RestApiId", .ref(apiId)),
                     ("Description", .string("methods fingerprint \(Names.stableHash(fingerprint))")),
                 ]),
-                dependsOn: methodIds + [badRequestId]))
+                dependsOn: dependsOn))
 
-        let logGroupId = "\(api.name)AccessLogGroup"
-        add(logGroup(logGroupId, name: .sub("/aws/apigateway/${AWS::StackName}-\(api.name)/access", nil)))
+        return deploymentId
+    }
+
+    /// The account's API Gateway logging role when the stage opts in; what the stage then depends on.
+    mutating func addAccountLoggingRole() -> [String] {
         var dependsOn: [String] = []
         if stage.api.createAccountLoggingRole {
             add(
@@ -180,6 +228,14 @@ extension ExpansionContext {
                     properties: Fields([("CloudWatchRoleArn", .getAtt("ApiGatewayCloudWatchRole", "Arn"))])))
             dependsOn.append("ApiGatewayAccount")
         }
+        return dependsOn
+    }
+
+    /// The stage: access logs, tracing, metrics and the stage-wide throttle.
+    mutating func addStage(
+        _ api: RestAPI, stageId: String, deploymentId: String, logGroupId: String, dependsOn: [String]
+    ) {
+        let apiId = api.name
         var methodSettings = Fields([
             ("ResourcePath", .string("/*")), ("HttpMethod", .string("*")),
             ("MetricsEnabled", .bool(stage.api.detailedMetrics)),
@@ -224,14 +280,11 @@ extension ExpansionContext {
                     ),
                     ("MethodSettings", .list([.map(methodSettings)])),
                 ])))
-        // A usage plan throttles only requests that carry one of its API keys: with IAM or no authorization and no
-        // partners it would do nothing, so there is none; the stage's method settings throttle.
-        if !stage.api.partners.isEmpty {
-            try addPartnerPlans(api, apiId: apiId, stageId: stageId)
-        } else if authorization == "api-key" {
-            addKeyedUsagePlan(api, apiId: apiId, apiName: apiName, stageId: stageId)
-        }
+    }
 
+    /// The API's alarms, dashboard widget and URL output.
+    mutating func addMonitoring(_ api: RestAPI, apiName: Value, stageId: String) {
+        let apiId = api.name
         let dimensions: [(String, Value)] = [("ApiName", apiName), ("Stage", .ref(stageId))]
         alarms.append(
             AlarmSpec(

@@ -9,7 +9,19 @@ extension ExpansionContext {
         let logGroupId = "\(function.name)LogGroup"
         let settings = settings(for: function)
         add(logGroup(logGroupId, name: .sub("/aws/lambda/${AWS::StackName}-\(function.name)", nil)))
+        let (statements, environment, nagRules) = permissions(of: function, logGroupId: logGroupId)
+        addRole(roleId, of: function, statements: statements, nagRules: nagRules)
+        addFunction(function, settings: settings, roleId: roleId, logGroupId: logGroupId, environment: environment)
+        graph.node(functionId, "\(function.name) (Lambda)", .function)
+        addMappings(of: function, functionId: functionId)
+        addMonitoring(of: function, functionId: functionId)
+    }
 
+    /// The statements the function's wiring needs (its log group, queues consumed, tables written and read, topics
+    /// published to, its outbox, X-Ray), the environment naming those resources, and cdk-nag's reasons.
+    func permissions(of function: Function, logGroupId: String)
+        -> (statements: [Statement], environment: Fields, nag: [(String, String, [String])])
+    {
         var statements: [Statement] = [
             .allow(
                 ["logs:CreateLogStream", "logs:PutLogEvents"], on: [.getAtt(logGroupId, "Arn")], sid: "WriteOwnLogs")
@@ -58,6 +70,13 @@ extension ExpansionContext {
                     ["Resource::*"]
                 ))
         }
+        return (statements, environment, nagRules)
+    }
+
+    /// The function's role: one inline policy of the statements its wiring derived.
+    mutating func addRole(
+        _ roleId: String, of function: Function, statements: [Statement], nagRules: [(String, String, [String])]
+    ) {
         add(
             Resource(
                 roleId, type: "AWS::IAM::Role",
@@ -79,6 +98,14 @@ extension ExpansionContext {
                 ]),
                 metadata: Self.suppressions(cdkNag: nagRules)))
 
+    }
+
+    /// The function itself, with its logging, tracing and the reasons checkov's findings do not apply.
+    mutating func addFunction(
+        _ function: Function, settings: StageSettings.FunctionSettings, roleId: String, logGroupId: String,
+        environment: Fields
+    ) {
+        let functionId = "\(function.name)Function"
         var properties = Fields([
             ("FunctionName", Names.stackScoped(function.name)),
             ("Description", .string("\(function.name) (\(function.handler.artifact)), Swift on provided.al2023")),
@@ -128,8 +155,12 @@ extension ExpansionContext {
             Resource(
                 functionId, type: "AWS::Lambda::Function", properties: properties,
                 metadata: Self.suppressions(checkov: checkov)))
-        graph.node(functionId, "\(function.name) (Lambda)", .function)
 
+    }
+
+    /// One event source mapping per consumed queue (through the `live` alias with a rollout), its outbox, and the
+    /// graph's edges.
+    mutating func addMappings(of function: Function, functionId: String) {
         for consumption in function.consumes {
             let queueId = "\(consumption.queue.name)Queue"
             let consumer = stage.consumer(function: function.name, queue: consumption.queue.name)
@@ -161,6 +192,10 @@ extension ExpansionContext {
         }
         for topic in function.publishes { graph.edge(functionId, "\(topic.name)Topic", "publish") }
 
+    }
+
+    /// The function's errors, throttles (and canary) alarms and its dashboard widget.
+    mutating func addMonitoring(of function: Function, functionId: String) {
         alarms.append(
             AlarmSpec(
                 logicalId: "\(functionId)ErrorsAlarm", description: "\(function.name): invocations failed",

@@ -269,18 +269,7 @@ public struct StageSettings: Sendable, Hashable {
             reader.report(
                 root.mark, ConfigReader.ID.invalidValue, "'region' must look like us-east-1, found '\(region)'")
         }
-        if let value = reader.choice("architecture", in: &top, ["x86_64", "arm64"]) { settings.architecture = value }
-        if let value = reader.bool("tracing", in: &top) { settings.tracing = value }
-        if let value = reader.bool("production", in: &top) { settings.production = value }
-        if let value = reader.string("rollout", in: &top) {
-            if let rollout = Rollout(value) {
-                settings.rollout = rollout
-            } else {
-                reader.report(
-                    reader.mark(of: "rollout", in: top), ConfigReader.ID.invalidValue,
-                    "'rollout' must be \(Rollout.forms), found '\(value)'")
-            }
-        }
+        readTopLevel(&settings, &top, &reader)
         settings.path = path
         if var mapping = reader.mapping("functions", in: &top) {
             readFunctions(&settings, &mapping, &reader)
@@ -298,79 +287,117 @@ public struct StageSettings: Sendable, Hashable {
                 "'\(old)' is no longer a section: settings are per construct, under \(new)"
             )
         }
-        if var mapping = reader.mapping("queue", in: &top) {
-            if let value = reader.int("maxReceiveCount", in: &mapping, range: 5...1000) {
-                settings.maxReceiveCount = value
-            }
-            if let value = reader.int("retentionDays", in: &mapping, range: 1...13) {
-                settings.queueRetentionDays = value
-            }
-            reader.finish(mapping)
-        }
-        if var mapping = reader.mapping("logs", in: &top) {
-            if let value = reader.int("retentionDays", in: &mapping, range: 1...3653) {
-                if logRetentionValues.contains(value) {
-                    settings.logRetentionDays = value
-                } else {
-                    reader.report(
-                        mapping.node.mark, ConfigReader.ID.invalidValue,
-                        "'logs.retentionDays' must be one of \(logRetentionValues.map(String.init).joined(separator: ", ")), found \(value)"
-                    )
-                }
-            }
-            reader.finish(mapping)
-        }
+        if var mapping = reader.mapping("queue", in: &top) { readQueue(&settings, &mapping, &reader) }
+        if var mapping = reader.mapping("logs", in: &top) { readLogs(&settings, &mapping, &reader) }
         if var mapping = reader.mapping("table", in: &top) {
             if let value = reader.bool("deletionProtection", in: &mapping) { settings.deletionProtection = value }
             reader.finish(mapping)
         }
-        if var mapping = reader.mapping("api", in: &top) {
-            if let value = reader.int("rateLimit", in: &mapping, range: 1...10_000) { settings.api.rateLimit = value }
-            if let value = reader.int("burstLimit", in: &mapping, range: 1...5_000) { settings.api.burstLimit = value }
-            checkBurst(settings.api, in: mapping, reader: &reader)
-            if let value = reader.choice("authorization", in: &mapping, ["iam", "api-key", "none"]) {
-                settings.api.authorization = value
-            }
-            if let value = reader.bool("detailedMetrics", in: &mapping) { settings.api.detailedMetrics = value }
-            if let value = reader.bool("createAccountLoggingRole", in: &mapping) {
-                settings.api.createAccountLoggingRole = value
-            }
-            if var partners = reader.mapping("partners", in: &mapping) {
-                settings.api.partners = readPartners(&partners, &reader)
-            }
-            reader.finish(mapping)
-        }
-        if var mapping = reader.mapping("alarms", in: &top) {
-            settings.alarms.mark = mapping.node.mark
-            if let value = reader.string("email", in: &mapping) {
-                if isEmail(value) {
-                    settings.alarms.email = value
-                } else {
-                    reader.report(
-                        mapping.node.mark, ConfigReader.ID.invalidValue,
-                        "'alarms.email' must be an e-mail address, found '\(value)'")
-                }
-            }
-            if let value = reader.int("api5xxPerMinute", in: &mapping, range: 1...1_000_000) {
-                settings.alarms.api5xxPerMinute = value
-            }
-            if let value = reader.int("api4xxPerMinute", in: &mapping, range: 1...1_000_000) {
-                settings.alarms.api4xxPerMinute = value
-            }
-            if let value = reader.int("apiLatencyP99Ms", in: &mapping, range: 1...29_000) {
-                settings.alarms.apiLatencyP99Ms = value
-            }
-            if let value = reader.int("queueAgeSeconds", in: &mapping, range: 60...1_209_600) {
-                settings.alarms.queueAgeSeconds = value
-            }
-            if let value = reader.int("functionErrorsPerMinute", in: &mapping, range: 1...1_000_000) {
-                settings.alarms.functionErrorsPerMinute = value
-            }
-            reader.finish(mapping)
-        }
+        if var mapping = reader.mapping("api", in: &top) { readAPI(&settings, &mapping, &reader) }
+        if var mapping = reader.mapping("alarms", in: &top) { readAlarms(&settings, &mapping, &reader) }
         reader.finish(top, retired: ["processor", "query", "consumer"])
         checkConsistency(settings, root: root, reader: &reader)
         return (reader.diagnostics.hasErrors ? nil : settings, reader.diagnostics)
+    }
+
+    /// The top-level scalars: `architecture`, `tracing`, `production`, `rollout`.
+    private static func readTopLevel(
+        _ settings: inout StageSettings, _ top: inout ConfigReader.Mapping, _ reader: inout ConfigReader
+    ) {
+        if let value = reader.choice("architecture", in: &top, ["x86_64", "arm64"]) { settings.architecture = value }
+        if let value = reader.bool("tracing", in: &top) { settings.tracing = value }
+        if let value = reader.bool("production", in: &top) { settings.production = value }
+        if let value = reader.string("rollout", in: &top) {
+            if let rollout = Rollout(value) {
+                settings.rollout = rollout
+            } else {
+                reader.report(
+                    reader.mark(of: "rollout", in: top), ConfigReader.ID.invalidValue,
+                    "'rollout' must be \(Rollout.forms), found '\(value)'")
+            }
+        }
+    }
+
+    /// `queue:` — `maxReceiveCount`, `retentionDays`.
+    private static func readQueue(
+        _ settings: inout StageSettings, _ mapping: inout ConfigReader.Mapping, _ reader: inout ConfigReader
+    ) {
+        if let value = reader.int("maxReceiveCount", in: &mapping, range: 5...1000) {
+            settings.maxReceiveCount = value
+        }
+        if let value = reader.int("retentionDays", in: &mapping, range: 1...13) {
+            settings.queueRetentionDays = value
+        }
+        reader.finish(mapping)
+    }
+
+    /// `logs:` — `retentionDays`, one of the values CloudWatch Logs offers.
+    private static func readLogs(
+        _ settings: inout StageSettings, _ mapping: inout ConfigReader.Mapping, _ reader: inout ConfigReader
+    ) {
+        if let value = reader.int("retentionDays", in: &mapping, range: 1...3653) {
+            if logRetentionValues.contains(value) {
+                settings.logRetentionDays = value
+            } else {
+                reader.report(
+                    mapping.node.mark, ConfigReader.ID.invalidValue,
+                    "'logs.retentionDays' must be one of \(logRetentionValues.map(String.init).joined(separator: ", ")), found \(value)"
+                )
+            }
+        }
+        reader.finish(mapping)
+    }
+
+    /// `api:` — the stage's throttle, authorization, metrics, logging role and partners.
+    private static func readAPI(
+        _ settings: inout StageSettings, _ mapping: inout ConfigReader.Mapping, _ reader: inout ConfigReader
+    ) {
+        if let value = reader.int("rateLimit", in: &mapping, range: 1...10_000) { settings.api.rateLimit = value }
+        if let value = reader.int("burstLimit", in: &mapping, range: 1...5_000) { settings.api.burstLimit = value }
+        checkBurst(settings.api, in: mapping, reader: &reader)
+        if let value = reader.choice("authorization", in: &mapping, ["iam", "api-key", "none"]) {
+            settings.api.authorization = value
+        }
+        if let value = reader.bool("detailedMetrics", in: &mapping) { settings.api.detailedMetrics = value }
+        if let value = reader.bool("createAccountLoggingRole", in: &mapping) {
+            settings.api.createAccountLoggingRole = value
+        }
+        if var partners = reader.mapping("partners", in: &mapping) {
+            settings.api.partners = readPartners(&partners, &reader)
+        }
+        reader.finish(mapping)
+    }
+
+    /// `alarms:` — the e-mail address and each alarm's threshold.
+    private static func readAlarms(
+        _ settings: inout StageSettings, _ mapping: inout ConfigReader.Mapping, _ reader: inout ConfigReader
+    ) {
+        settings.alarms.mark = mapping.node.mark
+        if let value = reader.string("email", in: &mapping) {
+            if isEmail(value) {
+                settings.alarms.email = value
+            } else {
+                reader.report(
+                    mapping.node.mark, ConfigReader.ID.invalidValue,
+                    "'alarms.email' must be an e-mail address, found '\(value)'")
+            }
+        }
+        if let value = reader.int("api5xxPerMinute", in: &mapping, range: 1...1_000_000) {
+            settings.alarms.api5xxPerMinute = value
+        }
+        if let value = reader.int("api4xxPerMinute", in: &mapping, range: 1...1_000_000) {
+            settings.alarms.api4xxPerMinute = value
+        }
+        if let value = reader.int("apiLatencyP99Ms", in: &mapping, range: 1...29_000) {
+            settings.alarms.apiLatencyP99Ms = value
+        }
+        if let value = reader.int("queueAgeSeconds", in: &mapping, range: 60...1_209_600) {
+            settings.alarms.queueAgeSeconds = value
+        }
+        if let value = reader.int("functionErrorsPerMinute", in: &mapping, range: 1...1_000_000) {
+            settings.alarms.functionErrorsPerMinute = value
+        }
+        reader.finish(mapping)
     }
 
     /// `functions:` — `defaults` and one entry per function construct, each `memoryMB`, `timeoutSeconds`,

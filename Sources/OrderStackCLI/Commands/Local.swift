@@ -6,6 +6,7 @@ import Foundation
 import JSONDocument
 import JSONText
 import LocalRun
+import StackGraph
 
 #if canImport(Glibc)
     import Glibc
@@ -73,13 +74,10 @@ extension OrderStack {
             let project = try options.location
             let item = try SynthesisRun.synthesize(
                 project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+            let path = TrafficPath(StackGraph(item.synthesis.template))
             if smoke {
                 // Refused before anything is built or started.
-                let api = RestAPI.all(
-                    in: item.synthesis.template,
-                    names: LocalNames(stackName: item.stack.name, region: item.settings.region, parameters: [:])
-                ).first
-                let routes = try Self.smokeRoutes(api, console: console)
+                let routes = try Self.smokeRoutes(path, console: console)
                 _ = try smokeSample(project: project, post: routes.post, console: console)
             }
             if port != 0 { try LocalLaunch.checkPortFree(port, console: console) }
@@ -103,7 +101,7 @@ extension OrderStack {
                 session, endpoint: launch.endpoint, readyMs: Date().timeIntervalSince(started) * 1000,
                 console: console)
             if smoke {
-                let passed = try runSmoke(session, project: project, console: console)
+                let passed = try runSmoke(session, path: path, project: project, console: console)
                 stop()
                 throw ExitCode(passed ? 0 : 1)
             }
@@ -151,18 +149,21 @@ extension OrderStack {
         }
 
         /// The routes `--smoke` follows a request through: a POST route and a GET route below it.
-        static func smokeRoutes(_ api: RestAPI?, console: Console) throws -> (post: RestAPI.Route, get: RestAPI.Route) {
-            guard let api else {
+        /// The entry route (a POST) and the query route below it, by the traffic path's one rule (`load`'s and
+        /// `cost`'s).
+        static func smokeRoutes(_ path: TrafficPath, console: Console) throws
+            -> (post: StackGraph.Route, get: StackGraph.Route)
+        {
+            guard let api = path.graph.apis.first else {
                 console.err("error: --smoke sends a request through the stack's REST API, and this stack has none")
                 throw BadInput()
             }
-            guard let post = api.routes.first(where: { $0.method == "POST" }),
-                let get = api.routes.first(where: { $0.method == "GET" && $0.path.hasPrefix(post.path + "/{") })
+            guard let post = path.entry, post.method == "POST", path.queryParameter != nil, let get = path.queryRoute
             else {
-                let routes = api.routes.map { "\($0.method) \($0.path)" }.joined(separator: ", ")
+                let routes = path.graph.routes.map(\.name).joined(separator: ", ")
                 console.err(
                     "error: --smoke needs a POST route and a GET route below it (POST /a and GET /a/{id}) to follow a request "
-                        + "through the stack; \(api.name) has \(routes.isEmpty ? "no routes" : routes). Without a GET route, "
+                        + "through the stack; \(api.logicalId) has \(routes.isEmpty ? "no routes" : routes). Without a GET route, "
                         + "`load` checks that accepted requests reach the table (docs/load.md)")
                 throw BadInput()
             }
@@ -170,7 +171,7 @@ extension OrderStack {
         }
 
         /// The JSON body `--smoke` POSTs: `--sample FILE` or `blueprints/samples/<path>.json`.
-        func smokeSample(project: Project, post: RestAPI.Route, console: Console) throws -> JSONValue {
+        func smokeSample(project: Project, post: StackGraph.Route, console: Console) throws -> JSONValue {
             let samplePath =
                 sample
                 ?? project.path("blueprints/samples/\(post.path.split(separator: "/").joined(separator: "-")).json")
@@ -184,10 +185,9 @@ extension OrderStack {
             return document
         }
 
-        func runSmoke(_ session: LocalSession, project: Project, console: Console) throws -> Bool {
-            let routes = try Self.smokeRoutes(session.api, console: console)
-            let (post, get) = routes
-            guard let api = session.api, let port = session.gatewayPort else { throw BadInput() }
+        func runSmoke(_ session: LocalSession, path: TrafficPath, project: Project, console: Console) throws -> Bool {
+            let (post, get) = try Self.smokeRoutes(path, console: console)
+            guard session.api != nil, let port = session.gatewayPort else { throw BadInput() }
             let document = try smokeSample(project: project, post: post, console: console)
             let client = GatewayClient(
                 port: port, credentials: noAuth ? nil : LocalConfiguration.defaultCredentials,

@@ -13,6 +13,8 @@ public struct ArchitectureGraph: Sendable, Equatable {
     /// Kinds of construct.
     public enum Kind: String, Sendable {
         case api, queue, function, table, topic, subscriber, deadLetterQueue, alarms
+        /// Any other kind of construct (a parameter, a bucket).
+        case other
     }
 
     /// A wiring edge.
@@ -33,11 +35,13 @@ public struct ArchitectureGraph: Sendable, Equatable {
     /// Creates an empty graph.
     public init() {}
 
-    mutating func node(_ id: String, _ label: String, _ kind: Kind) {
+    /// Adds a node once.
+    public mutating func node(_ id: String, _ label: String, _ kind: Kind) {
         if !nodes.contains(where: { $0.id == id }) { nodes.append(Node(id: id, label: label, kind: kind)) }
     }
 
-    mutating func edge(_ from: String, _ to: String, _ label: String) {
+    /// Adds an edge.
+    public mutating func edge(_ from: String, _ to: String, _ label: String) {
         edges.append(Edge(from: from, to: to, label: label))
     }
 
@@ -53,6 +57,7 @@ public struct ArchitectureGraph: Sendable, Equatable {
             case .api: lines.append("    \(node.id)([\"\(label)\"])")
             case .function: lines.append("    \(node.id)[\"\(label)\"]")
             case .alarms: lines.append("    \(node.id)>\"\(label)\"]")
+            case .other: lines.append("    \(node.id)[/\"\(label)\"/]")
             }
         }
         for edge in edges {
@@ -73,6 +78,7 @@ public struct ArchitectureGraph: Sendable, Equatable {
             case .api: shape = "oval"
             case .function: shape = "box"
             case .alarms: shape = "note"
+            case .other: shape = "parallelogram"
             }
             lines.append("    \(node.id) [label=\"\(escape(node.label))\", shape=\(shape)];")
         }

@@ -26,14 +26,17 @@ struct WidgetSpec {
 }
 
 /// State shared by the expansions of one stack: the template being built, alarms and widgets waiting for
-/// `Monitoring`, the KMS key's service grants, and the graph.
-struct ExpansionContext {
+/// `Monitoring`, the KMS key's service grants, and the graph. A construct adds to it in `expand(in:)` through its
+/// public methods.
+public struct ExpansionContext {
     let stack: Stack
-    let stage: StageSettings
+    /// The stage being synthesized.
+    public let stage: StageSettings
     let schemas: [String: Value]
     let model: ResolvedStack
     var template: Template
-    var graph = ArchitectureGraph()
+    /// The architecture graph: a construct adds its node and its edges.
+    public var graph = ArchitectureGraph()
     var alarms: [AlarmSpec] = []
     var widgets: [WidgetSpec] = []
     /// Topics whose subscriber queues use the stack key (SNS needs `kms:GenerateDataKey*` and `kms:Decrypt`).
@@ -53,7 +56,23 @@ struct ExpansionContext {
         template = Template(description: "\(stack.description) (stage \(stage.name), synthesized by orderstack)")
     }
 
-    mutating func add(_ resource: Resource) { template.resources.append(resource) }
+    /// Adds a resource to the template.
+    public mutating func add(_ resource: Resource) { template.resources.append(resource) }
+
+    /// A resource added so far.
+    public func resource(_ logicalId: String) -> Resource? { template.resource(logicalId) }
+
+    /// An alarm on a metric, turned into an `AWS::CloudWatch::Alarm` (and a dashboard line) by `Monitoring`.
+    public mutating func alarm(
+        _ logicalId: String, description: String, namespace: String, metric: String, dimensions: [(String, Value)],
+        statistic: String, threshold: Int, evaluationPeriods: Int = 1
+    ) {
+        alarms.append(
+            AlarmSpec(
+                logicalId: logicalId, description: description, namespace: namespace, metric: metric,
+                dimensions: dimensions, statistic: statistic, threshold: threshold,
+                evaluationPeriods: evaluationPeriods))
+    }
 
     /// The stack key's ARN, marking it as used by log groups.
     mutating func logKeyArn() -> Value {
@@ -62,7 +81,7 @@ struct ExpansionContext {
     }
 
     /// A log group with the stage's retention, encrypted with the stack key.
-    mutating func logGroup(_ logicalId: String, name: Value) -> Resource {
+    public mutating func logGroup(_ logicalId: String, name: Value) -> Resource {
         Resource(
             logicalId, type: "AWS::Logs::LogGroup",
             properties: Fields([
@@ -71,7 +90,7 @@ struct ExpansionContext {
     }
 
     /// `Metadata` suppressing checkov and cdk-nag findings, each with its reason.
-    static func suppressions(
+    public static func suppressions(
         checkov: [(String, String)] = [], cdkNag: [(String, String, [String])] = [], orderstack: [(String, String)] = []
     ) -> Value? {
         var fields = Fields()
@@ -187,7 +206,8 @@ struct ExpansionContext {
         return [key, alias]
     }
 
-    mutating func output(_ name: String, _ value: Value, _ description: String) {
+    /// A stack output, exported as `<stack>-<name>`.
+    public mutating func output(_ name: String, _ value: Value, _ description: String) {
         outputs.append(Output(name, value: value, description: description, exportName: Names.stackScoped(name)))
     }
 }

@@ -1,12 +1,7 @@
 /// One element of a stack description.
 public enum Component: Sendable, Hashable {
-    case table(Table)
-    case queue(Queue)
-    case topic(Topic)
-    case subscriber(Subscriber)
-    case function(Function)
-    case api(RestAPI)
-    case monitoring(Monitoring)
+    /// A construct of any kind.
+    case construct(AnyConstruct)
     /// A CloudFormation resource written as is.
     case raw(RawResource)
     /// A change to a generated resource at a path.
@@ -15,13 +10,7 @@ public enum Component: Sendable, Hashable {
     /// The construct name.
     public var name: String {
         switch self {
-        case .table(let value): return value.name
-        case .queue(let value): return value.name
-        case .topic(let value): return value.name
-        case .subscriber(let value): return value.name
-        case .function(let value): return value.name
-        case .api(let value): return value.name
-        case .monitoring(let value): return value.name
+        case .construct(let value): return value.base.name
         case .raw(let value): return value.logicalId
         case .override(let value): return value.logicalId
         }
@@ -51,13 +40,7 @@ public struct Stack: Sendable, Hashable {
 /// Builds the components of a `Stack`.
 @resultBuilder
 public enum StackBuilder {
-    public static func buildExpression(_ value: Table) -> [Component] { [.table(value)] }
-    public static func buildExpression(_ value: Queue) -> [Component] { [.queue(value)] }
-    public static func buildExpression(_ value: Topic) -> [Component] { [.topic(value)] }
-    public static func buildExpression(_ value: Subscriber) -> [Component] { [.subscriber(value)] }
-    public static func buildExpression(_ value: Function) -> [Component] { [.function(value)] }
-    public static func buildExpression(_ value: RestAPI) -> [Component] { [.api(value)] }
-    public static func buildExpression(_ value: Monitoring) -> [Component] { [.monitoring(value)] }
+    public static func buildExpression(_ value: some Construct) -> [Component] { [.construct(AnyConstruct(value))] }
     public static func buildExpression(_ value: RawResource) -> [Component] { [.raw(value)] }
     public static func buildExpression(_ value: Override) -> [Component] { [.override(value)] }
     public static func buildBlock(_ parts: [Component]...) -> [Component] { parts.flatMap { $0 } }

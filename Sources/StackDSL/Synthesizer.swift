@@ -53,13 +53,7 @@ public enum Synthesizer {
             monitored: !model.monitoring.isEmpty)
         if !problems.isEmpty { throw SynthesisError(problems) }
         var context = ExpansionContext(stack: stack, stage: stage, schemas: schemas, model: model)
-        for table in model.tables { context.expand(table) }
-        for queue in model.queues { context.expand(queue) }
-        for topic in model.topics { context.expand(topic) }
-        for subscriber in model.subscribers { context.expand(subscriber) }
-        for function in model.functions { context.expand(function) }
-        for api in model.apis { try context.expand(api) }
-        for monitoring in model.monitoring { context.expand(monitoring) }
+        for construct in model.inExpansionOrder { try construct.base.expand(in: &context) }
         if let rollout = stage.rollout { context.expandRollout(rollout, monitored: !model.monitoring.isEmpty) }
         for raw in model.raw {
             guard context.template.resource(raw.logicalId) == nil else {
@@ -77,64 +71,61 @@ public enum Synthesizer {
 
 /// The constructs of a stack, reachable ones included, deduplicated by kind and name, in first-seen order.
 struct ResolvedStack {
-    var tables: [Table] = []
-    var queues: [Queue] = []
-    var topics: [Topic] = []
-    var subscribers: [Subscriber] = []
-    var functions: [Function] = []
-    var apis: [RestAPI] = []
-    var monitoring: [Monitoring] = []
+    /// Every construct, in first-seen order (what a construct reaches before it).
+    var constructs: [AnyConstruct] = []
     var raw: [RawResource] = []
     var overrides: [Override] = []
 
     init(_ stack: Stack) throws(SynthesisError) {
         for component in stack.components { try add(component) }
-        var logicalNames: [String: String] = [:]
-        for (kind, name) in tables.map({ ("table", $0.name) }) + queues.map({ ("queue", $0.name) })
-            + topics.map({ ("topic", $0.name) }) + subscribers.map({ ("subscriber", $0.name) })
-            + functions.map({ ("function", $0.name) }) + apis.map({ ("API", $0.name) })
-        {
+        try checkNames()
+        for construct in constructs {
+            let kind = type(of: construct.base)
+            if let maximum = kind.maximumCount, constructs.filter({ $0.kind == kind.kind }).count > maximum {
+                throw SynthesisError(
+                    "a stack has at most \(maximum) \(kind.kind) construct\(maximum == 1 ? "" : "s")")
+            }
+        }
+    }
+
+    /// The constructs of one kind, in first-seen order.
+    func all<T: Construct>(_ kind: T.Type) -> [T] { constructs.compactMap { $0.base as? T } }
+
+    var functions: [Function] { all(Function.self) }
+    var tables: [Table] { all(Table.self) }
+    var monitoring: [Monitoring] { all(Monitoring.self) }
+
+    /// By phase, first-seen order within one.
+    var inExpansionOrder: [AnyConstruct] {
+        constructs.enumerated().sorted {
+            let (left, right) = (type(of: $0.element.base).phase, type(of: $1.element.base).phase)
+            return left != right ? left < right : $0.offset < $1.offset
+        }.map(\.element)
+    }
+
+    /// Names are UpperCamelCase; a name that prefixes logical IDs (`sharesLogicalIds`) is not shared with another kind.
+    private func checkNames() throws(SynthesisError) {
+        var logicalNames: [String: (kind: String, shares: Bool)] = [:]
+        for construct in inExpansionOrder {
+            let kind = type(of: construct.base)
+            let name = construct.base.name
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
                 name.first?.isUppercase == true
             else {
                 throw SynthesisError(
-                    "\(kind) name '\(name)' must be UpperCamelCase letters and digits (it prefixes logical IDs)")
+                    "\(kind.kind) name '\(name)' must be UpperCamelCase letters and digits (it prefixes logical IDs)")
             }
-            if let other = logicalNames[name],
-                kind == "subscriber" || other == "subscriber" || kind == "API" || other == "API"
-            {
+            if let other = logicalNames[name], kind.sharesLogicalIds || other.shares {
                 throw SynthesisError(
-                    "the \(other) and the \(kind) are both named '\(name)'; their logical IDs would collide")
+                    "the \(other.kind) and the \(kind.kind) are both named '\(name)'; their logical IDs would collide")
             }
-            logicalNames[name] = kind
+            logicalNames[name] = (kind.kind, kind.sharesLogicalIds)
         }
-        if monitoring.count > 1 { throw SynthesisError("a stack has at most one Monitoring construct") }
     }
 
     private mutating func add(_ component: Component) throws(SynthesisError) {
         switch component {
-        case .table(let table): try Self.insert(table, into: &tables, kind: "table")
-        case .queue(let queue): try Self.insert(queue, into: &queues, kind: "queue")
-        case .topic(let topic): try Self.insert(topic, into: &topics, kind: "topic")
-        case .subscriber(let subscriber):
-            try add(.topic(subscriber.topic))
-            try Self.insert(subscriber, into: &subscribers, kind: "subscriber")
-        case .function(let function):
-            for consumption in function.consumes {
-                try add(consumption.subscriber.map(Component.subscriber) ?? .queue(consumption.queue))
-            }
-            for table in function.writes + function.reads { try add(.table(table)) }
-            for topic in function.publishes { try add(.topic(topic)) }
-            try Self.insert(function, into: &functions, kind: "function")
-        case .api(let api):
-            for route in api.routes {
-                switch route.integration {
-                case .enqueue(let queue, _): try add(.queue(queue))
-                case .invoke(let function): try add(.function(function))
-                }
-            }
-            try Self.insert(api, into: &apis, kind: "API")
-        case .monitoring(let value): try Self.insert(value, into: &monitoring, kind: "monitoring")
+        case .construct(let construct): try add(construct.base)
         case .raw(let value):
             if raw.contains(where: { $0.logicalId == value.logicalId }) {
                 throw SynthesisError("two RawResources are named '\(value.logicalId)'")
@@ -144,24 +135,17 @@ struct ResolvedStack {
         }
     }
 
-    private static func insert<T: Hashable>(_ item: T, into list: inout [T], kind: String) throws(SynthesisError)
-    where T: Named {
-        if let existing = list.first(where: { $0.name == item.name }) {
-            guard existing == item else {
+    /// What `construct` reaches, then itself; one of each kind and name (two different ones are an error).
+    private mutating func add(_ construct: any Construct) throws(SynthesisError) {
+        for reached in construct.reaches { try add(reached) }
+        let wrapped = AnyConstruct(construct)
+        if let existing = constructs.first(where: { $0.kind == wrapped.kind && $0.base.name == construct.name }) {
+            guard existing == wrapped else {
                 throw SynthesisError(
-                    "two different \(kind)s are named '\(item.name)'; give each construct its own name")
+                    "two different \(wrapped.kind)s are named '\(construct.name)'; give each construct its own name")
             }
             return
         }
-        list.append(item)
+        constructs.append(wrapped)
     }
 }
-
-protocol Named { var name: String { get } }
-extension Table: Named {}
-extension Queue: Named {}
-extension Topic: Named {}
-extension Subscriber: Named {}
-extension Function: Named {}
-extension RestAPI: Named {}
-extension Monitoring: Named {}

@@ -1,71 +1,35 @@
 import CloudFormation
 
+/// A standard SQS queue with its dead-letter queue.
+///
+/// Expands to the queue (SSE-SQS), its DLQ (14 days retention, redrive-allow limited to this queue), a TLS-only
+/// queue policy, and alarms on DLQ depth and on the age of the oldest message.
+public struct Queue: Sendable, Hashable {
+    /// The construct name; the logical IDs are `<name>Queue` and `<name>DeadLetterQueue`.
+    public let name: String
+    /// Receives before a message moves to the DLQ (`maxReceiveCount`); `nil` takes the stage's value.
+    public let deadLetterAfter: Int?
+
+    /// Creates a queue.
+    /// - Parameters:
+    ///   - name: the construct name.
+    ///   - deadLetterAfter: receives before a message moves to the DLQ; the stage's `queue.maxReceiveCount`
+    ///     when omitted.
+    public init(_ name: String, deadLetterAfter: Int? = nil) {
+        self.name = name
+        self.deadLetterAfter = deadLetterAfter
+    }
+}
+
+extension Queue: Construct {
+    public static let kind = "queue"
+    public static let phase = ConstructPhase.queues
+
+    public func expand(in context: inout ExpansionContext) { context.expand(self) }
+}
+
 extension ExpansionContext {
     static let dlqRetentionSeconds = 1_209_600
-
-    /// The table: on demand, encrypted, point-in-time recovery, deletion protection, retained on delete and replace.
-    mutating func expand(_ table: Table) {
-        let logicalId = "\(table.name)Table"
-        add(
-            Resource(
-                logicalId, type: "AWS::DynamoDB::Table",
-                properties: Fields(
-                    [
-                        ("BillingMode", .string("PAY_PER_REQUEST")),
-                        (
-                            "AttributeDefinitions",
-                            .list([
-                                .object(["AttributeName": .string(table.partitionKey), "AttributeType": .string("S")])
-                            ])
-                        ),
-                        (
-                            "KeySchema",
-                            .list([.object(["AttributeName": .string(table.partitionKey), "KeyType": .string("HASH")])])
-                        ),
-                        ("PointInTimeRecoverySpecification", .object(["PointInTimeRecoveryEnabled": .bool(true)])),
-                        ("SSESpecification", .object(["SSEEnabled": .bool(true)])),
-                        ("DeletionProtectionEnabled", .bool(stage.deletionProtection)),
-                    ]
-                        + (isOutbox(table)
-                            ? [("StreamSpecification", .object(["StreamViewType": .string("NEW_IMAGE")]))] : [])),
-                deletionPolicy: .string("Retain"), updateReplacePolicy: .string("Retain"),
-                metadata: Self.suppressions(
-                    checkov: [
-                        (
-                            "CKV_AWS_119",
-                            "Encrypted at rest with the AWS-managed DynamoDB key (SSEEnabled). A customer-managed key would need a key policy naming every reader and writer role and adds KMS cost to every request; no compliance rule here asks for it."
-                        )
-                    ],
-                    orderstack: stage.deletionProtection
-                        ? []
-                        : [
-                            (
-                                "OS2023",
-                                "Stage \(stage.name) sets table.deletionProtection: false so the stack can be torn down; the table is still retained on delete and replace."
-                            )
-                        ])))
-        graph.node(logicalId, "\(table.name) (DynamoDB table)", .table)
-        alarms.append(
-            AlarmSpec(
-                logicalId: "\(logicalId)WriteThrottleAlarm",
-                description: "\(table.name) table: write requests throttled",
-                namespace: "AWS/DynamoDB", metric: "WriteThrottleEvents", dimensions: [("TableName", .ref(logicalId))],
-                statistic: "Sum", threshold: 1))
-        alarms.append(
-            AlarmSpec(
-                logicalId: "\(logicalId)ReadThrottleAlarm", description: "\(table.name) table: read requests throttled",
-                namespace: "AWS/DynamoDB", metric: "ReadThrottleEvents", dimensions: [("TableName", .ref(logicalId))],
-                statistic: "Sum", threshold: 1))
-        widgets.append(
-            WidgetSpec(
-                title: "\(table.name) table: capacity and throttles",
-                metrics: [
-                    ["AWS/DynamoDB", "ConsumedWriteCapacityUnits", "TableName", "${\(logicalId)}"],
-                    ["AWS/DynamoDB", "ConsumedReadCapacityUnits", "TableName", "${\(logicalId)}"],
-                    ["AWS/DynamoDB", "WriteThrottleEvents", "TableName", "${\(logicalId)}"],
-                ]))
-        output("\(table.name)TableName", .ref(logicalId), "Name of the \(table.name) DynamoDB table")
-    }
 
     /// The visibility timeout a queue needs: 6 x the longest consumer timeout plus its batching window (AWS's
     /// guidance for Lambda consumers), or 30 s without consumers.
@@ -165,13 +129,5 @@ extension ExpansionContext {
             logicalId: "\(dlqId)DepthAlarm", description: "\(name) dead-letter queue holds messages",
             namespace: "AWS/SQS", metric: "ApproximateNumberOfMessagesVisible",
             dimensions: [("QueueName", .getAtt(dlqId, "QueueName"))], statistic: "Maximum", threshold: 1)
-    }
-
-    /// The stage settings of a function: its `functions.<Name>` entry over the stage's defaults, and the memory the
-    /// blueprint gives it, if any.
-    func settings(for function: Function) -> StageSettings.FunctionSettings {
-        var settings = stage.function(function.name)
-        if let memory = function.memoryMB { settings.memoryMB = memory }
-        return settings
     }
 }

@@ -1,5 +1,127 @@
 import CloudFormation
 
+/// A Lambda handler: an executable product of the project's package, and the zip `orderstack package` builds.
+///
+/// Name yours in the blueprint: `extension Handler { static let intake = Handler(artifact: "intake") }`.
+public struct Handler: Sendable, Hashable {
+    /// The executable product name, also the zip's base name (`order-processor`).
+    public let artifact: String
+
+    /// Creates a handler reference to the executable `artifact`.
+    public init(artifact: String) { self.artifact = artifact }
+}
+
+/// A Lambda function on `provided.al2023` and its wiring.
+///
+/// Each wiring method returns a new function value; the expansion derives the event source mapping, the role's
+/// statements and the environment from the edges. Nothing is granted by hand.
+public struct Function: Sendable, Hashable {
+    /// An SQS queue this function consumes.
+    public struct Consumption: Sendable, Hashable {
+        /// The queue.
+        public let queue: Queue
+        /// Records per batch; `nil` takes the stage's value.
+        public let batchSize: Int?
+        /// Cap on concurrent batches from this queue; `nil` takes the stage's value.
+        public let maxConcurrency: Int?
+        /// The subscriber whose queue this is, for a downstream consumer inside the stack; its queue is
+        /// encrypted with the stack key, so the role may decrypt with it.
+        public var subscriber: Subscriber?
+    }
+
+    /// The construct name; the function's physical name is `<stack>-<name>`.
+    public let name: String
+    /// The handler binary.
+    public let handler: Handler
+    /// Memory in MB; `nil` takes the stage's value for this function.
+    public let memoryMB: Int?
+    /// Queues consumed.
+    public private(set) var consumes: [Consumption] = []
+    /// Tables written (put, update, get).
+    public private(set) var writes: [Table] = []
+    /// Tables read (get by key).
+    public private(set) var reads: [Table] = []
+    /// Topics published to.
+    public private(set) var publishes: [Topic] = []
+    /// The table whose change stream this function reads to publish (the transactional outbox), if any.
+    public private(set) var outbox: Table?
+
+    /// Creates a function.
+    public init(_ name: String, handler: Handler, memoryMB: Int? = nil) {
+        self.name = name
+        self.handler = handler
+        self.memoryMB = memoryMB
+    }
+
+    /// Consumes `queue` through an SQS event source mapping with partial batch responses.
+    /// Grants `sqs:ReceiveMessage`, `sqs:DeleteMessage` and `sqs:GetQueueAttributes` on that queue.
+    public func consumes(_ queue: Queue, batchSize: Int? = nil, maxConcurrency: Int? = nil) -> Function {
+        var copy = self
+        copy.consumes.append(Consumption(queue: queue, batchSize: batchSize, maxConcurrency: maxConcurrency))
+        return copy
+    }
+
+    /// Consumes a subscriber's queue in this stack (a downstream consumer of a topic) through an SQS event source
+    /// mapping with partial batch responses. Grants what `consumes(_ queue:)` grants, and `kms:Decrypt` with the
+    /// stack key that encrypts subscriber queues.
+    public func consumes(_ subscriber: Subscriber, batchSize: Int? = nil, maxConcurrency: Int? = nil) -> Function {
+        var copy = self
+        var consumption = Consumption(
+            queue: Queue(subscriber.name), batchSize: batchSize, maxConcurrency: maxConcurrency)
+        consumption.subscriber = subscriber
+        copy.consumes.append(consumption)
+        return copy
+    }
+
+    /// Writes `table`: grants `dynamodb:PutItem`, `dynamodb:UpdateItem`, `dynamodb:GetItem` on it and sets
+    /// `<NAME>_TABLE_NAME` in the environment.
+    public func writes(_ table: Table) -> Function {
+        var copy = self
+        copy.writes.append(table)
+        return copy
+    }
+
+    /// Reads `table` by key: grants `dynamodb:GetItem` on it and sets `<NAME>_TABLE_NAME`.
+    public func reads(_ table: Table) -> Function {
+        var copy = self
+        copy.reads.append(table)
+        return copy
+    }
+
+    /// Publishes to `topic`: grants `sns:Publish` on it and sets `<NAME>_TOPIC_ARN`.
+    public func publishes(_ topic: Topic) -> Function {
+        var copy = self
+        copy.publishes.append(topic)
+        return copy
+    }
+
+    /// Publishes to `topic` what it stores in `table`, through the table's change stream: a transactional outbox.
+    ///
+    /// The function only stores (an item enters the outbox with `published: false`); the table's stream
+    /// (`NEW_IMAGE`) invokes the same function with each new unpublished item, filtered on `published` false,
+    /// which publishes and sets `published: true`. The stream retries a failing record until it is published or
+    /// 24 hours old (the stream's retention), splitting batches on error, and reports records it gave up on to a
+    /// failure queue with an alarm. Sets `<NAME>_TOPIC_ARN` and `<NAME>_DELIVERY=outbox`, grants `sns:Publish`, the
+    /// stream reads and `sqs:SendMessage` to the failure queue.
+    public func publishes(_ topic: Topic, from table: Table) -> Function {
+        var copy = publishes(topic)
+        copy.outbox = table
+        return copy
+    }
+}
+
+extension Function: Construct {
+    public static let kind = "function"
+    public static let phase = ConstructPhase.functions
+
+    public var reaches: [any Construct] { 
+        consumes.map { consumption in consumption.subscriber.map { $0 as any Construct } ?? consumption.queue }
+            + (writes + reads).map { $0 as any Construct } + publishes.map { $0 as any Construct }
+     }
+
+    public func expand(in context: inout ExpansionContext) { context.expand(self) }
+}
+
 extension ExpansionContext {
     /// A function: log group, role derived from the wiring, the function, and one event source mapping per
     /// consumed queue.
@@ -218,5 +340,13 @@ extension ExpansionContext {
                 ],
                 // "ConcurrentExecutions ... Useful statistic: Max" (Lambda developer guide, function metrics).
                 statistics: ["ConcurrentExecutions": "Maximum"]))
+    }
+
+    /// The stage settings of a function: its `functions.<Name>` entry over the stage's defaults, and the memory the
+    /// blueprint gives it, if any.
+    func settings(for function: Function) -> StageSettings.FunctionSettings {
+        var settings = stage.function(function.name)
+        if let memory = function.memoryMB { settings.memoryMB = memory }
+        return settings
     }
 }

@@ -1,5 +1,22 @@
 import CloudFormation
 
+/// Alarms on every failure path of the stack, an alarm topic with an e-mail subscription, and a dashboard.
+public struct Monitoring: Sendable, Hashable {
+    /// The construct name; the dashboard is named `<stack>-<name>`.
+    public let name: String
+
+    /// Creates the monitoring construct.
+    public init(_ name: String = "Operations") { self.name = name }
+}
+
+extension Monitoring: Construct {
+    public static let kind = "monitoring"
+    public static let phase = ConstructPhase.monitoring
+    public static let maximumCount: Int? = 1
+
+    public func expand(in context: inout ExpansionContext) { context.expand(self) }
+}
+
 extension ExpansionContext {
     /// The alarm topic (stack key, CloudWatch allowed to publish), its e-mail subscription, one alarm per
     /// failure path contributed by the other constructs, and the dashboard.

@@ -1,37 +1,37 @@
 import CloudFormation
 
-extension ExpansionContext {
-    /// An event topic (AWS-managed SNS key, so publishers need no KMS grant) with a TLS-only policy.
-    mutating func expand(_ topic: Topic) {
-        let topicId = "\(topic.name)Topic"
-        var properties = Fields([("KmsMasterKeyId", .string("alias/aws/sns"))])
-        if let display = topic.displayName { properties["DisplayName"] = .string(display) }
-        add(Resource(topicId, type: "AWS::SNS::Topic", properties: properties))
-        add(
-            Resource(
-                "\(topicId)Policy", type: "AWS::SNS::TopicPolicy",
-                properties: Fields([
-                    ("Topics", .list([.ref(topicId)])),
-                    ("PolicyDocument", policyDocument([.denyInsecureTransport(service: "sns", on: [.ref(topicId)])])),
-                ])))
-        graph.node(topicId, "\(topic.name) (SNS topic)", .topic)
-        alarms.append(
-            AlarmSpec(
-                logicalId: "\(topicId)FailedNotificationsAlarm",
-                description: "\(topic.name) topic: deliveries to subscribers failed",
-                namespace: "AWS/SNS", metric: "NumberOfNotificationsFailed",
-                dimensions: [("TopicName", .getAtt(topicId, "TopicName"))], statistic: "Sum", threshold: 1))
-        widgets.append(
-            WidgetSpec(
-                title: "\(topic.name) topic: published and failed",
-                metrics: [
-                    ["AWS/SNS", "NumberOfMessagesPublished", "TopicName", "${\(topicId).TopicName}"],
-                    ["AWS/SNS", "NumberOfNotificationsDelivered", "TopicName", "${\(topicId).TopicName}"],
-                    ["AWS/SNS", "NumberOfNotificationsFailed", "TopicName", "${\(topicId).TopicName}"],
-                ]))
-        output("\(topic.name)TopicArn", .ref(topicId), "ARN of the \(topic.name) topic")
-    }
+/// A downstream service's own queue subscribed to a topic: queue, DLQ (also the subscription's redrive target),
+/// a queue policy that admits only that topic, raw message delivery, and DLQ alarms.
+///
+/// Subscriber queues are encrypted with the stack's customer-managed KMS key, because SNS cannot deliver to
+/// queues encrypted with the AWS-managed `alias/aws/sqs` key.
+public struct Subscriber: Sendable, Hashable {
+    /// The construct name; the logical IDs start with it.
+    public let name: String
+    /// The topic subscribed to.
+    public let topic: Topic
+    /// An optional SNS filter policy on message attributes (`{"type": ["OrderAccepted"]}`).
+    public let filter: [String: [String]]
 
+    /// Creates a subscriber.
+    public init(_ name: String, to topic: Topic, filter: [String: [String]] = [:]) {
+        self.name = name
+        self.topic = topic
+        self.filter = filter
+    }
+}
+
+extension Subscriber: Construct {
+    public static let kind = "subscriber"
+    public static let phase = ConstructPhase.subscribers
+    public static let sharesLogicalIds = true
+
+    public var reaches: [any Construct] { [topic] }
+
+    public func expand(in context: inout ExpansionContext) { context.expand(self) }
+}
+
+extension ExpansionContext {
     /// A downstream queue subscribed to a topic, its DLQ (also the subscription's redrive target), and a policy
     /// admitting only that topic. Both queues use the stack key: SNS cannot use the AWS-managed SQS key.
     mutating func expand(_ subscriber: Subscriber) {

@@ -1,0 +1,62 @@
+import CloudFormation
+
+/// A building block of a stack, open to new kinds: its name, the constructs its wiring reaches, and its expansion
+/// into resources, IAM statements, graph nodes, alarms and outputs.
+///
+/// A new kind is one type conforming to this protocol (plus, for a resource a function uses, `FunctionResource`),
+/// in one file: the stack builder, the synthesizer, `graph`, `validate`, `cost` (which read the template) and
+/// `diff` take it as they take the shipped constructs.
+public protocol Construct: Sendable, Hashable {
+    /// What one is called in messages (`table`, `queue`, `parameter`).
+    static var kind: String { get }
+    /// When it expands: a construct expands after the phases of what it refers to (`ConstructPhase`).
+    static var phase: Int { get }
+    /// At most this many in a stack (`Monitoring`: one); `nil`: any number.
+    static var maximumCount: Int? { get }
+    /// Whether its name is a logical ID prefix that a construct of another kind could collide with (a subscriber's
+    /// `<name>Queue`, an API's `<name>`); kinds whose logical IDs end with their own suffix do not.
+    static var sharesLogicalIds: Bool { get }
+    /// The construct name: UpperCamelCase letters and digits, the prefix of its logical IDs.
+    var name: String { get }
+    /// The constructs its wiring reaches, added to the stack with it (a function's queues, tables and topics).
+    var reaches: [any Construct] { get }
+    /// Adds its resources, statements, graph nodes and edges, alarms and outputs for the context's stage.
+    func expand(in context: inout ExpansionContext) throws(SynthesisError)
+}
+
+/// The expansion phases of the shipped constructs: storage and channels first, then what uses them, monitoring
+/// last (it turns every construct's alarms into resources).
+public enum ConstructPhase {
+    public static let tables = 0
+    public static let queues = 10
+    public static let topics = 20
+    public static let subscribers = 30
+    public static let functions = 40
+    public static let apis = 50
+    /// A new kind without a phase of its own: after everything that carries traffic, before monitoring.
+    public static let other = 60
+    public static let monitoring = 90
+}
+
+extension Construct {
+    public static var phase: Int { ConstructPhase.other }
+    public static var maximumCount: Int? { nil }
+    public static var sharesLogicalIds: Bool { false }
+    public var reaches: [any Construct] { [] }
+}
+
+/// A construct of any kind, compared and hashed as its own type.
+public struct AnyConstruct: Sendable, Hashable {
+    /// The construct.
+    public let base: any Construct
+
+    /// Wraps `base`.
+    public init(_ base: any Construct) { self.base = base }
+
+    /// Its kind's name.
+    public var kind: String { type(of: base).kind }
+
+    public static func == (lhs: AnyConstruct, rhs: AnyConstruct) -> Bool { AnyHashable(lhs.base) == AnyHashable(rhs.base) }
+
+    public func hash(into hasher: inout Hasher) { AnyHashable(base).hash(into: &hasher) }
+}

@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "ZlibStream", dependencies: ["CZlib"]),
         // Templates read from YAML or JSON into the model, and written back as YAML.
         .target(name: "TemplateYAML", dependencies: ["CloudFormation", "YAML"]),
-        .target(name: "StackDSL", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
+        .target(name: "StackDSL", dependencies: ["CloudFormation", "StackGraph", "TemplateYAML", "YAML"]),
         .target(name: "Validation", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
         .target(name: "Diff", dependencies: ["CloudFormation", "JSONText", "Hashing"]),
         // The stack's wiring read once from a template (routes, queues, consumers, tables, topics, roles in the
@@ -207,6 +207,10 @@ let package = Package(
         .testTarget(
             name: "TemplateYAMLTests", dependencies: ["TestSupport", "TemplateYAML", "CloudFormation", "YAML"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
+        // A construct written outside StackDSL, in one file, through synth, validate, cost and diff.
+        .testTarget(
+            name: "ConstructTests",
+            dependencies: ["StackDSL", "StackGraph", "CloudFormation", "TemplateYAML", "Validation", "Costing", "Diff"]),
         .testTarget(
             name: "ValidationTests",
             dependencies: [

@@ -201,10 +201,12 @@ extension LineCollector {
                     + "to Lambda; each deployment keeps the version it replaces, which is not billed but counts "
                     + "toward the Region's 75 GB of function code storage")
         }
-        if !model.graph.unpriced.isEmpty {
+        let given = Set(options.resourcePrices.map(\.resourceType))
+        let unpriced = model.graph.unpriced.filter { !given.contains($0.type) }
+        if !unpriced.isEmpty {
             list.append(
                 "not priced (no price in this estimate): "
-                    + model.graph.unpriced.map { "\($0.type) × \($0.count)" }.joined(separator: ", "))
+                    + unpriced.map { "\($0.type) × \($0.count)" }.joined(separator: ", "))
         }
         return list
     }

@@ -1,4 +1,5 @@
 import CloudFormation
+import StackGraph
 
 /// One line of the estimate: quantity × unit price = cost, with the formula behind the quantity.
 public struct CostLine: Sendable, Equatable {
@@ -10,8 +11,8 @@ public struct CostLine: Sendable, Equatable {
     public var quantity: Double
     /// The unit, e.g. `requests`.
     public var unit: String
-    /// The price key in the catalogue.
-    public var key: PriceCatalogue.Key
+    /// The price key in the catalogue; `nil` for a price given with the type (`ResourcePrice`).
+    public var key: PriceCatalogue.Key?
     /// The effective price per unit (tiers applied).
     public var unitPrice: Double
     /// Monthly cost in the catalogue's currency.
@@ -70,6 +71,8 @@ public struct EstimateOptions: Sendable {
     public var simulation: SimulationResult?
     /// Prices the processor at this memory instead of the template's (a `--suggest` variant).
     public var processorMemoryMB: Double?
+    /// Prices of resource types the estimate has no model of, given by the constructs that add them.
+    public var resourcePrices: [ResourcePrice] = []
 
     public init() {}
 }
@@ -226,6 +229,7 @@ public enum Estimator {
                     unitPrice: unitPrice, cost: cost, formula: formula))
         }
 
+        lines += Self.givenPriceLines(model.graph, options.resourcePrices)
         let assumptions = collector.assumptions(window: window, prices: prices)
         var estimate = Estimate(
             profile: profile.name, stage: options.stage, region: prices.region, currency: prices.currency,
@@ -234,5 +238,21 @@ public enum Estimator {
             template: options.template)
         estimate.noun = profile.noun
         return estimate
+    }
+}
+
+extension Estimator {
+    /// A line per resource type the template has and a `ResourcePrice` prices: its resources × units × price.
+    static func givenPriceLines(_ graph: StackGraph, _ prices: [ResourcePrice]) -> [CostLine] {
+        graph.unpriced.compactMap { unpriced -> CostLine? in
+            guard let price = prices.first(where: { $0.resourceType == unpriced.type }) else { return nil }
+            let quantity = Double(unpriced.count) * price.unitsPerResource
+            return CostLine(
+                service: price.service, item: price.item, quantity: quantity, unit: price.unit, key: nil,
+                unitPrice: price.unitPrice, cost: quantity * price.unitPrice,
+                formula:
+                    "\(Money.count(unpriced.count, "resource")) (\(unpriced.type)) × \(Money.quantity(price.unitsPerResource)) \(price.unit) (\(price.source))"
+            )
+        }
     }
 }

@@ -1,4 +1,5 @@
 import CloudFormation
+import StackGraph
 
 /// A building block of a stack, open to new kinds: its name, the constructs its wiring reaches, and its expansion
 /// into resources, IAM statements, graph nodes, alarms and outputs.
@@ -20,6 +21,8 @@ public protocol Construct: Sendable, Hashable {
     var name: String { get }
     /// The constructs its wiring reaches, added to the stack with it (a function's queues, tables and topics).
     var reaches: [any Construct] { get }
+    /// Prices of the resource types it adds that `cost` has no model of (none: they are modelled or free).
+    static var prices: [ResourcePrice] { get }
     /// Adds its resources, statements, graph nodes and edges, alarms and outputs for the context's stage.
     func expand(in context: inout ExpansionContext) throws(SynthesisError)
 }
@@ -43,6 +46,21 @@ extension Construct {
     public static var maximumCount: Int? { nil }
     public static var sharesLogicalIds: Bool { false }
     public var reaches: [any Construct] { [] }
+    public static var prices: [ResourcePrice] { [] }
+}
+
+/// A construct a function can use (`Function.uses(_:)`): the statements the function's role needs on it, the
+/// environment naming it for the handler, and the graph edge. The function's expansion adds them; nothing is
+/// granted by hand.
+public protocol FunctionResource: Construct {
+    /// The graph node an edge from a function goes to (its main logical ID).
+    var nodeId: String { get }
+    /// What the edge says (`reads`).
+    var edgeLabel: String { get }
+    /// The statements a function using it needs; each `sid` unique within the function's role.
+    var statements: [Statement] { get }
+    /// Environment variables naming it for the handler (`<NAME>_SECRET_ARN`).
+    var environment: [(name: String, value: Value)] { get }
 }
 
 /// A construct of any kind, compared and hashed as its own type.
@@ -56,7 +74,9 @@ public struct AnyConstruct: Sendable, Hashable {
     /// Its kind's name.
     public var kind: String { type(of: base).kind }
 
-    public static func == (lhs: AnyConstruct, rhs: AnyConstruct) -> Bool { AnyHashable(lhs.base) == AnyHashable(rhs.base) }
+    public static func == (lhs: AnyConstruct, rhs: AnyConstruct) -> Bool {
+        AnyHashable(lhs.base) == AnyHashable(rhs.base)
+    }
 
     public func hash(into hasher: inout Hasher) { AnyHashable(base).hash(into: &hasher) }
 }

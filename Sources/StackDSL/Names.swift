@@ -2,10 +2,10 @@ import CloudFormation
 import TemplateYAML
 import YAML
 
-/// Naming rules shared by every expansion, kept in one place.
-enum Names {
+/// Naming rules shared by every expansion, kept in one place; public for constructs written elsewhere.
+public enum Names {
     /// `OrderEvents` -> `ORDER_EVENTS` for environment variable names.
-    static func upperSnake(_ name: String) -> String {
+    public static func upperSnake(_ name: String) -> String {
         var result = ""
         var previous: Character?
         for character in name {
@@ -19,13 +19,13 @@ enum Names {
     }
 
     /// `order-processor` or `/orders/{orderId}` -> `OrderProcessor` / `OrdersOrderId` for logical IDs.
-    static func pascal(_ text: String) -> String {
+    public static func pascal(_ text: String) -> String {
         text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
             .joined()
     }
 
     /// A physical name scoped to the stack: `!Sub '${AWS::StackName}-<suffix>'`.
-    static func stackScoped(_ suffix: String) -> Value { .sub("${AWS::StackName}-\(suffix)", nil) }
+    public static func stackScoped(_ suffix: String) -> Value { .sub("${AWS::StackName}-\(suffix)", nil) }
 
     /// Properties as text, for a fingerprint: their YAML rendering (empty if they cannot be rendered).
     static func rendered(_ properties: Fields) -> String {

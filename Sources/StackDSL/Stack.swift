@@ -1,3 +1,5 @@
+import StackGraph
+
 /// One element of a stack description.
 public enum Component: Sendable, Hashable {
     /// A construct of any kind.
@@ -28,6 +30,13 @@ public struct Stack: Sendable, Hashable {
     public let description: String
     /// The components as listed.
     public let components: [Component]
+
+    /// The prices of resource types its constructs add that `cost` has no model of (`Construct.prices`).
+    public var resourcePrices: [ResourcePrice] {
+        guard let resolved = try? ResolvedStack(self) else { return [] }
+        var seen: Set<ResourcePrice> = []
+        return resolved.constructs.flatMap { type(of: $0.base).prices }.filter { seen.insert($0).inserted }
+    }
 
     /// Creates a stack from a component builder.
     public init(_ name: String, description: String, @StackBuilder components: () -> [Component]) {

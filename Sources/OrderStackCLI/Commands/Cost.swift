@@ -105,6 +105,8 @@ extension OrderStack {
             estimateOptions.firstYearFreeTier = freeTier12Month
             estimateOptions.stage = priced.stage?.settings.name ?? ""
             estimateOptions.template = priced.file
+            // The registered stacks' constructs price the types they add that the estimate has no model of.
+            estimateOptions.resourcePrices = Stacks.all.flatMap(\.resourcePrices)
             /// One estimate per profile, each on the stack read into its model once.
             func estimates(_ models: [StackUsageModel]) -> [Estimate] {
                 zip(profiles, models).map { profile, model in

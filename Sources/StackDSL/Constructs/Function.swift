@@ -45,6 +45,8 @@ public struct Function: Sendable, Hashable {
     public private(set) var publishes: [Topic] = []
     /// The table whose change stream this function reads to publish (the transactional outbox), if any.
     public private(set) var outbox: Table?
+    /// Other constructs it uses (`FunctionResource`s): their statements, environment and edges are its own.
+    public private(set) var uses: [AnyConstruct] = []
 
     /// Creates a function.
     public init(_ name: String, handler: Handler, memoryMB: Int? = nil) {
@@ -95,6 +97,17 @@ public struct Function: Sendable, Hashable {
         return copy
     }
 
+    /// Uses `resource`, a construct of any kind that says what a function using it needs (`FunctionResource`):
+    /// its statements join the role, its variables the environment.
+    public func uses(_ resource: some FunctionResource) -> Function {
+        var copy = self
+        copy.uses.append(AnyConstruct(resource))
+        return copy
+    }
+
+    /// The resources it uses, as what they grant.
+    var resources: [any FunctionResource] { uses.compactMap { $0.base as? any FunctionResource } }
+
     /// Publishes to `topic` what it stores in `table`, through the table's change stream: a transactional outbox.
     ///
     /// The function only stores (an item enters the outbox with `published: false`); the table's stream
@@ -114,10 +127,11 @@ extension Function: Construct {
     public static let kind = "function"
     public static let phase = ConstructPhase.functions
 
-    public var reaches: [any Construct] { 
+    public var reaches: [any Construct] {
         consumes.map { consumption in consumption.subscriber.map { $0 as any Construct } ?? consumption.queue }
             + (writes + reads).map { $0 as any Construct } + publishes.map { $0 as any Construct }
-     }
+            + uses.map(\.base)
+    }
 
     public func expand(in context: inout ExpansionContext) { context.expand(self) }
 }
@@ -181,6 +195,10 @@ extension ExpansionContext {
             if function.outbox != nil { environment["\(Names.upperSnake(topic.name))_DELIVERY"] = .string("outbox") }
         }
         if let table = function.outbox { statements += outboxStatements(function, table: table) }
+        for resource in function.resources {
+            statements += resource.statements
+            for variable in resource.environment { environment[variable.name] = variable.value }
+        }
         var nagRules: [(String, String, [String])] = []
         if stage.tracing {
             statements.append(
@@ -313,6 +331,7 @@ extension ExpansionContext {
             graph.edge(functionId, "\(table.name)Table", "get by key")
         }
         for topic in function.publishes { graph.edge(functionId, "\(topic.name)Topic", "publish") }
+        for resource in function.resources { graph.edge(functionId, resource.nodeId, resource.edgeLabel) }
 
     }
 

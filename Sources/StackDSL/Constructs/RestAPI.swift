@@ -56,14 +56,14 @@ extension RestAPI: Construct {
     public static let phase = ConstructPhase.apis
     public static let sharesLogicalIds = true
 
-    public var reaches: [any Construct] { 
+    public var reaches: [any Construct] {
         routes.map { route -> any Construct in
             switch route.integration {
             case .enqueue(let queue, _): return queue
             case .invoke(let function): return function
             }
         }
-     }
+    }
 
     public func expand(in context: inout ExpansionContext) throws(SynthesisError) { try context.expand(self) }
 }

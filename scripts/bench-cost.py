@@ -26,9 +26,9 @@ def main():
     binary = str(ROOT / ".build" / "release" / "orderstack")
     corpus = ROOT.parent / "shared" / "corpus-real" / "sp__apigw-sqs-lambda-ddb__template.yaml"
     rows = [series("orderstack profiles (process floor)", [binary, "profiles"], args.runs, cwd=ROOT),
-            series("orderstack cost --profile all", [binary, "cost", "--profile", "all"], args.runs, cwd=ROOT),
+            series("orderstack cost --stage prod --profile all", [binary, "cost", "--stage", "prod", "--profile", "all"], args.runs, cwd=ROOT),
             series("orderstack cost --profile all --suggest --format json",
-                   [binary, "cost", "--profile", "all", "--suggest", "--format", "json"], args.runs, cwd=ROOT)]
+                   [binary, "cost", "--stage", "prod", "--profile", "all", "--suggest", "--format", "json"], args.runs, cwd=ROOT)]
     if corpus.exists():
         rows.append(series("orderstack cost --profile all --template (SAM corpus)",
                            [binary, "cost", "--profile", "all", "--template", str(corpus)], args.runs, cwd=ROOT))

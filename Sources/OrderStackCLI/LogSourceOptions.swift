@@ -2,8 +2,9 @@ import ArgumentParser
 
 /// Where `logs` and `trace` read: a local stage's files or a deployed stack's log groups, from how far back.
 struct LogSourceOptions: ParsableArguments {
-    @Option(name: .long, help: "The local stage to read (default: dev, or the first stage).")
-    var stage: String?
+    @OptionGroup var stageOption: StageOption
+    /// The local stage named, if any.
+    var stage: String? { stageOption.stage }
 
     @Option(name: .customLong("stack-name"), help: "A deployed stack to read from CloudWatch Logs instead.")
     var stackName: String?

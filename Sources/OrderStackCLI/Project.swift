@@ -112,14 +112,9 @@ public struct Project: Sendable {
         return .success(schemas)
     }
 
-    /// The stage priced and simulated by default: `prod` when it exists, else the first stage.
+    /// The stage every command takes when none is named (`StageOption`): `dev` when it exists, else the first
+    /// stage. Never `prod` by default where the project has another.
     public var defaultStage: String {
-        let names = stageNames()
-        return names.contains("prod") ? "prod" : names.first ?? "prod"
-    }
-
-    /// The stage `local` runs and `logs`/`trace` read by default: `dev` when it exists, else the first stage.
-    public var localStage: String {
         let names = stageNames()
         return names.contains("dev") ? "dev" : names.first ?? "dev"
     }

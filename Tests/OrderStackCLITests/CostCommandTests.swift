@@ -4,23 +4,38 @@ import TestSupport
 import Testing
 
 @Suite struct CostCommandTests {
+    /// One default stage for every command that takes one: dev (the project has dev, qa and prod); prod only when
+    /// named.
+    @Test func theDefaultStageIsNeverProd() throws {
+        let cost = try CommandRunner.orderstack(["cost", "--profile", "baseline"])
+        #expect(cost.status == 0 && cost.stdout.hasPrefix("stage dev,"), "\(cost.stdout.prefix(80))")
+        let simulate = try CommandRunner.orderstack(["simulate", "--profile", "baseline"])
+        #expect(simulate.status == 0 && simulate.stdout.hasPrefix("stage dev,"), "\(simulate.stdout.prefix(80))")
+        let named = try CommandRunner.orderstack(["cost", "--stage", "prod", "--profile", "baseline"])
+        #expect(named.stdout.hasPrefix("stage prod,"))
+        let help = try CommandRunner.orderstack(["load", "--help"])
+        #expect(help.stdout.contains("default: dev, or the first stage"))
+    }
+
     @Test func tableForOneProfile() throws {
-        let result = try CommandRunner.orderstack(["cost", "--profile", "sale-spike"])
+        let result = try CommandRunner.orderstack(["cost", "--stage", "prod", "--profile", "sale-spike"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("stage prod, profile sale-spike (2,260,000 orders), us-east-1"))
         #expect(result.stdout.contains("Amazon API Gateway  REST API requests"))
         #expect(result.stdout.contains("$36.09\n"))
         #expect(result.stdout.contains("assumptions:\n"))
-        let explained = try CommandRunner.orderstack(["cost", "--profile", "sale-spike", "--explain", "--suggest"])
+        let explained = try CommandRunner.orderstack([
+            "cost", "--stage", "prod", "--profile", "sale-spike", "--explain", "--suggest",
+        ])
         #expect(explained.stdout.contains("      = 2,260,000 messages × 2 writes × ⌈2348 B / 1 KB⌉"))
         #expect(explained.stdout.contains("cheaper variants:\n  - HTTP API instead of the REST API: saves $5.65/month"))
     }
 
     @Test func allProfilesSideBySideAndJSON() throws {
-        let table = try CommandRunner.orderstack(["cost", "--profile", "all"])
+        let table = try CommandRunner.orderstack(["cost", "--stage", "prod", "--profile", "all"])
         #expect(table.status == 0)
         #expect(table.stdout.contains("baseline  black-friday  quiet  sale-spike"))
-        let json = try CommandRunner.orderstack(["cost", "--profile", "all", "--format", "json"])
+        let json = try CommandRunner.orderstack(["cost", "--stage", "prod", "--profile", "all", "--format", "json"])
         let estimates = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(estimates.map { $0["profile"] as? String } == ["baseline", "black-friday", "quiet", "sale-spike"])
         #expect(estimates[3]["arrivals"] as? Int == 2_260_000)
@@ -32,7 +47,9 @@ import Testing
             let overlong = try Regex("\"\(field)\": -?[0-9]+\\.[0-9]{\(places + 1),}")
             #expect(json.stdout.firstMatch(of: overlong) == nil, "\(field) rounded to \(places) places")
         }
-        let markdown = try CommandRunner.orderstack(["cost", "--profile", "all", "--format", "markdown"])
+        let markdown = try CommandRunner.orderstack([
+            "cost", "--stage", "prod", "--profile", "all", "--format", "markdown",
+        ])
         #expect(markdown.stdout.contains("| sale-spike | 2,260,000 | $36.09 |"))
     }
 
@@ -137,7 +154,7 @@ import Testing
             text.replacingOccurrences(of: "MemorySize: 512", with: "MemorySize: 1024")
         }
         defer { try? FileManager.default.removeItem(at: project) }
-        let arguments = ["cost", "--project", project.path, "--profile", "all", "--base", "HEAD"]
+        let arguments = ["cost", "--project", project.path, "--stage", "prod", "--profile", "all", "--base", "HEAD"]
         let text = try CommandRunner.orderstack(arguments)
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.hasPrefix("stage prod: monthly cost at HEAD and with this change\n"))

@@ -48,7 +48,9 @@ import Testing
     @Test func zipsLoadableBinariesReproduciblyAndPrintsTheDeployCommands() throws {
         let binaries = try Self.binaries(wrapped: true)
         let output = binaries.appendingPathComponent("zips")
-        let arguments = ["package", "--skip-build", "--binaries", binaries.path, "--output", output.path]
+        let arguments = [
+            "package", "--stage", "prod", "--skip-build", "--binaries", binaries.path, "--output", output.path,
+        ]
         let first = try CommandRunner.orderstack(arguments)
         #expect(first.status == 0, "\(first.stderr)")
         let zip = try Data(contentsOf: output.appendingPathComponent("order-processor.zip"))

@@ -39,8 +39,8 @@ extension OrderStack {
         @Option(name: .long, help: "A profile of blueprints/profiles, or all.")
         var profile: String
 
-        @Option(name: .long, help: "The stage whose template is priced (default: prod, or the first stage).")
-        var stage: String?
+        @OptionGroup var stageOption: StageOption
+        var stage: String? { stageOption.stage }
 
         @Option(
             name: .long,

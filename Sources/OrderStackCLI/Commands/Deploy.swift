@@ -57,10 +57,9 @@ extension OrderStack {
 
         @OptionGroup var stacks: StackOptions
 
-        @Option(
-            name: .long,
-            help: "The stage to deploy; required when the project has more than one (a deploy never picks one).")
-        var stage: String?
+        /// Required when the project has more than one stage: a deploy never picks one.
+        @OptionGroup var stageOption: StageOption
+        var stage: String? { stageOption.stage }
 
         @Option(name: .customLong("stack-name"), help: "The CloudFormation stack name (default: <stack>-<stage>).")
         var stackName: String?

@@ -23,15 +23,14 @@ extension OrderStack {
         @Option(name: .long, help: "Output format.")
         var format: Format = .mermaid
 
-        @Option(name: .long, help: "The stage whose settings label the edges (default: the first stage).")
-        var stage: String?
+        @OptionGroup var stageOption: StageOption
 
         public init() {}
 
         public func run() throws {
             let console = Console()
             let project = try options.location
-            let stages = stage.map { [$0] } ?? Array(project.stageNames().prefix(1))
+            let stages = [stageOption.resolve(project)]
             let stack = try stacks.single(console: console)
             guard
                 let synthesis = try SynthesisRun.synthesize(

@@ -58,8 +58,7 @@ extension OrderStack {
         @Option(name: .long, help: "local (run the stage here) or the API's URL with its stage path.")
         var target: String = "local"
 
-        @Option(name: .long, help: "The stage whose template gives the routes, schema and limits.")
-        var stage: String = "dev"
+        @OptionGroup var stageOption: StageOption
 
         @Option(name: .long, help: "Every rate of the profile times this.")
         var scale: Double = 1
@@ -168,7 +167,8 @@ extension OrderStack {
             let project = try options.location
             let loaded = try loadProfile(project, console: console)
             let item = try SynthesisRun.synthesize(
-                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+                project: project, stack: try stacks.single(console: console), stage: stageOption.resolve(project),
+                console: console)
             let template = item.synthesis.template
             let shape = LoadShape(
                 profile: loaded, window: window.flatMap(Simulate.hours), scale: scale, speedup: speedup,

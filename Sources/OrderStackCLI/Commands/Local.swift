@@ -37,8 +37,7 @@ extension OrderStack {
 
         @OptionGroup var stacks: StackOptions
 
-        @Option(name: .long, help: "The stage to run.")
-        var stage: String = "dev"
+        @OptionGroup var stageOption: StageOption
 
         @Option(name: .long, help: "The API's port on 127.0.0.1.")
         var port: Int = 3000
@@ -73,7 +72,8 @@ extension OrderStack {
             let started = Date()
             let project = try options.location
             let item = try SynthesisRun.synthesize(
-                project: project, stack: try stacks.single(console: console), stage: stage, console: console)
+                project: project, stack: try stacks.single(console: console), stage: stageOption.resolve(project),
+                console: console)
             let path = TrafficPath(StackGraph(item.synthesis.template))
             if smoke {
                 // Refused before anything is built or started.

@@ -106,7 +106,7 @@ extension OrderStack {
             } else {
                 let project = try options.location
                 let item = try SynthesisRun.synthesize(
-                    project: project, stack: try stacks.single(console: console), stage: stage ?? project.localStage,
+                    project: project, stack: try stacks.single(console: console), stage: stage ?? project.defaultStage,
                     console: console)
                 let files = StackLogSources.localFiles(
                     item.synthesis.template, stack: "\(item.stack.name)-\(item.settings.name)",
@@ -122,7 +122,7 @@ extension OrderStack {
         func local(query: LogQuery, console: Console) throws -> [LogEvent] {
             let project = try options.location
             let item = try SynthesisRun.synthesize(
-                project: project, stack: try stacks.single(console: console), stage: stage ?? project.localStage,
+                project: project, stack: try stacks.single(console: console), stage: stage ?? project.defaultStage,
                 console: console)
             let stack = "\(item.stack.name)-\(item.settings.name)"
             guard

@@ -31,10 +31,7 @@ extension OrderStack {
 
         @OptionGroup var stacks: StackOptions
 
-        @Option(
-            name: .long,
-            help: "The stage whose synthesized template names the artifacts (default: prod, or the first stage).")
-        var stage: String?
+        @OptionGroup var stageOption: StageOption
 
         @Option(name: .long, help: "Where the zips go (default: output/artifacts).")
         var output: String?
@@ -50,7 +47,7 @@ extension OrderStack {
         public func run() throws {
             let console = Console()
             let project = try options.location
-            let stageName = stage ?? project.defaultStage
+            let stageName = stageOption.resolve(project)
             guard project.stageNames().contains(stageName) else {
                 console.err(
                     "error: unknown stage '\(stageName)'; available stages: \(project.stageNames().joined(separator: ", "))"

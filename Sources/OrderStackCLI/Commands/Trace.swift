@@ -63,7 +63,7 @@ extension OrderStack {
         func local(since: Int64, console: Console) throws -> Journey {
             let project = try options.location
             let item = try SynthesisRun.synthesize(
-                project: project, stack: try stacks.single(console: console), stage: stage ?? project.localStage,
+                project: project, stack: try stacks.single(console: console), stage: stage ?? project.defaultStage,
                 console: console)
             let stack = "\(item.stack.name)-\(item.settings.name)"
             let wiring = TraceWiring(item.synthesis.template)

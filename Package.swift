@@ -47,7 +47,8 @@ let package = Package(
         .target(name: "JSONDocument", dependencies: ["JSONText"]),
         // JSON Schema (draft 4) validation of parsed documents: API Gateway's request models, for local and load.
         .target(name: "JSONSchema", dependencies: ["JSONDocument", "JSONText"]),
-        // Source locations and diagnostics, shared by the YAML reader and the CloudFormation model.
+        // Source locations and diagnostics, shared by the YAML reader and the CloudFormation model, and the one
+        // catalogue of diagnostic IDs (validate's rules, configuration files, packaging).
         .target(name: "SourceDiagnostics"),
         .target(name: "YAML", dependencies: ["CLibYAML", "JSONText", "SourceDiagnostics"]),
         // The template model, the resource catalogue and the SAM expansion: no parser.
@@ -57,7 +58,7 @@ let package = Package(
         // Templates read from YAML or JSON into the model, and written back as YAML.
         .target(name: "TemplateYAML", dependencies: ["CloudFormation", "YAML"]),
         .target(name: "StackDSL", dependencies: ["CloudFormation", "StackGraph", "TemplateYAML", "YAML"]),
-        .target(name: "Validation", dependencies: ["CloudFormation", "TemplateYAML", "YAML"]),
+        .target(name: "Validation", dependencies: ["CloudFormation", "SourceDiagnostics", "TemplateYAML", "YAML"]),
         .target(name: "Diff", dependencies: ["CloudFormation", "JSONText", "Hashing"]),
         // The stack's wiring read once from a template (routes, queues, consumers, tables, topics, roles in the
         // traffic's path): what cost, simulate, local, load and trace read.
@@ -151,7 +152,8 @@ let package = Package(
         .target(
             name: "OrderStackCLI",
             dependencies: [
-                "CloudFormation", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing", "Packaging",
+                "CloudFormation", "SourceDiagnostics", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing",
+                "Packaging",
                 "Hashing",
                 "Deployment", "DeployClients", "AWSClients", "AWSSigV4", "LocalRun", "LoadRun", "StackLogs",
                 "StackTrace", "StackGraph", "Timestamps",
@@ -221,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "OrderStackCLITests",
             dependencies: [
-                "TestSupport",
+                "TestSupport", "SourceDiagnostics",
                 "OrderStackCLI", "Costing", "CloudFormation", "StackDSL", "OrdersBlueprint", "AWSClients",
                 "DeployClients",
             ],

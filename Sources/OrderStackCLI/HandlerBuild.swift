@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Packaging
+import SourceDiagnostics
 
 #if canImport(Glibc)
     import Glibc
@@ -89,7 +90,7 @@ struct HandlerBuild {
         let header = FileHandle(forReadingAtPath: binaryPath).flatMap { try? $0.read(upToCount: 64) } ?? Data()
         let architecture = architectures[executable] ?? "x86_64"
         if let mismatch = ELFHeader.mismatch(ELFHeader.machine(Array(header)), architecture: architecture) {
-            console.err("\(binaryPath): error: OS3002: \(mismatch)")
+            console.err("\(binaryPath): error: \(DiagnosticID.architectureMismatch): \(mismatch)")
             return nil
         }
         let stripped = NSTemporaryDirectory() + "orderstack-\(getpid())-\(executable)"
@@ -108,7 +109,9 @@ struct HandlerBuild {
             objdumpPrivate: privateHeaders.output, objdumpDynamicSymbols: dynamicSymbols.output)
         let problems = RuntimePolicy.providedAL2023.problems(requirements)
         guard problems.isEmpty else {
-            for problem in problems { console.err("\(binaryPath): error: OS3001: \(problem)") }
+            for problem in problems {
+                console.err("\(binaryPath): error: \(DiagnosticID.runtimeIncompatible): \(problem)")
+            }
             return nil
         }
         guard let binary = FileManager.default.contents(atPath: stripped) else {

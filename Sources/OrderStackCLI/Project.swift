@@ -147,7 +147,7 @@ enum SchemaDocument {
                     nil,
                     [
                         Diagnostic(
-                            path: path, mark: .start, severity: .error, id: "OS0101",
+                            path: path, mark: .start, severity: .error, id: DiagnosticID.configSyntax,
                             message: "the schema file is empty")
                     ]
                 )
@@ -157,7 +157,7 @@ enum SchemaDocument {
                     nil,
                     [
                         Diagnostic(
-                            path: path, mark: root.mark, severity: .error, id: "OS0103",
+                            path: path, mark: root.mark, severity: .error, id: DiagnosticID.wrongType,
                             message: "a schema is a JSON object")
                     ]
                 )
@@ -165,7 +165,12 @@ enum SchemaDocument {
             return (plainValue(root), [])
         } catch {
             return (
-                nil, [Diagnostic(path: path, mark: error.mark, severity: .error, id: "OS0101", message: error.problem)]
+                nil,
+                [
+                    Diagnostic(
+                        path: path, mark: error.mark, severity: .error, id: DiagnosticID.configSyntax,
+                        message: error.problem)
+                ]
             )
         }
     }

@@ -6,18 +6,18 @@ import YAML
 /// short-form tags, resources without `Type`) become diagnostics and the rest of the template is still read.
 /// Only unreadable input (syntax errors, an empty file, a top level that is not a mapping) yields no template.
 public struct TemplateReader {
-    /// Diagnostic IDs the reader emits.
+    /// Diagnostic IDs the reader emits (from the catalogue, `DiagnosticID`).
     public enum ID {
         /// YAML or JSON syntax error.
-        public static let syntax = "OS0001"
+        public static let syntax = DiagnosticID.syntax
         /// Empty file, or a top level that is not a mapping.
-        public static let notATemplate = "OS0002"
+        public static let notATemplate = DiagnosticID.notATemplate
         /// The same key twice in one mapping (the later value is kept).
-        public static let duplicateKey = "OS0003"
+        public static let duplicateKey = DiagnosticID.duplicateKey
         /// A short-form tag that is not a CloudFormation intrinsic function.
-        public static let unknownTag = "OS0004"
+        public static let unknownTag = DiagnosticID.unknownTag
         /// A section, resource, parameter or output of the wrong shape.
-        public static let malformed = "OS0005"
+        public static let malformed = DiagnosticID.malformed
     }
 
     /// The outcome of reading one file.

@@ -6,22 +6,22 @@ import SourceDiagnostics
 /// that are allowed. Wrong types name the expected type and what was found. Reading never throws: a bad value
 /// yields `nil` and a diagnostic, so one pass reports every problem of a file.
 public struct ConfigReader {
-    /// Diagnostic IDs of configuration files.
+    /// Diagnostic IDs of configuration files (from the catalogue, `DiagnosticID`).
     public enum ID {
         /// The file is not valid YAML.
-        public static let syntax = "OS0101"
+        public static let syntax = DiagnosticID.configSyntax
         /// A key the file format does not have.
-        public static let unknownKey = "OS0102"
+        public static let unknownKey = DiagnosticID.unknownKey
         /// A value of the wrong type.
-        public static let wrongType = "OS0103"
+        public static let wrongType = DiagnosticID.wrongType
         /// A value outside its allowed range or set.
-        public static let invalidValue = "OS0104"
+        public static let invalidValue = DiagnosticID.invalidValue
         /// A required key is missing.
-        public static let missingKey = "OS0105"
+        public static let missingKey = DiagnosticID.missingKey
         /// A key given twice in one mapping: the same ID as in templates.
-        public static let duplicateKey = "OS0003"
+        public static let duplicateKey = DiagnosticID.duplicateKey
         /// A key under its former name: still read, with a note naming the new one.
-        public static let renamedKey = "OS0106"
+        public static let renamedKey = DiagnosticID.renamedKey
     }
 
     /// The file name used in diagnostics.

@@ -1,4 +1,5 @@
 import Foundation
+import SourceDiagnostics
 import TestSupport
 import Testing
 
@@ -118,5 +119,25 @@ import Testing
             result.stderr.contains(
                 "http://127.0.0.1:\(server.port) (AWS_ENDPOINT_URL) answered HTTP 500, an HTML page, not an AWS answer"),
             "\(result.stderr)")
+    }
+
+    /// One catalogue of diagnostic IDs: no source outside SourceDiagnostics writes an ID as a literal, and every
+    /// ID outside validate's rules (which document themselves) is in docs/diagnostics.md.
+    @Test func everyDiagnosticIDComesFromTheCatalogueAndIsDocumented() throws {
+        let sources = CommandRunner.packageRoot.appendingPathComponent("Sources")
+        let literal = try Regex(#""OS[0-9]{4}""#)
+        var offenders: [String] = []
+        let walker = FileManager.default.enumerator(atPath: sources.path)
+        while let path = walker?.nextObject() as? String {
+            guard path.hasSuffix(".swift"), !path.hasPrefix("SourceDiagnostics/") else { continue }
+            let text = try String(contentsOf: sources.appendingPathComponent(path), encoding: .utf8)
+            if text.contains(literal) { offenders.append(path) }
+        }
+        #expect(offenders.isEmpty, "IDs written as literals outside the catalogue: \(offenders)")
+        let docs = try String(
+            contentsOf: CommandRunner.packageRoot.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
+        for id in DiagnosticID.configurationAndPackaging {
+            #expect(docs.contains("| \(id) |"), "\(id) is not in docs/diagnostics.md")
+        }
     }
 }

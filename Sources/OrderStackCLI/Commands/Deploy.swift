@@ -342,7 +342,8 @@ extension OrderStack {
                 let machine = ZipReader.firstEntryPrefix(Array(data)).map(ELFHeader.machine) ?? .notELF
                 if let mismatch = ELFHeader.mismatch(machine, architecture: architectures[executable] ?? "x86_64") {
                     console.err(
-                        "\(path): error: OS3002: its bootstrap is \(mismatch); package it again on the right machine")
+                        "\(path): error: \(DiagnosticID.architectureMismatch): its bootstrap is \(mismatch); package it again on the right machine"
+                    )
                     throw ExitCode(2)
                 }
                 let artifact = Artifact(executable: executable, keyParameter: parameter, zip: Array(data))

@@ -62,7 +62,7 @@ extension ExpansionContext {
                         ? []
                         : [
                             (
-                                "OS2023",
+                                Rules.tableWithoutDeletionProtection.id,
                                 "Stage \(stage.name) sets table.deletionProtection: false so the stack can be torn down; the table is still retained on delete and replace."
                             )
                         ])))

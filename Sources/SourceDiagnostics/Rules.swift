@@ -1,5 +1,3 @@
-import YAML
-
 /// A check `orderstack validate` runs: a stable ID, a default severity, and its documentation.
 public struct Rule: Sendable, Hashable {
     /// Stable identifier, e.g. `OS1001`; used in output and in suppressions.

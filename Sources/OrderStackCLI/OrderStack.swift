@@ -55,11 +55,32 @@ public struct OrderStack: ParsableCommand {
 
     /// Runs one command line with `stacks` registered and returns its exit status instead of exiting.
     static func status(stacks: [Stack], blueprint: BlueprintFingerprint? = nil, _ arguments: [String]?) -> Int32 {
-        Stacks.all = stacks
-        Stacks.fingerprint = blueprint
+        var registry = Stacks.Registry(stacks: stacks, fingerprint: blueprint)
         if let name = CommandLine.arguments.first?.split(separator: "/").last, !name.isEmpty {
-            Stacks.executable = String(name)
+            registry.executable = String(name)
         }
+        return Stacks.$current.withValue(registry) { status(arguments) }
+    }
+
+    /// Runs one command line in this process with `stacks` registered and its output captured instead of
+    /// written: the seam for testing a CLI (orderstack's, or a project's own) without starting a process.
+    /// Runs side by side with others: the registry and the console are the calling task's.
+    public static func run(
+        _ arguments: [String], stacks: [Stack], blueprint: BlueprintFingerprint? = nil,
+        executable: String = "orderstack"
+    ) -> CommandOutput {
+        let output = CommandOutput()
+        let sink = ConsoleSink { text, stream in output.append(text, to: stream) }
+        let registry = Stacks.Registry(stacks: stacks, fingerprint: blueprint, executable: executable)
+        let status = Console.$current.withValue(sink) {
+            Stacks.$current.withValue(registry) { self.status(arguments) }
+        }
+        output.status = status
+        return output
+    }
+
+    /// Parses and runs `arguments` with the registry bound; the exit status.
+    private static func status(_ arguments: [String]?) -> Int32 {
         let given = arguments ?? Array(CommandLine.arguments.dropFirst())
         // Only with --help: ArgumentParser names an unknown command itself otherwise (and the names' lookup costs
         // milliseconds at every start).

@@ -9,16 +9,26 @@ import StackDSL
 #endif
 
 /// The stacks the CLI was started with, by `OrderStack.main(stacks:)`: the user's package owns them, the CLI
-/// knows none of its own.
+/// knows none of its own. Bound for the run of one command line (a task-local value, no global state): commands
+/// run in process side by side each see their own.
 enum Stacks {
-    /// Every registered stack, in the order given. Set once by `main` before any command is parsed, and read
-    /// only afterwards, on the one thread a command runs on.
-    nonisolated(unsafe) static var all: [Stack] = []
-    /// What the stacks' blueprint was compiled from, when the executable says (`BlueprintSources.fingerprint`).
-    nonisolated(unsafe) static var fingerprint: BlueprintFingerprint?
-    /// The name the executable was started by (`orderstack`, or a project's own, e.g. `webhooks`): messages that
-    /// suggest a command name it.
-    nonisolated(unsafe) static var executable = "orderstack"
+    /// What one command line runs with.
+    struct Registry: Sendable {
+        /// Every registered stack, in the order given.
+        var stacks: [Stack] = []
+        /// What the stacks' blueprint was compiled from, when the executable says (`BlueprintSources.fingerprint`).
+        var fingerprint: BlueprintFingerprint?
+        /// The name the executable was started by (`orderstack`, or a project's own, e.g. `webhooks`): messages
+        /// that suggest a command name it.
+        var executable = "orderstack"
+    }
+
+    /// The registry of the command line running in this task.
+    @TaskLocal static var current = Registry()
+
+    static var all: [Stack] { current.stacks }
+    static var fingerprint: BlueprintFingerprint? { current.fingerprint }
+    static var executable: String { current.executable }
 
     /// Refuses to synthesize from a binary whose blueprint differs from the project's blueprint sources: its
     /// templates would not be the project's, and `synth --check` would call stale files up to date.

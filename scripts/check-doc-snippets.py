@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Every code block of docs/your-own-stack.md is an excerpt of a file of the example that CI builds.
 
-A block is preceded by `<!-- excerpt: PATH -->` (PATH relative to examples/webhooks) and each of its lines, but
+A block is preceded by `<!-- excerpt: PATH -->` (PATH relative to examples/webhooks, or `repo:PATH` relative to
+this repository) and each of its lines, but
 blank ones, comment-only ones and those holding `...` (an elision), must appear in PATH in the same order (compared
 without surrounding whitespace, trailing commas and trailing comments). A block without the marker is an error,
 unless marked `<!-- shell -->` (commands to type). CI runs it against the user's copy of the example that is built
@@ -56,7 +57,9 @@ def check(doc, example):
             continue
         if marker.group("path") is None:
             continue
-        source = example / marker.group("path")
+        path = marker.group("path")
+        # `repo:PATH` names a file of this repository (a test's construct), not of the example.
+        source = ROOT / path[len("repo:"):] if path.startswith("repo:") else example / path
         if not source.exists():
             problems.append(f"{where}: {marker.group('path')} is not a file of the example")
             continue

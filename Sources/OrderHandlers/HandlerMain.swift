@@ -21,31 +21,12 @@ public enum HandlerMain {
     /// Runs the handler until the Runtime API goes away; returns the process exit code: 1 when it went away (the
     /// failure is logged, and Lambda replaces the environment visibly), 2 without a Runtime API to talk to.
     public static func run(_ kind: Kind, environment: [String: String]) async -> Int32 {
-        guard let api = environment["AWS_LAMBDA_RUNTIME_API"], let connection = HTTPConnection(endpoint: api) else {
-            let message = "AWS_LAMBDA_RUNTIME_API is not set to host:port; run this binary as a Lambda bootstrap\n"
-            _ = message.withCString { write(2, $0, strlen($0)) }
-            return 2
-        }
-        let transport = HTTPRuntimeTransport(connection: connection)
         var logger = Logger(label: "orderstack") { _ in
             JSONLogHandler(level: JSONLogHandler.level(fromLambda: environment["AWS_LAMBDA_LOG_LEVEL"]), now: clock)
         }
         logger[metadataKey: "function"] = .string(environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "local")
-        let handler: LambdaRuntimeLoop.Handler
-        do {
-            handler = try makeHandler(kind, environment: environment, logger: logger)
-        } catch {
-            logger.critical("configuration error: \(error)")
-            LambdaRuntimeLoop.reportInitError(
-                transport, type: "Runtime.ConfigurationError", message: String(describing: error))
-            return 1
-        }
-        do {
-            try await LambdaRuntimeLoop.run(transport, handler: handler)
-            return 0
-        } catch {
-            logger.critical("stopping: \(error)")
-            return 1
+        return await LambdaBootstrap.run(environment: environment, log: { [logger] in logger.critical("\($0)") }) {
+            try makeHandler(kind, environment: environment, logger: logger)
         }
     }
 
@@ -88,9 +69,5 @@ public enum HandlerMain {
     }
 
     /// Wall-clock milliseconds since 1970.
-    @Sendable public static func clock() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
-    }
+    @Sendable public static func clock() -> Int64 { LambdaBootstrap.clock() }
 }

@@ -18,13 +18,6 @@ import LambdaRuntime
     import Glibc
 #endif
 
-/// Milliseconds since 1970.
-@Sendable func nowMs() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
-}
-
 /// One log line as JSON (Lambda's JSON log format).
 func log(_ level: String, _ message: String, _ fields: [(String, String)] = []) {
     let extra = fields.map { ",\(JSONText.quote($0.0)):\(JSONText.quote($0.1))" }.joined()
@@ -110,7 +103,7 @@ func announce(
     do {
         try await destinations.dynamo.updateItem(
             table: destinations.table, key: key, update: "SET announced = :now",
-            values: [":now": .object(["N": .string(String(nowMs()))])])
+            values: [":now": .object(["N": .string(String(LambdaBootstrap.clock()))])])
     } catch {
         // Announced; only the mark is missing: a redelivery would announce it once more, which subscribers allow.
         log("WARN", "announced, not marked: \(error)", [("deliveryId", deliveryId)])
@@ -119,32 +112,17 @@ func announce(
 }
 
 _ = orderstack_glibc_compat_active()
-let variables = HandlerEnvironment.current()
-guard let api = variables["AWS_LAMBDA_RUNTIME_API"], let connection = HTTPConnection(endpoint: api) else {
-    let message = "AWS_LAMBDA_RUNTIME_API is not set to host:port; run this binary as a Lambda bootstrap\n"
-    _ = message.withCString { write(2, $0, strlen($0)) }
-    exit(2)
-}
-let transport = HTTPRuntimeTransport(connection: connection)
-let destinations: Destinations
-do {
-    let aws = try AWSEnvironment(variables)
-    let http = HTTPClientTransport()
-    func caller(_ service: String) throws -> AWSCaller {
-        AWSCaller(
-            transport: http, environment: aws, endpoint: try aws.endpoint(for: service), service: service, now: nowMs)
-    }
-    destinations = Destinations(
-        table: try aws.required("DELIVERIES_TABLE_NAME"), dynamo: DynamoDBClient(caller: try caller("dynamodb")),
-        topicArn: try aws.required("DELIVERY_EVENTS_TOPIC_ARN"), sns: SNSClient(caller: try caller("sns")))
-} catch {
-    log("FATAL", "configuration error: \(error)")
-    LambdaRuntimeLoop.reportInitError(transport, type: "Runtime.ConfigurationError", message: "\(error)")
-    exit(1)
-}
-do {
-    try await LambdaRuntimeLoop.run(transport) { await handle($0, to: destinations) }
-} catch {
-    log("FATAL", "stopping: \(error)")
-    exit(1)
-}
+exit(
+    await LambdaBootstrap.run(environment: HandlerEnvironment.current(), log: { log("FATAL", $0) }) {
+        let aws = try AWSEnvironment(HandlerEnvironment.current())
+        let http = HTTPClientTransport()
+        func caller(_ service: String) throws -> AWSCaller {
+            AWSCaller(
+                transport: http, environment: aws, endpoint: try aws.endpoint(for: service), service: service,
+                now: LambdaBootstrap.clock)
+        }
+        let destinations = Destinations(
+            table: try aws.required("DELIVERIES_TABLE_NAME"), dynamo: DynamoDBClient(caller: try caller("dynamodb")),
+            topicArn: try aws.required("DELIVERY_EVENTS_TOPIC_ARN"), sns: SNSClient(caller: try caller("sns")))
+        return { await handle($0, to: destinations) }
+    })

@@ -7,6 +7,7 @@ and troposphere, run from a virtualenv set up as ../shared/peers/README.md says 
 
     python3 scripts/bench-synth.py                 # 15 runs of orderstack and troposphere, 10 of CDK
     python3 scripts/bench-synth.py --runs 20 --skip-cdk
+    python3 scripts/bench-synth.py --skip-cdk --skip-peers --baseline beeb9c9   # against an earlier commit
 
 Prints one table; nothing is written under the repository except .build/.
 """
@@ -43,12 +44,25 @@ def ensure_venv(venv):
     return python
 
 
+def baseline_binary(revision):
+    """The release orderstack of `revision`, built once in a worktree under /tmp."""
+    tree = pathlib.Path(tempfile.gettempdir()) / f"orderstack-baseline-{revision}"
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "orderstack"], cwd=tree, check=True,
+                   stdout=subprocess.DEVNULL)
+    return tree / ".build" / "release" / "orderstack"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=15, help="measured runs of orderstack and troposphere")
     parser.add_argument("--cdk-runs", type=int, default=10, help="measured runs of CDK")
     parser.add_argument("--skip-cdk", action="store_true", help="leave CDK out (it needs node and 480 MB)")
     parser.add_argument("--venv", default="/tmp/peers-venv", help="virtualenv for the peers")
+    parser.add_argument("--skip-peers", action="store_true", help="leave troposphere out too")
+    parser.add_argument("--baseline", help="also time the orderstack of this git revision (built in a worktree)")
     args = parser.parse_args()
 
     subprocess.run(["swift", "build", "-c", "release", "--product", "orderstack"], cwd=ROOT, check=True,
@@ -58,6 +72,20 @@ def main():
     rows = [series("orderstack synth (dev + prod)", [str(binary), "synth", "--output", str(scratch / "out")],
                    args.runs, cwd=ROOT)]
     written = sorted(p.name for p in (scratch / "out").iterdir())
+    if args.baseline:
+        old = baseline_binary(args.baseline)
+        rows.append(series(f"orderstack synth (dev + prod) at {args.baseline}",
+                           [str(old), "synth", "--project", str(ROOT), "--output", str(scratch / "old")],
+                           args.runs, cwd=ROOT))
+        same = all((scratch / "old" / name).read_bytes() == (scratch / "out" / name).read_bytes() for name in written)
+        print(f"templates at {args.baseline} and now: {'byte-identical' if same else 'DIFFERENT'}")
+    if args.skip_peers:
+        shutil.rmtree(scratch, ignore_errors=True)
+        table(rows, rows[0])
+        if args.baseline:
+            ratio = rows[0]["median"] / rows[1]["median"]
+            print(f"now / {args.baseline}: {ratio:.2f} (target: within 10 %, {'met' if ratio <= 1.10 else 'NOT met'})")
+        return
     python = ensure_venv(pathlib.Path(args.venv))
     rows.append(series("troposphere orders.py (one template)", [str(python), str(PEERS / "troposphere" / "orders.py")],
                        args.runs, cwd=scratch))

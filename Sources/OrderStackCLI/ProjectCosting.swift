@@ -31,6 +31,11 @@ extension Project {
 
     /// Loads the named profiles (`all`: every profile, in the order baseline, then the rest sorted).
     public func loadProfiles(_ name: String) -> Result<[TrafficProfile], Failure> {
+        readProfiles(name).map(\.profiles)
+    }
+
+    /// The profiles named (`all`: every one) with what reading them found (notes such as former key names, too).
+    func readProfiles(_ name: String) -> Result<(profiles: [TrafficProfile], diagnostics: [Diagnostic]), Failure> {
         let available = profileNames()
         guard !available.isEmpty else {
             return .failure(
@@ -62,7 +67,7 @@ extension Project {
             if let profile = loaded.profile { profiles.append(profile) }
         }
         if diagnostics.hasErrors { return .failure(Failure(diagnostics: diagnostics)) }
-        return .success(profiles)
+        return .success((profiles, diagnostics))
     }
 
     /// Sizes the stage's partners that name a profile (`sizedFrom`) from it: rate, burst and monthly quota for

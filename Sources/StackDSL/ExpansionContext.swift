@@ -59,6 +59,21 @@ public struct ExpansionContext {
     /// Adds a resource to the template.
     public mutating func add(_ resource: Resource) { template.resources.append(resource) }
 
+    /// A setting of `construct` in the stage file (`constructs.<Name>.<key>`), as written.
+    public func setting(_ key: String, of construct: some Construct) -> Value? {
+        stage.constructs[construct.name]?.settings[key]
+    }
+
+    /// An error about a construct's setting, located in the stage file.
+    public func settingError(_ key: String, of construct: some Construct, _ message: String) -> SynthesisError {
+        let mark = stage.constructs[construct.name]?.marks[key] ?? .start
+        return SynthesisError([
+            Diagnostic(
+                path: stage.path, mark: mark, severity: .error, id: DiagnosticID.invalidValue,
+                message: "'constructs.\(construct.name).\(key)' \(message)")
+        ])
+    }
+
     /// A resource added so far.
     public func resource(_ logicalId: String) -> Resource? { template.resource(logicalId) }
 

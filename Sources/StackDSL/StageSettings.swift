@@ -1,3 +1,4 @@
+import CloudFormation
 import YAML
 
 /// What differs between deployments of one stack: the contents of `blueprints/stages/<name>.yaml`.
@@ -30,6 +31,18 @@ public struct StageSettings: Sendable, Hashable {
             self.batchingWindowSeconds = batchingWindowSeconds
             self.maxConcurrency = maxConcurrency
         }
+    }
+
+    /// A construct's entry under `constructs:` (a kind orderstack does not ship reads its own settings): each key's
+    /// scalar as written (a number, `true`/`false`, else a string).
+    public struct ConstructEntry: Sendable, Hashable {
+        public var settings: [String: Value] = [:]
+        /// Where each key is written, for the construct's own errors.
+        public var marks: [String: Mark] = [:]
+        /// Where the entry's name is written.
+        public var mark: Mark = .start
+
+        public init() {}
     }
 
     /// A function's entry under `functions:`: each key optional, over `functions.defaults`.
@@ -158,6 +171,8 @@ public struct StageSettings: Sendable, Hashable {
     public var consumerDefaults = ConsumerSettings()
     /// `consumers.<Function>/<Queue>`: settings per mapping.
     public var consumers: [String: ConsumerEntry] = [:]
+    /// Settings of other constructs, by construct name (`constructs.<Name>`).
+    public var constructs: [String: ConstructEntry] = [:]
     /// Receives before an intake message moves to its DLQ (5 to 1000).
     public var maxReceiveCount: Int = 5
     /// Intake queue message retention in days (1 to 13: the DLQ keeps 14, and must outlast its source).
@@ -203,7 +218,8 @@ public struct StageSettings: Sendable, Hashable {
     /// Entries that name no construct of the stack, located, each listing what exists; mappings whose maximum
     /// concurrency exceeds their function's reserved concurrency; and a monitored stack without `alarms.email`.
     public func problems(
-        functions names: [String], mappings: [(function: String, queue: String)], monitored: Bool = false
+        functions names: [String], mappings: [(function: String, queue: String)], monitored: Bool = false,
+        constructs: [String] = []
     ) -> [Diagnostic] {
         var found: [Diagnostic] = []
         func report(_ mark: Mark, _ id: String, _ message: String) {
@@ -219,6 +235,13 @@ public struct StageSettings: Sendable, Hashable {
             report(
                 entry.mark, ConfigReader.ID.unknownKey,
                 "'functions.\(name)' names no function of the stack; its functions are: \(names.sorted().joined(separator: ", "))"
+            )
+        }
+        for (name, entry) in self.constructs.sorted(by: { $0.value.mark < $1.value.mark })
+        where !constructs.contains(name) {
+            report(
+                entry.mark, ConfigReader.ID.unknownKey,
+                "'constructs.\(name)' names no construct of the stack; its constructs are: \(constructs.sorted().joined(separator: ", "))"
             )
         }
         let mappingNames = mappings.map { Self.mappingName(function: $0.function, queue: $0.queue) }
@@ -277,6 +300,7 @@ public struct StageSettings: Sendable, Hashable {
         if var mapping = reader.mapping("consumers", in: &top) {
             readConsumers(&settings, &mapping, &reader)
         }
+        if var mapping = reader.mapping("constructs", in: &top) { readConstructs(&settings, &mapping, &reader) }
         for (old, new) in [
             ("processor", "functions.<Function>"), ("query", "functions.<Function>"),
             ("consumer", "consumers.<Function>/<Queue>"),
@@ -496,6 +520,27 @@ public struct StageSettings: Sendable, Hashable {
     }
 
     /// The keys of a mapping with their marks, in file order (duplicates once; `finish` reports them).
+    /// `constructs:` — one entry per construct of a kind that reads its own settings, each key a scalar.
+    private static func readConstructs(
+        _ settings: inout StageSettings, _ constructs: inout ConfigReader.Mapping, _ reader: inout ConfigReader
+    ) {
+        for (name, mark) in keys(of: constructs) {
+            guard var mapping = reader.mapping(name, in: &constructs) else { continue }
+            var entry = ConstructEntry()
+            entry.mark = mark
+            for (key, keyMark) in keys(of: mapping) {
+                guard let text = reader.string(key, in: &mapping) else { continue }
+                entry.marks[key] = keyMark
+                entry.settings[key] =
+                    text == "true" || text == "false"
+                    ? .bool(text == "true") : Double(text) != nil && text.first != "." ? .number(text) : .string(text)
+            }
+            reader.finish(mapping)
+            settings.constructs[name] = entry
+        }
+        reader.finish(constructs)
+    }
+
     private static func keys(of mapping: ConfigReader.Mapping) -> [(String, Mark)] {
         guard case .mapping(let pairs) = mapping.node.content else { return [] }
         var seen: Set<String> = []

@@ -50,7 +50,9 @@ public enum Synthesizer {
         let problems = stage.problems(
             functions: Array(Set(functions.map(\.name))),
             mappings: functions.flatMap { function in function.consumes.map { (function.name, $0.queue.name) } },
-            monitored: !model.monitoring.isEmpty)
+            monitored: !model.monitoring.isEmpty,
+            constructs: model.constructs.map(\.base.name)
+                + siblings.flatMap { (try? ResolvedStack($0).constructs.map(\.base.name)) ?? [] })
         if !problems.isEmpty { throw SynthesisError(problems) }
         var context = ExpansionContext(stack: stack, stage: stage, schemas: schemas, model: model)
         for construct in model.inExpansionOrder { try construct.base.expand(in: &context) }

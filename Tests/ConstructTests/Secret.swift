@@ -16,7 +16,8 @@ struct Secret: FunctionResource {
     ]
 
     let name: String
-    /// Characters of the generated value (Secrets Manager accepts 1 to 4,096).
+    /// Characters of the generated value (Secrets Manager accepts 1 to 4,096); a stage may set its own
+    /// (`constructs.<Name>.length`).
     var length = 32
     /// Kept when removed from the stack or replaced (its value cannot be recovered otherwise).
     var retained = true
@@ -34,8 +35,15 @@ struct Secret: FunctionResource {
         [("\(Names.upperSnake(name))_SECRET_ARN", .ref(logicalId))]
     }
 
-    func expand(in context: inout ExpansionContext) {
+    func expand(in context: inout ExpansionContext) throws(SynthesisError) {
         let policy: Value? = retained ? .string("Retain") : nil
+        var length = self.length
+        if let setting = context.setting("length", of: self) {
+            guard case .number(let text) = setting, let value = Int(text), (1...4096).contains(value) else {
+                throw context.settingError("length", of: self, "must be a whole number from 1 to 4,096")
+            }
+            length = value
+        }
         context.add(
             Resource(
                 logicalId, type: "AWS::SecretsManager::Secret",

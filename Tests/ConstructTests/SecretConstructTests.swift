@@ -55,6 +55,37 @@ import Validation
         #expect(synthesis.graph.mermaid().contains("PartnerTokenSecret[/\"PartnerToken (secret)\"/]"))
     }
 
+    /// A construct reads its own settings from the stage file (`constructs.<Name>`), located errors included.
+    @Test func itReadsItsOwnStageSettings() throws {
+        func stage(_ entry: String) throws -> StageSettings {
+            let text = "name: dev\nregion: eu-west-1\nfunctions:\n  defaults: {reservedConcurrency: 20}\n\(entry)"
+            let loaded = StageSettings.load(text, path: "stages/dev.yaml")
+            return try #require(loaded.settings, "\(loaded.diagnostics)")
+        }
+        let longer = try Synthesizer.synthesize(
+            Self.stack(), stage: try stage("constructs:\n  PartnerToken: {length: 64}\n"), schemas: [:])
+        #expect(
+            longer.template.resource("PartnerTokenSecret")?["GenerateSecretString"]?["PasswordLength"] == .number("64"))
+        #expect(
+            throws: SynthesisError([
+                Diagnostic(
+                    path: "stages/dev.yaml", mark: Mark(line: 6, column: 18), severity: .error, id: "OS0104",
+                    message: "'constructs.PartnerToken.length' must be a whole number from 1 to 4,096")
+            ])
+        ) {
+            try Synthesizer.synthesize(
+                Self.stack(), stage: try stage("constructs:\n  PartnerToken: {length: lots}\n"), schemas: [:])
+        }
+        do {
+            _ = try Synthesizer.synthesize(
+                Self.stack(), stage: try stage("constructs:\n  Nothing: {length: 8}\n"), schemas: [:])
+            Issue.record("an entry for a construct the stack does not have must be refused")
+        } catch let error as SynthesisError {
+            #expect(error.message.contains("'constructs.Nothing' names no construct of the stack"), "\(error)")
+            #expect(error.message.contains("PartnerToken"))
+        }
+    }
+
     @Test func itIsOneOfAKindByNameLikeEveryConstruct() throws {
         let clash = Stack("shop", description: "two secrets, one name") {
             Function("A", handler: Handler(artifact: "a")).uses(Secret(name: "Token"))

@@ -346,7 +346,7 @@ def refusals(binary):
     refused(["--profile", "nosuch"], "unknown profile 'nosuch'", "an unknown profile")
     bad = PROFILES / "bad.yaml"
     bad.write_text("name: bad\ndescription: x\narrivals_per_month: lots\nshape: flat\nbody_bytes: 1\nqueries_per_arrival: 0\n")
-    refused(["--profile", str(bad)], f"{bad}:3:19: error:", "a malformed profile file (file:line:col)")
+    refused(["--profile", str(bad)], f"{bad}:3:21: error:", "a malformed profile file (file:line:col)")
     refused(["--profile", "sale-spike"], "above --max-rate 200; use --scale 0.66 ", "a peak above --max-rate")
     refused(["--profile", "sale-spike", "--scale", "0.05", "--target", "https://api.example.com/prod"],
             "--confirm-endpoint api.example.com", "a target off this machine without --confirm-endpoint")

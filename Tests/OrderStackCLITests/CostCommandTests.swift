@@ -83,6 +83,30 @@ import Testing
         #expect(!bundled.stdout.contains("2031-01-01"))
     }
 
+    /// A profile written with the former order keys is priced as before, and cost, simulate and load each say
+    /// so once (OS0106, a note: the exit status stays 0).
+    @Test func formerProfileKeysAreNotedByEveryCommandThatReadsThem() throws {
+        let project = try CommandRunner.scratchProject()
+        defer { try? FileManager.default.removeItem(at: project) }
+        try "name: old\ndescription: d\norders_per_month: 100000\norder_bytes: 2048\nqueries_per_order: 0\n".write(
+            to: project.appendingPathComponent("blueprints/profiles/old.yaml"), atomically: true, encoding: .utf8)
+        for command in [["cost"], ["simulate"]] {
+            let run = try CommandRunner.orderstack(
+                command + ["--stage", "prod", "--profile", "old", "--project", project.path])
+            #expect(run.status == 0, "\(command): \(run.stderr)")
+            #expect(
+                run.stderr.contains(
+                    "blueprints/profiles/old.yaml:3:1: note: OS0106: former key names, still read: orders_per_month -> arrivals_per_month"
+                ), "\(command): \(run.stderr)")
+            #expect(run.stdout.contains("100,000 arrivals"), "\(command): \(run.stdout.prefix(200))")
+        }
+        let file = try CommandRunner.orderstack([
+            "load", "--profile", project.appendingPathComponent("blueprints/profiles/old.yaml").path, "--target",
+            "http://127.0.0.1:9/dev", "--max-rate", "0.0001", "--project", project.path,
+        ])
+        #expect(file.stderr.contains("note: OS0106"), "load reads the file and notes it too: \(file.stderr)")
+    }
+
     @Test func unknownProfileRegionAndBadFilesExitTwo() throws {
         let unknown = try CommandRunner.orderstack(["cost", "--profile", "cyber-monday"])
         #expect(unknown.status == 2)

@@ -72,7 +72,7 @@ import YAML
         let message = top.diagnostics.map(\.description).joined(separator: "\n")
         #expect(
             message.hasPrefix(
-                "dev.yaml:3:1: error: OS0102: unknown key 'functons'; did you mean 'functions'?; expected one of: alarms, api, architecture, consumers, functions,"
+                "dev.yaml:3:1: error: OS0102: unknown key 'functons'; did you mean 'functions'?; expected one of: alarms, api, architecture, constructs, consumers, functions,"
             ), "\(message)")
         #expect(!message.contains("processor") && !message.contains(" query,") && !message.contains(" consumer,"))
         let api = StageSettings.load(

@@ -36,8 +36,7 @@ extension OrderStack {
 
         @OptionGroup var stacks: StackOptions
 
-        @Option(name: .long, help: "A profile of blueprints/profiles, or all.")
-        var profile: String
+        @OptionGroup var traffic: TrafficOptions
 
         @OptionGroup var stageOption: StageOption
         var stage: String? { stageOption.stage }
@@ -89,11 +88,7 @@ extension OrderStack {
             let project = try options.location
             let priced = try PricedTemplate.load(
                 project: project, stacks: stacks, stage: stage, file: template, region: region, console: console)
-            let profiles: [TrafficProfile]
-            switch project.loadProfiles(profile) {
-            case .success(let loaded): profiles = loaded
-            case .failure(let failure): throw failure.report(to: console)
-            }
+            let profiles = try traffic.profiles(project, several: true, console: console)
             let prices: PriceCatalogue
             let models = try profiles.map { try priced.place($0, console: console) }
             switch project.loadPrices(priced.region) {

@@ -52,8 +52,7 @@ extension OrderStack {
 
         @OptionGroup var stacks: StackOptions
 
-        @Option(name: .long, help: "A profile of blueprints/profiles, or a profile file (.yaml).")
-        var profile: String
+        @OptionGroup var traffic: TrafficOptions
 
         @Option(name: .long, help: "local (run the stage here) or the API's URL with its stage path.")
         var target: String = "local"
@@ -165,7 +164,7 @@ extension OrderStack {
             let console = Console()
             if let svg { try FileSystem.checkWritable(svg) }
             let project = try options.location
-            let loaded = try loadProfile(project, console: console)
+            let loaded = try traffic.single(project, console: console)
             let item = try SynthesisRun.synthesize(
                 project: project, stack: try stacks.single(console: console), stage: stageOption.resolve(project),
                 console: console)
@@ -219,25 +218,6 @@ extension OrderStack {
                 if format == .text { console.out("wrote \(svg)\n") }
             }
             if result.failed { throw ExitCode(1) }
-        }
-
-        /// A profile by name, or from a `.yaml` file.
-        func loadProfile(_ project: Project, console: Console) throws -> TrafficProfile {
-            guard profile.hasSuffix(".yaml") || profile.contains("/") else {
-                switch project.loadProfiles(profile) {
-                case .success(let profiles): return profiles[0]
-                case .failure(let failure): throw failure.report(to: console)
-                }
-            }
-            guard let data = FileManager.default.contents(atPath: profile) else {
-                console.err("\(profile): error: cannot read the profile file")
-                throw BadInput()
-            }
-            let name = String((profile.split(separator: "/").last ?? "").dropLast(".yaml".count))
-            let loaded = TrafficProfile.load(String(decoding: data, as: UTF8.self), path: profile, name: name)
-            console.print(loaded.diagnostics)
-            guard let found = loaded.profile else { throw BadInput() }
-            return found
         }
 
         /// Refuses an empty run and one above `--max-rate`.

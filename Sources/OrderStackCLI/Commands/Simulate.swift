@@ -36,8 +36,7 @@ extension OrderStack {
 
         @OptionGroup var stacks: StackOptions
 
-        @Option(name: .long, help: "A profile of blueprints/profiles.")
-        var profile: String
+        @OptionGroup var traffic: TrafficOptions
 
         @OptionGroup var stageOption: StageOption
         var stage: String? { stageOption.stage }
@@ -61,7 +60,7 @@ extension OrderStack {
         public init() {}
 
         public func validate() throws {
-            if profile == "all" { throw ValidationError("simulate takes one profile; run it once per profile") }
+            if traffic.profile == "all" { throw ValidationError("simulate takes one profile; run it once per profile") }
             if template != nil && stage != nil {
                 throw ValidationError("--template simulates that file; --stage applies to the project's stacks")
             }
@@ -90,11 +89,7 @@ extension OrderStack {
             let project = try options.location
             let priced = try PricedTemplate.load(
                 project: project, stacks: stacks, stage: stage, file: template, region: nil, console: console)
-            let loaded: TrafficProfile
-            switch project.loadProfiles(profile) {
-            case .success(let profiles): loaded = profiles[0]
-            case .failure(let failure): throw failure.report(to: console)
-            }
+            let loaded = try traffic.single(project, console: console)
             let model = try priced.place(loaded, console: console)
             guard model.intakeMapping != nil, let entry = model.entry else {
                 let reason =

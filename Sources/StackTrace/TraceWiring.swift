@@ -47,7 +47,9 @@ public struct TraceWiring: Sendable, Equatable {
     /// What `trace` needs of `graph`.
     public init(_ graph: StackGraph) {
         logGroups = graph.logGroups.map(\.logicalId)
-        accessLog = graph.apis.lazy.compactMap(\.accessLogGroup).first
+        // The access log of the API the traffic enters by, else the first API's that has one.
+        let entryAPI = TrafficPath(graph).entry.flatMap { graph.api($0.api) }
+        accessLog = entryAPI?.accessLogGroup ?? graph.apis.lazy.compactMap(\.accessLogGroup).first
         consumed = graph.consumers.map { consumer in
             let queue = graph.queue(consumer.queue)
             return ConsumedQueue(

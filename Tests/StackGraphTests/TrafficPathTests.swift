@@ -92,6 +92,80 @@ import Testing
     @Test func aNamedRouteThatIsNotThereIsSaid() throws {
         let path = TrafficPath(StackGraph(try Files.read(Self.renamed)), queryRoute: "GET /nowhere")
         #expect(path.queryRoute == nil)
-        #expect(path.problem?.contains("query_route 'GET /nowhere' is not a GET route") == true)
+        #expect(path.problem?.contains("query_route 'GET /nowhere' is not a GET route of the template") == true)
+    }
+
+    /// A method on a path below the fixture's API, for the variants below.
+    static func method(
+        _ id: String, _ verb: String, on resource: String, integration: String = "AWS_PROXY", target: String = "Reader"
+    ) -> Resource {
+        let uri: Value =
+            integration == "AWS_PROXY"
+            ? .sub(
+                "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${\(target).Arn}/invocations", nil)
+            : .sub("arn:aws:apigateway:${AWS::Region}:dynamodb:action/GetItem", nil)
+        return Resource(
+            id, type: "AWS::ApiGateway::Method",
+            properties: Fields([
+                ("RestApiId", .ref("Api")), ("ResourceId", .ref(resource)), ("HttpMethod", .string(verb)),
+                ("Integration", .object(["Type": .string(integration), "Uri": uri])),
+            ]))
+    }
+
+    @Test func theQueryRouteOneParameterBelowTheEntryComesFirst() throws {
+        var template = try Files.read(Self.renamed)
+        template.resources.append(
+            Resource(
+                "Events", type: "AWS::ApiGateway::Resource",
+                properties: Fields([
+                    ("RestApiId", .ref("Api")), ("ParentId", .ref("One")), ("PathPart", .string("events")),
+                ])))
+        template.resources.insert(Self.method("ReadEvents", "GET", on: "Events"), at: 0)
+        let path = TrafficPath(StackGraph(template))
+        #expect(path.queryRoute?.name == "GET /things/{ref}", "not GET /things/{ref}/events, declared first")
+        #expect(path.key() == "ref")
+    }
+
+    @Test func aGetThatInvokesNoFunctionStillReadsArrivalsBackButIsNotPricedAsOne() throws {
+        var template = try Files.read(Self.renamed)
+        template.resources.removeAll { $0.logicalId == "Read" }
+        template.resources.append(Self.method("Read", "GET", on: "One", integration: "AWS"))
+        let path = TrafficPath(StackGraph(template))
+        #expect(path.queryRoute?.name == "GET /things/{ref}")
+        #expect(path.query == nil, "no function behind it: no query function is priced")
+        #expect(path.key() == "ref")
+    }
+
+    @Test func aSchemaWrittenAsJSONTextGivesItsRequiredPropertiesThroughTheCaller() throws {
+        var template = try Files.read(Self.renamed)
+        template.resources.removeAll { $0.logicalId == "Read" }
+        let index = try #require(template.resources.firstIndex { $0.logicalId == "Model" })
+        template.resources[index]["Schema"] = .string(#"{"type":"object","required":["sku"]}"#)
+        let path = TrafficPath(StackGraph(template))
+        #expect(path.key() == nil, "the graph does not parse JSON text")
+        #expect(path.key(required: ["sku"]) == "sku")
+    }
+
+    @Test func entryTiersPreferAPostAndAcceptAnyIntegrationLast() throws {
+        var template = try Files.read(Self.renamed)
+        template.resources.removeAll { $0.logicalId == "Put" || $0.logicalId == "Feed" }
+        template.resources.append(Self.method("Create", "POST", on: "Things", target: "Worker"))
+        template.resources.append(Self.method("Delete", "DELETE", on: "One", target: "Worker"))
+        #expect(TrafficPath(StackGraph(template)).entry?.name == "POST /things", "the POST among function routes")
+        template.resources.removeAll { $0.logicalId == "Create" || $0.logicalId == "Delete" }
+        template.resources.append(Self.method("Create", "POST", on: "Things", integration: "AWS"))
+        let other = TrafficPath(StackGraph(template))
+        #expect(other.entry?.name == "POST /things", "the only POST, whatever it integrates with")
+        #expect(other.entryConsumer == nil && other.intakeQueue == nil)
+    }
+
+    @Test func namedRoutesTakeTheMethodInAnyCaseOrThePathAlone() throws {
+        let template = try Files.read(Self.renamed)
+        #expect(TrafficPath(StackGraph(template), entryRoute: "post /things").entry?.name == "POST /things")
+        #expect(TrafficPath(StackGraph(template), entryRoute: "/things").entry?.name == "POST /things")
+        #expect(TrafficPath(StackGraph(template), queryRoute: "/health").queryRoute?.name == "GET /health")
+        let wrong = TrafficPath(StackGraph(template), queryRoute: "GET /nowhere")
+        #expect(
+            wrong.problem?.contains("its GET routes: GET /things/{ref}, GET /health") == true, "\(wrong.problem ?? "")")
     }
 }

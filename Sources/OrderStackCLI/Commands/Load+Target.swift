@@ -23,6 +23,14 @@ extension OrderStack.Load {
         let loadTarget: any LoadTarget
         var launch: LocalLaunch?
         if target == "local" {
+            // `local` serves the template's first REST API: a route of another API cannot be sent to here.
+            let served = path.graph.apis.first { $0.kind == .rest }?.logicalId
+            if let entry = path.entry, entry.api != served {
+                console.err(
+                    "error: stage \(item.settings.name): the entry route \(entry.name) is on \(entry.api), and `local` serves \(served ?? "no REST API") only; name a route of it with entry_route, or send to a deployed API with --target URL"
+                )
+                throw BadInput()
+            }
             let started = try LocalLaunch.start(
                 item, project: project,
                 options: LocalLaunch.Options(

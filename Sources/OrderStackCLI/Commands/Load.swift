@@ -252,7 +252,16 @@ extension OrderStack {
                 )
                 throw BadInput()
             }
-            guard let found = path.key(explicit: key) else {
+            if let problem = path.problem {
+                console.err("error: stage \(file): \(problem)")
+                throw BadInput()
+            }
+            let schema = entry.requestSchema.flatMap(RequestSchema.document)
+            let required = schema.flatMap { document -> [String]? in
+                guard case .array(let items)? = document["required"] else { return nil }
+                return items.compactMap(\.string)
+            }
+            guard let found = path.key(explicit: key, required: required) else {
                 console.err(
                     "error: stage \(file): cannot tell which property of POST \(entry.path)'s body is the key (no GET route below it, and no required property is a table's partition key); name it with --key"
                 )

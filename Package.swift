@@ -212,7 +212,7 @@ let package = Package(
         // A construct written outside StackDSL, in one file, through synth, validate, cost and diff.
         .testTarget(
             name: "ConstructTests",
-            dependencies: ["StackDSL", "StackGraph", "CloudFormation", "TemplateYAML", "Validation", "Costing", "Diff"]),
+            dependencies: ["StackDSL", "CloudFormation", "TemplateYAML", "Validation", "Costing", "Diff"]),
         .testTarget(
             name: "ValidationTests",
             dependencies: [

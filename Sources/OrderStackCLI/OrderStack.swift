@@ -64,7 +64,10 @@ public struct OrderStack: ParsableCommand {
 
     /// Runs one command line in this process with `stacks` registered and its output captured instead of
     /// written: the seam for testing a CLI (orderstack's, or a project's own) without starting a process.
-    /// Runs side by side with others: the registry and the console are the calling task's.
+    /// The registry and the console are the calling task's, so the commands that read and write files (synth,
+    /// validate, cost, simulate, graph, profiles, diff between files) run side by side; those that talk to AWS,
+    /// start processes or run a stage (`deploy`, `status`, `local`, `load`, `cost --base`) are for the real
+    /// executable: they wait on the cooperative pool, share signal handling and write to the terminal.
     public static func run(
         _ arguments: [String], stacks: [Stack], blueprint: BlueprintFingerprint? = nil,
         executable: String = "orderstack"

@@ -113,11 +113,15 @@ public struct Project: Sendable {
     }
 
     /// The stage every command takes when none is named (`StageOption`): `dev` when it exists, else the first
-    /// stage. Never `prod` by default where the project has another.
+    /// stage not named `prod` or `production`; one of those only when it is the only stage.
     public var defaultStage: String {
         let names = stageNames()
-        return names.contains("dev") ? "dev" : names.first ?? "dev"
+        if names.contains("dev") { return "dev" }
+        return names.first { !Self.productionNames.contains($0) } ?? names.first ?? "dev"
     }
+
+    /// Stage names taken for production: never a default while another stage exists.
+    static let productionNames: Set<String> = ["prod", "production"]
 
     /// Why loading failed: diagnostics with locations, or one message.
     public struct Failure: Error, Sendable {

@@ -23,6 +23,12 @@ public protocol Construct: Sendable, Hashable {
     var reaches: [any Construct] { get }
     /// Prices of the resource types it adds that `cost` has no model of (none: they are modelled or free).
     static var prices: [ResourcePrice] { get }
+    /// The keys it reads from the stage file under `constructs.<Name>` (`context.setting(_:of:)`); any other key
+    /// there is an error naming these.
+    static var settingKeys: [String] { get }
+    /// Whether its name prefixes logical IDs (checked as UpperCamelCase and for collisions); `Monitoring`'s
+    /// does not.
+    static var nameIsLogicalIdPrefix: Bool { get }
     /// Adds its resources, statements, graph nodes and edges, alarms and outputs for the context's stage.
     func expand(in context: inout ExpansionContext) throws(SynthesisError)
 }
@@ -36,7 +42,8 @@ public enum ConstructPhase {
     public static let subscribers = 30
     public static let functions = 40
     public static let apis = 50
-    /// A new kind without a phase of its own: after everything that carries traffic, before monitoring.
+    /// A new kind without a phase of its own: after everything that carries traffic, before monitoring (a phase
+    /// after `monitoring` would add alarms no one turns into resources).
     public static let other = 60
     public static let monitoring = 90
 }
@@ -47,6 +54,8 @@ extension Construct {
     public static var sharesLogicalIds: Bool { false }
     public var reaches: [any Construct] { [] }
     public static var prices: [ResourcePrice] { [] }
+    public static var settingKeys: [String] { [] }
+    public static var nameIsLogicalIdPrefix: Bool { true }
 }
 
 /// A construct a function can use (`Function.uses(_:)`): the statements the function's role needs on it, the

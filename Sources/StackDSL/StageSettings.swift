@@ -219,7 +219,7 @@ public struct StageSettings: Sendable, Hashable {
     /// concurrency exceeds their function's reserved concurrency; and a monitored stack without `alarms.email`.
     public func problems(
         functions names: [String], mappings: [(function: String, queue: String)], monitored: Bool = false,
-        constructs: [String] = []
+        constructs: [String: [String]] = [:]
     ) -> [Diagnostic] {
         var found: [Diagnostic] = []
         func report(_ mark: Mark, _ id: String, _ message: String) {
@@ -237,12 +237,24 @@ public struct StageSettings: Sendable, Hashable {
                 "'functions.\(name)' names no function of the stack; its functions are: \(names.sorted().joined(separator: ", "))"
             )
         }
-        for (name, entry) in self.constructs.sorted(by: { $0.value.mark < $1.value.mark })
-        where !constructs.contains(name) {
-            report(
-                entry.mark, ConfigReader.ID.unknownKey,
-                "'constructs.\(name)' names no construct of the stack; its constructs are: \(constructs.sorted().joined(separator: ", "))"
-            )
+        for (name, entry) in self.constructs.sorted(by: { $0.value.mark < $1.value.mark }) {
+            guard let keys = constructs[name] else {
+                report(
+                    entry.mark, ConfigReader.ID.unknownKey,
+                    "'constructs.\(name)' names no construct of the stack; its constructs are: \(constructs.keys.sorted().joined(separator: ", "))"
+                )
+                continue
+            }
+            for (key, mark) in entry.marks.sorted(by: { $0.value < $1.value }) where !keys.contains(key) {
+                let expected =
+                    keys.isEmpty
+                    ? "\(name) reads no settings here (functions and their mappings are set under functions and consumers)"
+                    : "expected one of: \(keys.sorted().joined(separator: ", "))"
+                report(
+                    mark, ConfigReader.ID.unknownKey,
+                    "unknown key 'constructs.\(name).\(key)'\(Spelling.suggestion(for: key, in: keys.sorted())); \(expected)"
+                )
+            }
         }
         let mappingNames = mappings.map { Self.mappingName(function: $0.function, queue: $0.queue) }
         for (name, entry) in consumers.sorted(by: { $0.value.mark < $1.value.mark }) where !mappingNames.contains(name)
@@ -531,9 +543,9 @@ public struct StageSettings: Sendable, Hashable {
             for (key, keyMark) in keys(of: mapping) {
                 guard let text = reader.string(key, in: &mapping) else { continue }
                 entry.marks[key] = keyMark
+                let decimal = text.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/) != nil
                 entry.settings[key] =
-                    text == "true" || text == "false"
-                    ? .bool(text == "true") : Double(text) != nil && text.first != "." ? .number(text) : .string(text)
+                    text == "true" || text == "false" ? .bool(text == "true") : decimal ? .number(text) : .string(text)
             }
             reader.finish(mapping)
             settings.constructs[name] = entry

@@ -51,8 +51,8 @@ public enum Synthesizer {
             functions: Array(Set(functions.map(\.name))),
             mappings: functions.flatMap { function in function.consumes.map { (function.name, $0.queue.name) } },
             monitored: !model.monitoring.isEmpty,
-            constructs: model.constructs.map(\.base.name)
-                + siblings.flatMap { (try? ResolvedStack($0).constructs.map(\.base.name)) ?? [] })
+            constructs: Self.settingKeys(
+                model.constructs + siblings.flatMap { (try? ResolvedStack($0).constructs) ?? [] }))
         if !problems.isEmpty { throw SynthesisError(problems) }
         var context = ExpansionContext(stack: stack, stage: stage, schemas: schemas, model: model)
         for construct in model.inExpansionOrder { try construct.base.expand(in: &context) }
@@ -66,8 +66,23 @@ public enum Synthesizer {
         }
         context.finish()
         var template = context.template
+        var seen: Set<String> = []
+        if let twice = template.resources.first(where: { !seen.insert($0.logicalId).inserted }) {
+            throw SynthesisError(
+                "two resources have the logical ID '\(twice.logicalId)' (\(twice.type)): a construct added one another construct adds too; rename the construct"
+            )
+        }
         for override in model.overrides { try override.apply(to: &template) }
         return Synthesis(template: template, graph: context.graph)
+    }
+}
+
+extension Synthesizer {
+    /// Each construct's name with the stage-file keys its kind reads.
+    static func settingKeys(_ constructs: [AnyConstruct]) -> [String: [String]] {
+        var keys: [String: [String]] = [:]
+        for construct in constructs { keys[construct.base.name, default: []] += type(of: construct.base).settingKeys }
+        return keys
     }
 }
 
@@ -85,7 +100,8 @@ struct ResolvedStack {
             let kind = type(of: construct.base)
             if let maximum = kind.maximumCount, constructs.filter({ $0.kind == kind.kind }).count > maximum {
                 throw SynthesisError(
-                    "a stack has at most \(maximum) \(kind.kind) construct\(maximum == 1 ? "" : "s")")
+                    "a stack has at most \(maximum == 1 ? "one" : String(maximum)) \(String(describing: kind)) construct\(maximum == 1 ? "" : "s")"
+                )
             }
         }
     }
@@ -108,7 +124,7 @@ struct ResolvedStack {
     /// Names are UpperCamelCase; a name that prefixes logical IDs (`sharesLogicalIds`) is not shared with another kind.
     private func checkNames() throws(SynthesisError) {
         var logicalNames: [String: (kind: String, shares: Bool)] = [:]
-        for construct in inExpansionOrder {
+        for construct in inExpansionOrder where type(of: construct.base).nameIsLogicalIdPrefix {
             let kind = type(of: construct.base)
             let name = construct.base.name
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),

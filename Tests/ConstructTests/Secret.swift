@@ -1,12 +1,12 @@
 import CloudFormation
 import StackDSL
-import StackGraph
 
 /// A secret in AWS Secrets Manager whose value Secrets Manager generates, for functions that read it: a new kind
 /// of construct written in this one file, with its expansion, the statements and environment a function using it
 /// gets, its graph node, and its price.
 struct Secret: FunctionResource {
     static let kind = "secret"
+    static let settingKeys = ["length"]
     /// $0.40 per secret per month (https://aws.amazon.com/secrets-manager/pricing/); its API calls, $0.05 per
     /// 10,000, are not priced here.
     static let prices = [

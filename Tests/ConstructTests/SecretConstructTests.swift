@@ -3,7 +3,6 @@ import Costing
 import Diff
 import Foundation
 import StackDSL
-import StackGraph
 import TemplateYAML
 import Testing
 import Validation
@@ -76,6 +75,20 @@ import Validation
             try Synthesizer.synthesize(
                 Self.stack(), stage: try stage("constructs:\n  PartnerToken: {length: lots}\n"), schemas: [:])
         }
+        for (entry, expected) in [
+            (
+                "constructs:\n  PartnerToken: {lenght: 64}\n",
+                "unknown key 'constructs.PartnerToken.lenght'; expected one of: length"
+            ),
+            ("constructs:\n  Intake: {visibilityTimeout: 5}\n", "Intake reads no settings here"),
+        ] {
+            do {
+                _ = try Synthesizer.synthesize(Self.stack(), stage: try stage(entry), schemas: [:])
+                Issue.record("\(entry) must be refused")
+            } catch let error as SynthesisError {
+                #expect(error.message.contains(expected), "\(error)")
+            }
+        }
         do {
             _ = try Synthesizer.synthesize(
                 Self.stack(), stage: try stage("constructs:\n  Nothing: {length: 8}\n"), schemas: [:])
@@ -83,6 +96,46 @@ import Validation
         } catch let error as SynthesisError {
             #expect(error.message.contains("'constructs.Nothing' names no construct of the stack"), "\(error)")
             #expect(error.message.contains("PartnerToken"))
+        }
+    }
+
+    /// A construct that adds a logical ID another construct adds is refused, not written twice.
+    struct Shadow: Construct {
+        static let kind = "shadow"
+        let name: String
+        func expand(in context: inout ExpansionContext) {
+            context.add(Resource("IntakeQueue", type: "AWS::SQS::Queue"))
+        }
+    }
+
+    @Test func aLogicalIdAddedTwiceIsRefused() throws {
+        let stack = Stack("shop", description: "a shadow of the intake queue") {
+            Self.worker
+            Shadow(name: "Shade")
+        }
+        #expect(
+            throws: SynthesisError(
+                "two resources have the logical ID 'IntakeQueue' (AWS::SQS::Queue): a construct added one another construct adds too; rename the construct"
+            )
+        ) { try Self.synthesize(stack) }
+    }
+
+    @Test func monitoringsNameIsNoLogicalIdPrefix() throws {
+        let stack = Stack("shop", description: "an API named like the monitoring") {
+            RestAPI("Operations") {
+                Route.get("/items/{id}", invoke: Function("Reader", handler: Handler(artifact: "r")))
+            }
+            Monitoring()
+        }
+        var stage = StageSettings(name: "dev", region: "eu-west-1")
+        stage.alarms.email = "ops@example.org"
+        #expect(try Synthesizer.synthesize(stack, stage: stage, schemas: [:]).template.resource("Operations") != nil)
+        let twice = Stack("shop", description: "two") {
+            Monitoring()
+            Monitoring("Other")
+        }
+        #expect(throws: SynthesisError("a stack has at most one Monitoring construct")) {
+            try Synthesizer.synthesize(twice, stage: stage, schemas: [:])
         }
     }
 

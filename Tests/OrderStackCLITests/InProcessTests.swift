@@ -1,3 +1,4 @@
+import Foundation
 import OrdersBlueprint
 import StackDSL
 import Testing
@@ -47,6 +48,43 @@ import Testing
                 #expect(output.status == 2)
                 #expect(output.stderr.contains("its functions are: Counter"), "\(output.stderr)")
             }
+        }
+    }
+}
+
+/// The one default stage, and the stage a deployed stack is compared with.
+@Suite struct StageDefaultTests {
+    static func project(stages: [String]) throws -> Project {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("stages-\(UUID().uuidString)")
+        let folder = root.appendingPathComponent("blueprints/stages")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in stages {
+            try "name: \(name)\nregion: us-east-1\n".write(
+                to: folder.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
+        }
+        return Project(root: root.path)
+    }
+
+    @Test func productionIsTheDefaultOnlyWhenItIsTheOnlyStage() throws {
+        #expect(try Self.project(stages: ["dev", "prod", "qa"]).defaultStage == "dev")
+        #expect(try Self.project(stages: ["prod", "staging"]).defaultStage == "staging")
+        #expect(try Self.project(stages: ["production", "test"]).defaultStage == "test")
+        #expect(try Self.project(stages: ["prod"]).defaultStage == "prod")
+    }
+
+    @Test func aDeployedStackIsComparedWithTheStageItsNameSays() throws {
+        let project = try Self.project(stages: ["dev", "prod"])
+        let stack = OrdersBlueprint.stack
+        let console = Console(sink: ConsoleSink { _, _ in })
+        #expect(
+            try OrderStack.Diff.deployedStage(
+                "orders-prod", stack: stack, named: nil, project: project, console: console) == "prod")
+        #expect(
+            try OrderStack.Diff.deployedStage(
+                "orders-prod", stack: stack, named: "dev", project: project, console: console) == "dev")
+        #expect(throws: BadInput.self) {
+            try OrderStack.Diff.deployedStage(
+                "legacy-orders", stack: stack, named: nil, project: project, console: console)
         }
     }
 }

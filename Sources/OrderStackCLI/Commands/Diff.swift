@@ -3,6 +3,7 @@ import CloudFormation
 import DeployClients
 import Deployment
 import Diff
+import StackDSL
 import YAML
 
 #if canImport(FoundationEssentials)
@@ -135,12 +136,29 @@ extension OrderStack {
             if failOn.fails(reviewed) { throw ExitCode.failure }
         }
 
+        /// The stage a deployed stack is compared with: `--stage`, else the one its name says (`<stack>-<stage>`,
+        /// as deploy names it); never a default, so a live stack is not judged against another stage's template.
+        static func deployedStage(
+            _ stackName: String, stack: Stack, named: String?, project: Project, console: Console
+        ) throws -> String {
+            if let named { return named }
+            if let stage = project.stageNames().first(where: { stackName == "\(stack.name)-\($0)" }) { return stage }
+            console.err(
+                "error: cannot tell which stage \(stackName) was deployed from (deploy names stacks <stack>-<stage>, e.g. \(stack.name)-\(project.stageNames().first ?? "dev")); say it with --stage"
+            )
+            throw BadInput()
+        }
+
         /// The live stack's template (GetTemplate) against a fresh synth of the stage: what a deploy would change,
         /// and where the live template was edited outside orderstack.
         func deployedDiff(_ stackName: String, parameters: [String: String], console: Console) throws -> StackDiff {
             let project = try options.location
+            let stack = try stacks.single(console: console)
             let item = try SynthesisRun.synthesize(
-                project: project, stack: try stacks.single(console: console), stage: stage.first, console: console)
+                project: project, stack: stack,
+                stage: try Self.deployedStage(
+                    stackName, stack: stack, named: stage.first, project: project, console: console),
+                console: console)
             let session = try AWSSession.resolve(console: console)
             let body: String
             let deployedValues: [String: String]

@@ -1,4 +1,6 @@
 import ArgumentParser
+import StackDSL
+import StackGraph
 
 extension OrderStack {
     /// `orderstack graph`: prints the architecture's constructs and wiring.
@@ -14,6 +16,7 @@ extension OrderStack {
                 Examples:
                   orderstack graph                       # Mermaid, paste into Markdown
                   orderstack graph --format dot | dot -Tsvg > architecture.svg
+                  orderstack graph --template template.yaml   # any CloudFormation or SAM template's wiring
                 """)
 
         @OptionGroup var options: ProjectOptions
@@ -25,10 +28,24 @@ extension OrderStack {
 
         @OptionGroup var stageOption: StageOption
 
+        @Option(name: .long, help: "Draw this CloudFormation or SAM template's wiring instead of a stage's.")
+        var template: String?
+
         public init() {}
+
+        public func validate() throws {
+            if template != nil && stageOption.stage != nil {
+                throw ValidationError("--template draws that file; --stage applies to the project's stacks")
+            }
+        }
 
         public func run() throws {
             let console = Console()
+            if let template {
+                let graph = Self.architecture(StackGraph(try TemplateFile.read(template, console: console)))
+                console.out(format == .mermaid ? graph.mermaid() : graph.dot())
+                return
+            }
             let project = try options.location
             let stages = [stageOption.resolve(project)]
             let stack = try stacks.single(console: console)

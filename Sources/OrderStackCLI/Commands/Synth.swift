@@ -116,7 +116,7 @@ enum SynthesisRun {
         }
     }
 
-    /// Expands `stack` for one stage (`nil`: the project's default stage, prod when it exists).
+    /// Expands `stack` for one stage (`nil`: the project's default stage, `StageOption`'s).
     static func synthesize(project: Project, stack: Stack, stage: String?, console: Console) throws -> StackStage {
         let stages = [stage ?? project.defaultStage]
         guard let first = try synthesize(project: project, stacks: [stack], stages: stages, console: console).first

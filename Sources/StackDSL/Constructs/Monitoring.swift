@@ -13,6 +13,7 @@ extension Monitoring: Construct {
     public static let kind = "monitoring"
     public static let phase = ConstructPhase.monitoring
     public static let maximumCount: Int? = 1
+    public static let nameIsLogicalIdPrefix = false
 
     public func expand(in context: inout ExpansionContext) { context.expand(self) }
 }

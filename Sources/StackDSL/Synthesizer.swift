@@ -55,7 +55,7 @@ public enum Synthesizer {
                 model.constructs + siblings.flatMap { (try? ResolvedStack($0).constructs) ?? [] }))
         if !problems.isEmpty { throw SynthesisError(problems) }
         var context = ExpansionContext(stack: stack, stage: stage, schemas: schemas, model: model)
-        for construct in model.inExpansionOrder { try construct.base.expand(in: &context) }
+        for construct in model.expansionSequence { try construct.base.expand(in: &context) }
         if let rollout = stage.rollout { context.expandRollout(rollout, monitored: !model.monitoring.isEmpty) }
         for raw in model.raw {
             guard context.template.resource(raw.logicalId) == nil else {
@@ -114,7 +114,7 @@ struct ResolvedStack {
     var monitoring: [Monitoring] { all(Monitoring.self) }
 
     /// By phase, first-seen order within one.
-    var inExpansionOrder: [AnyConstruct] {
+    var expansionSequence: [AnyConstruct] {
         constructs.enumerated().sorted {
             let (left, right) = (type(of: $0.element.base).phase, type(of: $1.element.base).phase)
             return left != right ? left < right : $0.offset < $1.offset
@@ -124,7 +124,7 @@ struct ResolvedStack {
     /// Names are UpperCamelCase; a name that prefixes logical IDs (`sharesLogicalIds`) is not shared with another kind.
     private func checkNames() throws(SynthesisError) {
         var logicalNames: [String: (kind: String, shares: Bool)] = [:]
-        for construct in inExpansionOrder where type(of: construct.base).nameIsLogicalIdPrefix {
+        for construct in expansionSequence where type(of: construct.base).nameIsLogicalIdPrefix {
             let kind = type(of: construct.base)
             let name = construct.base.name
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),

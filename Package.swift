@@ -152,7 +152,8 @@ let package = Package(
         .target(
             name: "OrderStackCLI",
             dependencies: [
-                "CloudFormation", "SourceDiagnostics", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff", "Costing",
+                "CloudFormation", "SourceDiagnostics", "TemplateYAML", "StackDSL", "YAML", "Validation", "Diff",
+                "Costing",
                 "Packaging",
                 "Hashing",
                 "Deployment", "DeployClients", "AWSClients", "AWSSigV4", "LocalRun", "LoadRun", "StackLogs",

@@ -531,7 +531,6 @@ public struct StageSettings: Sendable, Hashable {
         return found
     }
 
-    /// The keys of a mapping with their marks, in file order (duplicates once; `finish` reports them).
     /// `constructs:` — one entry per construct of a kind that reads its own settings, each key a scalar.
     private static func readConstructs(
         _ settings: inout StageSettings, _ constructs: inout ConfigReader.Mapping, _ reader: inout ConfigReader
@@ -553,6 +552,7 @@ public struct StageSettings: Sendable, Hashable {
         reader.finish(constructs)
     }
 
+    /// The keys of a mapping with their marks, in file order (duplicates once; `finish` reports them).
     private static func keys(of mapping: ConfigReader.Mapping) -> [(String, Mark)] {
         guard case .mapping(let pairs) = mapping.node.content else { return [] }
         var seen: Set<String> = []

@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "TemplateYAML", targets: ["TemplateYAML"]),
         .library(name: "Validation", targets: ["Validation"]),
         .library(name: "OrderStackCLI", targets: ["OrderStackCLI"]),
+        // Assertions on a synthesized stack for a project's own tests.
+        .library(name: "StackTesting", targets: ["StackTesting"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         // For a project's own handlers: DynamoDB and SNS clients with SigV4, endpoints and credentials from the
         // Lambda environment, and `CallDeadline`.
@@ -162,6 +164,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "orderstack", dependencies: ["OrderStackCLI", "OrdersBlueprint"]),
+        // Template assertions for tests (a resource with properties, counts, what a role allows, nothing public).
+        .target(name: "StackTesting", dependencies: ["CloudFormation", "StackDSL", "OrderStackCLI"]),
         // A stack's logs merged by time: local files and CloudWatch Logs (`logs`).
         .target(name: "StackLogs", dependencies: ["AWSClients", "JSONDocument"]),
         // One key's journey through a stack, from its log lines and its wiring (`trace`).
@@ -209,6 +213,9 @@ let package = Package(
             name: "CloudFormationTests", dependencies: ["TestSupport", "CloudFormation", "TemplateYAML", "YAML"]),
         .testTarget(
             name: "TemplateYAMLTests", dependencies: ["TestSupport", "TemplateYAML", "CloudFormation", "YAML"]),
+        .testTarget(
+            name: "StackTestingTests",
+            dependencies: ["StackTesting", "StackDSL", "CloudFormation", "TemplateYAML", "OrdersBlueprint"]),
         .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
         // A construct written outside StackDSL, in one file, through synth, validate, cost and diff.
         .testTarget(

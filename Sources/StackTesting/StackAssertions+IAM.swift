@@ -1,0 +1,69 @@
+import CloudFormation
+
+extension StackAssertions {
+    /// Asserts that the IAM role `role` (a role's logical ID, or a function's, whose `Role` is followed) allows
+    /// exactly `actions` on `resource`: every one of them, and nothing else, counting every `Allow` statement of
+    /// its inline policies and of the `AWS::IAM::Policy`/`ManagedPolicy` resources attached to it whose
+    /// `Resource` names `resource` or `*`. Actions compare case-insensitively (as IAM does); a wildcard action
+    /// (`dynamodb:*`) is reported as allowing more than asked.
+    public func allows(
+        exactly actions: [String], on resource: Value, role: String
+    ) throws(StackAssertionFailure) {
+        let roleId = try roleLogicalId(role)
+        var granted: Set<String> = []
+        for statement in statements(of: roleId) where statement["Effect"] == .string("Allow") {
+            let resources = Self.strings(statement["Resource"])
+            guard resources.contains(resource) || resources.contains(.string("*")) else { continue }
+            for action in Self.strings(statement["Action"]) { granted.insert(action.stringValue?.lowercased() ?? "") }
+        }
+        let expected = Set(actions.map { $0.lowercased() })
+        guard granted != expected else { return }
+        var problems: [String] = []
+        let missing = expected.subtracting(granted).sorted()
+        let extra = granted.subtracting(expected).sorted()
+        if !missing.isEmpty { problems.append("does not allow \(missing.joined(separator: ", "))") }
+        if !extra.isEmpty { problems.append("also allows \(extra.joined(separator: ", "))") }
+        throw StackAssertionFailure(
+            "\(roleId) on \(Self.render(resource)): \(problems.joined(separator: "; "))")
+    }
+
+    /// The role's logical ID: `name` itself when it is a role, else the role a function named `name` runs as.
+    func roleLogicalId(_ name: String) throws(StackAssertionFailure) -> String {
+        guard let resource = template.resource(name) else {
+            throw StackAssertionFailure("no resource \(name) in the template")
+        }
+        switch resource.type {
+        case "AWS::IAM::Role": return name
+        case "AWS::Lambda::Function", "AWS::Serverless::Function":
+            switch resource["Role"] {
+            case .getAtt(let role, "Arn")?, .ref(let role)?: return role
+            default: throw StackAssertionFailure("\(name)'s Role is not a role of this template")
+            }
+        default:
+            throw StackAssertionFailure("\(name) is a \(resource.type), not an IAM role or a function")
+        }
+    }
+
+    /// Every statement of the role's inline policies and of the policies attached to it.
+    func statements(of roleId: String) -> [Value] {
+        var documents: [Value] = []
+        if let role = template.resource(roleId) {
+            for policy in role["Policies"]?.items ?? [] { documents.append(policy["PolicyDocument"] ?? .null) }
+        }
+        for resource in template.resources
+        where resource.type == "AWS::IAM::Policy" || resource.type == "AWS::IAM::ManagedPolicy" {
+            guard Self.strings(resource["Roles"]).contains(.ref(roleId)) else { continue }
+            documents.append(resource["PolicyDocument"] ?? .null)
+        }
+        return documents.flatMap { Self.strings($0["Statement"]) }
+    }
+
+    /// A value written as one item or a list of items, as a list.
+    static func strings(_ value: Value?) -> [Value] {
+        switch value {
+        case nil, .null?: return []
+        case .list(let items)?: return items
+        case let single?: return [single]
+        }
+    }
+}

@@ -233,7 +233,7 @@ let package = Package(
             dependencies: [
                 "TestSupport", "SourceDiagnostics",
                 "OrderStackCLI", "Costing", "CloudFormation", "StackDSL", "OrdersBlueprint", "AWSClients",
-                "DeployClients",
+                "DeployClients", "StackGraph", "TemplateYAML",
             ],
             exclude: ["Fixtures"]
         ),

@@ -42,26 +42,39 @@ public struct GatewayClient: Sendable {
 }
 
 /// `orderstack local --smoke`: a valid request, a schema-invalid one and a duplicate through the gateway, the
-/// item read back through the GET route, one event looked for on each subscriber queue. Generic: the routes,
-/// the key and the queues come from the template; the sample body from the project.
+/// item read back through the GET route below the POST (or, for a stack without one, from the table keyed by the
+/// request's key), one event looked for on each subscriber queue. Generic: the routes, the key, the table and the
+/// queues come from the template; the sample body from the project.
 public struct Smoke: Sendable {
     public var session: LocalSession
     public var client: GatewayClient
-    /// The POST route's path and the GET route below it (`/orders`, `/orders/{orderId}`).
+    /// The POST route's path (`/orders`).
     public var postPath: String
-    public var getPath: String
-    /// A valid request body; its key field (the GET route's parameter) is replaced by a fresh value.
+    /// How the stored item is read back.
+    public var readBack: ReadBack
+    /// The body property holding the key; replaced by a fresh value in the sample.
+    public var key: String
+    /// A valid request body.
     public var sample: JSONValue
     public var say: @Sendable (String) -> Void
 
+    /// Where the smoke test looks for the item it sent.
+    public enum ReadBack: Sendable, Equatable {
+        /// The GET route below the POST (`/orders/{orderId}`), until it answers 200.
+        case route(String)
+        /// The table (its physical name) keyed by the key, read with `GetItem` until the item is there.
+        case table(String)
+    }
+
     public init(
-        session: LocalSession, client: GatewayClient, postPath: String, getPath: String, sample: JSONValue,
-        say: @escaping @Sendable (String) -> Void
+        session: LocalSession, client: GatewayClient, postPath: String, readBack: ReadBack, key: String,
+        sample: JSONValue, say: @escaping @Sendable (String) -> Void
     ) {
         self.session = session
         self.client = client
         self.postPath = postPath
-        self.getPath = getPath
+        self.readBack = readBack
+        self.key = key
         self.sample = sample
         self.say = say
     }
@@ -69,7 +82,6 @@ public struct Smoke: Sendable {
     /// Runs every hop; `true` when each behaved as on AWS.
     public func run() async throws -> Bool {
         let stage = "/" + (session.api?.stage ?? "")
-        let key = String(getPath.split(separator: "/").last?.dropFirst().dropLast() ?? "id")
         let id = "smoke-\(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000)))"
         guard case .object(var fields) = sample else {
             throw ProvisionError(description: "the sample is not an object")
@@ -85,17 +97,10 @@ public struct Smoke: Sendable {
         hop(accepted / 100 == 2, "POST \(postPath) (\(key) \(id)): \(accepted) \(acceptedBody)")
         let (invalid, invalidBody) = try await client.send("POST", stage + postPath, body: Array("{}".utf8))
         hop(invalid == 400, "POST \(postPath) with {}: \(invalid) \(invalidBody)")
-        let itemPath = stage + getPath.replacingOccurrences(of: "{\(key)}", with: id)
-        var (found, foundBody) = (0, "")
-        let deadline = Date().addingTimeInterval(20)
-        repeat {
-            (found, foundBody) = try await client.send("GET", itemPath)
-            if found == 200 { break }
-            try await Task.sleep(nanoseconds: 200_000_000)
-        } while Date() < deadline
-        hop(found == 200, "GET \(getPath) until stored: \(found) \(foundBody.prefix(160))")
+        let (stored, what) = try await readBack(id, stage: stage)
+        hop(stored, what)
         // After the first is stored: a client's retry. (Two copies in flight at once, in two concurrent batches,
-        // can both publish; the event's orderId lets consumers deduplicate. See docs/local.md.)
+        // can both publish; the event's key lets consumers deduplicate. See docs/local.md.)
         let (duplicate, _) = try await client.send("POST", stage + postPath, body: body)
         hop(duplicate / 100 == 2, "POST \(postPath) again with the same \(key), once it is stored: \(duplicate)")
         try await session.waitUntilIdle(seconds: 20)
@@ -105,5 +110,34 @@ public struct Smoke: Sendable {
             hop(events == 1, "\(queue): \(events) event(s) for \(id) (the duplicate announced once)")
         }
         return ok
+    }
+
+    /// Polls for the stored item for up to 20 s; whether it was found and the hop's line.
+    func readBack(_ id: String, stage: String) async throws -> (Bool, String) {
+        let deadline = Date().addingTimeInterval(20)
+        switch readBack {
+        case .route(let getPath):
+            let itemPath = stage + getPath.replacingOccurrences(of: "{\(key)}", with: id)
+            var (found, foundBody) = (0, "")
+            repeat {
+                (found, foundBody) = try await client.send("GET", itemPath)
+                if found == 200 { break }
+                try await Task.sleep(nanoseconds: 200_000_000)
+            } while Date() < deadline
+            return (found == 200, "GET \(getPath) until stored: \(found) \(foundBody.prefix(160))")
+        case .table(let table):
+            let request = LocalJSON.object([
+                ("TableName", JSONText.quote(table)),
+                ("Key", LocalJSON.object([(key, LocalJSON.object([("S", JSONText.quote(id))]))])),
+            ])
+            var item: JSONValue?
+            repeat {
+                item = try await session.dynamodb.call("GetItem", request)["Item"]
+                if item != nil { break }
+                try await Task.sleep(nanoseconds: 200_000_000)
+            } while Date() < deadline
+            let shown = item.map { String(LocalJSON.text($0).prefix(160)) } ?? "not there after 20 s"
+            return (item != nil, "\(table) until stored (GetItem \(key) \(id)): \(shown)")
+        }
     }
 }

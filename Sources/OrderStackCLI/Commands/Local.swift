@@ -77,8 +77,8 @@ extension OrderStack {
             let path = TrafficPath(StackGraph(item.synthesis.template))
             if smoke {
                 // Refused before anything is built or started.
-                let routes = try Self.smokeRoutes(path, console: console)
-                _ = try smokeSample(project: project, post: routes.post, console: console)
+                let plan = try Self.smokePlan(path, stage: item.settings.name, console: console)
+                _ = try smokeSample(project: project, post: plan.post, console: console)
             }
             if port != 0 { try LocalLaunch.checkPortFree(port, console: console) }
             let launch = try LocalLaunch.start(
@@ -101,7 +101,8 @@ extension OrderStack {
                 session, endpoint: launch.endpoint, readyMs: Date().timeIntervalSince(started) * 1000,
                 console: console)
             if smoke {
-                let passed = try runSmoke(session, path: path, project: project, console: console)
+                let passed = try runSmoke(
+                    session, path: path, stage: item.settings.name, project: project, console: console)
                 stop()
                 throw ExitCode(passed ? 0 : 1)
             }
@@ -148,26 +149,32 @@ extension OrderStack {
             console.out(lines.joined(separator: "\n") + "\n")
         }
 
-        /// The routes `--smoke` follows a request through: a POST route and a GET route below it.
-        /// The entry route (a POST) and the query route below it, by the traffic path's one rule (`load`'s and
-        /// `cost`'s).
-        static func smokeRoutes(_ path: TrafficPath, console: Console) throws
-            -> (post: StackGraph.Route, get: StackGraph.Route)
-        {
+        /// What `--smoke` follows a request through: the entry route (a POST, by the traffic path's one rule, as
+        /// `load` and `cost` take it), the key, and the GET route below it or else the table keyed by the key that
+        /// the request's path writes.
+        struct SmokePlan {
+            var post: StackGraph.Route
+            var key: String
+            var get: String?
+            /// The table's logical ID, where there is no GET route.
+            var table: String?
+        }
+
+        static func smokePlan(_ path: TrafficPath, stage: String, console: Console) throws -> SmokePlan {
             guard let api = path.graph.apis.first else {
                 console.err("error: --smoke sends a request through the stack's REST API, and this stack has none")
                 throw BadInput()
             }
-            guard let post = path.entry, post.method == "POST", path.queryParameter != nil, let get = path.queryRoute
-            else {
-                let routes = path.graph.routes.map(\.name).joined(separator: ", ")
+            let (routes, post) = try Load.routes(path, key: nil, stage: stage, console: console)
+            if let get = routes.get { return SmokePlan(post: post, key: routes.key, get: get) }
+            let keyed = path.graph.tables.filter { $0.partitionKey == routes.key }.map(\.logicalId)
+            guard let table = path.writes.map(\.table).first(where: keyed.contains) ?? keyed.first else {
                 console.err(
-                    "error: --smoke needs a POST route and a GET route below it (POST /a and GET /a/{id}) to follow a request "
-                        + "through the stack; \(api.logicalId) has \(routes.isEmpty ? "no routes" : routes). Without a GET route, "
-                        + "`load` checks that accepted requests reach the table (docs/load.md)")
+                    "error: --smoke reads the request it sent back through a GET route below \(post.name) or from a "
+                        + "table keyed by \(routes.key); \(api.logicalId) has neither")
                 throw BadInput()
             }
-            return (post, get)
+            return SmokePlan(post: post, key: routes.key, table: table)
         }
 
         /// The JSON body `--smoke` POSTs: `--sample FILE` or `blueprints/samples/<path>.json`.
@@ -185,17 +192,28 @@ extension OrderStack {
             return document
         }
 
-        func runSmoke(_ session: LocalSession, path: TrafficPath, project: Project, console: Console) throws -> Bool {
-            let (post, get) = try Self.smokeRoutes(path, console: console)
+        func runSmoke(_ session: LocalSession, path: TrafficPath, stage: String, project: Project, console: Console)
+            throws -> Bool
+        {
+            let plan = try Self.smokePlan(path, stage: stage, console: console)
             guard session.api != nil, let port = session.gatewayPort else { throw BadInput() }
-            let document = try smokeSample(project: project, post: post, console: console)
+            let document = try smokeSample(project: project, post: plan.post, console: console)
             let client = GatewayClient(
                 port: port, credentials: noAuth ? nil : LocalConfiguration.defaultCredentials,
                 region: session.names.region,
                 apiKey: session.api?.plans.max { ($0.quota ?? .max) < ($1.quota ?? .max) }?.value)
+            let readBack: Smoke.ReadBack
+            if let get = plan.get {
+                readBack = .route(get)
+            } else if let table = session.tables.first(where: { $0.0 == plan.table })?.1 {
+                readBack = .table(table)
+            } else {
+                console.err("error: \(plan.table ?? "the table") was not created locally")
+                throw BadInput()
+            }
             let smoke = Smoke(
-                session: session, client: client, postPath: post.path, getPath: get.path, sample: document,
-                say: { console.out($0 + "\n") })
+                session: session, client: client, postPath: plan.post.path, readBack: readBack, key: plan.key,
+                sample: document, say: { console.out($0 + "\n") })
             let passed = try blocking { try await smoke.run() }
             if !passed {
                 for line in Self.handlerErrors(in: project.path("output/local/logs")) { console.out(line + "\n") }

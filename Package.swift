@@ -21,6 +21,8 @@ let package = Package(
         // Assertions on a synthesized stack for a project's own tests.
         .library(name: "StackTesting", targets: ["StackTesting"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
+        // The orders stack's handlers, for packages made with `orderstack init --template orders`.
+        .library(name: "OrderHandlers", targets: ["OrderHandlers"]),
         // For a project's own handlers: DynamoDB and SNS clients with SigV4, endpoints and credentials from the
         // Lambda environment, and `CallDeadline`.
         .library(name: "AWSClients", targets: ["AWSClients"]),

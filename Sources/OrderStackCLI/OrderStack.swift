@@ -28,7 +28,7 @@ public struct OrderStack: ParsableCommand {
                 Synth.self, Validate.self, Diff.self, Cost.self, Simulate.self, Profiles.self, Pricing.self, Graph.self,
                 Package.self, Bootstrap.self, Deploy.self, Status.self, APIKey.self, Destroy.self, Local.self,
                 Load.self,
-                Logs.self, Trace.self, Drift.self,
+                Logs.self, Trace.self, Drift.self, Init.self,
             ]
         )
     }

@@ -4,17 +4,23 @@ extension StackAssertions {
     /// Asserts that the IAM role `role` (a role's logical ID, or a function's, whose `Role` is followed) allows
     /// exactly `actions` on `resource`: every one of them, and nothing else, counting every `Allow` statement of
     /// its inline policies and of the `AWS::IAM::Policy`/`ManagedPolicy` resources attached to it whose
-    /// `Resource` names `resource` or `*`. Actions compare case-insensitively (as IAM does); a wildcard action
-    /// (`dynamodb:*`) is reported as allowing more than asked.
+    /// `Resource` names `resource` or `*` (a `*` statement counts with its actions of the resource's service, so
+    /// X-Ray's `*` grant is not counted on a table). Actions compare case-insensitively (as IAM does); a wildcard
+    /// action (`dynamodb:*`) is reported as allowing more than asked.
     public func allows(
         exactly actions: [String], on resource: Value, role: String
     ) throws(StackAssertionFailure) {
         let roleId = try roleLogicalId(role)
+        let service = self.service(of: resource)
         var granted: Set<String> = []
         for statement in statements(of: roleId) where statement["Effect"] == .string("Allow") {
             let resources = Self.strings(statement["Resource"])
-            guard resources.contains(resource) || resources.contains(.string("*")) else { continue }
-            for action in Self.strings(statement["Action"]) { granted.insert(action.stringValue?.lowercased() ?? "") }
+            let named = resources.contains(resource)
+            guard named || resources.contains(.string("*")) else { continue }
+            for action in Self.strings(statement["Action"]).compactMap({ $0.stringValue?.lowercased() }) {
+                let applies = named || service == nil || action == "*" || action.hasPrefix("\(service ?? ""):")
+                if applies { granted.insert(action) }
+            }
         }
         let expected = Set(actions.map { $0.lowercased() })
         guard granted != expected else { return }
@@ -25,6 +31,19 @@ extension StackAssertions {
         if !extra.isEmpty { problems.append("also allows \(extra.joined(separator: ", "))") }
         throw StackAssertionFailure(
             "\(roleId) on \(Self.render(resource)): \(problems.joined(separator: "; "))")
+    }
+
+    /// The IAM service prefix of the template resource `resource` names (`dynamodb` for an
+    /// `AWS::DynamoDB::Table`), or `nil` when it names none.
+    func service(of resource: Value) -> String? {
+        let logicalId: String
+        switch resource {
+        case .ref(let name), .getAtt(let name, _): logicalId = name
+        default: return nil
+        }
+        guard let type = template.resource(logicalId)?.type else { return nil }
+        let parts = type.split(separator: "::")
+        return parts.count == 3 ? parts[1].lowercased() : nil
     }
 
     /// The role's logical ID: `name` itself when it is a role, else the role a function named `name` runs as.

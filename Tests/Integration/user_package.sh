@@ -9,14 +9,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dest=${1:?usage: user_package.sh DEST}
-url=https://github.com/orderstack/orderstack
-version=$(sed -n 's/.*public static let version = "\([0-9.]*\)".*/\1/p' "$root/Sources/OrderStackCLI/OrderStack.swift")
-test -n "$version" || { echo "user_package.sh: no version in Sources/OrderStackCLI/OrderStack.swift" >&2; exit 1; }
-
 rm -rf "$dest"
 mkdir -p "$dest/webhooks"
-git clone -q --bare "$root" "$dest/orderstack.git"
-git -C "$dest/orderstack.git" tag -f "$version" "$(git -C "$root" rev-parse HEAD)" > /dev/null
+{ read -r url; read -r version; read -r mirror; } < <("$root/Tests/Integration/release_mirror.sh" "$dest")
 
 cd "$root/examples/webhooks"
 cp -R Package.swift Sources blueprints output .gitignore "$dest/webhooks/"
@@ -34,6 +29,6 @@ assert named == 1, "examples/webhooks/Package.swift no longer computes the depen
 text = text.replace("package: orderstack)", 'package: "orderstack")')
 manifest.write_text(text)
 PY
-swift package config set-mirror --original "$url" --mirror "$dest/orderstack.git"
+swift package config set-mirror --original "$url" --mirror "$mirror"
 git init -q . && git add -A && git -c user.email=ci@example.com -c user.name=CI commit -q -m "a user's package"
 echo "$dest/webhooks"

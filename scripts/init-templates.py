@@ -89,8 +89,9 @@ def generate():
         for path, source, substitutions in files:
             text = text_of(source, substitutions)
             lines.append(f'            (\n                "{path}",\n                #"""')
-            lines.extend(text.rstrip("\n").split("\n"))
-            lines.append('"""#')
+            # Indented as swift-format writes it (a multi-line literal drops its closing delimiter's indentation).
+            lines.extend(("                " + line) if line else "" for line in text.rstrip("\n").split("\n"))
+            lines.append('                """#')
             lines.append("            ),")
         lines.append("        ],")
     lines += ["    ]", "}", ""]

@@ -218,7 +218,11 @@ let package = Package(
         .testTarget(
             name: "StackTestingTests",
             dependencies: ["StackTesting", "StackDSL", "CloudFormation", "TemplateYAML", "OrdersBlueprint"]),
-        .testTarget(name: "StackDSLTests", dependencies: ["StackDSL", "CloudFormation", "OrdersBlueprint"]),
+        .testTarget(
+            name: "StackDSLTests",
+            dependencies: [
+                "StackDSL", "CloudFormation", "OrdersBlueprint", "StackTesting", "Costing", "StackGraph", "YAML",
+            ]),
         // A construct written outside StackDSL, in one file, through synth, validate, cost and diff.
         .testTarget(
             name: "ConstructTests",

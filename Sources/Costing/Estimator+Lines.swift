@@ -88,7 +88,8 @@ struct LineCollector {
         if !delivered.isEmpty {
             let count = delivered.reduce(0, +)
             add(
-                "Amazon SQS", "subscriber queues: SNS deliveries", arrivals * count * messageChunks, "requests",
+                "Amazon SQS", "subscriber queues: \(model.routers) deliveries", arrivals * count * messageChunks,
+                "requests",
                 .sqsRequests,
                 "\(q(arrivals)) events × \(Money.count(count, "queue")) × \(Money.count(messageChunks, "chunk"))")
         }
@@ -155,7 +156,7 @@ extension LineCollector {
                 "each message a function stores costs \(Money.count($0, "DynamoDB write")) (table_writes_per_message) of ⌈(message + \(q(a.itemOverheadBytes)) B) / 1 KB⌉ WRU"
             }
                 ?? "each message a function stores costs 2 DynamoDB writes on a table with an outbox (a conditional put, then the published flag), else 1, of ⌈(message + \(q(a.itemOverheadBytes)) B) / 1 KB⌉ WRU (table_writes_per_message overrides)",
-            "SNS deliveries to SQS are free for SNS and billed as SendMessage on each subscriber queue; consumers outside the stack make \(q(a.subscriberRequestsPerMessage)) requests per message",
+            "\(model.routers) deliveries to SQS are free for \(model.routers) and billed as SendMessage on each subscriber queue; consumers outside the stack make \(q(a.subscriberRequestsPerMessage)) requests per message",
             "each written table holds \(q(a.storedItems)) items at the start of the month; storage and PITR on the month's average size",
             "log storage in steady state: ingestion × retention ÷ 30.42 days, compressed to \(a.logCompressionRatio) of ingested size",
             "prices are for \(prices.region) as of \(prices.asOf); tiers apply to this stack's usage alone",

@@ -94,10 +94,19 @@ extension LineCollector {
 
     mutating func topicLines() {
         for (topic, perArrival) in model.publishes {
+            let events = arrivals * perArrival
+            guard model.graph.eventBuses.contains(topic) else {
+                add(
+                    "Amazon SNS", model.publishes.count == 1 ? "publishes" : "publishes (\(topic))",
+                    events * messageChunks, "requests", .snsPublishes,
+                    "\(q(events)) events to \(topic) × \(Money.count(messageChunks, "64 KB chunk")); deliveries to SQS are free"
+                )
+                continue
+            }
             add(
-                "Amazon SNS", model.publishes.count == 1 ? "publishes" : "publishes (\(topic))",
-                arrivals * perArrival * messageChunks, "requests", .snsPublishes,
-                "\(q(arrivals * perArrival)) events to \(topic) × \(Money.count(messageChunks, "64 KB chunk")); deliveries to SQS are free"
+                "Amazon EventBridge", model.publishes.count == 1 ? "custom events" : "custom events (\(topic))",
+                events * messageChunks, "events", .eventBridgeEvents,
+                "\(q(events)) events put on \(topic) × \(Money.count(messageChunks, "64 KB chunk")); rules' deliveries to SQS in the account are free"
             )
         }
     }

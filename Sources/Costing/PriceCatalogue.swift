@@ -58,6 +58,7 @@ public struct PriceCatalogue: Sendable, Equatable {
         case dynamodbStorage = "dynamodb_storage_gb_month"
         case dynamodbPITR = "dynamodb_pitr_gb_month"
         case snsPublishes = "sns_publish_requests"
+        case eventBridgeEvents = "eventbridge_custom_events"
         case logsIngestion = "logs_ingestion_gb"
         case logsIngestionInfrequent = "logs_ingestion_gb_infrequent_access"
         case logsStorage = "logs_storage_gb_month"

@@ -26,6 +26,7 @@ public enum PriceListImport {
         Source(offer: "AmazonDynamoDB", usageType: "TimedStorage-ByteHrs", key: .dynamodbStorage),
         Source(offer: "AmazonDynamoDB", usageType: "TimedPITRStorage-ByteHrs", key: .dynamodbPITR),
         Source(offer: "AmazonSNS", usageType: "Requests-Tier1", key: .snsPublishes),
+        Source(offer: "AWSEvents", usageType: "Event-64K-Chunks", key: .eventBridgeEvents),
         Source(offer: "AmazonCloudWatch", usageType: "DataProcessing-Bytes", key: .logsIngestion),
         Source(offer: "AmazonCloudWatch", usageType: "DataProcessingIA-Bytes", key: .logsIngestionInfrequent),
         Source(offer: "AmazonCloudWatch", usageType: "TimedStorage-ByteHrs", key: .logsStorage),

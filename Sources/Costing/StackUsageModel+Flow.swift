@@ -37,3 +37,16 @@ extension StackUsageModel {
         return groups
     }
 }
+
+extension StackUsageModel {
+    /// What routes the traffic's events to subscriber queues: `SNS`, `EventBridge`, or both (`SNS` when nothing
+    /// is published).
+    var routers: String {
+        let buses = publishes.filter { graph.eventBuses.contains($0.topic) }.count
+        switch (buses, publishes.count - buses) {
+        case (0, _): return "SNS"
+        case (_, 0): return "EventBridge"
+        default: return "SNS and EventBridge"
+        }
+    }
+}

@@ -28,10 +28,11 @@ public enum Suggestions {
         model: StackUsageModel, profile: TrafficProfile, prices: PriceCatalogue, options: EstimateOptions,
         base: Estimate
     ) -> [Suggestion] {
+        let api = model.entry?.api ?? "Name"
         var variants: [(String, String, (inout EstimateOptions) -> Void)] = [
             (
-                "HTTP API instead of the REST API",
-                "no request models or validators, no usage plans or API keys, no mapping-template SQS integration",
+                "HTTP API instead of the REST API (one line of the blueprint: RestAPI(\"\(api)\") -> HTTPAPI(\"\(api)\"))",
+                "no request models or validators at the edge (the consumer validates), no usage plans or API keys, SQS's own answer instead of the 202 body",
                 { $0.httpApi = true }
             ),
             (

@@ -81,7 +81,8 @@ public struct Smoke: Sendable {
 
     /// Runs every hop; `true` when each behaved as on AWS.
     public func run() async throws -> Bool {
-        let stage = "/" + (session.api?.stage ?? "")
+        // An HTTP API's `$default` stage has no path prefix.
+        let stage = session.api.map { $0.stage.isEmpty ? "" : "/" + $0.stage } ?? ""
         let id = "smoke-\(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000)))"
         guard case .object(var fields) = sample else {
             throw ProvisionError(description: "the sample is not an object")
@@ -95,8 +96,15 @@ public struct Smoke: Sendable {
         }
         let (accepted, acceptedBody) = try await client.send("POST", stage + postPath, body: body)
         hop(accepted / 100 == 2, "POST \(postPath) (\(key) \(id)): \(accepted) \(acceptedBody)")
-        let (invalid, invalidBody) = try await client.send("POST", stage + postPath, body: Array("{}".utf8))
-        hop(invalid == 400, "POST \(postPath) with {}: \(invalid) \(invalidBody)")
+        let validated = session.api?.routes.contains {
+            $0.method == "POST" && $0.path == postPath && !$0.models.isEmpty
+        }
+        if validated == true {
+            let (invalid, invalidBody) = try await client.send("POST", stage + postPath, body: Array("{}".utf8))
+            hop(invalid == 400, "POST \(postPath) with {}: \(invalid) \(invalidBody)")
+        } else {
+            say("skip POST \(postPath) with {}: the API validates no body at the edge (an HTTP API); its consumer must")
+        }
         let (stored, what) = try await readBack(id, stage: stage)
         hop(stored, what)
         // After the first is stored: a client's retry. (Two copies in flight at once, in two concurrent batches,

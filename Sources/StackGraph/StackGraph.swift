@@ -120,6 +120,15 @@ public struct StackGraph: Sendable, Equatable {
         public var deadLetterQueue: String? = nil
     }
 
+    /// An EventBridge rule with a schedule expression invoking a function.
+    public struct Schedule: Sendable, Equatable {
+        public var rule: String
+        /// `rate(1 hour)`, `cron(0 3 * * ? *)`.
+        public var expression: String
+        /// The function (logical ID) invoked.
+        public var function: String
+    }
+
     /// A DynamoDB table.
     public struct TableNode: Sendable, Equatable {
         public var logicalId: String
@@ -162,6 +171,10 @@ public struct StackGraph: Sendable, Equatable {
     /// Functions reading a table's change stream.
     public var streamConsumers: [StreamConsumer] = []
     public var topics: [String] = []
+    /// EventBridge buses (logical IDs): routers like topics, their rules read as subscriptions.
+    public var eventBuses: [String] = []
+    /// Rules run on a schedule and the functions they invoke.
+    public var schedules: [Schedule] = []
     public var subscriptions: [Subscription] = []
     public var tables: [TableNode] = []
     public var logGroups: [LogGroupNode] = []

@@ -37,6 +37,8 @@ struct GatePair: Sendable, CustomTestStringConvertible {
     var parameters: [String: String] = [:]
     /// Where AWS documents the behaviour.
     var source: String = ""
+    /// The old side when it is not `output/orders-<stage>.yaml`: a path from the package root.
+    var file: String? = nil
 
     /// One text edit.
     struct Edit: Sendable {

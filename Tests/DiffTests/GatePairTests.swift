@@ -15,9 +15,16 @@ import Testing
         try String(contentsOf: output.appendingPathComponent("orders-\(name).yaml"), encoding: .utf8)
     }
 
+    /// The pair's old side: its file, else the orders stage.
+    static func base(_ pair: GatePair) throws -> String {
+        guard let file = pair.file else { return try stage(pair.stage) }
+        return try String(
+            contentsOf: output.deletingLastPathComponent().appendingPathComponent(file), encoding: .utf8)
+    }
+
     /// The new side: each edit applied, checked to find its text (once, unless it is a rename).
     static func edited(_ pair: GatePair) throws -> String {
-        var text = try stage(pair.stage)
+        var text = try base(pair)
         for edit in pair.edits {
             let count = text.components(separatedBy: edit.find).count - 1
             if edit.all {
@@ -31,12 +38,12 @@ import Testing
     }
 
     static func diff(_ pair: GatePair) throws -> StackDiff {
-        let old = try Pair.template(try stage(pair.stage))
+        let old = try Pair.template(try base(pair))
         let new = try Pair.template(try edited(pair))
         return Differ.diff(old: old, new: new, name: pair.name, parameters: pair.parameters)
     }
 
-    @Test(arguments: GatePair.mine + GatePair.adversary)
+    @Test(arguments: GatePair.mine + GatePair.adversary + GatePair.framework)
     func verdict(_ pair: GatePair) throws {
         let diff = try Self.diff(pair)
         let fails = FailOn.dataLoss.fails([diff])
@@ -67,7 +74,7 @@ import Testing
     }
 
     @Test func everyPairIsUniqueAndHasAResourceWhenItFlagsOne() {
-        let pairs = GatePair.mine + GatePair.adversary
+        let pairs = GatePair.mine + GatePair.adversary + GatePair.framework
         #expect(Set(pairs.map { "\($0.stage) \($0.name)" }).count == pairs.count)
         for pair in pairs where pair.expect != .pass && pair.expect != .replaced {
             #expect(pair.resource != nil, "\(pair.name) names the resource its verdict is about")

@@ -84,6 +84,11 @@ public enum BundledPrices {
                 price: 0.0000005
                 as_of: '2024-12-04'
                 source: Infracost golden sns_topic_test (commit e3bb8f5f8)
+              eventbridge_custom_events:
+                unit: events
+                price: 0.000001
+                as_of: '2026-12-04'
+                source: aws.amazon.com/eventbridge/pricing (custom events published to an event bus, $1.00 per million; each 64 KB chunk of a payload is one event; delivery to targets in the account is free)
               logs_ingestion_gb:
                 unit: GB
                 price: 0.50

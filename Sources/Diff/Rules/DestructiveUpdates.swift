@@ -54,6 +54,9 @@ enum DestructiveUpdates {
         if new.type == "AWS::SNS::Subscription", let message = FilterPolicies.narrowed(before: before, after: after) {
             change.add(.filterNarrowed, message)
         }
+        if new.type == "AWS::Events::Rule" {
+            for found in EventRules.narrowed(before: before, after: after) { change.add(found.kind, found.message) }
+        }
         if new.type == "AWS::DynamoDB::Table",
             let message = streamCut(new, before: before, after: after, context: context)
         {

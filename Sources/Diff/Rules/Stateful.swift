@@ -72,7 +72,11 @@ enum Removals {
                 "\(why)the deployment group is deleted: its function's next versions take all traffic at once, "
                     + "without CodeDeploy watching alarms or rolling back")
         }
-        if resource.type == "AWS::SNS::Subscription" {
+        if resource.type == "AWS::Events::Rule", let targets = EventRules.deliveringTargets(resource, context.before) {
+            change.add(
+                .subscriptionRemoved,
+                "\(why)the rule is deleted: \(targets) no longer receive the bus's events from this deploy on")
+        } else if resource.type == "AWS::SNS::Subscription" {
             let endpoint = resource["Endpoint"].map { ValueText.compact(context.before.resolve($0)) } ?? "its endpoint"
             change.add(
                 .subscriptionRemoved,

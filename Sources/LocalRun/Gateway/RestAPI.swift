@@ -43,7 +43,9 @@ public struct RestAPI: Sendable {
         public var passthrough = "WHEN_NO_MATCH"
 
         /// The request template for the request's content type, if any.
-        func template(for request: GatewayRequest) -> MappingTemplate? { templates[request.contentType] }
+        func template(for request: GatewayRequest) -> MappingTemplate? {
+            templates[request.contentType] ?? templates[RestAPI.anyContent]
+        }
 
         /// Whether a content type without a template is refused (415) rather than passed through.
         var refusesUnmatchedContent: Bool {
@@ -106,11 +108,11 @@ public struct RestAPI: Sendable {
     /// Integration kinds and template constructs the local gateway does not run, for the start banner.
     public var unsupported: [String] = []
 
-    /// The REST APIs of `template`, references resolved with `names`.
+    /// The REST APIs of `template`, then its HTTP APIs, references resolved with `names`.
     public static func all(in template: Template, names: LocalNames) -> [RestAPI] {
         template.resources.filter { $0.type == "AWS::ApiGateway::RestApi" }.map {
             read($0.logicalId, template: template, names: names)
-        }
+        } + httpAPIs(in: template, names: names)
     }
 
     static func read(_ apiId: String, template: Template, names: LocalNames) -> RestAPI {

@@ -138,7 +138,7 @@ extension OrderStack {
             if let api = session.api, let port = session.gatewayPort {
                 lines.append("API \(api.name): http://127.0.0.1:\(port)/\(api.stage)")
                 lines += api.routes.map {
-                    "  \($0.method) /\(api.stage)\($0.path)\($0.authorization == "AWS_IAM" && !noAuth ? " (SigV4 signed)" : "")\($0.apiKeyRequired ? " (x-api-key)" : "")"
+                    "  \($0.method) \(api.stage.isEmpty ? "" : "/" + api.stage)\($0.path)\($0.authorization == "AWS_IAM" && !noAuth ? " (SigV4 signed)" : "")\($0.apiKeyRequired ? " (x-api-key)" : "")"
                 }
                 lines += api.unsupported.map { "  not run locally: \($0)" }
             }

@@ -168,7 +168,8 @@ extension ExpansionContext {
                 .allow(
                     ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
                     on: [.getAtt("\(consumption.queue.name)Queue", "Arn")], sid: "Consume\(consumption.queue.name)"))
-            if consumption.subscriber != nil {
+            // A topic's subscriber queues use the stack key; a rule's use SQS-managed encryption.
+            if consumption.subscriber?.topic != nil {
                 statements.append(
                     .allow(
                         ["kms:Decrypt"], on: [.getAtt(Self.keyId, "Arn")], sid: "Decrypt\(consumption.queue.name)"))

@@ -9,7 +9,7 @@ public struct Schema: Sendable, Hashable {
     public init(_ name: String) { self.name = name }
 }
 
-/// A route of a REST API.
+/// A route of a REST or HTTP API.
 public struct Route: Sendable, Hashable {
     /// What the route does.
     public enum Integration: Sendable, Hashable {
@@ -29,6 +29,11 @@ public struct Route: Sendable, Hashable {
     /// `POST path`: validates the body with `schema` and enqueues it; the response is 202 with the SQS message ID.
     public static func post(_ path: String, validatedBy schema: Schema, enqueueTo queue: Queue) -> Route {
         Route(method: "POST", path: path, integration: .enqueue(queue, schema: schema))
+    }
+
+    /// `POST path` proxied to `function`, which answers the caller itself (no schema check at the edge).
+    public static func post(_ path: String, invoke function: Function) -> Route {
+        Route(method: "POST", path: path, integration: .invoke(function))
     }
 
     /// `GET path` proxied to `function`.

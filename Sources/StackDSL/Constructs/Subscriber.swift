@@ -1,23 +1,47 @@
 import CloudFormation
 
-/// A downstream service's own queue subscribed to a topic: queue, DLQ (also the subscription's redrive target),
-/// a queue policy that admits only that topic, raw message delivery, and DLQ alarms.
+/// A downstream service's own queue subscribed to a topic or an event bus: queue, DLQ (also where undeliverable
+/// messages go), a queue policy that admits only that topic or rule, and DLQ alarms.
 ///
-/// Subscriber queues are encrypted with the stack's customer-managed KMS key, because SNS cannot deliver to
-/// queues encrypted with the AWS-managed `alias/aws/sqs` key.
+/// Queues subscribed to a topic are encrypted with the stack's customer-managed KMS key, because SNS cannot deliver
+/// to queues encrypted with the AWS-managed `alias/aws/sqs` key; queues a rule delivers to use SQS-managed
+/// encryption, which EventBridge can write to without a key grant.
 public struct Subscriber: Sendable, Hashable {
+    /// Where a subscriber's messages come from.
+    public enum Source: Sendable, Hashable {
+        /// An SNS topic (raw message delivery).
+        case topic(Topic)
+        /// An EventBridge bus, through a rule matching the subscriber's pattern.
+        case bus(EventBus)
+    }
+
     /// The construct name; the logical IDs start with it.
     public let name: String
-    /// The topic subscribed to.
-    public let topic: Topic
-    /// An optional SNS filter policy on message attributes (`{"type": ["OrderAccepted"]}`).
+    /// What it subscribes to.
+    public let source: Source
+    /// With a topic: an SNS filter policy on message attributes (`{"type": ["OrderAccepted"]}`). With a bus: the
+    /// rule's event pattern, top-level fields of the event (`{"detail-type": ["OrderAccepted"]}`); empty: every
+    /// event on the bus.
     public let filter: [String: [String]]
 
-    /// Creates a subscriber.
+    /// Creates a subscriber to a topic.
     public init(_ name: String, to topic: Topic, filter: [String: [String]] = [:]) {
         self.name = name
-        self.topic = topic
+        self.source = .topic(topic)
         self.filter = filter
+    }
+
+    /// Creates a subscriber to an event bus taking the events `pattern` matches.
+    public init(_ name: String, to bus: EventBus, pattern: [String: [String]] = [:]) {
+        self.name = name
+        self.source = .bus(bus)
+        self.filter = pattern
+    }
+
+    /// The topic subscribed to, when it is one.
+    public var topic: Topic? {
+        if case .topic(let topic) = source { return topic }
+        return nil
     }
 }
 
@@ -26,7 +50,12 @@ extension Subscriber: Construct {
     public static let phase = ConstructPhase.subscribers
     public static let sharesLogicalIds = true
 
-    public var reaches: [any Construct] { [topic] }
+    public var reaches: [any Construct] {
+        switch source {
+        case .topic(let topic): return [topic]
+        case .bus(let bus): return [bus]
+        }
+    }
 
     public func expand(in context: inout ExpansionContext) { context.expand(self) }
 }
@@ -35,7 +64,8 @@ extension ExpansionContext {
     /// A downstream queue subscribed to a topic, its DLQ (also the subscription's redrive target), and a policy
     /// admitting only that topic. Both queues use the stack key: SNS cannot use the AWS-managed SQS key.
     mutating func expand(_ subscriber: Subscriber) {
-        let topicId = "\(subscriber.topic.name)Topic"
+        guard let topic = subscriber.topic else { return expandRuleSubscriber(subscriber) }
+        let topicId = "\(topic.name)Topic"
         let queueId = "\(subscriber.name)Queue"
         let dlqId = "\(subscriber.name)DeadLetterQueue"
         let keyArn = Value.getAtt(Self.keyId, "Arn")

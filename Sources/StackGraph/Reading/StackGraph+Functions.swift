@@ -37,6 +37,10 @@ extension GraphReader {
                     }
                 case "AWS::SNS::Topic":
                     if allows("sns", ["publish"]), !node.publishes.contains(target) { node.publishes.append(target) }
+                case "AWS::Events::EventBus":
+                    if allows("events", ["putevents"]), !node.publishes.contains(target) {
+                        node.publishes.append(target)
+                    }
                 default: break
                 }
             }

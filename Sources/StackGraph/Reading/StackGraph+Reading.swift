@@ -18,6 +18,9 @@ extension StackGraph {
         "AWS::KMS::Alias", "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
         "AWS::IAM::InstanceProfile", "AWS::SSM::Parameter", "AWS::CloudFormation::WaitConditionHandle",
         "AWS::CloudFormation::Stack",
+        // Rules and buses cost nothing themselves: custom events are priced where the traffic puts them
+        // (aws.amazon.com/eventbridge/pricing); a bucket policy is free.
+        "AWS::Events::EventBus", "AWS::Events::Rule", "AWS::S3::BucketPolicy",
         // CodeDeploy has no charge for deployments to Lambda (https://aws.amazon.com/codedeploy/pricing/).
         "AWS::CodeDeploy::Application", "AWS::CodeDeploy::DeploymentGroup", "AWS::CodeDeploy::DeploymentConfig",
     ]
@@ -93,6 +96,8 @@ struct GraphReader {
                     resource.logicalId, topic: referenced(resource["TopicArn"], type: "AWS::SNS::Topic"),
                     protocol: resource["Protocol"], endpoint: resource["Endpoint"], settings: resource.properties)
             case "AWS::DynamoDB::Table": table(resource)
+            case "AWS::Events::EventBus": graph.eventBuses.append(resource.logicalId)
+            case "AWS::Events::Rule": rule(resource)
             case "AWS::Logs::LogGroup":
                 graph.logGroups.append(
                     StackGraph.LogGroupNode(
@@ -174,6 +179,34 @@ struct GraphReader {
         node.deadLetterQueue = referenced(
             settings["RedrivePolicy"]?["deadLetterTargetArn"], type: "AWS::SQS::Queue")
         graph.subscriptions.append(node)
+    }
+
+    /// A rule: each SQS or Lambda target of a rule on a bus of the template as a subscription of that bus (its
+    /// pattern as the filter, its dead-letter queue), or a schedule invoking a function.
+    mutating func rule(_ resource: Resource) {
+        let targets = resource["Targets"]?.items ?? []
+        if let expression = resource["ScheduleExpression"]?.stringValue {
+            for target in targets {
+                guard let function = referenced(target["Arn"], type: "AWS::Lambda::Function") else { continue }
+                graph.schedules.append(
+                    StackGraph.Schedule(rule: resource.logicalId, expression: expression, function: function))
+            }
+            return
+        }
+        guard let bus = referenced(resource["EventBusName"], type: "AWS::Events::EventBus") else { return }
+        for (index, target) in targets.enumerated() {
+            let queue = referenced(target["Arn"], type: "AWS::SQS::Queue")
+            let function = referenced(target["Arn"], type: "AWS::Lambda::Function")
+            guard queue != nil || function != nil else { continue }
+            var node = StackGraph.Subscription(
+                logicalId: "\(resource.logicalId).Targets[\(index)]", topic: bus,
+                protocol: queue != nil ? "sqs" : "lambda",
+                endpoint: queue ?? function)
+            node.filterPolicy = resource["EventPattern"]
+            node.filterPolicyScope = "EventPattern"
+            node.deadLetterQueue = referenced(target["DeadLetterConfig"]?["Arn"], type: "AWS::SQS::Queue")
+            graph.subscriptions.append(node)
+        }
     }
 
     mutating func table(_ resource: Resource) {

@@ -33,12 +33,21 @@ extension StackAssertions {
             "\(roleId) on \(Self.render(resource)): \(problems.joined(separator: "; "))")
     }
 
-    /// The IAM service prefix of the template resource `resource` names (`dynamodb` for an
-    /// `AWS::DynamoDB::Table`), or `nil` when it names none.
+    /// The IAM service prefix of what `resource` names: the template resource it refers to (`dynamodb` for an
+    /// `AWS::DynamoDB::Table`, also through `Sub` text such as `${Bucket.Arn}/*`) or the service of an ARN it
+    /// spells; `nil` when it names none.
     func service(of resource: Value) -> String? {
         let logicalId: String
         switch resource {
         case .ref(let name), .getAtt(let name, _): logicalId = name
+        case .sub(let text, _), .string(let text):
+            // An ARN names its service (`arn:${AWS::Partition}:ssm:...`); else the first resource it interpolates.
+            let parts = text.replacingOccurrences(of: "${AWS::Partition}", with: "aws")
+                .split(separator: ":", omittingEmptySubsequences: false)
+            if text.hasPrefix("arn:"), parts.count > 2, !parts[2].isEmpty { return parts[2].lowercased() }
+            guard let start = text.range(of: "${") else { return nil }
+            let name = text[start.upperBound...].prefix { $0 != "." && $0 != "}" }
+            logicalId = String(name)
         default: return nil
         }
         guard let type = template.resource(logicalId)?.type else { return nil }

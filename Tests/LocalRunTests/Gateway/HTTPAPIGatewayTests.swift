@@ -88,7 +88,8 @@ import Testing
         #expect(answer.status == 200)
         #expect(String(decoding: answer.body, as: UTF8.self).contains("m-1"))
         #expect(calls.service.first?.0 == "sqs" && calls.service.first?.1 == "/123456789012/s-Queue")
-        #expect(calls.service.first.map { String(decoding: $0.2, as: UTF8.self) } == "Action=SendMessage&MessageBody=a+b")
+        #expect(
+            calls.service.first.map { String(decoding: $0.2, as: UTF8.self) } == "Action=SendMessage&MessageBody=a+b")
     }
 
     @Test func aGetIsProxiedWithPayloadOneAndTheRouteIsThrottled() async throws {

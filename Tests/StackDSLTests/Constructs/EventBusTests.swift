@@ -17,12 +17,14 @@ import Testing
             let api = RestAPI("ShopApi") { Route.post("/items", validatedBy: Schema("item"), enqueueTo: intake) }
             if bus {
                 let events = EventBus("ItemEvents")
-                Function("Worker", handler: Handler(artifact: "worker")).consumes(intake).writes(items).publishes(events)
+                Function("Worker", handler: Handler(artifact: "worker")).consumes(intake).writes(items).publishes(
+                    events)
                 let audit = Subscriber("Audit", to: events, pattern: ["detail-type": ["ItemStored"]])
                 Function("Auditor", handler: Handler(artifact: "auditor")).consumes(audit)
             } else {
                 let events = Topic("ItemEvents")
-                Function("Worker", handler: Handler(artifact: "worker")).consumes(intake).writes(items).publishes(events)
+                Function("Worker", handler: Handler(artifact: "worker")).consumes(intake).writes(items).publishes(
+                    events)
                 let audit = Subscriber("Audit", to: events, filter: ["type": ["ItemStored"]])
                 Function("Auditor", handler: Handler(artifact: "auditor")).consumes(audit)
             }
@@ -39,10 +41,13 @@ import Testing
 
     @Test func thePublisherMayPutEventsOnTheBusAlone() throws {
         let stack = StackAssertions(try Self.synthesize(Self.stack(bus: true)))
-        try stack.hasResource("AWS::Events::EventBus", properties: Fields([("Name", .sub("${AWS::StackName}-ItemEvents", nil))]))
-        try stack.allows(exactly: ["events:PutEvents"], on: .getAtt("ItemEventsEventBus", "Arn"), role: "WorkerFunction")
+        try stack.hasResource(
+            "AWS::Events::EventBus", properties: Fields([("Name", .sub("${AWS::StackName}-ItemEvents", nil))]))
+        try stack.allows(
+            exactly: ["events:PutEvents"], on: .getAtt("ItemEventsEventBus", "Arn"), role: "WorkerFunction")
         let worker = try #require(stack.template.resource("WorkerFunction"))
-        #expect(worker["Environment"]?["Variables"]?["ITEM_EVENTS_EVENT_BUS_NAME"] == .getAtt("ItemEventsEventBus", "Name"))
+        #expect(
+            worker["Environment"]?["Variables"]?["ITEM_EVENTS_EVENT_BUS_NAME"] == .getAtt("ItemEventsEventBus", "Name"))
         try stack.resourceCount("AWS::SNS::Topic", is: 0)
         try stack.noResourceIsPublic()
     }
@@ -61,11 +66,17 @@ import Testing
         #expect(target["Arn"] == .getAtt("AuditQueue", "Arn"))
         #expect(target["DeadLetterConfig"]?["Arn"] == .getAtt("AuditDeadLetterQueue", "Arn"))
         #expect(target["RetryPolicy"]?["MaximumEventAgeInSeconds"] == .int(86_400))
-        let policy = try stack.hasResource("AWS::SQS::QueuePolicy", properties: Fields([("Queues", .list([.ref("AuditQueue"), .ref("AuditDeadLetterQueue")]))]))
+        let policy = try stack.hasResource(
+            "AWS::SQS::QueuePolicy",
+            properties: Fields([("Queues", .list([.ref("AuditQueue"), .ref("AuditDeadLetterQueue")]))]))
         let statement = try #require(policy["PolicyDocument"]?["Statement"]?.items?.first)
         #expect(statement["Principal"]?["Service"] == .string("events.amazonaws.com"))
         #expect(statement["Condition"]?["ArnEquals"]?["aws:SourceArn"] == .getAtt("AuditRule", "Arn"))
-        try stack.hasResource("AWS::SQS::Queue", properties: Fields([("QueueName", .sub("${AWS::StackName}-Audit", nil)), ("SqsManagedSseEnabled", .bool(true))]))
+        try stack.hasResource(
+            "AWS::SQS::Queue",
+            properties: Fields([
+                ("QueueName", .sub("${AWS::StackName}-Audit", nil)), ("SqsManagedSseEnabled", .bool(true)),
+            ]))
         try stack.allows(
             exactly: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
             on: .getAtt("AuditQueue", "Arn"), role: "AuditorFunction")
@@ -102,7 +113,8 @@ import Testing
                 path: "flat.yaml", name: "flat"
             ).profile)
         func lines(bus: Bool) throws -> [CostLine] {
-            Estimator.estimate(template: try Self.synthesize(Self.stack(bus: bus)), profile: profile, prices: prices).lines
+            Estimator.estimate(template: try Self.synthesize(Self.stack(bus: bus)), profile: profile, prices: prices)
+                .lines
         }
         let sns = try #require(try lines(bus: false).first { $0.service == "Amazon SNS" })
         let eventBridge = try #require(try lines(bus: true).first { $0.service == "Amazon EventBridge" })

@@ -14,7 +14,8 @@ import Testing
     static func stack(schedule: String = "rate(1 hour)", generated: Bool = true) -> Stack {
         Stack("reports", description: "Reports on a schedule") {
             let nightly = Function("Nightly", handler: Handler(artifact: "nightly"))
-                .uses(reports.readWrite).uses(endpoint).uses(generated ? token : Secret("PartnerToken", generatedLength: nil))
+                .uses(reports.readWrite).uses(endpoint).uses(
+                    generated ? token : Secret("PartnerToken", generatedLength: nil))
             Function("Reader", handler: Handler(artifact: "reader")).uses(reports.read)
             Schedule("Nightly", schedule, run: nightly)
         }
@@ -45,7 +46,8 @@ import Testing
 
     /// A stage sets its own expression or turns the schedule off; a bad expression is refused with the reason.
     @Test func aStageSetsTheScheduleAndBadExpressionsAreRefused() throws {
-        let weekly = try Self.synthesize(constructs: "constructs:\n  Nightly: {expression: \"cron(0 3 ? * MON *)\", enabled: false}\n")
+        let weekly = try Self.synthesize(
+            constructs: "constructs:\n  Nightly: {expression: \"cron(0 3 ? * MON *)\", enabled: false}\n")
         try weekly.hasResource(
             "AWS::Events::Rule",
             properties: Fields([
@@ -105,7 +107,8 @@ import Testing
     /// A parameter is granted by its exact ARN, named for the handler, and set per stage; a secret's value is
     /// generated unless asked not to be, never written in the template.
     @Test func parametersAndSecretsAreGrantedExactly() throws {
-        let stack = try Self.synthesize(constructs: "constructs:\n  PartnerEndpoint: {value: \"https://partner-dev.example.com\"}\n")
+        let stack = try Self.synthesize(
+            constructs: "constructs:\n  PartnerEndpoint: {value: \"https://partner-dev.example.com\"}\n")
         try stack.hasResource(
             "AWS::SSM::Parameter",
             properties: Fields([
@@ -114,9 +117,12 @@ import Testing
             ]))
         try stack.allows(
             exactly: ["ssm:GetParameter"],
-            on: .sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${AWS::StackName}/PartnerEndpoint", nil),
+            on: .sub(
+                "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${AWS::StackName}/PartnerEndpoint",
+                nil),
             role: "NightlyFunction")
-        try stack.allows(exactly: ["secretsmanager:GetSecretValue"], on: .ref("PartnerTokenSecret"), role: "NightlyFunction")
+        try stack.allows(
+            exactly: ["secretsmanager:GetSecretValue"], on: .ref("PartnerTokenSecret"), role: "NightlyFunction")
         let variables = stack.template.resource("NightlyFunction")?["Environment"]?["Variables"]
         #expect(variables?["PARTNER_ENDPOINT_PARAMETER_NAME"] == .sub("/${AWS::StackName}/PartnerEndpoint", nil))
         #expect(variables?["PARTNER_TOKEN_SECRET_ARN"] == .ref("PartnerTokenSecret"))

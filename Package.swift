@@ -202,7 +202,9 @@ let package = Package(
             dependencies: ["Deployment", "DeployClients", "AWSClients", "AWSSigV4", "CloudFormation", "TemplateYAML"]),
         .testTarget(
             name: "LocalRunTests",
-            dependencies: ["LocalRun", "CloudFormation", "TemplateYAML", "JSONDocument", "JSONSchema", "AWSSigV4"]),
+            dependencies: [
+                "TestSupport", "LocalRun", "CloudFormation", "TemplateYAML", "JSONDocument", "JSONSchema", "AWSSigV4",
+            ]),
         .testTarget(
             name: "StackTraceTests",
             dependencies: ["StackTrace", "StackLogs", "CloudFormation", "TemplateYAML", "Timestamps", "JSONDocument"]),

@@ -111,6 +111,7 @@ public final class LocalSession: Sendable {
         }
         let provisioner = Provisioner(
             sqs: sqs, sns: SNSAdmin(caller: try callers.caller("sns")), dynamodb: dynamodb,
+            events: EventsAdmin(caller: try callers.caller("events")),
             visibilityTimeout: configuration.visibilityTimeout)
         let (names, report) = try await provisioner.provision(
             template,

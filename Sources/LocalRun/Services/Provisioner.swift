@@ -23,13 +23,19 @@ public struct Provisioner: Sendable {
     public var sqs: SQSClient
     public var sns: SNSAdmin
     public var dynamodb: DynamoDBAdmin
+    /// EventBridge, for the template's buses and rules (`nil`: listed as not emulated).
+    public var events: EventsAdmin?
     /// Replaces every queue's visibility timeout (`--visibility-timeout`), for fast retries on this machine.
     public var visibilityTimeout: Int?
 
-    public init(sqs: SQSClient, sns: SNSAdmin, dynamodb: DynamoDBAdmin, visibilityTimeout: Int? = nil) {
+    public init(
+        sqs: SQSClient, sns: SNSAdmin, dynamodb: DynamoDBAdmin, events: EventsAdmin? = nil,
+        visibilityTimeout: Int? = nil
+    ) {
         self.sqs = sqs
         self.sns = sns
         self.dynamodb = dynamodb
+        self.events = events
         self.visibilityTimeout = visibilityTimeout
     }
 
@@ -69,6 +75,8 @@ public struct Provisioner: Sendable {
                 nil
             case "AWS::Lambda::Function": ["FunctionName", "Environment"]
             case "AWS::Logs::LogGroup": ["LogGroupName"]
+            case "AWS::Events::EventBus": ["Name"]
+            case "AWS::Events::Rule": ["EventBusName", "EventPattern", "Targets"]
             default: []
             }
         let checked = needed.map { keys in
@@ -121,6 +129,8 @@ public struct Provisioner: Sendable {
             let name = names.string(resource.properties["LogGroupName"]) ?? "/orderstack/\(fallback)"
             report.runLocally.append("\(id): log group \(name), a file under output/local/logs")
             return LocalIdentity(ref: name, attributes: ["Arn": names.arn("logs", "log-group:\(name):*")])
+        case "AWS::Events::EventBus": return try await eventBus(resource, names: names, report: &report)
+        case "AWS::Events::Rule": return try await eventRule(resource, names: names, report: &report)
         case "AWS::Lambda::EventSourceMapping":
             report.runLocally.append("\(id): event source mapping, a local poller")
             return LocalIdentity(ref: id)

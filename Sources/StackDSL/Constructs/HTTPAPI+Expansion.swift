@@ -101,28 +101,7 @@ extension ExpansionContext {
         _ integrationId: String, into queue: Queue, schema: Schema, route: Route, of api: HTTPAPI
     ) {
         let queueId = "\(queue.name)Queue"
-        let roleId = "\(api.name)\(queue.name)SendRole"
-        add(
-            Resource(
-                roleId, type: "AWS::IAM::Role",
-                properties: Fields([
-                    (
-                        "Description",
-                        .sub("${AWS::StackName} \(api.name): may only send to the \(queue.name) queue", nil)
-                    ),
-                    ("AssumeRolePolicyDocument", trustPolicy(service: "apigateway.amazonaws.com")),
-                    (
-                        "Policies",
-                        .list([
-                            .object([
-                                "PolicyName": .string("SendTo\(queue.name)"),
-                                "PolicyDocument": policyDocument([
-                                    .allow(["sqs:SendMessage"], on: [.getAtt(queueId, "Arn")], sid: "Enqueue")
-                                ]),
-                            ])
-                        ])
-                    ),
-                ])))
+        let roleId = addSendRole(api: api.name, queue: queue)
         add(
             Resource(
                 integrationId, type: "AWS::ApiGatewayV2::Integration",

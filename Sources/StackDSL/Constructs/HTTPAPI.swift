@@ -47,14 +47,7 @@ extension HTTPAPI: Construct {
     public static let phase = ConstructPhase.apis
     public static let sharesLogicalIds = true
 
-    public var reaches: [any Construct] {
-        routes.map { route -> any Construct in
-            switch route.integration {
-            case .enqueue(let queue, _): return queue
-            case .invoke(let function): return function
-            }
-        }
-    }
+    public var reaches: [any Construct] { routes.map(\.target) }
 
     public func expand(in context: inout ExpansionContext) throws(SynthesisError) { try context.expand(self) }
 }

@@ -490,28 +490,7 @@ extension ExpansionContext {
             ]))
         add(model)
         deploymentInputs.append(model)
-        let roleId = "\(api.name)\(queue.name)SendRole"
-        add(
-            Resource(
-                roleId, type: "AWS::IAM::Role",
-                properties: Fields([
-                    (
-                        "Description",
-                        .sub("${AWS::StackName} \(api.name): may only send to the \(queue.name) queue", nil)
-                    ),
-                    ("AssumeRolePolicyDocument", trustPolicy(service: "apigateway.amazonaws.com")),
-                    (
-                        "Policies",
-                        .list([
-                            .object([
-                                "PolicyName": .string("SendTo\(queue.name)"),
-                                "PolicyDocument": policyDocument([
-                                    .allow(["sqs:SendMessage"], on: [.getAtt(queueId, "Arn")], sid: "Enqueue")
-                                ]),
-                            ])
-                        ])
-                    ),
-                ])))
+        let roleId = addSendRole(api: api.name, queue: queue)
         method["RequestModels"] = .object(["application/json": .ref(modelId)])
         method["Integration"] = .object([
             "Type": .string("AWS"),
@@ -563,5 +542,32 @@ extension Resource {
         var copy = self
         copy.properties = properties
         return copy
+    }
+}
+
+extension ExpansionContext {
+    /// The role an API (REST or HTTP) assumes to send to `queue`: `sqs:SendMessage` on that queue alone; its ID.
+    mutating func addSendRole(api: String, queue: Queue) -> String {
+        let roleId = "\(api)\(queue.name)SendRole"
+        add(
+            Resource(
+                roleId, type: "AWS::IAM::Role",
+                properties: Fields([
+                    ("Description", .sub("${AWS::StackName} \(api): may only send to the \(queue.name) queue", nil)),
+                    ("AssumeRolePolicyDocument", trustPolicy(service: "apigateway.amazonaws.com")),
+                    (
+                        "Policies",
+                        .list([
+                            .object([
+                                "PolicyName": .string("SendTo\(queue.name)"),
+                                "PolicyDocument": policyDocument([
+                                    .allow(
+                                        ["sqs:SendMessage"], on: [.getAtt("\(queue.name)Queue", "Arn")], sid: "Enqueue")
+                                ]),
+                            ])
+                        ])
+                    ),
+                ])))
+        return roleId
     }
 }

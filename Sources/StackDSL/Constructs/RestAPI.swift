@@ -31,6 +31,14 @@ public struct Route: Sendable, Hashable {
         Route(method: "POST", path: path, integration: .enqueue(queue, schema: schema))
     }
 
+    /// The construct the route hands requests to (its queue or function).
+    var target: any Construct {
+        switch integration {
+        case .enqueue(let queue, _): return queue
+        case .invoke(let function): return function
+        }
+    }
+
     /// `POST path` proxied to `function`, which answers the caller itself (no schema check at the edge).
     public static func post(_ path: String, invoke function: Function) -> Route {
         Route(method: "POST", path: path, integration: .invoke(function))
@@ -61,14 +69,7 @@ extension RestAPI: Construct {
     public static let phase = ConstructPhase.apis
     public static let sharesLogicalIds = true
 
-    public var reaches: [any Construct] {
-        routes.map { route -> any Construct in
-            switch route.integration {
-            case .enqueue(let queue, _): return queue
-            case .invoke(let function): return function
-            }
-        }
-    }
+    public var reaches: [any Construct] { routes.map(\.target) }
 
     public func expand(in context: inout ExpansionContext) throws(SynthesisError) { try context.expand(self) }
 }

@@ -10,29 +10,7 @@ extension ExpansionContext {
         let queueId = "\(subscriber.name)Queue"
         let dlqId = "\(subscriber.name)DeadLetterQueue"
         let ruleId = "\(subscriber.name)Rule"
-        add(
-            Resource(
-                dlqId, type: "AWS::SQS::Queue",
-                properties: Fields([
-                    ("QueueName", Names.stackScoped("\(subscriber.name)-dlq")),
-                    ("MessageRetentionPeriod", .int(Self.dlqRetentionSeconds)), ("SqsManagedSseEnabled", .bool(true)),
-                ])))
-        add(
-            Resource(
-                queueId, type: "AWS::SQS::Queue",
-                properties: Fields([
-                    ("QueueName", Names.stackScoped(subscriber.name)),
-                    ("VisibilityTimeout", .int(max(180, visibilityTimeout(for: Queue(subscriber.name))))),
-                    ("MessageRetentionPeriod", .int(stage.queueRetentionDays * 86_400)),
-                    ("SqsManagedSseEnabled", .bool(true)),
-                    (
-                        "RedrivePolicy",
-                        .object([
-                            "deadLetterTargetArn": .getAtt(dlqId, "Arn"),
-                            "maxReceiveCount": .int(stage.maxReceiveCount),
-                        ])
-                    ),
-                ])))
+        addSubscriberQueues(subscriber, encryption: ("SqsManagedSseEnabled", .bool(true)))
         let queueArns: [Value] = [.getAtt(queueId, "Arn"), .getAtt(dlqId, "Arn")]
         add(
             Resource(

@@ -70,31 +70,7 @@ extension ExpansionContext {
         let dlqId = "\(subscriber.name)DeadLetterQueue"
         let keyArn = Value.getAtt(Self.keyId, "Arn")
         if !keyTopics.contains(.ref(topicId)) { keyTopics.append(.ref(topicId)) }
-        add(
-            Resource(
-                dlqId, type: "AWS::SQS::Queue",
-                properties: Fields([
-                    ("QueueName", Names.stackScoped("\(subscriber.name)-dlq")),
-                    ("MessageRetentionPeriod", .int(Self.dlqRetentionSeconds)),
-                    ("KmsMasterKeyId", keyArn),
-                    ("RedriveAllowPolicy", redriveAllow(sourceName: subscriber.name)),
-                ])))
-        add(
-            Resource(
-                queueId, type: "AWS::SQS::Queue",
-                properties: Fields([
-                    ("QueueName", Names.stackScoped(subscriber.name)),
-                    ("VisibilityTimeout", .int(max(180, visibilityTimeout(for: Queue(subscriber.name))))),
-                    ("MessageRetentionPeriod", .int(stage.queueRetentionDays * 86_400)),
-                    ("KmsMasterKeyId", keyArn),
-                    (
-                        "RedrivePolicy",
-                        .object([
-                            "deadLetterTargetArn": .getAtt(dlqId, "Arn"),
-                            "maxReceiveCount": .int(stage.maxReceiveCount),
-                        ])
-                    ),
-                ])))
+        addSubscriberQueues(subscriber, encryption: ("KmsMasterKeyId", keyArn))
         let queueArns: [Value] = [.getAtt(queueId, "Arn"), .getAtt(dlqId, "Arn")]
         add(
             Resource(
@@ -139,5 +115,36 @@ extension ExpansionContext {
             "\(subscriber.name)QueueArn", .getAtt(queueId, "Arn"),
             "ARN of the \(subscriber.name) subscriber queue (encrypted with StackKeyArn's key)")
         output("\(subscriber.name)DeadLetterQueueUrl", .ref(dlqId), "URL of the \(subscriber.name) dead-letter queue")
+    }
+}
+
+extension ExpansionContext {
+    /// A subscriber's queue and its DLQ (redrive after the stage's `maxReceiveCount` receives; the DLQ admits only
+    /// that queue's redrive), both encrypted as `encryption` says.
+    mutating func addSubscriberQueues(_ subscriber: Subscriber, encryption: (String, Value)) {
+        let dlqId = "\(subscriber.name)DeadLetterQueue"
+        add(
+            Resource(
+                dlqId, type: "AWS::SQS::Queue",
+                properties: Fields([
+                    ("QueueName", Names.stackScoped("\(subscriber.name)-dlq")),
+                    ("MessageRetentionPeriod", .int(Self.dlqRetentionSeconds)), encryption,
+                    ("RedriveAllowPolicy", redriveAllow(sourceName: subscriber.name)),
+                ])))
+        add(
+            Resource(
+                "\(subscriber.name)Queue", type: "AWS::SQS::Queue",
+                properties: Fields([
+                    ("QueueName", Names.stackScoped(subscriber.name)),
+                    ("VisibilityTimeout", .int(max(180, visibilityTimeout(for: Queue(subscriber.name))))),
+                    ("MessageRetentionPeriod", .int(stage.queueRetentionDays * 86_400)), encryption,
+                    (
+                        "RedrivePolicy",
+                        .object([
+                            "deadLetterTargetArn": .getAtt(dlqId, "Arn"),
+                            "maxReceiveCount": .int(stage.maxReceiveCount),
+                        ])
+                    ),
+                ])))
     }
 }

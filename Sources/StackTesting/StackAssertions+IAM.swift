@@ -12,10 +12,20 @@ extension StackAssertions {
     ) throws(StackAssertionFailure) {
         let roleId = try roleLogicalId(role)
         let service = self.service(of: resource)
+        if let managed = template.resource(roleId)?["ManagedPolicyArns"], !Self.strings(managed).isEmpty {
+            throw StackAssertionFailure(
+                "\(roleId) has managed policies (\(Self.strings(managed).map(Self.render).joined(separator: ", "))), "
+                    + "whose statements are not in the template: what it allows cannot be told exactly")
+        }
         var granted: Set<String> = []
         for statement in statements(of: roleId) where statement["Effect"] == .string("Allow") {
+            if statement["NotAction"] != nil || statement["NotResource"] != nil {
+                throw StackAssertionFailure(
+                    "\(roleId) has an Allow statement with NotAction or NotResource: it allows everything it does not "
+                        + "name, which cannot be checked exactly")
+            }
             let resources = Self.strings(statement["Resource"])
-            let named = resources.contains(resource)
+            let named = resources.contains(resource) || resources.contains { Self.wildcard($0, covers: resource) }
             guard named || resources.contains(.string("*")) else { continue }
             for action in Self.strings(statement["Action"]).compactMap({ $0.stringValue?.lowercased() }) {
                 let applies = named || service == nil || action == "*" || action.hasPrefix("\(service ?? ""):")
@@ -31,6 +41,23 @@ extension StackAssertions {
         if !extra.isEmpty { problems.append("also allows \(extra.joined(separator: ", "))") }
         throw StackAssertionFailure(
             "\(roleId) on \(Self.render(resource)): \(problems.joined(separator: "; "))")
+    }
+
+    /// Whether `pattern`, a resource written with a trailing `*` (`${Bucket.Arn}*`, `arn:aws:s3:::*`), covers
+    /// `resource`: its text without the `*` is a prefix of the resource's text (`${Bucket.Arn}` for a `GetAtt`).
+    static func wildcard(_ pattern: Value, covers resource: Value) -> Bool {
+        func text(_ value: Value) -> String? {
+            switch value {
+            case .string(let text), .sub(let text, _): return text
+            case .getAtt(let name, let attribute): return "${\(name).\(attribute)}"
+            case .ref(let name): return "${\(name)}"
+            default: return nil
+            }
+        }
+        guard let written = text(pattern), written.hasSuffix("*"), written != "*", let target = text(resource) else {
+            return false
+        }
+        return target.hasPrefix(String(written.dropLast()))
     }
 
     /// The IAM service prefix of what `resource` names: the template resource it refers to (`dynamodb` for an

@@ -61,6 +61,29 @@ extension GatePair {
                     "        DeadLetterConfig:\n          Arn: !GetAtt NightlyScheduleDeadLetterQueue.Arn\n", "")
             ],
             expect: .dataLoss, resource: "NightlyScheduleRule", says: ["dropped"], source: ruleDLQ, file: reports),
+        GatePair(
+            name: "archive rule moved to another bus", stage: "prod",
+            edits: [
+                edit(
+                    "      EventBusName: !GetAtt ReportEventsEventBus.Name\n      EventPattern:\n        detail-type:\n        - ReportRequested\n",
+                    "      EventBusName: default\n      EventPattern:\n        detail-type:\n        - ReportRequested\n"
+                )
+            ],
+            expect: .deliveryLoss, resource: "ArchiveRule", says: ["EventBusName changed"], source: rules,
+            file: reports),
+        GatePair(
+            name: "archive target given an input path", stage: "prod",
+            edits: [
+                edit(
+                    "      - Id: Archive\n        Arn: !GetAtt ArchiveQueue.Arn\n",
+                    "      - Id: Archive\n        Arn: !GetAtt ArchiveQueue.Arn\n        InputPath: $.detail\n")
+            ],
+            expect: .deliveryLoss, resource: "ArchiveRule", says: ["InputPath added"], source: rules, file: reports),
+        // Widening the pattern (one more detail-type) delivers more, loses nothing: no false alarm.
+        GatePair(
+            name: "archive rule pattern widened", stage: "prod",
+            edits: [edit("        - ReportRequested\n", "        - ReportRequested\n        - ReportBuilt\n")],
+            expect: .pass, source: rules, file: reports),
         // A schedule delivers no one's data: running it less often loses nothing.
         GatePair(
             name: "nightly schedule moved to weekly", stage: "prod",

@@ -153,4 +153,100 @@ import Testing
             #expect(error.message.contains("unknown stage 'qa'"))
         }
     }
+
+    /// What cannot be told exactly is refused, not passed: a managed policy, NotAction; a wildcard ARN counts.
+    @Test func allowsExactlyIsNotFooled() throws {
+        func role(_ statement: Value, managed: Bool = false) -> StackAssertions {
+            var properties = Fields([
+                (
+                    "Policies",
+                    .list([.map(Fields([("PolicyDocument", .map(Fields([("Statement", .list([statement]))])))]))])
+                )
+            ])
+            if managed { properties["ManagedPolicyArns"] = .strings(["arn:aws:iam::aws:policy/AdministratorAccess"]) }
+            return Self.template([
+                Resource("Role", type: "AWS::IAM::Role", properties: properties),
+                Resource("Queue", type: "AWS::SQS::Queue"),
+            ])
+        }
+        let send = Value.map(
+            Fields([
+                ("Effect", .string("Allow")), ("Action", .string("sqs:SendMessage")),
+                ("Resource", .getAtt("Queue", "Arn")),
+            ]))
+        try role(send).allows(exactly: ["sqs:SendMessage"], on: .getAtt("Queue", "Arn"), role: "Role")
+        #expect(throws: StackAssertionFailure.self) {
+            try role(send, managed: true).allows(
+                exactly: ["sqs:SendMessage"], on: .getAtt("Queue", "Arn"), role: "Role")
+        }
+        let notAction = Value.map(
+            Fields([("Effect", .string("Allow")), ("NotAction", .string("iam:*")), ("Resource", .string("*"))]))
+        #expect(throws: StackAssertionFailure.self) {
+            try role(notAction).allows(exactly: [], on: .getAtt("Queue", "Arn"), role: "Role")
+        }
+        let wildcard = Value.map(
+            Fields([
+                ("Effect", .string("Allow")), ("Action", .string("sqs:DeleteQueue")),
+                ("Resource", .sub("${Queue.Arn}*", nil)),
+            ]))
+        #expect(throws: StackAssertionFailure("Role on !GetAtt Queue.Arn: also allows sqs:deletequeue")) {
+            try role(wildcard).allows(exactly: [], on: .getAtt("Queue", "Arn"), role: "Role")
+        }
+    }
+
+    /// Conditions that only say how (TLS) do not close a policy; bus policies, NotPrincipal, service principals
+    /// without a source and HTTP routes relying on an API key are public; an HTTP OPTIONS route is not flagged.
+    @Test func theHarderPublicCasesAreFound() {
+        func statement(_ extra: [(String, Value)]) -> Value {
+            .map(Fields([("Effect", .string("Allow")), ("Action", .string("sqs:SendMessage"))] + extra))
+        }
+        let tlsOnly = statement([
+            ("Principal", .string("*")),
+            ("Condition", .map(Fields([("Bool", .map(Fields([("aws:SecureTransport", .string("true"))])))]))),
+        ])
+        let scoped = statement([
+            ("Principal", .string("*")),
+            ("Condition", .map(Fields([("ArnEquals", .map(Fields([("aws:SourceArn", .string("arn:aws:sns:::t"))])))]))),
+        ])
+        let stack = Self.template([
+            Resource(
+                "Tls", type: "AWS::SQS::QueuePolicy",
+                properties: Fields([("PolicyDocument", .map(Fields([("Statement", .list([tlsOnly]))])))])),
+            Resource(
+                "Scoped", type: "AWS::SQS::QueuePolicy",
+                properties: Fields([("PolicyDocument", .map(Fields([("Statement", .list([scoped]))])))])),
+            Resource(
+                "Bus", type: "AWS::Events::EventBusPolicy",
+                properties: Fields([
+                    ("StatementId", .string("s")), ("Statement", statement([("Principal", .string("*"))])),
+                ])),
+            Resource(
+                "NotPrincipal", type: "AWS::SNS::TopicPolicy",
+                properties: Fields([
+                    (
+                        "PolicyDocument",
+                        .map(
+                            Fields([
+                                (
+                                    "Statement",
+                                    .list([
+                                        statement([
+                                            ("NotPrincipal", .map(Fields([("AWS", .string("arn:aws:iam::1:root"))])))
+                                        ])
+                                    ])
+                                )
+                            ]))
+                    )
+                ])),
+            Resource(
+                "Service", type: "AWS::Lambda::Permission",
+                properties: Fields([("Principal", .string("events.amazonaws.com"))])),
+            Resource(
+                "Keyed", type: "AWS::ApiGatewayV2::Route",
+                properties: Fields([("RouteKey", .string("GET /a")), ("ApiKeyRequired", .bool(true))])),
+            Resource(
+                "Options", type: "AWS::ApiGatewayV2::Route", properties: Fields([("RouteKey", .string("OPTIONS /a"))])),
+        ])
+        #expect(stack.publicResources().map(\.logicalId) == ["Tls", "Bus", "NotPrincipal", "Service", "Keyed"])
+    }
 }

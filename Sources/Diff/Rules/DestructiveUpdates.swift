@@ -37,9 +37,14 @@ enum DestructiveUpdates {
 
     /// Adds the losses of an in-place update of `old` to `new`.
     static func judge(_ change: inout ResourceChange, old: Resource, new: Resource, context: DiffContext) {
-        guard old.type == new.type, change.replacement == .never else { return }
+        guard old.type == new.type else { return }
         let before = context.before.resolvedProperties(old)
         let after = context.after.resolvedProperties(new)
+        // A rule replaced or updated: what its targets stop receiving is lost either way.
+        if new.type == "AWS::Events::Rule" {
+            for found in EventRules.narrowed(before: before, after: after) { change.add(found.kind, found.message) }
+        }
+        guard change.replacement == .never else { return }
         for retention in retentions where retention.type == new.type {
             if let message = lowered(retention, before: before, after: after, queue: new.logicalId, context: context) {
                 change.add(.retentionLowered, message)
@@ -53,9 +58,6 @@ enum DestructiveUpdates {
         }
         if new.type == "AWS::SNS::Subscription", let message = FilterPolicies.narrowed(before: before, after: after) {
             change.add(.filterNarrowed, message)
-        }
-        if new.type == "AWS::Events::Rule" {
-            for found in EventRules.narrowed(before: before, after: after) { change.add(found.kind, found.message) }
         }
         if new.type == "AWS::DynamoDB::Table",
             let message = streamCut(new, before: before, after: after, context: context)

@@ -47,14 +47,45 @@ enum EventRules {
                     "target \(ValueText.compact(arn)) removed: it no longer receives the bus's events"
                 ))
         }
-        if let old = before["EventPattern"], !Comparison.same(old, after["EventPattern"]) {
+        if let moved = after["EventBusName"], let old = before["EventBusName"], !Comparison.same(old, moved) {
+            found.append(
+                (
+                    .subscriptionRemoved,
+                    "EventBusName changed: the rule moves to another bus in place; its targets no longer receive the "
+                        + "events of \(ValueText.compact(old))"
+                ))
+        }
+        for target in afterTargets {
+            guard let was = (before["Targets"]?.items ?? []).first(where: { $0["Arn"] == target["Arn"] }) else {
+                continue
+            }
+            for key in ["Input", "InputPath", "InputTransformer"] where !Comparison.same(was[key], target[key]) {
+                guard target[key] != nil else { continue }
+                found.append(
+                    (
+                        .filterNarrowed,
+                        "target \(target["Arn"].map(ValueText.compact) ?? "?"): \(key) \(was[key] == nil ? "added" : "changed"): "
+                            + "it receives \(key == "Input" ? "a fixed text" : "part of the event") instead of what it received"
+                    ))
+            }
+        }
+        if let old = before["EventPattern"], let new = after["EventPattern"], !Comparison.same(old, new),
+            !widens(old, new)
+        {
             found.append(
                 (
                     .filterNarrowed,
                     "EventPattern changed: events it matched before and the new pattern does not match no longer reach "
-                        + "its targets (compare the patterns; a pattern that only widens can be acknowledged)"
+                        + "its targets from this deploy on"
                 ))
         }
         return found
+    }
+
+    /// Whether the new pattern lets through every event the old one did (the SNS filter policy rule: the same keys
+    /// or fewer, each key's values a superset; nested fields compared as the whole value).
+    static func widens(_ old: Value, _ new: Value) -> Bool {
+        guard case .map(let before) = old, case .map(let after) = new else { return false }
+        return FilterPolicies.widens(old: before, new: after)
     }
 }

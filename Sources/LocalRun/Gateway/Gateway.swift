@@ -156,6 +156,7 @@ public actor Gateway {
 
     func answer(_ request: GatewayRequest, context: inout Context) async -> GatewayAnswer {
         guard let (route, pathParameters) = match(request) else {
+            if api.isHTTP { return .message(404, "Not Found") }
             // An Authorization header that is not a signature is named even for a path that does not exist.
             if let header = request.header("authorization"), let refusal = SigV4Verifier.incomplete(header) {
                 return gatewayResponse("INCOMPLETE_SIGNATURE", status: 403, message: refusal, context: &context)

@@ -5,7 +5,8 @@ extension RestAPI {
     /// behave alike: the `$default` stage without a path prefix and with its default route throttle, IAM routes
     /// signed as REST methods are, `SQS-SendMessage` integrations (the request body as the message, SQS's answer
     /// returned with 200), Lambda proxies with payload format 1.0. JWT authorizers are listed as not run (tokens
-    /// are not verified locally), and so is a Lambda proxy with payload format 2.0.
+    /// are not verified locally), and so is a Lambda proxy with payload format 2.0. A request no route matches is
+    /// 404 `Not Found`, as an HTTP API answers it.
     static func httpAPIs(in template: Template, names: LocalNames) -> [RestAPI] {
         template.resources.filter {
             $0.type == "AWS::ApiGatewayV2::Api" && names.string($0.properties["ProtocolType"]) == "HTTP"
@@ -19,6 +20,7 @@ extension RestAPI {
         var api = RestAPI(
             name: names.string(template.resource(apiId)?.properties["Name"]) ?? apiId,
             stage: stageName == "$default" ? "" : stageName, routes: [])
+        api.isHTTP = true
         let settings = stage?.properties["DefaultRouteSettings"]
         api.rateLimit = names.string(settings?["ThrottlingRateLimit"]).flatMap(Double.init)
         api.burstLimit = names.string(settings?["ThrottlingBurstLimit"]).flatMap(Int.init)

@@ -105,6 +105,8 @@ public struct RestAPI: Sendable {
     public var keyValues: [String: String] {
         Dictionary(plans.compactMap { plan in plan.value.map { (plan.keyId, $0) } }) { first, _ in first }
     }
+    /// An HTTP API (API Gateway v2): an unmatched route is 404 Not Found rather than REST's 403.
+    public var isHTTP = false
     /// Integration kinds and template constructs the local gateway does not run, for the start banner.
     public var unsupported: [String] = []
 

@@ -273,9 +273,11 @@ extension ExpansionContext {
         var checkov: [(String, String)] = [
             (
                 "CKV_AWS_116",
-                function.consumes.isEmpty
-                    ? "Invoked synchronously by API Gateway; a function DLQ applies only to asynchronous invocations."
-                    : "Invoked by an SQS event source mapping; failed messages go to the source queue's DLQ, a function DLQ applies only to asynchronous invocations."
+                model.constructs.contains { ($0.base as? Schedule)?.function.name == function.name }
+                    ? "Invoked asynchronously by a schedule; failed runs go to the schedule's dead-letter queue through an EventInvokeConfig on-failure destination."
+                    : function.consumes.isEmpty
+                        ? "Invoked synchronously by API Gateway; a function DLQ applies only to asynchronous invocations."
+                        : "Invoked by an SQS event source mapping; failed messages go to the source queue's DLQ, a function DLQ applies only to asynchronous invocations."
             ),
             (
                 "CKV_AWS_117",

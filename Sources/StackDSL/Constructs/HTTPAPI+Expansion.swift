@@ -1,9 +1,10 @@
 import CloudFormation
 
 extension ExpansionContext {
-    /// The `$context` variables of an HTTP API's access log ("Customizing HTTP API access logs").
+    /// The `$context` variables of an HTTP API's access log ("Customizing HTTP API access logs"), with the fields the
+    /// stack's log queries group by (`apiRequestId`, `caller`, `resourcePath`) named as in a REST API's.
     private static let httpAccessLogFormat =
-        #"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","requestTimeEpoch":"$context.requestTimeEpoch","httpMethod":"$context.httpMethod","routeKey":"$context.routeKey","path":"$context.path","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","latency":"$context.responseLatency","integrationStatus":"$context.integrationStatus","integrationError":"$context.integrationErrorMessage","errorMessage":"$context.error.message"}"#
+        #"{"requestId":"$context.requestId","apiRequestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","requestTime":"$context.requestTime","requestTimeEpoch":"$context.requestTimeEpoch","httpMethod":"$context.httpMethod","routeKey":"$context.routeKey","resourcePath":"$context.routeKey","path":"$context.path","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","latency":"$context.responseLatency","integrationStatus":"$context.integrationStatus","integrationError":"$context.integrationErrorMessage","errorMessage":"$context.error.message"}"#
 
     /// An HTTP API: the API, its `$default` stage (auto-deployed, throttled, access logs), the authorizer, and per
     /// route an integration (SQS `SendMessage` through a role that may only send to that queue, or a Lambda proxy
@@ -101,7 +102,9 @@ extension ExpansionContext {
         _ integrationId: String, into queue: Queue, schema: Schema, route: Route, of api: HTTPAPI
     ) {
         let queueId = "\(queue.name)Queue"
-        let roleId = addSendRole(api: api.name, queue: queue)
+        let roleId =
+            resource("\(api.name)\(queue.name)SendRole") == nil
+            ? addSendRole(api: api.name, queue: queue) : "\(api.name)\(queue.name)SendRole"
         add(
             Resource(
                 integrationId, type: "AWS::ApiGatewayV2::Integration",
@@ -129,8 +132,9 @@ extension ExpansionContext {
                     ("IntegrationUri", .sub(invocationTargetSub(function), nil)),
                     ("PayloadFormatVersion", .string("1.0")),
                 ])))
-        let permissionPath = route.path.split(separator: "/").map { $0.hasPrefix("{") ? "*" : String($0) }
-            .joined(separator: "/")
+        graph.edge(api.name, "\(function.name)Function", "\(route.method) \(route.path)")
+        // One permission per function and API, for every route of that API that invokes it.
+        guard resource("\(function.name)\(api.name)InvokePermission") == nil else { return }
         add(
             Resource(
                 "\(function.name)\(api.name)InvokePermission", type: "AWS::Lambda::Permission",
@@ -144,11 +148,10 @@ extension ExpansionContext {
                     (
                         "SourceArn",
                         .sub(
-                            "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${\(api.name)}/*/\(route.method)/\(permissionPath)",
+                            "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${\(api.name)}/*",
                             nil)
                     ),
                 ])))
-        graph.edge(api.name, "\(function.name)Function", "\(route.method) \(route.path)")
     }
 
     /// 5XX and latency alarms (metrics of HTTP APIs are per `ApiId` and `Stage`), and the URL output.

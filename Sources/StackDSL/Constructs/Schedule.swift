@@ -1,8 +1,11 @@
 import CloudFormation
 
-/// A function run on a schedule: an EventBridge rule with a `rate(...)` or `cron(...)` expression invoking it
-/// (asynchronously; retried twice, then the event goes to the schedule's dead-letter queue with an alarm), and the
-/// permission for that rule alone to invoke it. A stage may set its own expression or turn it off
+/// A function run on a schedule: an EventBridge rule with a `rate(...)` or `cron(...)` expression invoking it,
+/// and the permission for that rule alone to invoke it. EventBridge invokes a function asynchronously: an event
+/// it cannot hand to Lambda (after 2 attempts) goes to the schedule's dead-letter queue, and so does a run whose
+/// handler fails after Lambda's own 2 retries or whose event ages out throttled (an `EventInvokeConfig` on-failure
+/// destination: "Capturing records of Lambda asynchronous invocations", Lambda Developer Guide); the queue has an
+/// alarm. A stage may set its own expression or turn it off
 /// (`constructs.<Name>.expression`, `constructs.<Name>.enabled`).
 ///
 /// Expressions as EventBridge reads them ("Creating an Amazon EventBridge rule that runs on a schedule"): `rate(1
@@ -37,14 +40,27 @@ public struct Schedule: Sendable, Hashable {
                 ? nil : "'\(expression)': the unit for \(amount) is one of \(expected.joined(separator: ", "))"
         }
         if expression.hasPrefix("cron("), expression.hasSuffix(")") {
-            let fields = expression.dropFirst(5).dropLast().split(separator: " ")
+            let fields = expression.dropFirst(5).dropLast().split(separator: " ").map(String.init)
             guard fields.count == 6 else {
                 return
                     "'\(expression)' has \(fields.count) fields; cron(...) takes 6 (minutes hours day-of-month month day-of-week year)"
             }
-            // Day-of-month and day-of-week cannot both be given: one of them is `?`.
-            return fields[2] == "?" || fields[4] == "?"
-                ? nil : "'\(expression)': day-of-month or day-of-week must be '?' (EventBridge takes one of them)"
+            // One of day-of-month and day-of-week is `?`, never both (Amazon EventBridge, "Cron expressions").
+            guard (fields[2] == "?") != (fields[4] == "?") else {
+                return "'\(expression)': exactly one of day-of-month and day-of-week must be '?'"
+            }
+            for (index, name, range) in [
+                (0, "minutes", 0...59), (1, "hours", 0...23), (2, "day-of-month", 1...31),
+                (3, "month", 1...12), (4, "day-of-week", 1...7),
+            ] {
+                let numbers = fields[index].split(whereSeparator: { ",-/".contains($0) }).compactMap { Int($0) }
+                if let bad = numbers.first(where: { !range.contains($0) && !(fields[index].contains("/") && index < 2) }
+                ) {
+                    return "'\(expression)': \(name) \(bad) is outside \(range.lowerBound)-\(range.upperBound)"
+                        + (index == 4 ? " (1 is Sunday; SUN-SAT also work)" : "")
+                }
+            }
+            return nil
         }
         return "'\(expression)' is neither rate(...) nor cron(...)"
     }
@@ -126,6 +142,7 @@ extension ExpansionContext {
                         ])
                     ),
                 ])))
+        addFailureDestination(schedule, dlqId: dlqId)
         add(
             Resource(
                 "\(schedule.name)SchedulePermission", type: "AWS::Lambda::Permission",
@@ -138,5 +155,40 @@ extension ExpansionContext {
         graph.edge(ruleId, functionId, "invokes")
         graph.edge(ruleId, dlqId, "after 2 retries")
         alarms.append(dlqAlarm("\(schedule.name) schedule", dlqId))
+    }
+}
+
+extension ExpansionContext {
+    /// The function's asynchronous invocations (EventBridge's) report a failed run to the schedule's DLQ: an
+    /// `EventInvokeConfig` for what the rule invokes (`$LATEST`, or the `live` alias with a rollout) and a policy
+    /// on the function's role to send there.
+    mutating func addFailureDestination(_ schedule: Schedule, dlqId: String) {
+        let functionId = "\(schedule.function.name)Function"
+        add(
+            Resource(
+                "\(schedule.name)ScheduleInvokeConfig", type: "AWS::Lambda::EventInvokeConfig",
+                properties: Fields([
+                    ("FunctionName", .ref(functionId)),
+                    ("Qualifier", .string(stage.rollout == nil ? "$LATEST" : Self.aliasName)),
+                    ("MaximumRetryAttempts", .int(2)),
+                    (
+                        "DestinationConfig",
+                        .object(["OnFailure": .object(["Destination": .getAtt(dlqId, "Arn")])])
+                    ),
+                ]),
+                dependsOn: stage.rollout == nil ? [] : [Self.aliasId(schedule.function)]))
+        add(
+            Resource(
+                "\(schedule.name)ScheduleFailurePolicy", type: "AWS::IAM::Policy",
+                properties: Fields([
+                    ("PolicyName", .string("\(schedule.name)ScheduleFailures")),
+                    ("Roles", .list([.ref("\(schedule.function.name)Role")])),
+                    (
+                        "PolicyDocument",
+                        policyDocument([
+                            .allow(["sqs:SendMessage"], on: [.getAtt(dlqId, "Arn")], sid: "ReportFailedRuns")
+                        ])
+                    ),
+                ])))
     }
 }

@@ -139,4 +139,31 @@ import Testing
         #expect(abs(httpLine.cost - 0.10) < 0.000_001)
         #expect(!http.lines.contains { $0.item == "REST API requests" })
     }
+
+    /// Two routes to one function and two routes into one queue: one permission and one role each, no collision.
+    @Test func routesSharingAFunctionOrAQueueShareTheirGrants() throws {
+        let stack = Stack("shared", description: "Two routes per target") {
+            let intake = Queue("Intake")
+            let items = Table("Items", partitionKey: "id")
+            Function("Worker", handler: Handler(artifact: "worker")).consumes(intake).writes(items)
+            let reader = Function("Reader", handler: Handler(artifact: "reader")).reads(items)
+            HTTPAPI("Api") {
+                Route.post("/items", validatedBy: Schema("item"), enqueueTo: intake)
+                Route.post("/bulk", validatedBy: Schema("item"), enqueueTo: intake)
+                Route.get("/items/{id}", invoke: reader)
+                Route.get("/items", invoke: reader)
+            }
+        }
+        var stage = StageSettings(name: "dev", region: "us-east-1")
+        stage.functionDefaults.reservedConcurrency = 20
+        let template = try Synthesizer.synthesize(stack, stage: stage, schemas: ["item": .map(Fields())]).template
+        let assertions = StackAssertions(template)
+        try assertions.resourceCount("AWS::ApiGatewayV2::Route", is: 4)
+        try assertions.resourceCount("AWS::Lambda::Permission", is: 1)
+        try assertions.resourceCount("AWS::IAM::Role", is: 3)
+        let permission = try assertions.hasResource("AWS::Lambda::Permission")
+        #expect(
+            permission["SourceArn"]
+                == .sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*", nil))
+    }
 }

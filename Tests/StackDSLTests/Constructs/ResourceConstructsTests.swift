@@ -41,6 +41,26 @@ import Testing
             properties: Fields([
                 ("Principal", .string("events.amazonaws.com")), ("SourceArn", .getAtt("NightlyScheduleRule", "Arn")),
             ]))
+        // EventBridge invokes asynchronously: a failed run reaches the DLQ through the function's on-failure
+        // destination, which its role may send to.
+        try stack.hasResource(
+            "AWS::Lambda::EventInvokeConfig",
+            properties: Fields([
+                ("FunctionName", .ref("NightlyFunction")), ("Qualifier", .string("$LATEST")),
+                (
+                    "DestinationConfig",
+                    .map(
+                        Fields([
+                            (
+                                "OnFailure",
+                                .map(Fields([("Destination", .getAtt("NightlyScheduleDeadLetterQueue", "Arn"))]))
+                            )
+                        ]))
+                ),
+            ]))
+        try stack.allows(
+            exactly: ["sqs:SendMessage"], on: .getAtt("NightlyScheduleDeadLetterQueue", "Arn"), role: "NightlyFunction")
+        try stack.allows(exactly: [], on: .getAtt("NightlyScheduleDeadLetterQueue", "Arn"), role: "ReaderFunction")
         try stack.noResourceIsPublic()
     }
 
@@ -58,7 +78,11 @@ import Testing
             ("rate(5 minute)", "the unit for 5 is one of minutes, hours, days"),
             ("rate(0 days)", "is not rate(<whole number ≥ 1> <unit>)"),
             ("cron(0 3 * * *)", "has 5 fields; cron(...) takes 6"),
-            ("cron(0 3 1 * MON *)", "day-of-month or day-of-week must be '?'"),
+            ("cron(0 3 1 * MON *)", "exactly one of day-of-month and day-of-week must be '?'"),
+            ("cron(0 3 ? * ? *)", "exactly one of day-of-month and day-of-week must be '?'"),
+            ("cron(0 24 ? * * *)", "hours 24 is outside 0-23"),
+            ("cron(0 3 ? * 0 *)", "day-of-week 0 is outside 1-7 (1 is Sunday"),
+            ("cron(60 3 ? * * *)", "minutes 60 is outside 0-59"),
             ("every hour", "is neither rate(...) nor cron(...)"),
         ] {
             #expect(Schedule.problem(with: expression)?.contains(reason) == true, "\(expression)")

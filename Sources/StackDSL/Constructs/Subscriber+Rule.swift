@@ -11,24 +11,8 @@ extension ExpansionContext {
         let dlqId = "\(subscriber.name)DeadLetterQueue"
         let ruleId = "\(subscriber.name)Rule"
         addSubscriberQueues(subscriber, encryption: ("SqsManagedSseEnabled", .bool(true)))
-        let queueArns: [Value] = [.getAtt(queueId, "Arn"), .getAtt(dlqId, "Arn")]
-        add(
-            Resource(
-                "\(queueId)Policy", type: "AWS::SQS::QueuePolicy",
-                properties: Fields([
-                    ("Queues", .list([.ref(queueId), .ref(dlqId)])),
-                    (
-                        "PolicyDocument",
-                        policyDocument([
-                            .allow(
-                                ["sqs:SendMessage"], on: queueArns,
-                                principal: .object(["Service": .string("events.amazonaws.com")]),
-                                condition: .object(["ArnEquals": .object(["aws:SourceArn": .getAtt(ruleId, "Arn")])]),
-                                sid: "RuleDelivers"),
-                            .denyInsecureTransport(service: "sqs", on: queueArns),
-                        ])
-                    ),
-                ])))
+        addSubscriberPolicy(
+            subscriber, service: "events.amazonaws.com", source: .getAtt(ruleId, "Arn"), sid: "RuleDelivers")
         addRule(ruleId, subscriber: subscriber, bus: bus, queueId: queueId, dlqId: dlqId)
         graph.node(queueId, "\(subscriber.name) (subscriber queue)", .subscriber)
         graph.node(dlqId, "\(subscriber.name) DLQ", .deadLetterQueue)

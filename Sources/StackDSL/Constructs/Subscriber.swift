@@ -71,24 +71,7 @@ extension ExpansionContext {
         let keyArn = Value.getAtt(Self.keyId, "Arn")
         if !keyTopics.contains(.ref(topicId)) { keyTopics.append(.ref(topicId)) }
         addSubscriberQueues(subscriber, encryption: ("KmsMasterKeyId", keyArn))
-        let queueArns: [Value] = [.getAtt(queueId, "Arn"), .getAtt(dlqId, "Arn")]
-        add(
-            Resource(
-                "\(queueId)Policy", type: "AWS::SQS::QueuePolicy",
-                properties: Fields([
-                    ("Queues", .list([.ref(queueId), .ref(dlqId)])),
-                    (
-                        "PolicyDocument",
-                        policyDocument([
-                            .allow(
-                                ["sqs:SendMessage"], on: queueArns,
-                                principal: .object(["Service": .string("sns.amazonaws.com")]),
-                                condition: .object(["ArnEquals": .object(["aws:SourceArn": .ref(topicId)])]),
-                                sid: "TopicDelivers"),
-                            .denyInsecureTransport(service: "sqs", on: queueArns),
-                        ])
-                    ),
-                ])))
+        addSubscriberPolicy(subscriber, service: "sns.amazonaws.com", source: .ref(topicId), sid: "TopicDelivers")
         var subscription = Fields([
             ("TopicArn", .ref(topicId)),
             ("Protocol", .string("sqs")),
@@ -119,6 +102,29 @@ extension ExpansionContext {
 }
 
 extension ExpansionContext {
+    /// The policy of a subscriber's queue and DLQ: `service` may send to them only for `source` (the topic or rule,
+    /// `aws:SourceArn`), and only over TLS.
+    mutating func addSubscriberPolicy(_ subscriber: Subscriber, service: String, source: Value, sid: String) {
+        let queueId = "\(subscriber.name)Queue"
+        let dlqId = "\(subscriber.name)DeadLetterQueue"
+        let queueArns: [Value] = [.getAtt(queueId, "Arn"), .getAtt(dlqId, "Arn")]
+        add(
+            Resource(
+                "\(queueId)Policy", type: "AWS::SQS::QueuePolicy",
+                properties: Fields([
+                    ("Queues", .list([.ref(queueId), .ref(dlqId)])),
+                    (
+                        "PolicyDocument",
+                        policyDocument([
+                            .allow(
+                                ["sqs:SendMessage"], on: queueArns, principal: .object(["Service": .string(service)]),
+                                condition: .object(["ArnEquals": .object(["aws:SourceArn": source])]), sid: sid),
+                            .denyInsecureTransport(service: "sqs", on: queueArns),
+                        ])
+                    ),
+                ])))
+    }
+
     /// A subscriber's queue and its DLQ (redrive after the stage's `maxReceiveCount` receives; the DLQ admits only
     /// that queue's redrive), both encrypted as `encryption` says.
     mutating func addSubscriberQueues(_ subscriber: Subscriber, encryption: (String, Value)) {
